@@ -65,6 +65,7 @@
 //!
 //! - [`Dual`]: the number, its constructors and accessors;
 //! - [`rules`]: the rule table, one function per elementary operation;
+//! - [`test_functions`]: generic test functions with hand-written derivatives;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
 //!   and `f32`/`f64`-on-the-left forms), `Sum`, `Product`, and the whole
 //!   num-traits family ([`num_traits::Float`], `FloatConst`, `Signed`,
@@ -85,5 +86,6 @@ mod num;
 mod ops;
 pub mod rules;
 mod tangent;
+pub mod test_functions;
 
 pub use dual::Dual;
