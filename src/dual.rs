@@ -159,7 +159,7 @@ impl<T: Float, const N: usize> Dual<T, N> {
     /// let y = x.chain(s, s * (1.0 - s));
     /// assert_eq!(y.partial(0), s * (1.0 - s));
     /// ```
-    #[inline]
+    #[inline(always)]
     #[must_use]
     pub fn chain(&self, value: T, d: T) -> Self {
         Dual { re: value, eps: tangent::scale(d, &self.eps) }
@@ -170,7 +170,7 @@ impl<T: Float, const N: usize> Dual<T, N> {
     ///
     /// NaN-safe like [`chain`](Self::chain): a non-finite partial is dropped
     /// in every lane where its argument's tangent is zero.
-    #[inline]
+    #[inline(always)]
     #[must_use]
     pub fn chain2(a: &Self, b: &Self, value: T, da: T, db: T) -> Self {
         Dual { re: value, eps: tangent::lincomb(da, &a.eps, db, &b.eps) }

@@ -27,7 +27,7 @@ use crate::{Dual, rules, tangent};
 // (x + ẋε) + (y + ẏε) = (x + y) + (ẋ + ẏ)ε
 impl<T: Float, const N: usize> Add for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn add(self, rhs: Self) -> Self {
         Dual { re: self.re + rhs.re, eps: tangent::add(&self.eps, &rhs.eps) }
     }
@@ -36,7 +36,7 @@ impl<T: Float, const N: usize> Add for Dual<T, N> {
 // (x + ẋε) + s = (x + s) + ẋε
 impl<T: Float, const N: usize> Add<T> for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn add(self, rhs: T) -> Self {
         Dual { re: self.re + rhs, eps: self.eps }
     }
@@ -45,7 +45,7 @@ impl<T: Float, const N: usize> Add<T> for Dual<T, N> {
 // (x + ẋε) − (y + ẏε) = (x − y) + (ẋ − ẏ)ε
 impl<T: Float, const N: usize> Sub for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn sub(self, rhs: Self) -> Self {
         Dual { re: self.re - rhs.re, eps: tangent::sub(&self.eps, &rhs.eps) }
     }
@@ -54,7 +54,7 @@ impl<T: Float, const N: usize> Sub for Dual<T, N> {
 // (x + ẋε) − s = (x − s) + ẋε
 impl<T: Float, const N: usize> Sub<T> for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn sub(self, rhs: T) -> Self {
         Dual { re: self.re - rhs, eps: self.eps }
     }
@@ -63,7 +63,7 @@ impl<T: Float, const N: usize> Sub<T> for Dual<T, N> {
 // (x + ẋε)(y + ẏε) = xy + (y·ẋ + x·ẏ)ε
 impl<T: Float, const N: usize> Mul for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
         let (v, da, db) = rules::mul(self.re, rhs.re);
         Dual::chain2(&self, &rhs, v, da, db)
@@ -73,7 +73,7 @@ impl<T: Float, const N: usize> Mul for Dual<T, N> {
 // (x + ẋε)·s = xs + s·ẋε
 impl<T: Float, const N: usize> Mul<T> for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn mul(self, rhs: T) -> Self {
         self.chain(self.re * rhs, rhs)
     }
@@ -82,7 +82,7 @@ impl<T: Float, const N: usize> Mul<T> for Dual<T, N> {
 // (x + ẋε)/(y + ẏε) = x/y + (ẋ/y − (x/y)·ẏ/y)ε
 impl<T: Float, const N: usize> Div for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn div(self, rhs: Self) -> Self {
         let (v, da, db) = rules::div(self.re, rhs.re);
         Dual::chain2(&self, &rhs, v, da, db)
@@ -92,7 +92,7 @@ impl<T: Float, const N: usize> Div for Dual<T, N> {
 // (x + ẋε)/s = x/s + (ẋ/s)ε
 impl<T: Float, const N: usize> Div<T> for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn div(self, rhs: T) -> Self {
         let (v, da, _) = rules::div(self.re, rhs);
         self.chain(v, da)
@@ -102,7 +102,7 @@ impl<T: Float, const N: usize> Div<T> for Dual<T, N> {
 // (x + ẋε) mod (y + ẏε) = (x mod y) + (ẋ − trunc(x/y)·ẏ)ε
 impl<T: Float, const N: usize> Rem for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn rem(self, rhs: Self) -> Self {
         let (v, da, db) = rules::rem(self.re, rhs.re);
         Dual::chain2(&self, &rhs, v, da, db)
@@ -112,7 +112,7 @@ impl<T: Float, const N: usize> Rem for Dual<T, N> {
 // (x + ẋε) mod s = (x mod s) + ẋε
 impl<T: Float, const N: usize> Rem<T> for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn rem(self, rhs: T) -> Self {
         Dual { re: self.re % rhs, eps: self.eps }
     }
@@ -121,7 +121,7 @@ impl<T: Float, const N: usize> Rem<T> for Dual<T, N> {
 // −(x + ẋε) = −x − ẋε
 impl<T: Float, const N: usize> Neg for Dual<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn neg(self) -> Self {
         Dual { re: -self.re, eps: tangent::neg(&self.eps) }
     }
@@ -129,7 +129,7 @@ impl<T: Float, const N: usize> Neg for Dual<T, N> {
 
 impl<T: Float, const N: usize> Neg for &Dual<T, N> {
     type Output = Dual<T, N>;
-    #[inline]
+    #[inline(always)]
     fn neg(self) -> Dual<T, N> {
         -*self
     }
@@ -138,28 +138,28 @@ impl<T: Float, const N: usize> Neg for &Dual<T, N> {
 // Scalar on the left, written once generically and instantiated for f32 and
 // f64 by `scalar_left!` (coherence forbids `impl Mul<Dual<T, N>> for T`).
 
-#[inline]
+#[inline(always)]
 fn s_add<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
     Dual { re: s + x.re, eps: x.eps }
 }
 
-#[inline]
+#[inline(always)]
 fn s_sub<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
     Dual { re: s - x.re, eps: tangent::neg(&x.eps) }
 }
 
-#[inline]
+#[inline(always)]
 fn s_mul<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
     x.chain(s * x.re, s)
 }
 
-#[inline]
+#[inline(always)]
 fn s_div<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
     let (v, _, db) = rules::div(s, x.re);
     x.chain(v, db)
 }
 
-#[inline]
+#[inline(always)]
 fn s_rem<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
     let (v, _, db) = rules::rem(s, x.re);
     x.chain(v, db)
@@ -170,42 +170,42 @@ macro_rules! forward_refs {
     ($Op:ident, $op:ident) => {
         impl<T: Float, const N: usize> $Op<&Dual<T, N>> for Dual<T, N> {
             type Output = Dual<T, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: &Dual<T, N>) -> Dual<T, N> {
                 $Op::$op(self, *rhs)
             }
         }
         impl<T: Float, const N: usize> $Op<Dual<T, N>> for &Dual<T, N> {
             type Output = Dual<T, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: Dual<T, N>) -> Dual<T, N> {
                 $Op::$op(*self, rhs)
             }
         }
         impl<T: Float, const N: usize> $Op<&Dual<T, N>> for &Dual<T, N> {
             type Output = Dual<T, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: &Dual<T, N>) -> Dual<T, N> {
                 $Op::$op(*self, *rhs)
             }
         }
         impl<T: Float, const N: usize> $Op<&T> for Dual<T, N> {
             type Output = Dual<T, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: &T) -> Dual<T, N> {
                 $Op::$op(self, *rhs)
             }
         }
         impl<T: Float, const N: usize> $Op<T> for &Dual<T, N> {
             type Output = Dual<T, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: T) -> Dual<T, N> {
                 $Op::$op(*self, rhs)
             }
         }
         impl<T: Float, const N: usize> $Op<&T> for &Dual<T, N> {
             type Output = Dual<T, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: &T) -> Dual<T, N> {
                 $Op::$op(*self, *rhs)
             }
@@ -217,25 +217,25 @@ macro_rules! forward_refs {
 macro_rules! assign_ops {
     ($OpAssign:ident, $op_assign:ident, $Op:ident, $op:ident) => {
         impl<T: Float, const N: usize> $OpAssign for Dual<T, N> {
-            #[inline]
+            #[inline(always)]
             fn $op_assign(&mut self, rhs: Self) {
                 *self = $Op::$op(*self, rhs);
             }
         }
         impl<T: Float, const N: usize> $OpAssign<&Dual<T, N>> for Dual<T, N> {
-            #[inline]
+            #[inline(always)]
             fn $op_assign(&mut self, rhs: &Self) {
                 *self = $Op::$op(*self, *rhs);
             }
         }
         impl<T: Float, const N: usize> $OpAssign<T> for Dual<T, N> {
-            #[inline]
+            #[inline(always)]
             fn $op_assign(&mut self, rhs: T) {
                 *self = $Op::$op(*self, rhs);
             }
         }
         impl<T: Float, const N: usize> $OpAssign<&T> for Dual<T, N> {
-            #[inline]
+            #[inline(always)]
             fn $op_assign(&mut self, rhs: &T) {
                 *self = $Op::$op(*self, *rhs);
             }
@@ -248,28 +248,28 @@ macro_rules! scalar_left {
     ($s:ty: $($Op:ident $op:ident $f:ident),*) => {$(
         impl<const N: usize> $Op<Dual<$s, N>> for $s {
             type Output = Dual<$s, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: Dual<$s, N>) -> Dual<$s, N> {
                 $f(self, rhs)
             }
         }
         impl<const N: usize> $Op<&Dual<$s, N>> for $s {
             type Output = Dual<$s, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: &Dual<$s, N>) -> Dual<$s, N> {
                 $f(self, *rhs)
             }
         }
         impl<const N: usize> $Op<Dual<$s, N>> for &$s {
             type Output = Dual<$s, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: Dual<$s, N>) -> Dual<$s, N> {
                 $f(*self, rhs)
             }
         }
         impl<const N: usize> $Op<&Dual<$s, N>> for &$s {
             type Output = Dual<$s, N>;
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: &Dual<$s, N>) -> Dual<$s, N> {
                 $f(*self, *rhs)
             }
@@ -293,28 +293,28 @@ scalar_left!(f64: Add add s_add, Sub sub s_sub, Mul mul s_mul, Div div s_div, Re
 scalar_left!(f32: Add add s_add, Sub sub s_sub, Mul mul s_mul, Div div s_div, Rem rem s_rem);
 
 impl<T: Float, const N: usize> Sum for Dual<T, N> {
-    #[inline]
+    #[inline(always)]
     fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
         iter.fold(Dual::constant(T::zero()), |acc, x| acc + x)
     }
 }
 
 impl<'a, T: Float, const N: usize> Sum<&'a Dual<T, N>> for Dual<T, N> {
-    #[inline]
+    #[inline(always)]
     fn sum<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
         iter.fold(Dual::constant(T::zero()), |acc, x| acc + *x)
     }
 }
 
 impl<T: Float, const N: usize> Product for Dual<T, N> {
-    #[inline]
+    #[inline(always)]
     fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
         iter.fold(Dual::constant(T::one()), |acc, x| acc * x)
     }
 }
 
 impl<'a, T: Float, const N: usize> Product<&'a Dual<T, N>> for Dual<T, N> {
-    #[inline]
+    #[inline(always)]
     fn product<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
         iter.fold(Dual::constant(T::one()), |acc, x| acc * *x)
     }
