@@ -1,0 +1,145 @@
+//! Jacobians: the wide map `R^64 → R^4`, the tall map `R^4 → R^64`, and the
+//! 8 × 8 Broyden tridiagonal map, plain and with `e^x·sin y` terms.
+//!
+//! Groups: `jacobian/wide_64x4`, `jacobian/tall_4x64`,
+//! `jacobian/broyden_8`, `jacobian/broyden_exp_sin_8`. Every method writes
+//! the row-major Jacobian into the same kind of buffer as the hand-written
+//! one, so extraction is part of what is timed.
+
+mod support;
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use dualnum::Dual;
+use dualnum::test_functions as tf;
+use nalgebra::SVector;
+use num_dual::DualSVec64;
+use support::*;
+
+type Map<T> = fn(&[T], &mut [T]);
+
+/// Forward mode, one pass with `N`-wide tangents, extraction included.
+#[inline]
+fn dual_jacobian<const N: usize, const M: usize>(
+    f: Map<Dual<f64, N>>,
+    x: [f64; N],
+    jac: &mut [f64],
+) {
+    let mut out = [Dual::<f64, N>::constant(0.0); M];
+    f(&Dual::variables(x), &mut out);
+    for (i, o) in out.iter().enumerate() {
+        jac[i * N..(i + 1) * N].copy_from_slice(&o.eps);
+    }
+}
+
+/// num-dual's own `jacobian` on its static `DualSVec64<N>`; `nd(x, i)` is
+/// output `i`.
+#[inline]
+fn nd_jacobian<const N: usize, const M: usize>(
+    nd: fn(&[DualSVec64<N>], usize) -> DualSVec64<N>,
+    x: &SVector<f64, N>,
+) -> nalgebra::SMatrix<f64, M, N> {
+    num_dual::jacobian(
+        |v: SVector<DualSVec64<N>, N>| SVector::<_, M>::from_fn(|i, _| nd(v.as_slice(), i)),
+        x,
+    )
+    .1
+}
+
+/// One workload: every method on `f: R^N → R^M`, checked, then timed.
+fn workload<const N: usize, const M: usize>(
+    c: &mut Criterion,
+    name: &str,
+    (f, fd, hand): (Map<f64>, Map<Dual<f64, N>>, fn(&[f64], &mut [f64])),
+    nd: fn(&[DualSVec64<N>], usize) -> DualSVec64<N>,
+    rv: Option<for<'a> fn(&[reverse::Var<'a>], usize) -> Vec<reverse::Var<'a>>>,
+) {
+    let x: [f64; N] = point_array();
+    let xs = SVector::from(x);
+    let mut want = vec![0.0; M * N];
+    hand(&x, &mut want);
+    let mut jac = vec![0.0; M * N];
+    dual_jacobian::<N, M>(fd, x, &mut jac);
+    assert_close("dualnum", &jac, &want, 1e-13);
+    let ndj = nd_jacobian::<N, M>(nd, &xs).transpose();
+    assert_close("num-dual", ndj.as_slice(), &want, 1e-13);
+    let (mut xm, mut fp, mut fm) = (x, [0.0; M], [0.0; M]);
+    fd_jacobian(f, &mut xm, &mut fp, &mut fm, &mut jac);
+    assert_close("finite difference", &jac, &want, 1e-6);
+    if let Some(rv) = rv {
+        rv_jacobian(rv, &x, M, &mut jac);
+        assert_close("reverse crate", &jac, &want, 1e-13);
+    }
+
+    let mut g = c.benchmark_group(format!("jacobian/{name}"));
+    g.bench_function("hand-written", |b| {
+        b.iter(|| {
+            hand(black_box(&x), &mut jac);
+            black_box(&jac);
+        })
+    });
+    g.bench_function("f64 value", |b| {
+        let mut out = [0.0; M];
+        b.iter(|| {
+            f(black_box(&x), &mut out);
+            black_box(&out);
+        })
+    });
+    g.bench_function("dualnum forward", |b| {
+        b.iter(|| {
+            dual_jacobian::<N, M>(fd, black_box(x), &mut jac);
+            black_box(&jac);
+        })
+    });
+    g.bench_function("finite difference", |b| {
+        b.iter(|| {
+            fd_jacobian(f, black_box(&mut xm), &mut fp, &mut fm, &mut jac);
+            black_box(&jac);
+        })
+    });
+    g.bench_function("num-dual", |b| b.iter(|| nd_jacobian::<N, M>(nd, black_box(&xs))));
+    if let Some(rv) = rv {
+        g.bench_function("reverse crate", |b| {
+            b.iter(|| {
+                rv_jacobian(rv, black_box(&x), M, &mut jac);
+                black_box(&jac);
+            })
+        });
+    }
+    g.finish();
+}
+
+fn jacobians(c: &mut Criterion) {
+    workload::<64, 4>(
+        c,
+        "wide_64x4",
+        (tf::wide_map, tf::wide_map, |x, j| tf::wide_map_jacobian(x, 4, j)),
+        nd_wide_map,
+        Some(rv_wide_map),
+    );
+    workload::<4, 64>(
+        c,
+        "tall_4x64",
+        (tf::tall_map, tf::tall_map, |x, j| tf::tall_map_jacobian(x, 64, j)),
+        nd_tall_map,
+        Some(rv_tall_map),
+    );
+    workload::<8, 8>(
+        c,
+        "broyden_8",
+        (tf::broyden_tridiagonal, tf::broyden_tridiagonal, tf::broyden_tridiagonal_jacobian),
+        |x, i| nd_broyden(x, i, false),
+        None,
+    );
+    workload::<8, 8>(
+        c,
+        "broyden_exp_sin_8",
+        (tf::broyden_exp_sin, tf::broyden_exp_sin, tf::broyden_exp_sin_jacobian),
+        |x, i| nd_broyden(x, i, true),
+        None,
+    );
+}
+
+criterion_group! { name = benches; config = config(); targets = jacobians }
+criterion_main!(benches);

@@ -1,0 +1,92 @@
+//! Gradients of `rosenbrock` for n = 100, 1000, 10000, where one pass with
+//! `N`-wide tangents is no longer an option: forward mode in chunks against
+//! reverse mode, to show where they cross. Group `gradient/rosenbrock`
+//! (shared with `forward.rs`, so the plot has one line per method over
+//! n = 2 … 10000).
+//!
+//! The O(n²) methods (finite differences, num-dual's dynamic tangents) stop
+//! at n = 1000.
+
+mod support;
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use dualnum::Dual;
+use dualnum::test_functions::{rosenbrock, rosenbrock_gradient};
+use support::*;
+
+/// Forward mode in chunks of `C` directions, seeded by hand: `⌈n/C⌉`
+/// evaluations on a reused buffer.
+#[inline]
+fn manual_chunked<const C: usize>(x: &[f64], xd: &mut [Dual<f64, C>], g: &mut [f64]) {
+    for (d, &xi) in xd.iter_mut().zip(x) {
+        *d = Dual::constant(xi);
+    }
+    for start in (0..x.len()).step_by(C) {
+        let end = (start + C).min(x.len());
+        for i in start..end {
+            xd[i].eps[i - start] = 1.0;
+        }
+        let r = rosenbrock(xd);
+        g[start..end].copy_from_slice(&r.eps[..end - start]);
+        for d in &mut xd[start..end] {
+            d.eps = [0.0; C];
+        }
+    }
+}
+
+fn scaling(c: &mut Criterion) {
+    let mut g = c.benchmark_group("gradient/rosenbrock");
+    for n in [100, 1000, 10000] {
+        let x = point(n);
+        let mut want = vec![0.0; n];
+        rosenbrock_gradient(&x, &mut want);
+        let mut out = vec![0.0; n];
+        let mut xd = vec![Dual::<f64, 8>::constant(0.0); n];
+        manual_chunked(&x, &mut xd, &mut out);
+        assert_close("dualnum chunked", &out, &want, 1e-13);
+        assert_close("reverse crate", &rv_gradient(rv_rosenbrock, &x), &want, 1e-13);
+
+        g.bench_function(BenchmarkId::new("hand-written", n), |b| {
+            b.iter(|| {
+                rosenbrock_gradient(black_box(&x), &mut out);
+                black_box(&out);
+            })
+        });
+        g.bench_function(BenchmarkId::new("f64 value", n), |b| {
+            b.iter(|| rosenbrock(black_box(&x)))
+        });
+        g.bench_function(BenchmarkId::new("dualnum chunked", n), |b| {
+            b.iter(|| {
+                manual_chunked(black_box(&x), &mut xd, &mut out);
+                black_box(&out);
+            })
+        });
+        g.bench_function(BenchmarkId::new("reverse crate", n), |b| {
+            b.iter(|| rv_gradient(rv_rosenbrock, black_box(&x)))
+        });
+        if n <= 1000 {
+            let mut xm = x.clone();
+            g.bench_function(BenchmarkId::new("finite difference", n), |b| {
+                b.iter(|| {
+                    fd_gradient(rosenbrock, black_box(&mut xm), &mut out);
+                    black_box(&out);
+                })
+            });
+            let xv = nalgebra::DVector::from_column_slice(&x);
+            g.bench_function(BenchmarkId::new("num-dual dyn", n), |b| {
+                b.iter(|| {
+                    num_dual::gradient(
+                        |v: nalgebra::DVector<num_dual::DualDVec64>| nd_rosenbrock(v.as_slice()),
+                        black_box(&xv),
+                    )
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group! { name = benches; config = config(); targets = scaling }
+criterion_main!(benches);
