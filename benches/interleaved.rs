@@ -95,7 +95,7 @@ fn rosenbrock_case<const N: usize>(workload: &'static str) -> Case {
 
 fn jacobian_case<const N: usize, const M: usize>(
     workload: &'static str,
-    (fd, hand): (fn(&[Dual<f64, N>], &mut [Dual<f64, N>]), fn(&[f64], &mut [f64])),
+    (fd, hand): (Map<Dual<f64, N>>, Map<f64>),
     nd: fn(&[DualSVec64<N>], usize) -> DualSVec64<N>,
 ) -> Case {
     let x: [f64; N] = point_array();
@@ -249,6 +249,7 @@ fn main() {
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/interleaved");
     if std::fs::create_dir_all(&dir).is_ok() {
-        let _ = std::fs::write(dir.join(format!("{label}.json")), format!("[{}]\n", json.join(",\n")));
+        let _ =
+            std::fs::write(dir.join(format!("{label}.json")), format!("[{}]\n", json.join(",\n")));
     }
 }

@@ -17,8 +17,6 @@ use nalgebra::SVector;
 use num_dual::DualSVec64;
 use support::*;
 
-type Map<T> = fn(&[T], &mut [T]);
-
 /// Forward mode, one pass with `N`-wide tangents, extraction included.
 #[inline]
 fn dual_jacobian<const N: usize, const M: usize>(
@@ -51,9 +49,9 @@ fn nd_jacobian<const N: usize, const M: usize>(
 fn workload<const N: usize, const M: usize>(
     c: &mut Criterion,
     name: &str,
-    (f, fd, hand): (Map<f64>, Map<Dual<f64, N>>, fn(&[f64], &mut [f64])),
+    (f, fd, hand): (Map<f64>, Map<Dual<f64, N>>, Map<f64>),
     nd: fn(&[DualSVec64<N>], usize) -> DualSVec64<N>,
-    rv: Option<for<'a> fn(&[reverse::Var<'a>], usize) -> Vec<reverse::Var<'a>>>,
+    rv: Option<RvMap>,
 ) {
     let x: [f64; N] = point_array();
     let xs = SVector::from(x);

@@ -25,8 +25,8 @@ fn manual_chunked<const C: usize>(x: &[f64], xd: &mut [Dual<f64, C>], g: &mut [f
     }
     for start in (0..x.len()).step_by(C) {
         let end = (start + C).min(x.len());
-        for i in start..end {
-            xd[i].eps[i - start] = 1.0;
+        for (k, d) in xd[start..end].iter_mut().enumerate() {
+            d.eps[k] = 1.0;
         }
         let r = rosenbrock(xd);
         g[start..end].copy_from_slice(&r.eps[..end - start]);

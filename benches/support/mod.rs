@@ -17,6 +17,12 @@ use criterion::Criterion;
 use num_dual::DualNum;
 use reverse::Var;
 
+/// A map `R^n → R^m` written into an output slice, as in `test_functions`.
+pub type Map<T> = fn(&[T], &mut [T]);
+
+/// A map on the `reverse` crate's tape with `m` outputs.
+pub type RvMap = for<'a> fn(&[Var<'a>], usize) -> Vec<Var<'a>>;
+
 /// Short criterion runs: the machine is shared, and ratios settle quickly.
 pub fn config() -> Criterion {
     Criterion::default()

@@ -1,0 +1,320 @@
+//! bench-report: reads criterion's saved estimates (medians) and the
+//! interleaved harness's ratios, writes the generated part of
+//! BENCHMARKS.md and the SVG plots under docs/bench/.
+//!
+//! Usage: `cargo run --release -- <dualnum root>` (default `../..`).
+//! Targets: `target/criterion` is the default target, `target/native/criterion`
+//! the `-C target-cpu=native` build; `target/interleaved/<label>.json` holds
+//! the interleaved ratios.
+
+mod plots;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// One criterion measurement.
+#[derive(Clone, Debug)]
+pub struct Rec {
+    /// `group` plus `/param` when the benchmark has a parameter.
+    pub workload: String,
+    pub method: String,
+    pub param: Option<f64>,
+    pub median_ns: f64,
+}
+
+/// The targets, in table order: label, criterion directory, interleaved file.
+const TARGETS: [(&str, &str); 2] = [("default", "target"), ("native", "target/native")];
+
+pub const BASELINE: &str = "hand-written";
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n == "new") {
+                out.push(p);
+            } else {
+                walk(&p, out);
+            }
+        }
+    }
+}
+
+fn read_json(p: &Path) -> Option<Value> {
+    serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
+}
+
+fn load_criterion(dir: &Path) -> Vec<Rec> {
+    let mut news = Vec::new();
+    walk(dir, &mut news);
+    let mut recs = Vec::new();
+    for n in news {
+        let (Some(b), Some(e)) =
+            (read_json(&n.join("benchmark.json")), read_json(&n.join("estimates.json")))
+        else {
+            continue;
+        };
+        let group = b["group_id"].as_str().unwrap_or_default().to_string();
+        let method = b["function_id"].as_str().unwrap_or_default().to_string();
+        let param = b["value_str"].as_str().map(str::to_string);
+        let Some(median_ns) = e["median"]["point_estimate"].as_f64() else { continue };
+        let workload = match &param {
+            Some(p) => format!("{group}/{p}"),
+            None => group,
+        };
+        recs.push(Rec { workload, method, param: param.and_then(|p| p.parse().ok()), median_ns });
+    }
+    recs.sort_by(|a, b| {
+        (workload_key(&a.workload), &a.method).cmp(&(workload_key(&b.workload), &b.method))
+    });
+    recs
+}
+
+/// Sorts `gradient/rosenbrock/16` after `/8`: numeric tails compare as numbers.
+fn workload_key(w: &str) -> (String, u64) {
+    match w.rsplit_once('/') {
+        Some((head, tail)) if tail.parse::<u64>().is_ok() => {
+            (head.to_string(), tail.parse().unwrap())
+        }
+        _ => (w.to_string(), 0),
+    }
+}
+
+/// `(workload, method) → ratio` from the interleaved harness.
+fn load_interleaved(p: &Path) -> BTreeMap<(String, String), f64> {
+    let mut m = BTreeMap::new();
+    if let Some(Value::Array(v)) = read_json(p) {
+        for r in v {
+            if let (Some(w), Some(me), Some(x)) =
+                (r["workload"].as_str(), r["method"].as_str(), r["ratio"].as_f64())
+            {
+                m.insert((w.to_string(), me.to_string()), x);
+            }
+        }
+    }
+    m
+}
+
+/// Ratio of each record to the hand-written median of the same workload.
+pub fn ratios(recs: &[Rec]) -> BTreeMap<(String, String), f64> {
+    let base: BTreeMap<&str, f64> = recs
+        .iter()
+        .filter(|r| r.method == BASELINE)
+        .map(|r| (r.workload.as_str(), r.median_ns))
+        .collect();
+    recs.iter()
+        .filter_map(|r| {
+            base.get(r.workload.as_str())
+                .map(|b| ((r.workload.clone(), r.method.clone()), r.median_ns / b))
+        })
+        .collect()
+}
+
+fn fmt_time(ns: f64) -> String {
+    if ns < 1e3 {
+        format!("{ns:.1} ns")
+    } else if ns < 1e6 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{:.2} ms", ns / 1e6)
+    }
+}
+
+fn fmt_opt(x: Option<f64>) -> String {
+    x.map_or("–".into(), |r| format!("{r:.2}"))
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let rustc = std::process::Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    format!("- CPU: {cpu} ({cores} logical cores, shared with other jobs)\n- Compiler: {rustc}\n")
+}
+
+/// The goals of issue 6: workload, method compared, limit per target.
+const GOALS: [(&str, &str, f64, f64); 7] = [
+    ("derivative/transcendental", "derivative", 1.05, 1.05),
+    ("gradient/rosenbrock/2", "gradient n=2", 1.25, 1.25),
+    ("gradient/rosenbrock/8", "gradient n=8", 3.0, 1.5),
+    ("gradient/rosenbrock/32", "gradient n=32, one pass", 20.0, 20.0),
+    ("jacobian/broyden_8", "Broyden 8×8", 3.5, 3.5),
+    ("jacobian/broyden_exp_sin_8", "Broyden with exp·sin", 1.6, 1.6),
+    ("hessian/rosenbrock/4", "Hessian n=4", 8.0, 8.0),
+];
+
+const OURS: &str = "dualnum forward";
+
+fn met(x: Option<f64>, limit: f64) -> &'static str {
+    match x {
+        Some(r) if r <= limit => "met",
+        Some(_) => "**missed**",
+        None => "not measured",
+    }
+}
+
+fn main() {
+    let root = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "../..".into()));
+    let docs = root.join("docs/bench");
+    std::fs::create_dir_all(&docs).expect("create docs/bench");
+
+    let mut md = String::new();
+    writeln!(md, "## Machine\n\n{}", machine()).unwrap();
+    let mut crit = Vec::new();
+    let mut inter = Vec::new();
+    for (label, dir) in TARGETS {
+        let recs = load_criterion(&root.join(dir).join("criterion"));
+        let il = load_interleaved(&root.join(format!("target/interleaved/{label}.json")));
+        eprintln!("{label}: {} criterion estimates, {} interleaved ratios", recs.len(), il.len());
+        crit.push((label, recs));
+        inter.push((label, il));
+    }
+    let crit_ratios: Vec<_> = crit.iter().map(|(l, r)| (*l, ratios(r))).collect();
+
+    // Goals.
+    writeln!(
+        md,
+        "## Goals\n\nRatio of dualnum forward to the hand-written derivative: the interleaved \
+         harness's median of per-round ratios (criterion's ratio of medians in brackets).\n"
+    )
+    .unwrap();
+    writeln!(
+        md,
+        "| goal | limit (default / native) | default | native | met |\n|---|---|---|---|---|"
+    )
+    .unwrap();
+    for (w, name, ld, ln) in GOALS {
+        let mut cells = Vec::new();
+        let mut verdicts = Vec::new();
+        for (i, limit) in [(0, ld), (1, ln)] {
+            let il = inter[i].1.get(&(w.to_string(), OURS.to_string())).copied();
+            let cr = crit_ratios[i].1.get(&(w.to_string(), OURS.to_string())).copied();
+            cells.push(format!("{} ({})", fmt_opt(il), fmt_opt(cr)));
+            verdicts.push(met(il.or(cr), limit));
+        }
+        writeln!(
+            md,
+            "| {name} | {ld} / {ln} | {} | {} | {} / {} |",
+            cells[0], cells[1], verdicts[0], verdicts[1]
+        )
+        .unwrap();
+    }
+    // Faster than num-dual, per workload and target.
+    writeln!(
+        md,
+        "\n### Against num-dual\n\nTime of dualnum forward divided by num-dual's (static types) \
+         on the same workload: below 1 means dualnum is faster. Interleaved (criterion).\n"
+    )
+    .unwrap();
+    writeln!(md, "| workload | default | native |\n|---|---|---|").unwrap();
+    let mut workloads: Vec<String> =
+        crit.iter().flat_map(|(_, r)| r.iter().map(|r| r.workload.clone())).collect();
+    workloads.extend(inter.iter().flat_map(|(_, m)| m.keys().map(|k| k.0.clone())));
+    workloads.sort_by_key(|w| workload_key(w));
+    workloads.dedup();
+    for w in &workloads {
+        let cell = |i: usize| {
+            let rel = |m: &BTreeMap<(String, String), f64>| {
+                let a = m.get(&(w.clone(), OURS.into()))?;
+                let b = m.get(&(w.clone(), "num-dual".into()))?;
+                Some(a / b)
+            };
+            let (il, cr) = (rel(&inter[i].1), rel(&crit_ratios[i].1));
+            match (il, cr) {
+                (None, None) => None,
+                _ => Some(format!("{} ({})", fmt_opt(il), fmt_opt(cr))),
+            }
+        };
+        let (a, b) = (cell(0), cell(1));
+        if a.is_some() || b.is_some() {
+            writeln!(md, "| {w} | {} | {} |", a.unwrap_or("–".into()), b.unwrap_or("–".into()))
+                .unwrap();
+        }
+    }
+
+    // Full tables.
+    writeln!(
+        md,
+        "\n## All measurements\n\nCriterion medians, and each median divided by the \
+         hand-written one of the same workload.\n"
+    )
+    .unwrap();
+    for w in &workloads {
+        let mut methods: Vec<String> = crit
+            .iter()
+            .flat_map(|(_, r)| r.iter().filter(|r| &r.workload == w).map(|r| r.method.clone()))
+            .collect();
+        methods.sort();
+        methods.dedup();
+        if methods.is_empty() {
+            continue;
+        }
+        methods.sort_by_key(|m| (m != BASELINE, m != "f64 value", m.clone()));
+        writeln!(
+            md,
+            "### {w}\n\n| method | default median | default ratio | native median | native ratio |\n|---|---|---|---|---|"
+        )
+        .unwrap();
+        for m in methods {
+            let mut row = format!("| {m} |");
+            for (i, (_, recs)) in crit.iter().enumerate() {
+                let rec = recs.iter().find(|r| &r.workload == w && r.method == m);
+                let ratio = crit_ratios[i].1.get(&(w.clone(), m.clone())).copied();
+                write!(
+                    row,
+                    " {} | {} |",
+                    rec.map_or("–".into(), |r| fmt_time(r.median_ns)),
+                    fmt_opt(ratio)
+                )
+                .unwrap();
+            }
+            writeln!(md, "{row}").unwrap();
+        }
+        writeln!(md).unwrap();
+    }
+
+    // Plots.
+    writeln!(md, "## Plots\n").unwrap();
+    for (label, recs) in &crit {
+        if recs.is_empty() {
+            continue;
+        }
+        let name = format!("rosenbrock_{label}.svg");
+        plots::scaling(recs, &docs.join(&name), &format!("Rosenbrock gradient, {label} target"))
+            .expect("rosenbrock plot");
+        writeln!(md, "![Rosenbrock gradient time vs n, {label}](docs/bench/{name})\n").unwrap();
+        let name = format!("ratios_{label}.svg");
+        let r = ratios(recs);
+        plots::ratio_bars(&r, &docs.join(&name), &format!("Ratio to hand-written, {label} target"))
+            .expect("ratio plot");
+        writeln!(md, "![Ratios to hand-written, {label}](docs/bench/{name})\n").unwrap();
+    }
+
+    // Splice into BENCHMARKS.md between the markers.
+    let path = root.join("BENCHMARKS.md");
+    let (begin, end) = ("<!-- BEGIN GENERATED -->", "<!-- END GENERATED -->");
+    let old = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| format!("# Benchmarks\n\n{begin}\n{end}\n"));
+    let (Some(b), Some(e)) = (old.find(begin), old.find(end)) else {
+        panic!("BENCHMARKS.md lacks the markers {begin} … {end}");
+    };
+    let new = format!("{}{begin}\n\n{md}{}", &old[..b], &old[e..]);
+    std::fs::write(&path, new).expect("write BENCHMARKS.md");
+    eprintln!("wrote {} and docs/bench/*.svg", path.display());
+}
