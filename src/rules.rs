@@ -432,7 +432,8 @@ pub fn max<T: Float>(x: T, y: T) -> (T, T, T) {
 /// is, and `(½, ½)` at a tie. A NaN argument is ignored, as by `T::min`.
 #[inline(always)]
 pub fn min<T: Float>(x: T, y: T) -> (T, T, T) {
-    let (dx, dy) = pick(y, x);
+    // min(x, y) = −max(−x, −y): the smaller argument is the larger negative.
+    let (dx, dy) = pick(-x, -y);
     (x.min(y), dx, dy)
 }
 
