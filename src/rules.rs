@@ -162,12 +162,12 @@ pub fn powf<T: Float>(x: T, y: T) -> (T, T, T) {
 /// `√(x + h) ≈ √x + h/(2√x)`.
 ///
 /// # Domain
-/// At `x = 0` the derivative is `+∞`; below 0 the value and derivative are
-/// NaN.
+/// At `x = ±0` the derivative is `+∞` (`√−0 = −0`, hence `|√x|` below);
+/// below 0 the value and derivative are NaN.
 #[inline(always)]
 pub fn sqrt<T: Float>(x: T) -> (T, T) {
     let s = x.sqrt();
-    (s, (two::<T>() * s).recip())
+    (s, (two::<T>() * s.abs()).recip())
 }
 
 /// `∛(x + h) ≈ ∛x + h/(3∛x²)`.
