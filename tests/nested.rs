@@ -22,7 +22,10 @@ fn second(f: impl Fn(S) -> S, x: f64) -> (f64, f64, f64) {
 /// `(f, ∇f, ∇²f)` at `p`.
 fn hessian(f: impl Fn(H, H) -> H, p: [f64; 2]) -> (f64, [f64; 2], [[f64; 2]; 2]) {
     let seed = |i: usize| {
-        Dual::new(Dual::variable(p[i], i), [0, 1].map(|j| Dual::constant(if i == j { 1.0 } else { 0.0 })))
+        Dual::new(
+            Dual::variable(p[i], i),
+            [0, 1].map(|j| Dual::constant(if i == j { 1.0 } else { 0.0 })),
+        )
     };
     let r = f(seed(0), seed(1));
     for j in 0..2 {
@@ -78,7 +81,14 @@ fn second_derivative_of_a_power_with_constant_exponent() {
     let c = |x: S| x.powf(Dual::constant(Dual::constant(2.5)));
     check_second("x^2.5", c, |x| x.powf(2.5), |x| 2.5 * x * x.sqrt(), |x| 3.75 * x.sqrt(), &POS);
     // (x^7)'' = 42 x^5 by powi
-    check_second("x^7", |x| x.powi(7), |x| x.powi(7), |x| 7.0 * x.powi(6), |x| 42.0 * x.powi(5), &XS);
+    check_second(
+        "x^7",
+        |x| x.powi(7),
+        |x| x.powi(7),
+        |x| 7.0 * x.powi(6),
+        |x| 42.0 * x.powi(5),
+        &XS,
+    );
 }
 
 #[test]
@@ -86,7 +96,14 @@ fn second_derivative_of_tan_and_tanh() {
     // tan'' = 2 tan x / cos² x ; tanh'' = −2 tanh x / cosh² x
     let sec2 = |x: f64| 1.0 / (x.cos() * x.cos());
     let sech2 = |x: f64| 1.0 / (x.cosh() * x.cosh());
-    check_second("tan", |x| x.tan(), f64::tan, sec2, |x| 2.0 * x.tan() * sec2(x), &[-1.2, 0.3, 1.4]);
+    check_second(
+        "tan",
+        |x| x.tan(),
+        f64::tan,
+        sec2,
+        |x| 2.0 * x.tan() * sec2(x),
+        &[-1.2, 0.3, 1.4],
+    );
     check_second("tanh", |x| x.tanh(), f64::tanh, sech2, |x| -2.0 * x.tanh() * sech2(x), &XS);
 }
 

@@ -16,9 +16,12 @@ fn k<T: Float>(v: f64) -> T {
     T::from(v).unwrap()
 }
 
+/// A named building block.
+type Part<T> = (&'static str, fn(T) -> T);
+
 /// Building blocks, each defined and smooth on all of ℝ (so any can be
 /// composed with any), written once for any `Float`.
-fn parts<T: Float>() -> Vec<(&'static str, fn(T) -> T)> {
+fn parts<T: Float>() -> Vec<Part<T>> {
     vec![
         ("sin", |x| x.sin()),
         ("cos", |x| x.cos()),
@@ -39,7 +42,7 @@ fn eval(f: fn(D) -> D, x: f64) -> (f64, f64) {
     (r.re, r.eps[0])
 }
 
-fn pick<T: Float>(i: u8) -> (&'static str, fn(T) -> T) {
+fn pick<T: Float>(i: u8) -> Part<T> {
     let ps = parts();
     ps[usize::from(i) % ps.len()]
 }
@@ -140,7 +143,8 @@ fn tangent_is_linear_in_the_seed() {
         let seed = [f64::from(a) / 16.0 - 8.0, -1.5];
         let (_, f2) = pick::<Dual<f64, 2>>(i);
         let r = f2(Dual::new(x, seed));
-        let ok = (0..2).all(|l| agrees(r.eps[l], d * seed[l], (d * seed[l]).abs(), 2.0 * f64::EPSILON));
+        let ok =
+            (0..2).all(|l| agrees(r.eps[l], d * seed[l], (d * seed[l]).abs(), 2.0 * f64::EPSILON));
         if ok && r.re.to_bits() == f(D::constant(x)).re.to_bits() {
             TestResult::passed()
         } else {

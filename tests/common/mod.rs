@@ -53,7 +53,10 @@ pub fn close(got: f64, want: f64, rel: f64) -> bool {
 /// Asserts `close`, naming the quantity in the message.
 #[track_caller]
 pub fn assert_close(what: &str, got: f64, want: f64, rel: f64) {
-    assert!(close(got, want, rel), "{what}: got {got:e}, want {want:e} (relative tolerance {rel:e})");
+    assert!(
+        close(got, want, rel),
+        "{what}: got {got:e}, want {want:e} (relative tolerance {rel:e})"
+    );
 }
 
 /// The step of a central difference, `ε^(1/3)` scaled to the argument: it
