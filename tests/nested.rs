@@ -276,3 +276,17 @@ fn second_derivative_at_f32() {
     let want = e * e.cos() - e * e * e.sin();
     assert!((f64::from(r.eps[0].eps[0]) - want).abs() <= 1e-5 * want.abs());
 }
+
+/// A term with a finite slope but an infinite curvature (`x^1.5` at 0) must
+/// not turn the Hessian entries of other variables into NaN: the entries
+/// of `y`, which the singular term does not involve, stay exact.
+#[test]
+fn singular_curvature_does_not_poison_other_hessian_entries() {
+    let (v, g, h) = hessian(|x, y| x.powf(Dual::constant(Dual::constant(1.5))) + y * y, [0.0, 3.0]);
+    assert_eq!(v, 9.0);
+    assert_eq!(g, [0.0, 6.0]);
+    assert_eq!(h[1][1], 2.0, "∂²/∂y²");
+    assert_eq!(h[0][1], 0.0, "∂²/∂x∂y");
+    assert_eq!(h[1][0], 0.0, "∂²/∂y∂x");
+    assert!(h[0][0].is_infinite(), "∂²/∂x² of x^1.5 at 0 is +∞, got {}", h[0][0]);
+}
