@@ -11,7 +11,7 @@ mod support;
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use dualnum::Dual;
 use dualnum::test_functions::{rosenbrock, rosenbrock_gradient};
 use support::*;
@@ -38,6 +38,8 @@ fn manual_chunked<const C: usize>(x: &[f64], xd: &mut [Dual<f64, C>], g: &mut [f
 
 fn scaling(c: &mut Criterion) {
     let mut g = c.benchmark_group("gradient/rosenbrock");
+    // Up to 0.1 s per call at n = 10000: flat sampling, few samples.
+    g.sampling_mode(SamplingMode::Flat).sample_size(10);
     for n in [100, 1000, 10000] {
         let x = point(n);
         let mut want = vec![0.0; n];
