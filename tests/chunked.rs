@@ -87,7 +87,7 @@ fn jacobian_equals_one_pass_for_every_length() {
                 n,
             );
             assert_eq!(calls.get(), n.div_ceil(C));
-            let one = chunked::jacobian_inplace::<WIDE, _>(|x, out| broyden_exp_sin(x, out), &x, n);
+            let one = chunked::jacobian_inplace::<WIDE, _>(broyden_exp_sin, &x, n);
             assert_eq!((&fx, &j), (&one.0, &one.1), "C = {C}, n = {n}");
             let mut want = vec![0.0; n * n];
             broyden_exp_sin_jacobian(&x, &mut want);
@@ -104,7 +104,7 @@ fn jacobian_equals_one_pass_for_every_length() {
                 },
                 &x,
             );
-            let one = chunked::jacobian_inplace::<WIDE, _>(|x, out| tall_map(x, out), &x, m);
+            let one = chunked::jacobian_inplace::<WIDE, _>(tall_map, &x, m);
             assert_eq!((&tx, &tj), (&one.0, &one.1), "tall, C = {C}, n = {n}");
             let mut want = vec![0.0; m * n];
             tall_map_jacobian(&x, m, &mut want);
@@ -117,9 +117,9 @@ fn jacobian_equals_one_pass_for_every_length() {
 #[test]
 fn values_are_exact_and_defaults_agree() {
     let x = point(19);
-    let (fx, g) = chunked::gradient_default(|x| log_sum_exp(x), &x);
+    let (fx, g) = chunked::gradient_default(log_sum_exp, &x);
     assert_eq!(fx, log_sum_exp(&x));
-    assert_eq!(g, chunked::gradient::<{ chunked::DEFAULT_CHUNK }, _>(|x| log_sum_exp(x), &x).1);
+    assert_eq!(g, chunked::gradient::<{ chunked::DEFAULT_CHUNK }, _>(log_sum_exp, &x).1);
     let mut want = vec![0.0; 19];
     log_sum_exp_gradient(&x, &mut want);
     assert!((g - DVector::from_vec(want)).amax() <= 1e-15);
@@ -178,8 +178,8 @@ mod parallel {
                 };
                 assert_eq!(chunked::par_jacobian::<C, _, _>(f, &x), chunked::jacobian::<C, _, _>(f, &x));
                 assert_eq!(
-                    chunked::par_jacobian_inplace::<C, _>(|x, o| broyden_exp_sin(x, o), &x, n),
-                    chunked::jacobian_inplace::<C, _>(|x, o| broyden_exp_sin(x, o), &x, n),
+                    chunked::par_jacobian_inplace::<C, _>(broyden_exp_sin, &x, n),
+                    chunked::jacobian_inplace::<C, _>(broyden_exp_sin, &x, n),
                 );
             }
         });

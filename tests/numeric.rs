@@ -68,7 +68,7 @@ fn derivative_reaches_the_expected_order() {
 #[test]
 fn jacobian_matches_hand_written() {
     let x = [0.3, -1.1, 0.7, 1.9];
-    let j = numeric::jacobian_inplace(|x, out| map_r4_r3(x, out), &x, 3);
+    let j = numeric::jacobian_inplace(map_r4_r3, &x, 3);
     let mut want = [0.0; 12];
     map_r4_r3_jacobian(&x, &mut want);
     let want = DMatrix::from_row_slice(3, 4, &want);
@@ -85,7 +85,7 @@ fn jacobian_matches_hand_written() {
     assert_eq!(j, j2);
 
     let x: Vec<f64> = (0..7).map(|i| 0.3 * i as f64 - 1.0).collect();
-    let j = numeric::jacobian_inplace(|x, out| broyden_exp_sin(x, out), &x, 7);
+    let j = numeric::jacobian_inplace(broyden_exp_sin, &x, 7);
     let mut want = vec![0.0; 49];
     broyden_exp_sin_jacobian(&x, &mut want);
     let want = DMatrix::from_row_slice(7, 7, &want);
@@ -105,14 +105,14 @@ fn checker_flags_a_wrong_gradient() {
     let x = [1.2f64, -0.7, 0.4, 2.1, -1.3];
     let mut g = [0.0; 5];
     rosenbrock_gradient(&x, &mut g);
-    let good = numeric::check_gradient(|x| rosenbrock(x), &x, &g);
+    let good = numeric::check_gradient(rosenbrock, &x, &g);
     assert!(good.passes(1e-7), "{good}");
     assert_eq!(good.len, 5);
 
     // a typical bug: one term of one component dropped
     let mut bad = g;
     bad[3] -= 200.0 * (x[3] - x[2] * x[2]);
-    let report = numeric::check_gradient(|x| rosenbrock(x), &x, &bad);
+    let report = numeric::check_gradient(rosenbrock, &x, &bad);
     assert_eq!(report.index, 3);
     assert!(!report.passes(1e-3));
     assert_eq!(report.analytic, bad[3]);
@@ -125,7 +125,7 @@ fn checker_flags_a_wrong_gradient() {
     // a NaN in the gradient is always the worst and never passes
     let mut nan = g;
     nan[1] = f64::NAN;
-    let report = numeric::check_gradient(|x| rosenbrock(x), &x, &nan);
+    let report = numeric::check_gradient(rosenbrock, &x, &nan);
     assert_eq!(report.index, 1);
     assert!(!report.passes(1.0));
 }

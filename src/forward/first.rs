@@ -43,7 +43,7 @@ where
 /// use dualnum::test_functions::rosenbrock;
 /// use nalgebra::vector;
 ///
-/// let x = vector![1.2, 1.0];
+/// let x = vector![1.2f64, 1.0];
 /// let (fx, g) = dualnum::gradient(|x| rosenbrock(x.as_slice()), &x);
 /// assert_eq!(fx, rosenbrock(x.as_slice()));
 /// // ∂f/∂x₀ = −400·x₀·(x₁ − x₀²) − 2(1 − x₀), ∂f/∂x₁ = 200·(x₁ − x₀²)
