@@ -41,18 +41,31 @@ use crate::Dual;
 use crate::forward::{constants, fill_columns, set_chunk};
 
 /// The default chunk width for [`gradient_default`] and
-/// [`jacobian_default`].
+/// [`jacobian_default`]: 8 lanes.
 ///
-/// Chosen by `benches/chunk_size.rs` (chunked gradient of `rosenbrock`, `n`
-/// = 100 and 1000, `C` ∈ {1, 2, 4, 8, 16, 32}); criterion medians on the
-/// development machine (x86-64, `--release`):
+/// Chosen by `benches/chunk_size.rs` (chunked gradient of `rosenbrock` at
+/// `n` = 100 and 1000, `C` ∈ {1, 2, 4, 8, 16, 32}; criterion medians,
+/// `--warm-up-time 1 --measurement-time 3`, two runs each on the shared
+/// 2-core x86-64 development machine, default target features, with the
+/// operators and chain kernels `#[inline(always)]`):
 ///
-/// | C | n = 100 | n = 1000 |
+/// | C | n = 100 (µs) | n = 1000 (ms) |
 /// |---|---|---|
-/// | 1 | TBD | TBD |
+/// | 1 | 53.6 / 37.6 | 5.47 / 5.21 |
+/// | 2 | 36.4 / 24.1 | 3.53 / 3.27 |
+/// | 4 | 31.2 / 22.5 | 3.08 / 1.59 |
+/// | **8** | **24.1 / 18.6** | **2.32 / 1.20** |
+/// | 16 | 90.1 / 98.1 | 8.27 / 8.65 |
+/// | 32 | 69.2 / 71.1 | 5.39 / 5.94 |
 ///
-/// `C = 8` is where the time stops falling quickly: wider chunks save
-/// evaluations but every operation carries more lanes.
+/// Every width does about the same arithmetic in total (`⌈n/C⌉`
+/// evaluations of `C + 1` numbers per operation); what differs is how well
+/// the lanes vectorise and stay in registers. Up to 8 lanes the time falls;
+/// at 16 and 32 it jumps 3.5 to 7 times (not profiled; most likely the
+/// wider numbers spill to memory). With the operators only
+/// `#[inline]` (so `Dual::mul` may stay out of line) the same bench put
+/// `C = 4` first and `C = 8` about 1.5 times slower; 8 is the choice for the
+/// forced-inline operators.
 pub const DEFAULT_CHUNK: usize = 8;
 
 /// The value and gradient of `f: R^n → R` at `x`, evaluating `f`
