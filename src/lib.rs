@@ -66,6 +66,11 @@
 //! - [`Dual`]: the number, its constructors and accessors;
 //! - [`rules`]: the rule table, one function per elementary operation;
 //! - [`test_functions`]: generic test functions with hand-written derivatives;
+//! - [`forward`]: the drivers [`derivative`], [`gradient`], [`jacobian`],
+//!   [`jvp`], [`hessian`] and [`hvp`] on nalgebra's static vectors, one
+//!   evaluation each; [`chunked`]: gradient and Jacobian for run-time
+//!   lengths (`&[T]` in, `DVector`/`DMatrix` out) in chunks of `C` lanes;
+//!   [`numeric`]: central differences and a gradient checker;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
 //!   and `f32`/`f64`-on-the-left forms), `Sum`, `Product`, and the whole
 //!   num-traits family ([`num_traits::Float`], `FloatConst`, `Signed`,
@@ -79,13 +84,19 @@
 #![deny(unconditional_recursion)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 mod approx_impls;
+pub mod chunked;
 mod dual;
 mod float;
+pub mod forward;
 mod num;
+pub mod numeric;
 mod ops;
 pub mod rules;
 mod tangent;
 pub mod test_functions;
 
 pub use dual::Dual;
+pub use forward::{derivative, gradient, hessian, hvp, jacobian, jvp};
