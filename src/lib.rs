@@ -66,6 +66,9 @@
 //! - [`Dual`]: the number, its constructors and accessors;
 //! - [`rules`]: the rule table, one function per elementary operation;
 //! - [`test_functions`]: generic test functions with hand-written derivatives;
+//! - [`linalg`]: duals as nalgebra scalars (`RealField`), to differentiate
+//!   through matrix algebra and decompositions; [`linalg::constants`] and
+//!   [`linalg::variables`] lift matrices and seed vectors;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
 //!   and `f32`/`f64`-on-the-left forms), `Sum`, `Product`, and the whole
 //!   num-traits family ([`num_traits::Float`], `FloatConst`, `Signed`,
@@ -82,6 +85,7 @@
 mod approx_impls;
 mod dual;
 mod float;
+pub mod linalg;
 mod num;
 mod ops;
 pub mod rules;
