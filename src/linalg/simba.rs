@@ -2,9 +2,11 @@
 //! `Field`, and the `SubsetOf` inclusions `Dual ⊂ Dual`, `f32 ⊂ Dual` and
 //! `f64 ⊂ Dual` that `nalgebra::convert` and `Matrix::cast` use.
 //!
-//! A real number is a dual with a zero tangent: it lifts to a constant, and a
-//! dual converts back only when its tangent is zero
-//! ([`SupersetOf::is_in_subset`](simba::scalar::SupersetOf::is_in_subset)).
+//! A real number lifts to a constant dual. Converting back reads the value
+//! and drops the tangent, like the crate's `ToPrimitive`: nalgebra uses
+//! `try_convert::<_, f64>` to read a scalar's value for a heuristic (the
+//! scaling step of the matrix exponential), which must not fail because the
+//! scalar carries a derivative.
 
 use num_traits::Float;
 use simba::scalar::{Field, SubsetOf, SupersetOf};
@@ -72,8 +74,8 @@ impl<T: Float, const N: usize> SubsetOf<Dual<T, N>> for Dual<T, N> {
 
 macro_rules! real_subset_of_dual {
     ($($s:ty),*) => {$(
-        /// A real number is the constant dual of the same value; a dual is
-        /// that real only when its tangent is zero.
+        /// A real number is the constant dual of the same value; a dual
+        /// converts back to its value (the tangent is dropped).
         impl<T: Float + SupersetOf<$s>, const N: usize> SubsetOf<Dual<T, N>> for $s {
             #[inline]
             fn to_superset(&self) -> Dual<T, N> {
@@ -88,7 +90,7 @@ macro_rules! real_subset_of_dual {
 
             #[inline]
             fn is_in_subset(element: &Dual<T, N>) -> bool {
-                element.is_constant() && element.re.is_in_subset()
+                element.re.is_in_subset()
             }
         }
     )*};
