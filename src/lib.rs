@@ -59,7 +59,7 @@
 //! | `fract`, `x % y` | as T | `fract' = 1`; `%`: `(1, −trunc(x/y))`, jumps ignored |
 //! | `copysign(x, s)` | as T | `±ẋ` as the sign was kept or flipped; `s` contributes 0 |
 //! | `==`, `<`, `>`, `partial_cmp` | compare values only | — |
-//! | `Zero::is_zero` | value **and** tangent all zero | — |
+//! | `Zero::is_zero`, `One::is_one` | value zero (one) **and** tangent all zero | — |
 //!
 //! ## Contents
 //!
