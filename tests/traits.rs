@@ -59,8 +59,14 @@ fn relative_eq_compares_value_and_every_lane() {
     let (base, far) = perturbed(|v| v * (1.0 + 1e-6));
     let (_, near) = perturbed(|v| v * (1.0 + 1e-14));
     for k in 0..4 {
-        assert!(!base.relative_eq(&far[k], tol(0.0), tol(1e-9)), "component {k} differs by 1e-6 relative");
-        assert!(base.relative_eq(&near[k], tol(0.0), tol(1e-12)), "component {k} within 1e-12 relative");
+        assert!(
+            !base.relative_eq(&far[k], tol(0.0), tol(1e-9)),
+            "component {k} differs by 1e-6 relative"
+        );
+        assert!(
+            base.relative_eq(&near[k], tol(0.0), tol(1e-12)),
+            "component {k} within 1e-12 relative"
+        );
     }
     assert_relative_eq!(base, near[3], max_relative = tol(1e-12));
     assert_eq!(D::default_max_relative().re, f64::default_max_relative());
