@@ -196,3 +196,43 @@ fn norm_hessian(x: Unif<3, 1>) -> TestResult {
 fn nested_duals_give_the_hessian_of_the_norm() {
     quickcheck(norm_hessian as fn(_) -> TestResult);
 }
+
+/// Second order through an LU determinant with `Dual<Dual<f64, 1>, 1>`:
+/// g(t) = det(A + tB) has g''(0) = det(A)·[(tr M)² − tr(M²)], M = A⁻¹B.
+fn det_second_derivative(a: Unif<4, 4>, b: Unif<4, 4>) -> bool {
+    let (a, b) = (dominant(a.0), b.0);
+    let at = a.zip_map(&b, |x, d| Dual::<Dual<f64, 1>, 1> {
+        re: Dual::new(x, [d]),
+        eps: [Dual::new(d, [0.0])],
+    });
+    let g = at.determinant();
+    let m = a.try_inverse().unwrap() * b;
+    let first = a.determinant() * m.trace();
+    let second = a.determinant() * (m.trace() * m.trace() - (m * m).trace());
+    let fd = central(|t| s(central(|u| s((a + b * (t + u)).determinant()))[0]));
+    g.re.re == a.determinant()
+        && close(&s(g.re.eps[0]), &s(first), EXACT)
+        && g.re.eps[0] == g.eps[0].re
+        && close(&s(g.eps[0].eps[0]), &s(second), EXACT)
+        && close(&s(g.eps[0].eps[0]), &fd, 1e-3)
+}
+
+#[test]
+fn nested_duals_give_the_second_derivative_of_the_determinant() {
+    quickcheck(det_second_derivative as fn(_, _) -> bool);
+}
+
+/// `Dual<f32, N>` is a nalgebra scalar too.
+#[test]
+fn f32_duals_invert() {
+    let a = Matrix2::new(2.0f32, 1.0, 0.5, 3.0);
+    let b = Matrix2::new(0.1f32, -0.2, 0.3, 0.4);
+    let inv = a.zip_map(&b, |x, d| Dual::new(x, [d])).try_inverse().unwrap();
+    let ai = a.try_inverse().unwrap();
+    let expected = -ai * b * ai;
+    for (d, e) in inv.iter().zip(expected.iter()) {
+        assert!((d.eps[0] - e).abs() <= 1e-6 * (1.0 + e.abs()));
+    }
+    let c: Dual<f32, 1> = nalgebra::convert(0.5f64);
+    assert_eq!(c.re, 0.5f32);
+}

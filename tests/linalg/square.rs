@@ -148,7 +148,7 @@ macro_rules! square_properties {
                 TestResult::from_bool(
                     lambda.re == plain.eigenvalues[i]
                         && close(&s(lambda.eps[0]), &s(expected), 1e-9)
-                        && close(&s(lambda.eps[0]), &fd, FD),
+                        && close(&s(lambda.eps[0]), &fd, FD_SPECTRAL),
                 )
             }
 
@@ -179,7 +179,7 @@ macro_rules! square_properties {
                 TestResult::from_bool(
                     value(&svd.singular_values) == sv
                         && close(&got, &expected, 1e-9)
-                        && close(&got, &fd, FD),
+                        && close(&got, &fd, FD_SPECTRAL),
                 )
             }
 

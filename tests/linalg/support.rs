@@ -78,6 +78,9 @@ pub fn close<const R: usize, const C: usize>(
 /// A closed form holds to rounding; a central difference to its own error.
 pub const EXACT: f64 = 1e-11;
 pub const FD: f64 = 1e-7;
+/// Eigen- and singular values curve like 1/gap, so their central
+/// differences err by about h²/gap² (gaps down to 0.05 here).
+pub const FD_SPECTRAL: f64 = 1e-5;
 
 /// Scalar as a 1×1 matrix, so the helpers above apply.
 pub fn s(x: f64) -> SMatrix<f64, 1, 1> {
