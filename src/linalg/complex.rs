@@ -7,7 +7,8 @@
 //! Where simba's default methods branch on `is_zero` (structural for a dual:
 //! value *and* tangent zero) a dual could take a different branch than its
 //! value would; `to_exp`, `signum`, `sinc`, `sinhc`, `cosc` and `coshc` are
-//! therefore overridden to branch on the value, like `f64` does.
+//! therefore overridden to branch on the value, like `f64` does (with `==`,
+//! which compares values at every nesting level).
 
 use num_traits::{Float, One, Zero};
 use simba::scalar::{ComplexField, RealField};
@@ -122,7 +123,11 @@ impl<T: RealField + Float, const N: usize> ComplexField for Dual<T, N> {
     /// exact value 1 and the exact first and second derivatives (0, −⅓).
     #[inline]
     fn sinc(self) -> Self {
-        if self.re.is_zero() { Self::one() - self * self / c(6.0) } else { Float::sin(self) / self }
+        if self.re == T::zero() {
+            Self::one() - self * self / c(6.0)
+        } else {
+            Float::sin(self) / self
+        }
     }
 
     /// `sinh x / x`; at a zero value, the series `1 + x²/6` (as [`sinc`]).
@@ -130,7 +135,7 @@ impl<T: RealField + Float, const N: usize> ComplexField for Dual<T, N> {
     /// [`sinc`]: ComplexField::sinc
     #[inline]
     fn sinhc(self) -> Self {
-        if self.re.is_zero() {
+        if self.re == T::zero() {
             Self::one() + self * self / c(6.0)
         } else {
             Float::sinh(self) / self
@@ -141,14 +146,14 @@ impl<T: RealField + Float, const N: usize> ComplexField for Dual<T, N> {
     /// constant.
     #[inline]
     fn cosc(self) -> Self {
-        if self.re.is_zero() { Self::one() } else { Float::cos(self) / self }
+        if self.re == T::zero() { Self::one() } else { Float::cos(self) / self }
     }
 
     /// `cosh x / x`; at a zero value simba's convention for `T` (1), as a
     /// constant.
     #[inline]
     fn coshc(self) -> Self {
-        if self.re.is_zero() { Self::one() } else { Float::cosh(self) / self }
+        if self.re == T::zero() { Self::one() } else { Float::cosh(self) / self }
     }
 
     #[inline]

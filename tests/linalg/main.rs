@@ -12,9 +12,11 @@
 //! - `square`: determinant, inverse, LU / QR / Cholesky solves, symmetric
 //!   eigenvalues and singular values, for 2×2, 3×3 and 4×4;
 //! - `decompositions`: eigen- and singular vectors, real Schur eigenvalues,
-//!   complex eigenvalues, pseudo-inverse, LBLᵀ, UDUᵀ, matrix exponential.
+//!   complex eigenvalues, pseudo-inverse, LBLᵀ, UDUᵀ, matrix exponential;
+//! - `traits`: every simba method against the `Float` method it forwards to.
 
 mod decompositions;
 mod scalars;
 mod square;
 mod support;
+mod traits;
