@@ -168,9 +168,11 @@ fn cardinal_functions_are_smooth_at_zero() {
     assert_eq!((s.re.eps[0], s.eps[0].re), (0.0, 0.0));
 }
 
+type Constant = fn() -> D;
+
 #[test]
 fn constants_are_constants_of_t() {
-    let table: &[(fn() -> D, f64)] = &[
+    let table: &[(Constant, f64)] = &[
         (<D as RealField>::pi, f64::PI()),
         (<D as RealField>::two_pi, f64::TAU()),
         (<D as RealField>::frac_pi_2, f64::FRAC_PI_2()),
