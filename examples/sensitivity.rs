@@ -5,10 +5,11 @@
 //! load `fᵢ`. The displacements solve `K(k)·u = f` with the tridiagonal
 //! stiffness matrix `Kᵢᵢ = kᵢ + kᵢ₊₁`, `Kᵢ,ᵢ₊₁ = Kᵢ₊₁,ᵢ = −kᵢ₊₁`.
 //!
-//! The solver is written once, generic over nalgebra's `RealField`. Run on
-//! `Dual<f64, 4>` with the stiffnesses seeded as variables, one Cholesky
-//! solve gives `u` and the whole Jacobian `∂u/∂k`, which is printed beside
-//! central finite differences of the plain `f64` solve.
+//! The solver is written once, generic over nalgebra's `RealField`.
+//! `dualnum::jacobian` runs it on `Dual<f64, 4>` with the stiffnesses seeded
+//! as variables: one Cholesky solve gives `u` and the whole Jacobian
+//! `∂u/∂k`, printed beside central finite differences of the plain `f64`
+//! solve and the closed form.
 //!
 //! Run with `cargo run --example sensitivity`.
 
@@ -35,9 +36,9 @@ fn main() {
     let k = SVector::<f64, N>::new(100.0, 200.0, 150.0, 300.0); // N/m
     let f = SVector::<f64, N>::new(2.0, 2.0, 2.0, 10.0); // N
 
-    // One pass: value and Jacobian together.
-    let u = displacements(&linalg::variables(&k), &linalg::constants(&f));
-    let jac = SMatrix::<f64, N, N>::from_fn(|i, j| u[i].partial(j));
+    // One pass: value and Jacobian together, the loads lifted to constants.
+    let loads = linalg::constants(&f);
+    let (u, jac) = dualnum::jacobian(|k| displacements(&k, &loads), &k);
 
     // Central differences, one pair of solves per parameter.
     let fd = SMatrix::<f64, N, N>::from_fn(|i, j| {
@@ -56,8 +57,7 @@ fn main() {
         SMatrix::<f64, N, N>::from_fn(|i, j| if j <= i { -force(j) / (k[j] * k[j]) } else { 0.0 });
 
     println!("spring chain: k = {:?} N/m, loads f = {:?} N", k.as_slice(), f.as_slice());
-    let values: Vec<f64> = u.iter().map(|d| d.value()).collect();
-    println!("displacements u = {values:.6?} m\n");
+    println!("displacements u = {:.6?} m\n", u.as_slice());
     println!("  ∂uᵢ/∂kⱼ [m²/N]    forward mode  central diff.    closed form");
     for i in 0..N {
         for j in 0..N {

@@ -13,9 +13,12 @@
 //!   eigenvalues and singular values, for 2×2, 3×3 and 4×4;
 //! - `decompositions`: eigen- and singular vectors, real Schur eigenvalues,
 //!   complex eigenvalues, pseudo-inverse, LBLᵀ, UDUᵀ, matrix exponential;
-//! - `traits`: every simba method against the `Float` method it forwards to.
+//! - `traits`: every simba method against the `Float` method it forwards to;
+//! - `drivers`: `gradient`, `jacobian`, `hessian` and `chunked::gradient`
+//!   on closures written with nalgebra.
 
 mod decompositions;
+mod drivers;
 mod scalars;
 mod square;
 mod support;
