@@ -9,9 +9,10 @@
 //!
 //! A matrix of duals therefore goes through everything nalgebra offers for
 //! real fields, and its tangents come out as the directional derivatives of
-//! the result. Seed with [`variables`] (one lane per input) or put a
-//! perturbation `dA` in the tangent of `Dual<f64, 1>` entries; lift constant
-//! data with [`constants`].
+//! the result. Let the drivers seed (`dualnum::gradient(|x| x.norm(), &x)`,
+//! `dualnum::jacobian(|x| a * x, &x)`), seed by hand with [`variables`] (one
+//! lane per input), or put a perturbation `dA` in the tangent of
+//! `Dual<f64, 1>` entries; lift constant data with [`constants`].
 //!
 //! ```
 //! use dualnum::{Dual, linalg};
@@ -30,6 +31,15 @@
 //! let n = x.norm();
 //! assert_eq!(n.value(), 5.0);
 //! assert!((n.partial(0) - 0.6).abs() < 1e-15 && (n.partial(1) - 0.8).abs() < 1e-15);
+//!
+//! // The same through a driver, and a Jacobian with a lifted constant matrix:
+//! // F(x) = A·x + x∘x has J = A + 2·diag(x).
+//! let (_, g) = dualnum::gradient(|x| x.norm(), &Vector2::new(3.0f64, 4.0));
+//! assert!((g[0] - 0.6).abs() < 1e-15 && (g[1] - 0.8).abs() < 1e-15);
+//! let ad = linalg::constants(&a);
+//! let x = Vector2::new(0.5, -1.0);
+//! let (_, j) = dualnum::jacobian(|x| ad * x + x.component_mul(&x), &x);
+//! assert_eq!(j, a + Matrix2::from_diagonal(&(x * 2.0)));
 //! ```
 //!
 //! # What works
