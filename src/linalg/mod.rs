@@ -62,7 +62,12 @@
 //!   values, so pivoting and convergence tests follow the plain `T` path.
 //!   `is_zero` is structural (value **and** tangent zero), so where a value
 //!   is exactly zero but its derivative is not, nalgebra keeps the term that
-//!   a plain run would skip, which is what the derivative needs.
+//!   a plain run would skip, which is what the derivative needs (a Givens
+//!   rotation whose angle is 0 but moving). The flip side: a matrix that is
+//!   exactly singular in value but not in its tangent passes nalgebra's
+//!   singularity checks, so `try_inverse` and `solve` return `Some` with
+//!   infinite or NaN entries where `f64` returns `None`. Check
+//!   `determinant().re` (or the pivots' values) when that can happen.
 //! - `‖x‖` at `x = 0` has value 0 and derivative 0 in every direction
 //!   (nalgebra takes `√(Σ xᵢ²)`; the sum and its tangent are both 0, and the
 //!   NaN-safe chain keeps a zero lane zero where `√′(0) = ∞`). The true

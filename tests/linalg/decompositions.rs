@@ -246,3 +246,21 @@ fn exp_rule(m: Unif<3, 3>, dm: Unif<3, 3>) -> bool {
 fn matrix_exponential_derivative_is_the_frechet_block() {
     quickcheck(exp_rule as fn(_, _) -> bool);
 }
+
+/// Documented limit: nalgebra detects singularity with `is_zero`, which is
+/// structural for a dual. A matrix that is exactly singular in value but
+/// whose perturbation is not gets past the check: `try_inverse` returns
+/// `Some` with infinite entries where `f64` returns `None`. A constant
+/// singular matrix is detected as in `f64`. Check `determinant().re` first.
+#[test]
+fn value_singular_matrices_pass_the_singularity_check_when_perturbed() {
+    let a = Matrix2::new(1.0, 2.0, 2.0, 4.0);
+    assert!(a.try_inverse().is_none());
+    let constant = a.map(D1::constant);
+    assert!(constant.try_inverse().is_none() && constant.lu().try_inverse().is_none());
+    let moving = a.map(|x| D1::new(x, [0.1 * x + 0.3]));
+    assert_eq!(moving.determinant().re, 0.0);
+    assert_ne!(moving.determinant().eps[0], 0.0);
+    let inv = moving.try_inverse().expect("the structural is_zero sees a non-zero determinant");
+    assert!(inv.iter().all(|d| d.re.is_infinite()));
+}
