@@ -66,6 +66,9 @@
 //! - [`Dual`]: the number, its constructors and accessors;
 //! - [`rules`]: the rule table, one function per elementary operation;
 //! - [`test_functions`]: generic test functions with hand-written derivatives;
+//! - [`linalg`]: duals as nalgebra scalars (`RealField`), to differentiate
+//!   through matrix algebra and decompositions; [`linalg::constants`] and
+//!   [`linalg::variables`] lift matrices and seed vectors;
 //! - [`forward`]: the drivers [`derivative`], [`gradient`], [`jacobian`],
 //!   [`jvp`], [`hessian`] and [`hvp`] on nalgebra's static vectors, one
 //!   evaluation each; [`chunked`]: gradient and Jacobian for run-time
@@ -91,6 +94,7 @@ pub mod chunked;
 mod dual;
 mod float;
 pub mod forward;
+pub mod linalg;
 mod num;
 pub mod numeric;
 mod ops;
