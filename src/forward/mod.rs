@@ -25,7 +25,7 @@
 //! `|x| rosenbrock(x.as_slice())`. nalgebra's arithmetic works on the
 //! argument directly (`x.component_mul(&x)`, `a * x` with `a` an `SMatrix`
 //! of duals, `x.dot(&x)`, `x + x`); constant matrices of plain numbers are
-//! lifted with `a.map(Dual::constant)`.
+//! lifted with [`linalg::constants`](crate::linalg::constants).
 //!
 //! This module provides, in dependency order: the shared seeding and
 //! extraction plumbing (below, also used by `chunked`), then the first-order
@@ -49,13 +49,8 @@ use crate::Dual;
 // Seeding
 // ---------------------------------------------------------------------------
 
-/// `x` as `N` independent variables: `xᵢ + εᵢ`.
-#[inline]
-pub(crate) fn seed_all<T: Float + Scalar, const N: usize>(
-    x: &SVector<T, N>,
-) -> SVector<Dual<T, N>, N> {
-    SVector::from_fn(|i, _| Dual::variable(x[i], i))
-}
+/// `x` as `N` independent variables `xᵢ + εᵢ`: [`crate::linalg::variables`].
+pub(crate) use crate::linalg::variables as seed_all;
 
 /// `x` moving along one direction `v`: `xᵢ + vᵢ·ε`.
 #[inline]
