@@ -66,6 +66,14 @@
 //! - [`Dual`]: the number, its constructors and accessors;
 //! - [`rules`]: the rule table, one function per elementary operation;
 //! - [`test_functions`]: generic test functions with hand-written derivatives;
+//! - [`linalg`]: duals as nalgebra scalars (`RealField`), to differentiate
+//!   through matrix algebra and decompositions; [`linalg::constants`] and
+//!   [`linalg::variables`] lift matrices and seed vectors;
+//! - [`forward`]: the drivers [`derivative`], [`gradient`], [`jacobian`],
+//!   [`jvp`], [`hessian`] and [`hvp`] on nalgebra's static vectors, one
+//!   evaluation each; [`chunked`]: gradient and Jacobian for run-time
+//!   lengths (`&[T]` in, `DVector`/`DMatrix` out) in chunks of `C` lanes;
+//!   [`numeric`]: central differences and a gradient checker;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
 //!   and `f32`/`f64`-on-the-left forms), `Sum`, `Product`, and the whole
 //!   num-traits family ([`num_traits::Float`], `FloatConst`, `Signed`,
@@ -79,13 +87,20 @@
 #![deny(unconditional_recursion)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 mod approx_impls;
+pub mod chunked;
 mod dual;
 mod float;
+pub mod forward;
+pub mod linalg;
 mod num;
+pub mod numeric;
 mod ops;
 pub mod rules;
 mod tangent;
 pub mod test_functions;
 
 pub use dual::Dual;
+pub use forward::{derivative, gradient, hessian, hvp, jacobian, jvp};

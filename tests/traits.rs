@@ -36,15 +36,22 @@ fn perturbed(delta: impl Fn(f64) -> f64) -> (D, Vec<D>) {
     (base, moved)
 }
 
+/// approx tolerances are duals (`Epsilon = Self`, as nalgebra's `RealField`
+/// requires); only their value is used.
+fn tol(x: f64) -> D {
+    D::constant(x)
+}
+
 #[test]
 fn abs_diff_eq_compares_value_and_every_lane() {
     let (base, far) = perturbed(|v| v + 1e-3);
-    assert!(base.abs_diff_eq(&base, 0.0));
+    assert!(base.abs_diff_eq(&base, tol(0.0)));
     for (k, d) in far.iter().enumerate() {
-        assert!(!base.abs_diff_eq(d, 1e-6), "component {k} differs by 1e-3");
-        assert!(base.abs_diff_eq(d, 1e-2), "component {k} within 1e-2");
+        assert!(!base.abs_diff_eq(d, tol(1e-6)), "component {k} differs by 1e-3");
+        assert!(base.abs_diff_eq(d, tol(1e-2)), "component {k} within 1e-2");
     }
-    assert_eq!(D::default_epsilon(), f64::default_epsilon());
+    assert_eq!(D::default_epsilon().re, f64::default_epsilon());
+    assert!(D::default_epsilon().is_constant());
 }
 
 #[test]
@@ -52,11 +59,17 @@ fn relative_eq_compares_value_and_every_lane() {
     let (base, far) = perturbed(|v| v * (1.0 + 1e-6));
     let (_, near) = perturbed(|v| v * (1.0 + 1e-14));
     for k in 0..4 {
-        assert!(!base.relative_eq(&far[k], 0.0, 1e-9), "component {k} differs by 1e-6 relative");
-        assert!(base.relative_eq(&near[k], 0.0, 1e-12), "component {k} within 1e-12 relative");
+        assert!(
+            !base.relative_eq(&far[k], tol(0.0), tol(1e-9)),
+            "component {k} differs by 1e-6 relative"
+        );
+        assert!(
+            base.relative_eq(&near[k], tol(0.0), tol(1e-12)),
+            "component {k} within 1e-12 relative"
+        );
     }
-    assert_relative_eq!(base, near[3], max_relative = 1e-12);
-    assert_eq!(D::default_max_relative(), f64::default_max_relative());
+    assert_relative_eq!(base, near[3], max_relative = tol(1e-12));
+    assert_eq!(D::default_max_relative().re, f64::default_max_relative());
 }
 
 #[test]
@@ -64,8 +77,8 @@ fn ulps_eq_compares_value_and_every_lane() {
     let (base, one_ulp) = perturbed(f64::next_up);
     let (_, many) = perturbed(|v| (0..50).fold(v, |v, _| v.next_up()));
     for k in 0..4 {
-        assert!(base.ulps_eq(&one_ulp[k], 0.0, 4), "component {k}: 1 ulp apart");
-        assert!(!base.ulps_eq(&many[k], 0.0, 4), "component {k}: 50 ulps apart");
+        assert!(base.ulps_eq(&one_ulp[k], tol(0.0), 4), "component {k}: 1 ulp apart");
+        assert!(!base.ulps_eq(&many[k], tol(0.0), 4), "component {k}: 50 ulps apart");
     }
     assert_eq!(D::default_max_ulps(), f64::default_max_ulps());
 }
