@@ -79,7 +79,16 @@ fn rosenbrock_case<const N: usize>(workload: &'static str) -> Case {
                     g
                 }),
             ),
-            ("dualnum forward", timed(move || tf::rosenbrock(&Dual::variables(black_box(x))).eps)),
+            (
+                "dualnum forward",
+                timed(move || {
+                    dualnum::gradient(
+                        |v: SVector<Dual<f64, N>, N>| tf::rosenbrock(v.as_slice()),
+                        black_box(&xs),
+                    )
+                }),
+            ),
+            ("dualnum manual", timed(move || tf::rosenbrock(&Dual::variables(black_box(x))).eps)),
             (
                 "num-dual",
                 timed(move || {
@@ -105,14 +114,11 @@ fn jacobian_case<const N: usize, const M: usize>(
         workload,
         methods: vec![
             ("hand-written", timed(move || hand(black_box(&x), &mut j1))),
+            ("dualnum forward", timed(move || dn_jacobian::<N, M>(fd, black_box(&xs)))),
             (
-                "dualnum forward",
+                "dualnum manual",
                 timed(move || {
-                    let mut out = [Dual::<f64, N>::constant(0.0); M];
-                    fd(&Dual::variables(black_box(x)), &mut out);
-                    for (i, o) in out.iter().enumerate() {
-                        j2[i * N..(i + 1) * N].copy_from_slice(&o.eps);
-                    }
+                    manual_jacobian::<N, M>(fd, black_box(x), &mut j2);
                     j2[0]
                 }),
             ),
@@ -141,6 +147,15 @@ fn hessian_case<const N: usize>(workload: &'static str) -> Case {
             ("hand-written", timed(move || tf::rosenbrock_hessian(black_box(&x), &mut h))),
             (
                 "dualnum forward",
+                timed(move || {
+                    dualnum::hessian(
+                        |v: SVector<Dual<Dual<f64, N>, N>, N>| tf::rosenbrock(v.as_slice()),
+                        black_box(&xs),
+                    )
+                }),
+            ),
+            (
+                "dualnum manual",
                 timed(move || {
                     let x = black_box(x);
                     let xd: [Dual<Dual<f64, N>, N>; N] = core::array::from_fn(|i| {
@@ -173,7 +188,7 @@ fn cases() -> Vec<Case> {
                 ("hand-written", timed(move || tf::transcendental_derivative(black_box(x0)))),
                 (
                     "dualnum forward",
-                    timed(move || tf::transcendental(Dual::<f64, 1>::variable(black_box(x0), 0))),
+                    timed(move || dualnum::derivative(tf::transcendental, black_box(x0))),
                 ),
                 (
                     "num-dual",

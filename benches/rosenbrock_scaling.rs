@@ -12,29 +12,8 @@ mod support;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
-use dualnum::Dual;
 use dualnum::test_functions::{rosenbrock, rosenbrock_gradient};
 use support::*;
-
-/// Forward mode in chunks of `C` directions, seeded by hand: `⌈n/C⌉`
-/// evaluations on a reused buffer.
-#[inline]
-fn manual_chunked<const C: usize>(x: &[f64], xd: &mut [Dual<f64, C>], g: &mut [f64]) {
-    for (d, &xi) in xd.iter_mut().zip(x) {
-        *d = Dual::constant(xi);
-    }
-    for start in (0..x.len()).step_by(C) {
-        let end = (start + C).min(x.len());
-        for (k, d) in xd[start..end].iter_mut().enumerate() {
-            d.eps[k] = 1.0;
-        }
-        let r = rosenbrock(xd);
-        g[start..end].copy_from_slice(&r.eps[..end - start]);
-        for d in &mut xd[start..end] {
-            d.eps = [0.0; C];
-        }
-    }
-}
 
 fn scaling(c: &mut Criterion) {
     let mut g = c.benchmark_group("gradient/rosenbrock");
@@ -45,9 +24,8 @@ fn scaling(c: &mut Criterion) {
         let mut want = vec![0.0; n];
         rosenbrock_gradient(&x, &mut want);
         let mut out = vec![0.0; n];
-        let mut xd = vec![Dual::<f64, 8>::constant(0.0); n];
-        manual_chunked(&x, &mut xd, &mut out);
-        assert_close("dualnum chunked", &out, &want, 1e-13);
+        let ch = dualnum::chunked::gradient::<8, _>(rosenbrock, &x).1;
+        assert_close("dualnum chunked", ch.as_slice(), &want, 1e-13);
         assert_close("reverse crate", &rv_gradient(rv_rosenbrock, &x), &want, 1e-13);
 
         g.bench_function(BenchmarkId::new("hand-written", n), |b| {
@@ -60,21 +38,14 @@ fn scaling(c: &mut Criterion) {
             b.iter(|| rosenbrock(black_box(&x)))
         });
         g.bench_function(BenchmarkId::new("dualnum chunked", n), |b| {
-            b.iter(|| {
-                manual_chunked(black_box(&x), &mut xd, &mut out);
-                black_box(&out);
-            })
+            b.iter(|| dualnum::chunked::gradient::<8, _>(rosenbrock, black_box(&x)))
         });
         g.bench_function(BenchmarkId::new("reverse crate", n), |b| {
             b.iter(|| rv_gradient(rv_rosenbrock, black_box(&x)))
         });
         if n <= 1000 {
-            let mut xm = x.clone();
             g.bench_function(BenchmarkId::new("finite difference", n), |b| {
-                b.iter(|| {
-                    fd_gradient(rosenbrock, black_box(&mut xm), &mut out);
-                    black_box(&out);
-                })
+                b.iter(|| dualnum::numeric::gradient(rosenbrock, black_box(&x)))
             });
             let xv = nalgebra::DVector::from_column_slice(&x);
             g.bench_function(BenchmarkId::new("num-dual dyn", n), |b| {

@@ -4,7 +4,9 @@
 //! the `reverse` crate's `Var`).
 //!
 //! The dualnum benches and the hand-written baselines call the functions of
-//! `dualnum::test_functions` directly. The versions here mirror those
+//! `dualnum::test_functions` directly, through dualnum's drivers
+//! (`dualnum::{derivative, gradient, jacobian, hessian}`, `chunked`,
+//! `numeric` for central differences). The versions here mirror those
 //! formulas operation for operation, so every method does the same
 //! arithmetic; `tests` at the bottom checks each against the hand-written
 //! derivatives so a bench can never time a wrong answer.
@@ -14,6 +16,8 @@
 use std::time::Duration;
 
 use criterion::Criterion;
+use dualnum::Dual;
+use nalgebra::{SMatrix, SVector};
 use num_dual::DualNum;
 use reverse::Var;
 
@@ -46,59 +50,38 @@ pub fn point_array<const N: usize>() -> [f64; N] {
 }
 
 // ---------------------------------------------------------------------------
-// Central finite differences (until `dualnum::numeric` lands)
+// dualnum's drivers on the in-place maps of `test_functions`
 // ---------------------------------------------------------------------------
 
-/// Step for central differences: `ε^(1/3)·max(|x|, 1)`, error `O(h²)`.
+/// `dualnum::jacobian` of an in-place map `R^N → R^M`.
 #[inline]
-fn step(x: f64) -> f64 {
-    f64::EPSILON.cbrt() * x.abs().max(1.0)
+pub fn dn_jacobian<const N: usize, const M: usize>(
+    f: Map<Dual<f64, N>>,
+    x: &SVector<f64, N>,
+) -> SMatrix<f64, M, N> {
+    dualnum::jacobian(
+        |v: SVector<Dual<f64, N>, N>| {
+            let mut out = SVector::<Dual<f64, N>, M>::from_element(Dual::constant(0.0));
+            f(v.as_slice(), out.as_mut_slice());
+            out
+        },
+        x,
+    )
+    .1
 }
 
-/// `f'(x) ≈ (f(x + h) − f(x − h)) / 2h`.
+/// Forward mode seeded by hand (`Dual::variables`), no driver: the
+/// row-major Jacobian of an in-place map into `jac`.
 #[inline]
-pub fn fd_derivative(f: impl Fn(f64) -> f64, x: f64) -> f64 {
-    let h = step(x);
-    (f(x + h) - f(x - h)) / (2.0 * h)
-}
-
-/// Central-difference gradient: `2n` evaluations, `x` restored after each.
-#[inline]
-pub fn fd_gradient(f: impl Fn(&[f64]) -> f64, x: &mut [f64], g: &mut [f64]) {
-    for i in 0..x.len() {
-        let xi = x[i];
-        let h = step(xi);
-        x[i] = xi + h;
-        let fp = f(x);
-        x[i] = xi - h;
-        let fm = f(x);
-        x[i] = xi;
-        g[i] = (fp - fm) / (2.0 * h);
-    }
-}
-
-/// Central-difference Jacobian of `f: R^n → R^m`, row-major `m × n`;
-/// `fp`, `fm` are scratch buffers of length `m`.
-#[inline]
-pub fn fd_jacobian(
-    f: impl Fn(&[f64], &mut [f64]),
-    x: &mut [f64],
-    fp: &mut [f64],
-    fm: &mut [f64],
+pub fn manual_jacobian<const N: usize, const M: usize>(
+    f: Map<Dual<f64, N>>,
+    x: [f64; N],
     jac: &mut [f64],
 ) {
-    let n = x.len();
-    for j in 0..n {
-        let xj = x[j];
-        let h = step(xj);
-        x[j] = xj + h;
-        f(x, fp);
-        x[j] = xj - h;
-        f(x, fm);
-        x[j] = xj;
-        for i in 0..fp.len() {
-            jac[i * n + j] = (fp[i] - fm[i]) / (2.0 * h);
-        }
+    let mut out = [Dual::<f64, N>::constant(0.0); M];
+    f(&Dual::variables(x), &mut out);
+    for (i, o) in out.iter().enumerate() {
+        jac[i * N..(i + 1) * N].copy_from_slice(&o.eps);
     }
 }
 
