@@ -76,7 +76,7 @@ fn rosenbrock_case<const N: usize>(workload: &'static str) -> Case {
                 "hand-written",
                 timed(move || {
                     tf::rosenbrock_gradient(black_box(&x), &mut g);
-                    g
+                    black_box(&g);
                 }),
             ),
             (
@@ -113,13 +113,19 @@ fn jacobian_case<const N: usize, const M: usize>(
     Case {
         workload,
         methods: vec![
-            ("hand-written", timed(move || hand(black_box(&x), &mut j1))),
+            (
+                "hand-written",
+                timed(move || {
+                    hand(black_box(&x), &mut j1);
+                    black_box(&j1);
+                }),
+            ),
             ("dualnum forward", timed(move || dn_jacobian::<N, M>(fd, black_box(&xs)))),
             (
                 "dualnum manual",
                 timed(move || {
                     manual_jacobian::<N, M>(fd, black_box(x), &mut j2);
-                    j2[0]
+                    black_box(&j2);
                 }),
             ),
             (
@@ -144,7 +150,13 @@ fn hessian_case<const N: usize>(workload: &'static str) -> Case {
     Case {
         workload,
         methods: vec![
-            ("hand-written", timed(move || tf::rosenbrock_hessian(black_box(&x), &mut h))),
+            (
+                "hand-written",
+                timed(move || {
+                    tf::rosenbrock_hessian(black_box(&x), &mut h);
+                    black_box(&h);
+                }),
+            ),
             (
                 "dualnum forward",
                 timed(move || {
