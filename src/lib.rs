@@ -66,6 +66,11 @@
 //! - [`Dual`]: the number, its constructors and accessors;
 //! - [`rules`]: the rule table, one function per elementary operation;
 //! - [`test_functions`]: generic test functions with hand-written derivatives;
+//! - [`reverse`]: reverse mode (the lecture's computational graph): a tape,
+//!   a `Float` variable, gradient/VJP/Jacobian drivers, replay of a
+//!   recording at new inputs, and the graph as a table or Graphviz DOT;
+//! - [`block`]: user-defined differentiable blocks, one definition for both
+//!   modes;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
 //!   and `f32`/`f64`-on-the-left forms), `Sum`, `Product`, and the whole
 //!   num-traits family ([`num_traits::Float`], `FloatConst`, `Signed`,
@@ -79,11 +84,15 @@
 #![deny(unconditional_recursion)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 mod approx_impls;
+pub mod block;
 mod dual;
 mod float;
 mod num;
 mod ops;
+pub mod reverse;
 pub mod rules;
 mod tangent;
 pub mod test_functions;

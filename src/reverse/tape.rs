@@ -1,0 +1,476 @@
+//! The tape: a contiguous Wengert list of nodes, each holding its operands'
+//! indices and its local partial derivatives, plus the streams a replay
+//! needs (the constants, in the order they were used, and the comparisons
+//! made on variables).
+//!
+//! This file provides [`Tape`] (record, clear, sweep), [`Adjoints`] (the
+//! result of a backward sweep, indexed by variable) and the backward sweep
+//! shared with replays.
+
+use alloc::vec::Vec;
+use core::cell::UnsafeCell;
+use core::fmt;
+
+use num_traits::Float;
+
+use super::Var;
+use super::op::Op;
+
+/// One recorded operation: `value = op(lhs, rhs)` with local partials
+/// `dl = ∂value/∂lhs`, `dr = ∂value/∂rhs`. Unary nodes and constant operands
+/// point at node 0, the sink, with partial 0.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Node<T> {
+    pub(crate) dl: T,
+    pub(crate) dr: T,
+    pub(crate) lhs: u32,
+    pub(crate) rhs: u32,
+    pub(crate) op: Op,
+}
+
+/// A comparison or a predicate made on a variable, with its outcome.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Check<T> {
+    /// The operands' node indices (0 for a constant, whose value is below).
+    pub(crate) a: u32,
+    pub(crate) b: u32,
+    pub(crate) ca: T,
+    pub(crate) cb: T,
+    pub(crate) test: Test,
+    pub(crate) outcome: u8,
+    /// The number of nodes recorded when the check was made.
+    pub(crate) at: u32,
+}
+
+/// What a [`Check`] tested.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Test {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    PartialCmp,
+    IsNan,
+    IsInfinite,
+    IsFinite,
+    IsNormal,
+    IsSubnormal,
+    IsSignPositive,
+    IsSignNegative,
+    Classify,
+}
+
+impl Test {
+    /// Evaluates the test on values, as a small code (booleans 0/1;
+    /// orderings −1, 0, 1 as 0, 1, 2 and no order as 3; categories by
+    /// declaration order).
+    #[inline]
+    pub(crate) fn eval<T: Float>(self, x: T, y: T) -> u8 {
+        use core::cmp::Ordering;
+        use core::num::FpCategory;
+        match self {
+            Test::Eq => (x == y) as u8,
+            Test::Ne => (x != y) as u8,
+            Test::Lt => (x < y) as u8,
+            Test::Le => (x <= y) as u8,
+            Test::Gt => (x > y) as u8,
+            Test::Ge => (x >= y) as u8,
+            Test::PartialCmp => match x.partial_cmp(&y) {
+                Some(Ordering::Less) => 0,
+                Some(Ordering::Equal) => 1,
+                Some(Ordering::Greater) => 2,
+                None => 3,
+            },
+            Test::IsNan => x.is_nan() as u8,
+            Test::IsInfinite => x.is_infinite() as u8,
+            Test::IsFinite => x.is_finite() as u8,
+            Test::IsNormal => x.is_normal() as u8,
+            Test::IsSubnormal => (x.classify() == FpCategory::Subnormal) as u8,
+            Test::IsSignPositive => x.is_sign_positive() as u8,
+            Test::IsSignNegative => x.is_sign_negative() as u8,
+            Test::Classify => match x.classify() {
+                FpCategory::Nan => 0,
+                FpCategory::Infinite => 1,
+                FpCategory::Zero => 2,
+                FpCategory::Subnormal => 3,
+                FpCategory::Normal => 4,
+            },
+        }
+    }
+
+    /// How the test reads in a message.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Test::Eq => "==",
+            Test::Ne => "!=",
+            Test::Lt => "<",
+            Test::Le => "<=",
+            Test::Gt => ">",
+            Test::Ge => ">=",
+            Test::PartialCmp => "partial_cmp",
+            Test::IsNan => "is_nan",
+            Test::IsInfinite => "is_infinite",
+            Test::IsFinite => "is_finite",
+            Test::IsNormal => "is_normal",
+            Test::IsSubnormal => "is_subnormal",
+            Test::IsSignPositive => "is_sign_positive",
+            Test::IsSignNegative => "is_sign_negative",
+            Test::Classify => "classify",
+        }
+    }
+}
+
+/// The recorded data. Lives in an `UnsafeCell` inside [`Tape`].
+#[derive(Clone, Debug)]
+pub(crate) struct Record<T> {
+    pub(crate) nodes: Vec<Node<T>>,
+    pub(crate) consts: Vec<T>,
+    pub(crate) checks: Vec<Check<T>>,
+    pub(crate) inputs: u32,
+}
+
+impl<T: Float> Record<T> {
+    fn new(capacity: usize) -> Self {
+        let mut nodes = Vec::with_capacity(capacity.max(1));
+        nodes.push(Node { dl: T::zero(), dr: T::zero(), lhs: 0, rhs: 0, op: Op::Sink });
+        Record { nodes, consts: Vec::new(), checks: Vec::new(), inputs: 0 }
+    }
+
+    fn clear(&mut self) {
+        self.nodes.truncate(1);
+        self.consts.clear();
+        self.checks.clear();
+        self.inputs = 0;
+    }
+}
+
+/// A reverse-mode tape: a linear list of the operations a computation
+/// performed on [`Var`]s, with their local partial derivatives.
+///
+/// Create one, make inputs with [`var`](Self::var) or [`vars`](Self::vars),
+/// run any `Float`-generic code on them, then sweep backward from a result
+/// with [`adjoints`](Self::adjoints). Every operation appends one node (two
+/// for the ternary `mul_add` and `clamp`) to one contiguous `Vec`; an
+/// operation whose operands are all constants records nothing.
+/// [`clear`](Self::clear) empties the tape and keeps its capacity, so a
+/// tape reused for the same computation allocates nothing.
+///
+/// A `Var` borrows its tape, so it cannot outlive it, and `clear` (which
+/// takes `&mut self`) cannot run while any `Var` of the tape is alive.
+/// Combining variables of two different tapes panics with a message saying
+/// so. A `Tape` is `Send` but not `Sync`: each thread records on its own.
+///
+/// ```
+/// use dualnum::reverse::Tape;
+/// use num_traits::Float;
+///
+/// let tape = Tape::new();
+/// let x = tape.var(2.0);
+/// let y = tape.var(std::f64::consts::FRAC_PI_2);
+/// let z = x.powi(2) * (x + y.cos()).exp(); // the lecture's z(x, y)
+/// let adj = tape.adjoints(z);
+/// let e2 = 2.0f64.exp();
+/// assert!((adj.wrt(x) - 8.0 * e2).abs() < 1e-12);
+/// assert!((adj.wrt(y) + 4.0 * e2).abs() < 1e-12);
+/// ```
+pub struct Tape<T> {
+    pub(crate) rec: UnsafeCell<Record<T>>,
+    /// The adjoint buffer of [`Tape::gradient`], kept between calls.
+    pub(crate) adj: Vec<T>,
+}
+
+impl<T: Float> Default for Tape<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Float + fmt::Debug> fmt::Debug for Tape<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.with(|r| {
+            f.debug_struct("Tape")
+                .field("nodes", &(r.nodes.len() - 1))
+                .field("inputs", &r.inputs)
+                .finish()
+        })
+    }
+}
+
+impl<T: Float> Tape<T> {
+    /// An empty tape.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// An empty tape with room for `nodes` operations before it reallocates.
+    #[inline]
+    #[must_use]
+    pub fn with_capacity(nodes: usize) -> Self {
+        Tape { rec: UnsafeCell::new(Record::new(nodes + 1)), adj: Vec::new() }
+    }
+
+    /// Runs `f` on the record.
+    ///
+    /// Safety of the `UnsafeCell` access: `Tape` is not `Sync`, so only this
+    /// thread can reach the cell; every `f` passed here is a short closure
+    /// of this module family that never calls back into user code or into
+    /// another tape method, so the `&mut` it gets is the only reference to
+    /// the record while it lives.
+    #[inline(always)]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Record<T>) -> R) -> R {
+        // SAFETY: see above: single thread, no reentrancy, no escaping borrow.
+        f(unsafe { &mut *self.rec.get() })
+    }
+
+    /// Appends a node and returns its index.
+    #[inline(always)]
+    pub(crate) fn push(&self, node: Node<T>) -> u32 {
+        self.with(|r| {
+            let k = r.nodes.len();
+            r.nodes.push(node);
+            k as u32
+        })
+    }
+
+    /// Appends a node and a constant it used.
+    #[inline(always)]
+    pub(crate) fn push_with_const(&self, node: Node<T>, c: T) -> u32 {
+        self.with(|r| {
+            r.consts.push(c);
+            let k = r.nodes.len();
+            r.nodes.push(node);
+            k as u32
+        })
+    }
+
+    /// Appends a node and up to three constants it used (`n` of `cs`).
+    #[inline]
+    pub(crate) fn push_with_consts(&self, node: Node<T>, cs: [T; 3], n: usize) -> u32 {
+        self.with(|r| {
+            r.consts.extend_from_slice(&cs[..n]);
+            let k = r.nodes.len();
+            r.nodes.push(node);
+            k as u32
+        })
+    }
+
+    /// Records a comparison or predicate and its outcome.
+    #[inline]
+    pub(crate) fn check(&self, check: Check<T>) {
+        self.with(|r| {
+            let at = r.nodes.len() as u32;
+            r.checks.push(Check { at, ..check });
+        });
+    }
+
+    /// A new independent variable with value `x`.
+    ///
+    /// # Panics
+    ///
+    /// If the tape already holds `u32::MAX` nodes.
+    #[inline]
+    #[must_use]
+    pub fn var(&self, x: T) -> Var<'_, T> {
+        let idx = self.with(|r| {
+            r.inputs += 1;
+            r.consts.push(x);
+            let k = r.nodes.len();
+            assert!(k < u32::MAX as usize, "Tape: more than u32::MAX - 1 nodes recorded");
+            r.nodes.push(Node { dl: T::zero(), dr: T::zero(), lhs: 0, rhs: 0, op: Op::Input });
+            k as u32
+        });
+        Var::on_tape(x, idx, self)
+    }
+
+    /// Independent variables with the values of `xs`, in order.
+    #[must_use]
+    pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
+        xs.iter().map(|&x| self.var(x)).collect()
+    }
+
+    /// The number of recorded operations (inputs included).
+    #[inline]
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.with(|r| r.nodes.len() - 1)
+    }
+
+    /// True when nothing has been recorded.
+    #[inline]
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of independent variables created on this tape.
+    #[inline]
+    #[must_use]
+    pub fn inputs(&self) -> usize {
+        self.with(|r| r.inputs as usize)
+    }
+
+    /// How many nodes fit before the tape reallocates.
+    #[inline]
+    #[must_use]
+    pub fn capacity(&self) -> usize {
+        self.with(|r| r.nodes.capacity() - 1)
+    }
+
+    /// Forgets every recorded operation, keeping the memory for the next
+    /// recording. Needs `&mut self`, so no variable of the old recording
+    /// can still be in use.
+    #[inline]
+    pub fn clear(&mut self) {
+        self.rec.get_mut().clear();
+    }
+
+    /// True when `v` was recorded on this tape (constants belong to every
+    /// tape).
+    #[inline]
+    pub(crate) fn owns(&self, v: &Var<'_, T>) -> bool {
+        v.tape.is_none_or(|t| core::ptr::eq(t, self))
+    }
+
+    /// The adjoints `∂y/∂v` of every node `v` recorded up to `y`, by one
+    /// backward sweep.
+    ///
+    /// # Panics
+    ///
+    /// If `y` is a variable of another tape.
+    #[must_use]
+    #[track_caller]
+    pub fn adjoints(&self, y: Var<'_, T>) -> Adjoints<'_, T> {
+        let mut adj = Adjoints { tape: self, adj: Vec::new() };
+        self.adjoints_into(y, &mut adj);
+        adj
+    }
+
+    /// As [`adjoints`](Self::adjoints), reusing `out`'s memory.
+    ///
+    /// # Panics
+    ///
+    /// If `y` or `out` belongs to another tape.
+    #[track_caller]
+    pub fn adjoints_into(&self, y: Var<'_, T>, out: &mut Adjoints<'_, T>) {
+        assert!(self.owns(&y), "Tape::adjoints: the output variable belongs to another tape");
+        assert!(
+            core::ptr::eq(out.tape, self),
+            "Tape::adjoints_into: the adjoint buffer was made for another tape"
+        );
+        self.with(|r| seed_and_sweep(&r.nodes, &mut out.adj, &[(y.idx, T::one())]));
+    }
+
+    /// A copy of the record, for replays and traces.
+    pub(crate) fn snapshot(&self) -> Record<T> {
+        self.with(|r| r.clone())
+    }
+}
+
+/// The backward sweep from `seeds` (`adj[k] = w` for each `(k, w)`): for
+/// each node from the last seeded one down to the first,
+/// `adj[lhs] += adj[k]·dl` and `adj[rhs] += adj[k]·dr`. Leaves in `adj` the
+/// adjoint of every node up to the last seeded one.
+///
+/// NaN-safe like forward mode: a node whose adjoint is zero contributes
+/// nothing (even through an infinite partial), and a term `a·d` with a zero
+/// factor is zero even if the other factor is infinite. The plain sweep runs
+/// first; only if a NaN came out is it redone with the safe products. That
+/// is exact: a NaN term makes its node's operands' adjoints NaN, and so on
+/// down to the inputs (every recorded node has a varying operand), so a
+/// sweep whose inputs' adjoints are all free of NaN had no NaN term, and
+/// finite computations pay nothing for the policy.
+pub(crate) fn seed_and_sweep<T: Float>(nodes: &[Node<T>], adj: &mut Vec<T>, seeds: &[(u32, T)]) {
+    let top = seeds.iter().map(|s| s.0 as usize).max().unwrap_or(0);
+    let nodes = &nodes[..=top];
+    let seed = |adj: &mut Vec<T>| {
+        adj.clear();
+        adj.resize(top + 1, T::zero());
+        for &(k, w) in seeds {
+            adj[k as usize] = adj[k as usize] + w;
+        }
+    };
+    seed(adj);
+    sweep(nodes, adj, |a, d| a * d);
+    if adj.iter().fold(false, |nan, a| nan | a.is_nan()) {
+        seed(adj);
+        sweep(nodes, adj, safe_term);
+    }
+    adj[0] = T::zero();
+}
+
+#[inline(always)]
+fn sweep<T: Float>(nodes: &[Node<T>], adj: &mut [T], term: impl Fn(T, T) -> T) {
+    for k in (1..nodes.len()).rev() {
+        let a = adj[k];
+        let n = nodes[k];
+        adj[n.lhs as usize] = adj[n.lhs as usize] + term(a, n.dl);
+        adj[n.rhs as usize] = adj[n.rhs as usize] + term(a, n.dr);
+    }
+}
+
+/// `a·d`, but 0 where one factor is zero, whatever the other is.
+#[inline(always)]
+fn safe_term<T: Float>(a: T, d: T) -> T {
+    if a.is_zero() || d.is_zero() { T::zero() } else { a * d }
+}
+
+/// The adjoints of one backward sweep: `∂y/∂v` for every variable `v`
+/// recorded before the output `y`.
+///
+/// ```
+/// use dualnum::reverse::Tape;
+///
+/// let tape = Tape::new();
+/// let (x, y) = (tape.var(3.0), tape.var(4.0));
+/// let p = x * y;
+/// let adj = tape.adjoints(p + x);
+/// assert_eq!((adj.wrt(x), adj.wrt(y), adj.wrt(p)), (5.0, 3.0, 1.0));
+/// ```
+pub struct Adjoints<'t, T> {
+    tape: &'t Tape<T>,
+    adj: Vec<T>,
+}
+
+impl<'t, T: Float> Adjoints<'t, T> {
+    /// An empty buffer for [`Tape::adjoints_into`].
+    #[must_use]
+    pub fn new(tape: &'t Tape<T>) -> Self {
+        Adjoints { tape, adj: Vec::new() }
+    }
+
+    /// `∂y/∂v`: zero for a constant, or for a variable recorded after `y`.
+    ///
+    /// # Panics
+    ///
+    /// If `v` belongs to another tape.
+    #[inline]
+    #[must_use]
+    #[track_caller]
+    pub fn wrt(&self, v: Var<'_, T>) -> T {
+        assert!(self.tape.owns(&v), "Adjoints::wrt: the variable belongs to another tape");
+        self.adj.get(v.idx as usize).copied().unwrap_or_else(T::zero)
+    }
+
+    /// The adjoints of all variables in `vs`, in order, into `out`.
+    ///
+    /// # Panics
+    ///
+    /// If `out.len() != vs.len()` or a variable belongs to another tape.
+    #[track_caller]
+    pub fn wrt_into(&self, vs: &[Var<'_, T>], out: &mut [T]) {
+        assert_eq!(
+            vs.len(),
+            out.len(),
+            "Adjoints::wrt_into: {} variables but an output slice of length {}",
+            vs.len(),
+            out.len()
+        );
+        for (o, v) in out.iter_mut().zip(vs) {
+            *o = self.wrt(*v);
+        }
+    }
+}
