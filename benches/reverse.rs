@@ -10,9 +10,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use dualnum::reverse::{self, Tape};
-use dualnum::test_functions::{
-    rosenbrock, rosenbrock_gradient, sin_exp_sum, sin_exp_sum_gradient,
-};
+use dualnum::test_functions::{rosenbrock, rosenbrock_gradient, sin_exp_sum, sin_exp_sum_gradient};
 
 const N: usize = 1000;
 
@@ -98,7 +96,13 @@ fn check(g: &[f64], expected: &[f64]) {
 
 fn benches(c: &mut Criterion) {
     group(c, "rosenbrock", rosenbrock::<f64>, rosenbrock_gradient::<f64>, rosenbrock_reverse_crate);
-    group(c, "sin_exp_sum", sin_exp_sum::<f64>, sin_exp_sum_gradient::<f64>, sin_exp_sum_reverse_crate);
+    group(
+        c,
+        "sin_exp_sum",
+        sin_exp_sum::<f64>,
+        sin_exp_sum_gradient::<f64>,
+        sin_exp_sum_reverse_crate,
+    );
 }
 
 criterion_group!(reverse_mode, benches);

@@ -81,7 +81,7 @@ pub trait Block<T, const K: usize> {
 pub trait BlockScalar: Float {
     /// The type the block computes on: `f64` for `f64`, `T` for
     /// `Dual<T, N>` and for `Var<'_, T>`.
-    type Base;
+    type Base: Float;
 
     /// `f(x)` with its derivative propagated as this number type does.
     fn apply<B: Block<Self::Base, K> + ?Sized, const K: usize>(block: &B, x: [Self; K]) -> Self;

@@ -197,7 +197,9 @@ impl<'t, T: Float> Trace<'t, T> {
     /// local partial derivative. Render with `dot -Tsvg graph.dot`.
     #[must_use]
     pub fn to_dot(&self) -> String {
-        let mut s = String::from("digraph tape {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
+        let mut s = String::from(
+            "digraph tape {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n",
+        );
         for (k, (op, _)) in self.rows().into_iter().enumerate() {
             let k = k + 1;
             let out = if k == self.output as usize { ", peripheries=2" } else { "" };
@@ -231,7 +233,8 @@ impl<T: Float> fmt::Display for Num<T> {
             write!(f, "{v:.6e}")
         } else {
             let s = format!("{v:.10}");
-            let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+            let s =
+                if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
             f.write_str(s)
         }
     }
@@ -240,7 +243,11 @@ impl<T: Float> fmt::Display for Num<T> {
 /// The table: node, operation, inputs, forward value, adjoint.
 impl<T: Float> fmt::Display for Trace<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{:<6} {:<12} {:<16} {:>18} {:>18}", "node", "operation", "inputs", "value", "adjoint")?;
+        writeln!(
+            f,
+            "{:<6} {:<12} {:<16} {:>18} {:>18}",
+            "node", "operation", "inputs", "value", "adjoint"
+        )?;
         for (k, (op, ins)) in self.rows().into_iter().enumerate() {
             let k = k + 1;
             writeln!(
