@@ -84,11 +84,12 @@ pub(crate) enum Inputs<'a, T> {
 }
 
 /// The forward sweep: recomputes the value of every node into `vals` and
-/// its local partials into `nodes`, taking constants from `consts` in
-/// order, then checks every recorded comparison.
+/// its local partials into `nodes` (a constant operand's value stays in its
+/// slot), then checks every recorded comparison. `blocks` holds the
+/// recorded values of user-defined blocks, used with [`Inputs::Recorded`].
 pub(crate) fn forward<T: Float>(
     nodes: &mut [Node<T>],
-    consts: &[T],
+    blocks: &[T],
     checks: &[super::tape::Check<T>],
     inputs: Inputs<'_, T>,
     vals: &mut Vec<T>,
@@ -97,32 +98,21 @@ pub(crate) fn forward<T: Float>(
         vals.clear();
         vals.resize(nodes.len(), T::zero());
     }
-    let (mut ci, mut xi) = (0usize, 0usize);
-    // The value of operand `i`: a node's, or for index 0 the next constant.
-    macro_rules! operand {
-        ($i:expr) => {
-            if $i == 0 {
-                ci += 1;
-                consts[ci - 1]
-            } else {
-                vals[$i as usize]
-            }
-        };
-    }
+    let (mut bi, mut xi) = (0usize, 0usize);
     let mut pending = (T::zero(), T::zero());
     for k in 1..nodes.len() {
         let n = nodes[k];
+        // The value of an operand: a node's, or a constant kept in its slot.
+        let operand = |i: u32, slot: T| if i == 0 { slot } else { vals[i as usize] };
         let (v, dl, dr) = match n.op {
             Op::Sink => (T::zero(), T::zero(), T::zero()),
             Op::Input => {
-                let recorded = consts[ci];
-                ci += 1;
                 let v = match inputs {
-                    Inputs::Recorded => recorded,
+                    Inputs::Recorded => n.dl,
                     Inputs::New(x) => x[xi],
                 };
                 xi += 1;
-                (v, T::zero(), T::zero())
+                (v, n.dl, n.dr)
             }
             Op::Un(u) => {
                 let (v, d) = u.eval(vals[n.lhs as usize]);
@@ -133,29 +123,28 @@ pub(crate) fn forward<T: Float>(
                 (v, d, T::zero())
             }
             Op::Bin(b) => {
-                let x = operand!(n.lhs);
-                let y = operand!(n.rhs);
-                b.eval(x, y, n.lhs != 0, n.rhs != 0)
+                let (x, y) = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
+                let (v, dx, dy) = b.eval(x, y, n.lhs != 0, n.rhs != 0);
+                (v, if n.lhs == 0 { x } else { dx }, if n.rhs == 0 { y } else { dy })
             }
             Op::Link => {
-                pending = (operand!(n.lhs), operand!(n.rhs));
+                pending = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
                 (T::zero(), n.dl, n.dr)
             }
             Op::Tern(t) => {
                 let l = nodes[n.lhs as usize];
-                let z = operand!(n.rhs);
+                let z = operand(n.rhs, n.dr);
                 let (v, dx, dy, dz) = t.eval(pending.0, pending.1, z);
-                let pick = |i: u32, d: T| if i == 0 { T::zero() } else { d };
                 let link = &mut nodes[n.lhs as usize];
-                link.dl = pick(l.lhs, dx);
-                link.dr = pick(l.rhs, dy);
-                (v, T::one(), pick(n.rhs, dz))
+                link.dl = if l.lhs == 0 { l.dl } else { dx };
+                link.dr = if l.rhs == 0 { l.dr } else { dy };
+                (v, T::one(), if n.rhs == 0 { z } else { dz })
             }
             Op::BlockLink => (T::zero(), n.dl, n.dr),
             Op::Block => match inputs {
                 Inputs::Recorded => {
-                    ci += 1;
-                    (consts[ci - 1], n.dl, n.dr)
+                    bi += 1;
+                    (blocks[bi - 1], n.dl, n.dr)
                 }
                 Inputs::New(_) => return Err(ReplayError::UserBlock { node: k }),
             },

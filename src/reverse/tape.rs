@@ -18,7 +18,9 @@ use super::op::Op;
 
 /// One recorded operation: `value = op(lhs, rhs)` with local partials
 /// `dl = ∂value/∂lhs`, `dr = ∂value/∂rhs`. Unary nodes and constant operands
-/// point at node 0, the sink, with partial 0.
+/// point at node 0, the sink; a constant operand's slot holds its value
+/// (and an input's `dl` its recorded value), for replays and traces. The
+/// backward sweep never adds into the sink.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node<T> {
     pub(crate) dl: T,
@@ -126,6 +128,7 @@ impl Test {
 #[derive(Clone, Debug)]
 pub(crate) struct Record<T> {
     pub(crate) nodes: Vec<Node<T>>,
+    /// The values of user-defined blocks, in recording order (for traces).
     pub(crate) consts: Vec<T>,
     pub(crate) checks: Vec<Check<T>>,
     pub(crate) inputs: u32,
@@ -236,22 +239,11 @@ impl<T: Float> Tape<T> {
         })
     }
 
-    /// Appends a node and a constant it used.
+    /// Appends a node and a value for the trace (a user-defined block's).
     #[inline(always)]
     pub(crate) fn push_with_const(&self, node: Node<T>, c: T) -> u32 {
         self.with(|r| {
             r.consts.push(c);
-            let k = r.nodes.len();
-            r.nodes.push(node);
-            k as u32
-        })
-    }
-
-    /// Appends a node and up to three constants it used (`n` of `cs`).
-    #[inline]
-    pub(crate) fn push_with_consts(&self, node: Node<T>, cs: [T; 3], n: usize) -> u32 {
-        self.with(|r| {
-            r.consts.extend_from_slice(&cs[..n]);
             let k = r.nodes.len();
             r.nodes.push(node);
             k as u32
@@ -277,10 +269,9 @@ impl<T: Float> Tape<T> {
     pub fn var(&self, x: T) -> Var<'_, T> {
         let idx = self.with(|r| {
             r.inputs += 1;
-            r.consts.push(x);
             let k = r.nodes.len();
             assert!(k < u32::MAX as usize, "Tape: more than u32::MAX - 1 nodes recorded");
-            r.nodes.push(Node { dl: T::zero(), dr: T::zero(), lhs: 0, rhs: 0, op: Op::Input });
+            r.nodes.push(Node { dl: x, dr: T::zero(), lhs: 0, rhs: 0, op: Op::Input });
             k as u32
         });
         Var::on_tape(x, idx, self)
@@ -289,7 +280,18 @@ impl<T: Float> Tape<T> {
     /// Independent variables with the values of `xs`, in order.
     #[must_use]
     pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
-        xs.iter().map(|&x| self.var(x)).collect()
+        let first = self.with(|r| {
+            let first = r.nodes.len();
+            assert!(
+                first + xs.len() < u32::MAX as usize,
+                "Tape: more than u32::MAX - 1 nodes recorded"
+            );
+            r.inputs += xs.len() as u32;
+            let input = |&x: &T| Node { dl: x, dr: T::zero(), lhs: 0, rhs: 0, op: Op::Input };
+            r.nodes.extend(xs.iter().map(input));
+            first
+        });
+        xs.iter().enumerate().map(|(i, &x)| Var::on_tape(x, (first + i) as u32, self)).collect()
     }
 
     /// The number of recorded operations (inputs included).
@@ -394,21 +396,60 @@ pub(crate) fn seed_and_sweep<T: Float>(nodes: &[Node<T>], adj: &mut Vec<T>, seed
         }
     };
     seed(adj);
-    sweep(nodes, adj, |a, d| a * d);
-    if adj.iter().fold(false, |nan, a| nan | a.is_nan()) {
+    if sweep_fast(nodes, adj) {
         seed(adj);
-        sweep(nodes, adj, safe_term);
+        sweep_safe(nodes, adj);
     }
     adj[0] = T::zero();
 }
 
-#[inline(always)]
-fn sweep<T: Float>(nodes: &[Node<T>], adj: &mut [T], term: impl Fn(T, T) -> T) {
+/// The plain sweep; returns true if an adjoint came out NaN. Most nodes use
+/// the node just before them, so the contribution to `adj[k − 1]` is
+/// carried in a register instead of being stored and loaded again at once
+/// (a store-to-load round trip on every node otherwise bounds the loop);
+/// nothing is added into the sink.
+#[inline]
+fn sweep_fast<T: Float>(nodes: &[Node<T>], adj: &mut [T]) -> bool {
+    let mut carry = T::zero();
+    let mut nan = false;
+    for k in (1..nodes.len()).rev() {
+        let a = adj[k] + carry;
+        adj[k] = a;
+        nan |= a.is_nan();
+        let n = nodes[k];
+        let prev = k as u32 - 1;
+        let (tl, tr) = (a * n.dl, a * n.dr);
+        carry = T::zero();
+        if n.lhs == prev {
+            carry = tl;
+        } else if n.lhs != 0 {
+            adj[n.lhs as usize] = adj[n.lhs as usize] + tl;
+        }
+        if n.rhs == prev {
+            carry = carry + tr;
+        } else if n.rhs != 0 {
+            adj[n.rhs as usize] = adj[n.rhs as usize] + tr;
+        }
+    }
+    nan
+}
+
+/// The NaN-safe sweep: skips nodes whose adjoint is zero and drops terms
+/// with a zero factor.
+#[cold]
+fn sweep_safe<T: Float>(nodes: &[Node<T>], adj: &mut [T]) {
     for k in (1..nodes.len()).rev() {
         let a = adj[k];
+        if a.is_zero() {
+            continue;
+        }
         let n = nodes[k];
-        adj[n.lhs as usize] = adj[n.lhs as usize] + term(a, n.dl);
-        adj[n.rhs as usize] = adj[n.rhs as usize] + term(a, n.dr);
+        if n.lhs != 0 {
+            adj[n.lhs as usize] = adj[n.lhs as usize] + safe_term(a, n.dl);
+        }
+        if n.rhs != 0 {
+            adj[n.rhs as usize] = adj[n.rhs as usize] + safe_term(a, n.dr);
+        }
     }
 }
 

@@ -41,7 +41,6 @@ use super::var::Var;
 pub struct Trace<'t, T> {
     tape: &'t Tape<T>,
     nodes: Vec<Node<T>>,
-    consts: Vec<T>,
     vals: Vec<T>,
     adj: Vec<T>,
     names: Vec<Option<String>>,
@@ -66,7 +65,7 @@ impl<T: Float> Tape<T> {
         seed_and_sweep(&rec.nodes, &mut adj, &[(y.idx, T::one())]);
         adj.resize(rec.nodes.len(), T::zero());
         let names = alloc::vec![None; rec.nodes.len()];
-        Trace { tape: self, nodes: rec.nodes, consts: rec.consts, vals, adj, names, output: y.idx }
+        Trace { tape: self, nodes: rec.nodes, vals, adj, names, output: y.idx }
     }
 }
 
@@ -143,43 +142,21 @@ impl<'t, T: Float> Trace<'t, T> {
     /// For each node, its operation and its operands (a name, or a
     /// constant's value).
     fn rows(&self) -> Vec<(String, Vec<String>)> {
-        let mut ci = 0;
-        let mut out = Vec::with_capacity(self.nodes.len());
-        let operand = |i: u32, ci: &mut usize, this: &Self| {
-            if i == 0 {
-                *ci += 1;
-                format!("{}", Num(this.consts[*ci - 1]))
-            } else {
-                this.label(i as usize)
-            }
+        let operand = |i: u32, slot: T| {
+            if i == 0 { format!("{}", Num(slot)) } else { self.label(i as usize) }
         };
+        let mut out = Vec::with_capacity(self.nodes.len());
         for n in &self.nodes[1..] {
+            let (l, r) = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
             let row = match n.op {
                 Op::Sink => (String::new(), Vec::new()),
-                Op::Input => {
-                    ci += 1;
-                    (String::from("input"), Vec::new())
-                }
-                Op::Un(u) => (String::from(u.label()), alloc::vec![self.label(n.lhs as usize)]),
-                Op::Powi(p) => (format!("powi({p})"), alloc::vec![self.label(n.lhs as usize)]),
-                Op::Bin(b) => {
-                    let l = operand(n.lhs, &mut ci, self);
-                    let r = operand(n.rhs, &mut ci, self);
-                    (String::from(b.label()), alloc::vec![l, r])
-                }
-                Op::Link => {
-                    let l = operand(n.lhs, &mut ci, self);
-                    let r = operand(n.rhs, &mut ci, self);
-                    (String::from("(operands)"), alloc::vec![l, r])
-                }
-                Op::Tern(t) => {
-                    let r = operand(n.rhs, &mut ci, self);
-                    (String::from(t.label()), alloc::vec![self.label(n.lhs as usize), r])
-                }
+                Op::Input => (String::from("input"), Vec::new()),
+                Op::Un(u) => (String::from(u.label()), alloc::vec![l]),
+                Op::Powi(p) => (format!("powi({p})"), alloc::vec![l]),
+                Op::Bin(b) => (String::from(b.label()), alloc::vec![l, r]),
+                Op::Link => (String::from("(operands)"), alloc::vec![l, r]),
+                Op::Tern(t) => (String::from(t.label()), alloc::vec![l, r]),
                 Op::BlockLink | Op::Block => {
-                    if n.op == Op::Block {
-                        ci += 1;
-                    }
                     let mut ins = alloc::vec![self.label(n.lhs as usize)];
                     if n.rhs != 0 {
                         ins.push(self.label(n.rhs as usize));

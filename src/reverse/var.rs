@@ -97,7 +97,9 @@ impl<'t, T: Float> Var<'t, T> {
     }
 
     /// Applies a binary rule, recording one node unless both operands are
-    /// constant; a constant operand goes to the tape's constant stream.
+    /// constant. A constant operand has index 0 (the sink) and its value in
+    /// its partial's slot, which a replay reads back (the backward sweep
+    /// never adds into the sink).
     #[inline(always)]
     #[track_caller]
     pub(crate) fn binary(self, other: Self, op: Bin) -> Self {
@@ -105,13 +107,13 @@ impl<'t, T: Float> Var<'t, T> {
             (None, None) => Var::constant(op.eval(self.val, other.val, false, false).0),
             (Some(t), None) => {
                 let (v, dx, _) = op.eval(self.val, other.val, true, false);
-                let node = Node { dl: dx, dr: T::zero(), lhs: self.idx, rhs: 0, op: Op::Bin(op) };
-                Var::on_tape(v, t.push_with_const(node, other.val), t)
+                let node = Node { dl: dx, dr: other.val, lhs: self.idx, rhs: 0, op: Op::Bin(op) };
+                Var::on_tape(v, t.push(node), t)
             }
             (None, Some(t)) => {
                 let (v, _, dy) = op.eval(self.val, other.val, false, true);
-                let node = Node { dl: T::zero(), dr: dy, lhs: 0, rhs: other.idx, op: Op::Bin(op) };
-                Var::on_tape(v, t.push_with_const(node, self.val), t)
+                let node = Node { dl: self.val, dr: dy, lhs: 0, rhs: other.idx, op: Op::Bin(op) };
+                Var::on_tape(v, t.push(node), t)
             }
             (Some(t), Some(u)) => {
                 same_tape(t, u);
@@ -123,29 +125,20 @@ impl<'t, T: Float> Var<'t, T> {
     }
 
     /// Applies a ternary rule as two nodes: a link holding the first two
-    /// operands and the result holding the third.
+    /// operands and the result holding the third (constants as in
+    /// [`binary`](Self::binary)).
     #[track_caller]
     pub(crate) fn ternary(self, y: Self, z: Self, op: Tern) -> Self {
         let (v, dx, dy, dz) = op.eval(self.val, y.val, z.val);
         let Some(t) = common_tape(&[self, y, z]) else {
             return Var::constant(v);
         };
-        let mut cs = [T::zero(); 3];
-        let mut n = 0;
-        for a in [self, y] {
-            if a.tape.is_none() {
-                cs[n] = a.val;
-                n += 1;
-            }
-        }
-        let zero = T::zero();
-        let pick = |a: &Self, d: T| if a.tape.is_some() { d } else { zero };
+        let slot = |a: &Self, d: T| if a.tape.is_some() { d } else { a.val };
         let link =
-            Node { dl: pick(&self, dx), dr: pick(&y, dy), lhs: self.idx, rhs: y.idx, op: Op::Link };
-        let l = t.push_with_consts(link, cs, n);
-        let node = Node { dl: T::one(), dr: pick(&z, dz), lhs: l, rhs: z.idx, op: Op::Tern(op) };
-        let k = if z.tape.is_none() { t.push_with_const(node, z.val) } else { t.push(node) };
-        Var::on_tape(v, k, t)
+            Node { dl: slot(&self, dx), dr: slot(&y, dy), lhs: self.idx, rhs: y.idx, op: Op::Link };
+        let l = t.push(link);
+        let node = Node { dl: T::one(), dr: slot(&z, dz), lhs: l, rhs: z.idx, op: Op::Tern(op) };
+        Var::on_tape(v, t.push(node), t)
     }
 
     /// Records a user-defined block with value `v` and partials `d`: one
