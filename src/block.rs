@@ -5,7 +5,7 @@
 //! implement [`Block`] by returning `f(x)` and `[∂f/∂x₁, …, ∂f/∂x_K]` at a
 //! point, and apply it with [`apply`] (or [`Block::call`]) to `f64`/`f32`,
 //! to [`Dual<T, N>`](crate::Dual) (forward mode: the tangent becomes
-//! `Σ ∂f/∂xᵢ · ẋᵢ`) or to [`Var`](crate::reverse::Var) (reverse mode: the
+//! `Σ ∂f/∂xᵢ · ẋᵢ`) or to [`reverse::Var`](crate::reverse::Var) (reverse mode: the
 //! partials are recorded on the tape). Use one for a special function, an
 //! expensive simulation with a known adjoint, or to keep a sub-computation
 //! as a single node of the graph.

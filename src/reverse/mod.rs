@@ -104,9 +104,9 @@ pub use var::Var;
 /// use dualnum::test_functions::rosenbrock;
 ///
 /// let (fx, g) = reverse::gradient(|x| rosenbrock(x), &[1.2, 1.0, 0.8]);
-/// let mut expected = [0.0; 3];
+/// let mut expected = [0.0f64; 3];
 /// dualnum::test_functions::rosenbrock_gradient(&[1.2, 1.0, 0.8], &mut expected);
-/// assert!((fx - rosenbrock(&[1.2, 1.0, 0.8])).abs() == 0.0);
+/// assert_eq!(fx, rosenbrock(&[1.2, 1.0, 0.8]));
 /// for i in 0..3 {
 ///     assert!((g[i] - expected[i]).abs() < 1e-12);
 /// }
@@ -180,7 +180,7 @@ where
 /// use dualnum::reverse;
 /// use dualnum::test_functions::{map_r4_r3, map_r4_r3_jacobian};
 ///
-/// let x = [0.3, -1.1, 0.7, 1.9];
+/// let x = [0.3f64, -1.1, 0.7, 1.9];
 /// let (_, jac) = reverse::jacobian(
 ///     |v| {
 ///         let mut out = vec![v[0]; 3];
@@ -189,7 +189,7 @@ where
 ///     },
 ///     &x,
 /// );
-/// let mut expected = [0.0; 12];
+/// let mut expected = [0.0f64; 12];
 /// map_r4_r3_jacobian(&x, &mut expected);
 /// for i in 0..3 {
 ///     for j in 0..4 {

@@ -32,7 +32,7 @@ use super::tape::{Check, Node, Tape, Test};
 ///
 /// let tape = Tape::new();
 /// let x = tape.var(3.0);
-/// let y = 2.0 * x * x + Var::constant(1.0); // records two nodes
+/// let y = 2.0f64 * x * x + Var::constant(1.0); // records two nodes
 /// assert_eq!(y.value(), 19.0);
 /// assert_eq!(tape.adjoints(y).wrt(x), 12.0);
 /// ```
