@@ -12,7 +12,7 @@ use core::num::FpCategory;
 use num_traits::{Float, FloatConst};
 
 use super::Var;
-use super::op::{Bin, Op, Tern, Un};
+use super::op::{Op, Tern};
 use super::tape::Test;
 
 macro_rules! constant {
@@ -37,7 +37,7 @@ macro_rules! unary {
     ($($name:ident => $code:ident),*) => {$(
         #[inline(always)]
         fn $name(self) -> Self {
-            self.unary(Un::$code)
+            self.unary(Op::$code)
         }
     )*};
 }
@@ -47,7 +47,7 @@ macro_rules! binary {
         #[inline(always)]
         #[track_caller]
         fn $name(self, other: Self) -> Self {
-            self.binary(other, Bin::$code)
+            self.binary(other, Op::$code)
         }
     )*};
 }
@@ -125,7 +125,7 @@ impl<T: Float> Float for Var<'_, T> {
 
     #[inline]
     fn sin_cos(self) -> (Self, Self) {
-        (self.unary(Un::Sin), self.unary(Un::Cos))
+        (self.unary(Op::Sin), self.unary(Op::Cos))
     }
 }
 

@@ -167,7 +167,7 @@ where
     }
     let seeds: Vec<(u32, T)> = ys.iter().zip(w).map(|(y, &wi)| (y.idx, wi)).collect();
     let mut adj = Vec::new();
-    tape.with(|r| tape::seed_and_sweep(&r.nodes, &mut adj, &seeds));
+    tape.with_nodes(|nodes| tape::seed_and_sweep(nodes, &mut adj, &seeds));
     let at = |v: &Var<'_, T>| adj.get(v.idx as usize).copied().unwrap_or_else(T::zero);
     let fx = DVector::from_iterator(ys.len(), ys.iter().map(|y| y.val));
     (fx, DVector::from_iterator(xs.len(), xs.iter().map(at)))

@@ -18,7 +18,7 @@ use core::ops::{
 use num_traits::Float;
 
 use super::Var;
-use super::op::{Bin, Un};
+use super::op::Op;
 
 /// `Var op Var` and `Var op T` by value, each one recorded binary rule.
 macro_rules! by_value {
@@ -28,14 +28,14 @@ macro_rules! by_value {
             #[inline(always)]
             #[track_caller]
             fn $op(self, rhs: Self) -> Self {
-                self.binary(rhs, Bin::$Code)
+                self.binary(rhs, Op::$Code)
             }
         }
         impl<'t, T: Float> $Op<T> for Var<'t, T> {
             type Output = Self;
             #[inline(always)]
             fn $op(self, rhs: T) -> Self {
-                self.binary(Var::constant(rhs), Bin::$Code)
+                self.binary(Var::constant(rhs), Op::$Code)
             }
         }
     )*};
@@ -48,7 +48,7 @@ impl<'t, T: Float> Neg for Var<'t, T> {
     type Output = Self;
     #[inline(always)]
     fn neg(self) -> Self {
-        self.unary(Un::Neg)
+        self.unary(Op::Neg)
     }
 }
 
@@ -161,28 +161,28 @@ macro_rules! scalar_left {
             type Output = Var<'t, $s>;
             #[inline(always)]
             fn $op(self, rhs: Var<'t, $s>) -> Var<'t, $s> {
-                Var::constant(self).binary(rhs, Bin::$Code)
+                Var::constant(self).binary(rhs, Op::$Code)
             }
         }
         impl<'t> $Op<&Var<'t, $s>> for $s {
             type Output = Var<'t, $s>;
             #[inline(always)]
             fn $op(self, rhs: &Var<'t, $s>) -> Var<'t, $s> {
-                Var::constant(self).binary(*rhs, Bin::$Code)
+                Var::constant(self).binary(*rhs, Op::$Code)
             }
         }
         impl<'t> $Op<Var<'t, $s>> for &$s {
             type Output = Var<'t, $s>;
             #[inline(always)]
             fn $op(self, rhs: Var<'t, $s>) -> Var<'t, $s> {
-                Var::constant(*self).binary(rhs, Bin::$Code)
+                Var::constant(*self).binary(rhs, Op::$Code)
             }
         }
         impl<'t> $Op<&Var<'t, $s>> for &$s {
             type Output = Var<'t, $s>;
             #[inline(always)]
             fn $op(self, rhs: &Var<'t, $s>) -> Var<'t, $s> {
-                Var::constant(*self).binary(*rhs, Bin::$Code)
+                Var::constant(*self).binary(*rhs, Op::$Code)
             }
         }
     )*};

@@ -114,19 +114,6 @@ pub(crate) fn forward<T: Float>(
                 xi += 1;
                 (v, n.dl, n.dr)
             }
-            Op::Un(u) => {
-                let (v, d) = u.eval(vals[n.lhs as usize]);
-                (v, d, T::zero())
-            }
-            Op::Powi(p) => {
-                let (v, d) = crate::rules::powi(vals[n.lhs as usize], p);
-                (v, d, T::zero())
-            }
-            Op::Bin(b) => {
-                let (x, y) = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
-                let (v, dx, dy) = b.eval(x, y, n.lhs != 0, n.rhs != 0);
-                (v, if n.lhs == 0 { x } else { dx }, if n.rhs == 0 { y } else { dy })
-            }
             Op::Link => {
                 pending = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
                 (T::zero(), n.dl, n.dr)
@@ -148,6 +135,13 @@ pub(crate) fn forward<T: Float>(
                 }
                 Inputs::New(_) => return Err(ReplayError::UserBlock { node: k }),
             },
+            // Every unary and binary rule (a unary node's `rhs` is the sink
+            // with slot 0, unused).
+            op => {
+                let (x, y) = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
+                let (v, dx, dy) = op.eval(x, y, n.lhs != 0, n.rhs != 0);
+                (v, if n.lhs == 0 { x } else { dx }, if n.rhs == 0 { y } else { dy })
+            }
         };
         vals[k] = v;
         nodes[k].dl = dl;

@@ -220,13 +220,25 @@ impl<T: Float> Tape<T> {
     ///
     /// Safety of the `UnsafeCell` access: `Tape` is not `Sync`, so only this
     /// thread can reach the cell; every `f` passed here is a short closure
-    /// of this module family that never calls back into user code or into
-    /// another tape method, so the `&mut` it gets is the only reference to
-    /// the record while it lives.
+    /// of this module family that never calls back into user code (not even
+    /// `T`'s trait methods) or into another tape method, so the `&mut` it
+    /// gets is the only reference to the record while it lives. This
+    /// replaces the `RefCell` borrow-flag check other tapes pay on every
+    /// recorded operation.
     #[inline(always)]
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Record<T>) -> R) -> R {
         // SAFETY: see above: single thread, no reentrancy, no escaping borrow.
         f(unsafe { &mut *self.rec.get() })
+    }
+
+    /// Runs `f` on the recorded nodes, which are moved out of the cell for
+    /// the duration, so that `f` may run `T`'s arithmetic (user code for a
+    /// user-defined `T`) without holding a borrow of the cell.
+    pub(crate) fn with_nodes<R>(&self, f: impl FnOnce(&[Node<T>]) -> R) -> R {
+        let nodes = self.with(|r| core::mem::take(&mut r.nodes));
+        let out = f(&nodes);
+        self.with(|r| r.nodes = nodes);
+        out
     }
 
     /// Appends a node and returns its index.
@@ -267,11 +279,12 @@ impl<T: Float> Tape<T> {
     #[inline]
     #[must_use]
     pub fn var(&self, x: T) -> Var<'_, T> {
+        let node = Node { dl: x, dr: T::zero(), lhs: 0, rhs: 0, op: Op::Input };
         let idx = self.with(|r| {
             r.inputs += 1;
             let k = r.nodes.len();
             assert!(k < u32::MAX as usize, "Tape: more than u32::MAX - 1 nodes recorded");
-            r.nodes.push(Node { dl: x, dr: T::zero(), lhs: 0, rhs: 0, op: Op::Input });
+            r.nodes.push(node);
             k as u32
         });
         Var::on_tape(x, idx, self)
@@ -280,6 +293,7 @@ impl<T: Float> Tape<T> {
     /// Independent variables with the values of `xs`, in order.
     #[must_use]
     pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
+        let zero = T::zero();
         let first = self.with(|r| {
             let first = r.nodes.len();
             assert!(
@@ -287,7 +301,7 @@ impl<T: Float> Tape<T> {
                 "Tape: more than u32::MAX - 1 nodes recorded"
             );
             r.inputs += xs.len() as u32;
-            let input = |&x: &T| Node { dl: x, dr: T::zero(), lhs: 0, rhs: 0, op: Op::Input };
+            let input = |&x: &T| Node { dl: x, dr: zero, lhs: 0, rhs: 0, op: Op::Input };
             r.nodes.extend(xs.iter().map(input));
             first
         });
@@ -363,12 +377,21 @@ impl<T: Float> Tape<T> {
             core::ptr::eq(out.tape, self),
             "Tape::adjoints_into: the adjoint buffer was made for another tape"
         );
-        self.with(|r| seed_and_sweep(&r.nodes, &mut out.adj, &[(y.idx, T::one())]));
+        let seed = [(y.idx, T::one())];
+        self.with_nodes(|nodes| seed_and_sweep(nodes, &mut out.adj, &seed));
     }
 
     /// A copy of the record, for replays and traces.
     pub(crate) fn snapshot(&self) -> Record<T> {
-        self.with(|r| r.clone())
+        let (blocks, checks, inputs) = self
+            .with(|r| (core::mem::take(&mut r.consts), core::mem::take(&mut r.checks), r.inputs));
+        let nodes = self.with_nodes(|n| n.to_vec());
+        let rec = Record { nodes, consts: blocks.clone(), checks: checks.clone(), inputs };
+        self.with(|r| {
+            r.consts = blocks;
+            r.checks = checks;
+        });
+        rec
     }
 }
 

@@ -151,18 +151,17 @@ impl<'t, T: Float> Trace<'t, T> {
             let row = match n.op {
                 Op::Sink => (String::new(), Vec::new()),
                 Op::Input => (String::from("input"), Vec::new()),
-                Op::Un(u) => (String::from(u.label()), alloc::vec![l]),
                 Op::Powi(p) => (format!("powi({p})"), alloc::vec![l]),
-                Op::Bin(b) => (String::from(b.label()), alloc::vec![l, r]),
-                Op::Link => (String::from("(operands)"), alloc::vec![l, r]),
-                Op::Tern(t) => (String::from(t.label()), alloc::vec![l, r]),
+                Op::Link | Op::Tern(_) => (String::from(n.op.label()), alloc::vec![l, r]),
                 Op::BlockLink | Op::Block => {
                     let mut ins = alloc::vec![self.label(n.lhs as usize)];
                     if n.rhs != 0 {
                         ins.push(self.label(n.rhs as usize));
                     }
-                    (String::from(if n.op == Op::Block { "block" } else { "(block)" }), ins)
+                    (String::from(n.op.label()), ins)
                 }
+                op if op.is_binary() => (String::from(op.label()), alloc::vec![l, r]),
+                op => (String::from(op.label()), alloc::vec![l]),
             };
             out.push(row);
         }

@@ -11,7 +11,7 @@ use core::fmt;
 
 use num_traits::Float;
 
-use super::op::{Bin, Op, Tern, Un};
+use super::op::{Op, Tern};
 use super::tape::{Check, Node, Tape, Test};
 
 /// A reverse-mode variable: the value of an intermediate result of a
@@ -79,9 +79,9 @@ impl<'t, T: Float> Var<'t, T> {
 
     /// Applies a unary rule, recording one node unless `self` is constant.
     #[inline(always)]
-    pub(crate) fn unary(self, op: Un) -> Self {
-        let (v, d) = op.eval(self.val);
-        self.record1(v, d, Op::Un(op))
+    pub(crate) fn unary(self, op: Op) -> Self {
+        let (v, d, _) = op.eval(self.val, self.val, true, false);
+        self.record1(v, d, op)
     }
 
     /// Records a node with one varying operand.
@@ -102,23 +102,23 @@ impl<'t, T: Float> Var<'t, T> {
     /// never adds into the sink).
     #[inline(always)]
     #[track_caller]
-    pub(crate) fn binary(self, other: Self, op: Bin) -> Self {
+    pub(crate) fn binary(self, other: Self, op: Op) -> Self {
         match (self.tape, other.tape) {
             (None, None) => Var::constant(op.eval(self.val, other.val, false, false).0),
             (Some(t), None) => {
                 let (v, dx, _) = op.eval(self.val, other.val, true, false);
-                let node = Node { dl: dx, dr: other.val, lhs: self.idx, rhs: 0, op: Op::Bin(op) };
+                let node = Node { dl: dx, dr: other.val, lhs: self.idx, rhs: 0, op };
                 Var::on_tape(v, t.push(node), t)
             }
             (None, Some(t)) => {
                 let (v, _, dy) = op.eval(self.val, other.val, false, true);
-                let node = Node { dl: self.val, dr: dy, lhs: 0, rhs: other.idx, op: Op::Bin(op) };
+                let node = Node { dl: self.val, dr: dy, lhs: 0, rhs: other.idx, op };
                 Var::on_tape(v, t.push(node), t)
             }
             (Some(t), Some(u)) => {
                 same_tape(t, u);
                 let (v, dx, dy) = op.eval(self.val, other.val, true, true);
-                let node = Node { dl: dx, dr: dy, lhs: self.idx, rhs: other.idx, op: Op::Bin(op) };
+                let node = Node { dl: dx, dr: dy, lhs: self.idx, rhs: other.idx, op };
                 Var::on_tape(v, t.push(node), t)
             }
         }
