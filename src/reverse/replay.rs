@@ -190,6 +190,12 @@ fn outcome_label(test: Test, code: u8) -> &'static str {
 /// differently returns [`ReplayError::BranchChanged`] instead of a wrong
 /// gradient. Replays allocate nothing once the buffers have grown.
 ///
+/// A replay is not faster than a fresh recording: it dispatches on each
+/// node's op code and stores every value and partial, while a recording
+/// runs the compiled, inlined closure (see `benches/reverse.rs`). Use it to
+/// re-evaluate where the closure is not at hand, with its control flow
+/// checked.
+///
 /// ```
 /// use dualnum::reverse;
 /// use dualnum::test_functions::rosenbrock;
