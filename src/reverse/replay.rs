@@ -11,7 +11,7 @@ use core::fmt;
 use num_traits::Float;
 
 use super::op::Op;
-use super::tape::{Node, Record, Tape, Test, seed_and_sweep};
+use super::tape::{Check, Node, Record, Tape, Test, seed_and_sweep};
 use super::var::Var;
 
 /// Why a replay was refused.
@@ -75,78 +75,40 @@ impl fmt::Display for ReplayError {
 #[cfg(feature = "std")]
 impl std::error::Error for ReplayError {}
 
-/// Where the forward sweep takes its input values from.
-pub(crate) enum Inputs<'a, T> {
-    /// The values recorded (and the recorded values of blocks).
-    Recorded,
-    /// New values.
-    New(&'a [T]),
-}
-
-/// The forward sweep: recomputes the value of every node into `vals` and
-/// its local partials into `nodes` (a constant operand's value stays in its
-/// slot), then checks every recorded comparison. `blocks` holds the
-/// recorded values of user-defined blocks, used with [`Inputs::Recorded`].
-pub(crate) fn forward<T: Float>(
-    nodes: &mut [Node<T>],
-    blocks: &[T],
-    checks: &[super::tape::Check<T>],
-    inputs: Inputs<'_, T>,
-    vals: &mut Vec<T>,
-) -> Result<(), ReplayError> {
-    if vals.len() != nodes.len() {
-        vals.clear();
-        vals.resize(nodes.len(), T::zero());
-    }
-    let (mut bi, mut xi) = (0usize, 0usize);
+/// The forward sweep at the recorded point, for traces: recomputes the
+/// value of every node into `vals` by the same rules (inputs and
+/// user-defined blocks give their recorded values, `blocks` holding the
+/// latter in order).
+pub(crate) fn recorded_values<T: Float>(nodes: &[Node<T>], blocks: &[T], vals: &mut Vec<T>) {
+    vals.clear();
+    vals.resize(nodes.len(), T::zero());
+    let mut bi = 0;
     let mut pending = (T::zero(), T::zero());
-    for k in 1..nodes.len() {
-        let n = nodes[k];
+    for (k, n) in nodes.iter().enumerate().skip(1) {
         // The value of an operand: a node's, or a constant kept in its slot.
         let operand = |i: u32, slot: T| if i == 0 { slot } else { vals[i as usize] };
-        let (v, dl, dr) = match n.op {
-            Op::Sink => (T::zero(), T::zero(), T::zero()),
-            Op::Input => {
-                let v = match inputs {
-                    Inputs::Recorded => n.dl,
-                    Inputs::New(x) => x[xi],
-                };
-                xi += 1;
-                (v, n.dl, n.dr)
-            }
+        vals[k] = match n.op {
+            Op::Sink | Op::BlockLink => T::zero(),
+            Op::Input => n.dl,
             Op::Link => {
                 pending = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
-                (T::zero(), n.dl, n.dr)
+                T::zero()
             }
-            Op::Tern(t) => {
-                let l = nodes[n.lhs as usize];
-                let z = operand(n.rhs, n.dr);
-                let (v, dx, dy, dz) = t.eval(pending.0, pending.1, z);
-                let link = &mut nodes[n.lhs as usize];
-                link.dl = if l.lhs == 0 { l.dl } else { dx };
-                link.dr = if l.rhs == 0 { l.dr } else { dy };
-                (v, T::one(), if n.rhs == 0 { z } else { dz })
+            Op::Tern(t) => t.eval(pending.0, pending.1, operand(n.rhs, n.dr)).0,
+            Op::Block => {
+                bi += 1;
+                blocks[bi - 1]
             }
-            Op::BlockLink => (T::zero(), n.dl, n.dr),
-            Op::Block => match inputs {
-                Inputs::Recorded => {
-                    bi += 1;
-                    (blocks[bi - 1], n.dl, n.dr)
-                }
-                Inputs::New(_) => return Err(ReplayError::UserBlock { node: k }),
-            },
-            // Every unary and binary rule (a unary node's `rhs` is the sink
-            // with slot 0, unused).
             op => {
                 let (x, y) = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
-                let (v, dx, dy) = op.eval(x, y, n.lhs != 0, n.rhs != 0);
-                (v, if n.lhs == 0 { x } else { dx }, if n.rhs == 0 { y } else { dy })
+                op.eval(x, y, n.lhs != 0, n.rhs != 0).0
             }
         };
-        vals[k] = v;
-        nodes[k].dl = dl;
-        nodes[k].dr = dr;
     }
+}
+
+/// Checks every recorded comparison against the values of a sweep.
+fn check_all<T: Float>(checks: &[Check<T>], vals: &[T]) -> Result<(), ReplayError> {
     for (i, c) in checks.iter().enumerate() {
         let a = if c.a == 0 { c.ca } else { vals[c.a as usize] };
         let b = if c.b == 0 { c.cb } else { vals[c.b as usize] };
@@ -162,6 +124,18 @@ pub(crate) fn forward<T: Float>(
         }
     }
     Ok(())
+}
+
+/// One step of a replay's forward sweep: node `k` computes `op` on the
+/// values at `a` and `b` (node values, or constants pooled after them).
+#[derive(Clone, Copy, Debug)]
+struct Instr {
+    k: u32,
+    a: u32,
+    b: u32,
+    op: Op,
+    a_var: bool,
+    b_var: bool,
 }
 
 fn outcome_label(test: Test, code: u8) -> &'static str {
@@ -190,11 +164,13 @@ fn outcome_label(test: Test, code: u8) -> &'static str {
 /// differently returns [`ReplayError::BranchChanged`] instead of a wrong
 /// gradient. Replays allocate nothing once the buffers have grown.
 ///
-/// A replay is not faster than a fresh recording: it dispatches on each
-/// node's op code and stores every value and partial, while a recording
-/// runs the compiled, inlined closure (see `benches/reverse.rs`). Use it to
-/// re-evaluate where the closure is not at hand, with its control flow
-/// checked.
+/// At creation the recording is turned into a list of steps whose operands
+/// all index one value array (constants pooled after the node values), so
+/// the forward sweep is one dispatch on the op code per node and no
+/// branch on where an operand lives. A replay costs about as much as a
+/// fresh recording (it skips the closure but dispatches per node; see
+/// `benches/reverse.rs`): its point is re-evaluation where the closure is
+/// not at hand, with the control flow checked.
 ///
 /// ```
 /// use dualnum::reverse;
@@ -209,10 +185,15 @@ fn outcome_label(test: Test, code: u8) -> &'static str {
 #[derive(Clone, Debug)]
 pub struct Compiled<T> {
     rec: Record<T>,
+    /// The forward sweep's steps, inputs excluded.
+    prog: Vec<Instr>,
+    /// The first node of a user-defined block, if any (not replayable).
+    block: Option<usize>,
+    /// Node values, then a zero, then the pooled constants.
+    vals: Vec<T>,
     inputs: Vec<u32>,
     output: u32,
     constant_output: T,
-    vals: Vec<T>,
     adj: Vec<T>,
 }
 
@@ -227,14 +208,46 @@ impl<T: Float> Compiled<T> {
     pub fn from_tape(tape: &Tape<T>, y: Var<'_, T>) -> Self {
         assert!(tape.owns(&y), "Compiled::from_tape: the output belongs to another tape");
         let rec = tape.snapshot();
-        let inputs = rec.nodes.iter().enumerate().filter(|(_, n)| n.op == Op::Input);
-        let inputs = inputs.map(|(k, _)| k as u32).collect();
+        let nodes = &rec.nodes;
+        let zero = nodes.len();
+        let mut vals = alloc::vec![T::zero(); nodes.len() + 1];
+        let mut operand = |i: u32, slot: T| {
+            if i != 0 {
+                i
+            } else {
+                vals.push(slot);
+                (vals.len() - 1) as u32
+            }
+        };
+        let (mut prog, mut inputs, mut block) = (Vec::new(), Vec::new(), None);
+        for (k, n) in nodes.iter().enumerate().skip(1) {
+            let (a, b) = match n.op {
+                Op::Sink => continue,
+                Op::Input => {
+                    inputs.push(k as u32);
+                    continue;
+                }
+                Op::Block | Op::BlockLink => {
+                    block = block.or(Some(k));
+                    continue;
+                }
+                Op::Tern(_) => (n.lhs, operand(n.rhs, n.dr)),
+                op if op.is_binary() || op == Op::Link => {
+                    (operand(n.lhs, n.dl), operand(n.rhs, n.dr))
+                }
+                _ => (n.lhs, zero as u32),
+            };
+            let (a_var, b_var) = (n.lhs != 0, n.rhs != 0);
+            prog.push(Instr { k: k as u32, a, b, op: n.op, a_var, b_var });
+        }
         Compiled {
             rec,
+            prog,
+            block,
+            vals,
             inputs,
             output: y.idx,
             constant_output: y.val,
-            vals: Vec::new(),
             adj: Vec::new(),
         }
     }
@@ -243,7 +256,7 @@ impl<T: Float> Compiled<T> {
     #[inline]
     #[must_use]
     pub fn inputs(&self) -> usize {
-        self.rec.inputs as usize
+        self.inputs.len()
     }
 
     /// The number of recorded operations replayed per call (inputs included).
@@ -307,12 +320,40 @@ impl<T: Float> Compiled<T> {
     }
 
     fn sweep(&mut self, x: &[T]) -> Result<T, ReplayError> {
-        let expected = self.rec.inputs as usize;
+        let expected = self.inputs.len();
         if x.len() != expected {
             return Err(ReplayError::InputCount { expected, found: x.len() });
         }
-        let r = &mut self.rec;
-        forward(&mut r.nodes, &r.consts, &r.checks, Inputs::New(x), &mut self.vals)?;
-        Ok(if self.output == 0 { self.constant_output } else { self.vals[self.output as usize] })
+        if let Some(node) = self.block {
+            return Err(ReplayError::UserBlock { node });
+        }
+        let (vals, nodes) = (&mut self.vals, &mut self.rec.nodes);
+        for (&k, &xi) in self.inputs.iter().zip(x) {
+            vals[k as usize] = xi;
+        }
+        let mut pending = (T::zero(), T::zero());
+        for ins in &self.prog {
+            let (x, y) = (vals[ins.a as usize], vals[ins.b as usize]);
+            let (v, dl, dr) = match ins.op {
+                Op::Link => {
+                    pending = (x, y);
+                    continue;
+                }
+                Op::Tern(t) => {
+                    let link = &mut nodes[ins.a as usize];
+                    let (v, dx, dy, dz) = t.eval(pending.0, pending.1, y);
+                    link.dl = if link.lhs != 0 { dx } else { T::zero() };
+                    link.dr = if link.rhs != 0 { dy } else { T::zero() };
+                    (v, T::one(), if ins.b_var { dz } else { T::zero() })
+                }
+                op => op.eval(x, y, ins.a_var, ins.b_var),
+            };
+            let k = ins.k as usize;
+            vals[k] = v;
+            nodes[k].dl = dl;
+            nodes[k].dr = dr;
+        }
+        check_all(&self.rec.checks, vals)?;
+        Ok(if self.output == 0 { self.constant_output } else { vals[self.output as usize] })
     }
 }

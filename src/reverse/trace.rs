@@ -11,7 +11,7 @@ use core::fmt::{self, Write};
 use num_traits::Float;
 
 use super::op::Op;
-use super::replay::{Inputs, forward};
+use super::replay::recorded_values;
 use super::tape::{Node, Tape, seed_and_sweep};
 use super::var::Var;
 
@@ -57,10 +57,9 @@ impl<T: Float> Tape<T> {
     #[track_caller]
     pub fn trace(&self, y: Var<'_, T>) -> Trace<'_, T> {
         assert!(self.owns(&y), "Tape::trace: the output variable belongs to another tape");
-        let mut rec = self.snapshot();
+        let rec = self.snapshot();
         let mut vals = Vec::new();
-        // The recorded inputs and blocks reproduce the recorded values.
-        let _ = forward(&mut rec.nodes, &rec.consts, &[], Inputs::Recorded, &mut vals);
+        recorded_values(&rec.nodes, &rec.consts, &mut vals);
         let mut adj = Vec::new();
         seed_and_sweep(&rec.nodes, &mut adj, &[(y.idx, T::one())]);
         adj.resize(rec.nodes.len(), T::zero());
