@@ -40,7 +40,30 @@ fn main() {
         assert!((got - exact).abs() <= 1e-13 * exact.abs(), "{name} is off");
     }
 
+    numeric_baseline(x0, y0);
     reverse_mode(x0, y0);
+}
+
+/// The lecture's numeric alternative: central differences, and the gradient
+/// checker comparing forward mode's gradient with them.
+fn numeric_baseline(x0: f64, y0: f64) {
+    use dualnum::numeric;
+
+    let zs = |v: &[f64]| z(v[0], v[1]);
+    let point = [x0, y0];
+    let num = numeric::gradient(zs, &point);
+    let (_, grad) = dualnum::gradient(|v| z(v[0], v[1]), &nalgebra::Vector2::from(point));
+    let e2 = 2.0f64.exp();
+
+    println!();
+    println!("central differences, step eps^(1/3)*max(1, |x_i|), 4 evaluations:");
+    for (i, (name, exact)) in [("dz/dx", 8.0 * e2), ("dz/dy", -4.0 * e2)].into_iter().enumerate() {
+        println!("{name:<6} {:>20.12} {exact:>20.12} {:>10.1e}", num[i], num[i] - exact);
+        assert!((num[i] - exact).abs() <= 1e-8 * exact.abs(), "{name} (numeric) is off");
+    }
+    let report = numeric::check_gradient(zs, &point, grad.as_slice());
+    println!("{report}");
+    assert!(report.passes(1e-8));
 }
 
 /// The lecture's computational graph: record the forward pass on a tape,

@@ -59,13 +59,21 @@
 //! | `fract`, `x % y` | as T | `fract' = 1`; `%`: `(1, −trunc(x/y))`, jumps ignored |
 //! | `copysign(x, s)` | as T | `±ẋ` as the sign was kept or flipped; `s` contributes 0 |
 //! | `==`, `<`, `>`, `partial_cmp` | compare values only | — |
-//! | `Zero::is_zero` | value **and** tangent all zero | — |
+//! | `Zero::is_zero`, `One::is_one` | value zero (one) **and** tangent all zero | — |
 //!
 //! ## Contents
 //!
 //! - [`Dual`]: the number, its constructors and accessors;
 //! - [`rules`]: the rule table, one function per elementary operation;
 //! - [`test_functions`]: generic test functions with hand-written derivatives;
+//! - [`linalg`]: duals as nalgebra scalars (`RealField`), to differentiate
+//!   through matrix algebra and decompositions; [`linalg::constants`] and
+//!   [`linalg::variables`] lift matrices and seed vectors;
+//! - [`forward`]: the drivers [`derivative`], [`gradient`], [`jacobian`],
+//!   [`jvp`], [`hessian`] and [`hvp`] on nalgebra's static vectors, one
+//!   evaluation each; [`chunked`]: gradient and Jacobian for run-time
+//!   lengths (`&[T]` in, `DVector`/`DMatrix` out) in chunks of `C` lanes;
+//!   [`numeric`]: central differences and a gradient checker;
 //! - [`reverse`]: reverse mode (the lecture's computational graph): a tape,
 //!   a `Float` variable, gradient/VJP/Jacobian drivers, replay of a
 //!   recording at new inputs, and the graph as a table or Graphviz DOT;
@@ -88,9 +96,13 @@ extern crate alloc;
 
 mod approx_impls;
 pub mod block;
+pub mod chunked;
 mod dual;
 mod float;
+pub mod forward;
+pub mod linalg;
 mod num;
+pub mod numeric;
 mod ops;
 pub mod reverse;
 pub mod rules;
@@ -98,3 +110,4 @@ mod tangent;
 pub mod test_functions;
 
 pub use dual::Dual;
+pub use forward::{derivative, gradient, hessian, hvp, jacobian, jvp};

@@ -35,6 +35,14 @@ impl<T: Float, const N: usize> One for Dual<T, N> {
     fn one() -> Self {
         Dual::constant(T::one())
     }
+
+    /// Structural one, like [`Zero::is_zero`]: the value is one **and every
+    /// tangent lane** is zero, so `if x.is_one() { return y }` does not drop
+    /// the derivative of `x`.
+    #[inline]
+    fn is_one(&self) -> bool {
+        self.re.is_one() && tangent::is_zero(&self.eps)
+    }
 }
 
 impl<T: Float, const N: usize> Num for Dual<T, N> {

@@ -292,17 +292,19 @@ assign_ops!(RemAssign, rem_assign, Rem, rem);
 scalar_left!(f64: Add add s_add, Sub sub s_sub, Mul mul s_mul, Div div s_div, Rem rem s_rem);
 scalar_left!(f32: Add add s_add, Sub sub s_sub, Mul mul s_mul, Div div s_div, Rem rem s_rem);
 
+// Sums start from −0, the additive identity that keeps the sign of a sum of
+// negative zeros, as `Sum for f32/f64` does: the value stays bit-for-bit.
 impl<T: Float, const N: usize> Sum for Dual<T, N> {
     #[inline]
     fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
-        iter.fold(Dual::constant(T::zero()), |acc, x| acc + x)
+        iter.fold(Dual::constant(T::neg_zero()), |acc, x| acc + x)
     }
 }
 
 impl<'a, T: Float, const N: usize> Sum<&'a Dual<T, N>> for Dual<T, N> {
     #[inline]
     fn sum<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
-        iter.fold(Dual::constant(T::zero()), |acc, x| acc + *x)
+        iter.fold(Dual::constant(T::neg_zero()), |acc, x| acc + *x)
     }
 }
 

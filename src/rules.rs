@@ -40,6 +40,14 @@ fn two<T: Float>() -> T {
     T::one() + T::one()
 }
 
+/// The derivative `d`, or NaN where the value `v` is NaN: outside a
+/// function's real domain (`ln x` at `x < 0`) the derivative is undefined
+/// too, not the formula's finite continuation (`1/x`).
+#[inline(always)]
+fn within<T: Float>(v: T, d: T) -> T {
+    if v.is_nan() { v } else { d }
+}
+
 // ---------------------------------------------------------------------------
 // Arithmetic
 // ---------------------------------------------------------------------------
@@ -162,12 +170,12 @@ pub fn powf<T: Float>(x: T, y: T) -> (T, T, T) {
 /// `√(x + h) ≈ √x + h/(2√x)`.
 ///
 /// # Domain
-/// At `x = 0` the derivative is `+∞`; below 0 the value and derivative are
-/// NaN.
+/// At `x = ±0` the derivative is `+∞` (`√−0 = −0`, hence `|√x|` below);
+/// below 0 the value and derivative are NaN.
 #[inline(always)]
 pub fn sqrt<T: Float>(x: T) -> (T, T) {
     let s = x.sqrt();
-    (s, (two::<T>() * s).recip())
+    (s, (two::<T>() * s.abs()).recip())
 }
 
 /// `∛(x + h) ≈ ∛x + h/(3∛x²)`.
@@ -219,28 +227,33 @@ pub fn exp_m1<T: Float>(x: T) -> (T, T) {
 /// `ln(x + h) ≈ ln x + h/x`.
 ///
 /// # Domain
-/// At `x = 0` the derivative is `+∞`; below 0 the value is NaN.
+/// At `x = 0` the derivative is `+∞`; below 0 the value and derivative are
+/// NaN.
 #[inline(always)]
 pub fn ln<T: Float>(x: T) -> (T, T) {
-    (x.ln(), x.recip())
+    let v = x.ln();
+    (v, within(v, x.recip()))
 }
 
 /// `log₂(x + h) ≈ log₂ x + h/(x·ln 2)`.
 #[inline(always)]
 pub fn log2<T: Float>(x: T) -> (T, T) {
-    (x.log2(), (x * c(core::f64::consts::LN_2)).recip())
+    let v = x.log2();
+    (v, within(v, (x * c(core::f64::consts::LN_2)).recip()))
 }
 
 /// `log₁₀(x + h) ≈ log₁₀ x + h/(x·ln 10)`.
 #[inline(always)]
 pub fn log10<T: Float>(x: T) -> (T, T) {
-    (x.log10(), (x * c(core::f64::consts::LN_10)).recip())
+    let v = x.log10();
+    (v, within(v, (x * c(core::f64::consts::LN_10)).recip()))
 }
 
 /// `ln(1 + x + h) ≈ ln(1 + x) + h/(1 + x)`.
 #[inline(always)]
 pub fn ln_1p<T: Float>(x: T) -> (T, T) {
-    (x.ln_1p(), (T::one() + x).recip())
+    let v = x.ln_1p();
+    (v, within(v, (T::one() + x).recip()))
 }
 
 /// `log_b x = ln x / ln b`: partials `(1/(x·ln b), −log_b x/(b·ln b))`.
@@ -252,7 +265,7 @@ pub fn ln_1p<T: Float>(x: T) -> (T, T) {
 pub fn log<T: Float>(x: T, b: T) -> (T, T, T) {
     let v = x.log(b);
     let lb = b.ln();
-    (v, (x * lb).recip(), -v / (b * lb))
+    (v, within(v, (x * lb).recip()), -v / (b * lb))
 }
 
 // ---------------------------------------------------------------------------
@@ -360,7 +373,8 @@ pub fn acosh<T: Float>(x: T) -> (T, T) {
 /// At `x = ±1` the derivative is `+∞`; outside `[−1, 1]` NaN.
 #[inline(always)]
 pub fn atanh<T: Float>(x: T) -> (T, T) {
-    (x.atanh(), ((T::one() - x) * (T::one() + x)).recip())
+    let v = x.atanh();
+    (v, within(v, ((T::one() - x) * (T::one() + x)).recip()))
 }
 
 // ---------------------------------------------------------------------------
@@ -432,7 +446,8 @@ pub fn max<T: Float>(x: T, y: T) -> (T, T, T) {
 /// is, and `(½, ½)` at a tie. A NaN argument is ignored, as by `T::min`.
 #[inline(always)]
 pub fn min<T: Float>(x: T, y: T) -> (T, T, T) {
-    let (dx, dy) = pick(y, x);
+    // min(x, y) = −max(−x, −y): the smaller argument is the larger negative.
+    let (dx, dy) = pick(-x, -y);
     (x.min(y), dx, dy)
 }
 

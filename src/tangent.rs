@@ -61,7 +61,7 @@ pub(crate) fn scale_unchecked<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T;
 /// of `ẋ` that is exactly zero stays zero.
 #[inline(always)]
 pub(crate) fn scale<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T; N] {
-    if d.is_finite() {
+    if all_finite(d) {
         scale_unchecked(d, x)
     } else {
         core::array::from_fn(|i| if x[i].is_zero() { x[i] } else { d * x[i] })
@@ -72,11 +72,22 @@ pub(crate) fn scale<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T; N] {
 /// finite, its term is dropped in every lane whose tangent is exactly zero.
 #[inline(always)]
 pub(crate) fn lincomb<T: Float, const N: usize>(a: T, x: &[T; N], b: T, y: &[T; N]) -> [T; N] {
-    if a.is_finite() && b.is_finite() {
+    if all_finite(a) && all_finite(b) {
         core::array::from_fn(|i| a * x[i] + b * y[i])
     } else {
         core::array::from_fn(|i| term(a, x[i]) + term(b, y[i]))
     }
+}
+
+/// True when `d` is finite in every component: `d·0` is exactly zero for a
+/// finite `d` and NaN otherwise. For `T = f64` this costs what
+/// `is_finite` costs; for a nested `T = Dual<U, M>` it also looks at the
+/// inner tangent, so a finite slope with an infinite second-order part still
+/// takes the safe path and a lane that does not vary keeps an exact zero
+/// Hessian entry.
+#[inline(always)]
+fn all_finite<T: Float>(d: T) -> bool {
+    (d * T::zero()).is_zero()
 }
 
 /// `a·ẋ` that is zero when `ẋ` is zero, whatever `a` is.

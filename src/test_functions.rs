@@ -11,7 +11,7 @@
 //! ```
 //! use dualnum::{Dual, test_functions::{rosenbrock, rosenbrock_gradient}};
 //!
-//! let x = [1.2, 1.0, 0.8];
+//! let x = [1.2f64, 1.0, 0.8];
 //! let mut g = [0.0; 3];
 //! rosenbrock_gradient(&x, &mut g);
 //! let f = rosenbrock(&Dual::variables(x));

@@ -340,6 +340,7 @@ pub(crate) fn seed_and_sweep<T: Float>(nodes: &[Node<T>], adj: &mut Vec<T>, seed
 /// nothing is added into the sink.
 #[inline]
 fn sweep_fast<T: Float>(nodes: &[Node<T>], adj: &mut [T]) -> bool {
+    let adj = &mut adj[..nodes.len()]; // lets the compiler drop the checks on `adj[k]`
     let mut carry = T::zero();
     let mut nan = false;
     for k in (1..nodes.len()).rev() {

@@ -1,0 +1,389 @@
+//! Chunked forward mode for inputs whose length is known only at run time:
+//! `&[T]` in, nalgebra `DVector`/`DMatrix` out.
+//!
+//! A gradient or Jacobian with `n` inputs evaluates the function
+//! `⌈n / C⌉` times on `Dual<T, C>`, each time seeding the next `C` inputs
+//! with the unit tangents `ε₀ … ε_{C−1}` and holding the others constant;
+//! the last chunk may seed fewer than `C` lanes. `C` is a const generic, so
+//! every dual operation works on a fixed `[T; C]` on the stack: the only
+//! heap allocations are the input copy and the result, once per call.
+//!
+//! | driver | function shape | evaluations |
+//! |---|---|---|
+//! | [`gradient`] | `FnMut(&[Dual<T, C>]) -> Dual<T, C>` | `⌈n / C⌉` |
+//! | [`jacobian`] | `FnMut(&[Dual<T, C>]) -> O`, `O: AsRef<[Dual<T, C>]>` (a `Vec`, an array, …) | `⌈n / C⌉` |
+//! | [`jacobian_inplace`] | `FnMut(&[Dual<T, C>], &mut [Dual<T, C>])`, `m` outputs | `⌈n / C⌉` |
+//! | `par_jacobian`, `par_jacobian_inplace` (feature `rayon`) | as above, `Fn + Sync` | `⌈n / C⌉`, on several threads |
+//!
+//! # Choosing `C`
+//!
+//! Larger chunks mean fewer evaluations (each shares the value computation
+//! among `C` lanes) but wider numbers. [`DEFAULT_CHUNK`] is the width that
+//! measured fastest (see its docs); [`gradient_default`] and
+//! [`jacobian_default`] use it.
+//!
+//! ```
+//! use dualnum::{chunked, test_functions::rosenbrock};
+//!
+//! let x = vec![1.2; 10];
+//! let (fx, g) = chunked::gradient::<4, _>(|x| rosenbrock(x), &x); // 3 evaluations
+//! let (fx8, g8) = chunked::gradient_default(|x| rosenbrock(x), &x);
+//! assert_eq!((fx, &g), (fx8, &g8));
+//! assert_eq!(g.len(), 10);
+//! ```
+
+use alloc::vec::Vec;
+
+use nalgebra::{DMatrix, DVector, Scalar};
+use num_traits::Float;
+
+use crate::Dual;
+use crate::forward::{constants, fill_columns, set_chunk};
+
+/// The default chunk width for [`gradient_default`] and
+/// [`jacobian_default`]: 8 lanes.
+///
+/// Chosen by `benches/chunk_size.rs` (chunked gradient of `rosenbrock` at
+/// `n` = 100 and 1000, `C` ∈ {1, 2, 4, 8, 16, 32}; criterion medians,
+/// `--warm-up-time 1 --measurement-time 3`, two runs each on the shared
+/// 2-core x86-64 development machine, default target features, with the
+/// operators and chain kernels `#[inline(always)]`):
+///
+/// | C | n = 100 (µs) | n = 1000 (ms) |
+/// |---|---|---|
+/// | 1 | 53.6 / 37.6 | 5.47 / 5.21 |
+/// | 2 | 36.4 / 24.1 | 3.53 / 3.27 |
+/// | 4 | 31.2 / 22.5 | 3.08 / 1.59 |
+/// | **8** | **24.1 / 18.6** | **2.32 / 1.20** |
+/// | 16 | 90.1 / 98.1 | 8.27 / 8.65 |
+/// | 32 | 69.2 / 71.1 | 5.39 / 5.94 |
+///
+/// Every width does about the same arithmetic in total (`⌈n/C⌉`
+/// evaluations of `C + 1` numbers per operation); what differs is how well
+/// the lanes vectorise and stay in registers. Up to 8 lanes the time falls;
+/// at 16 and 32 it jumps 3.5 to 7 times (not profiled; most likely the
+/// wider numbers spill to memory). With the operators only
+/// `#[inline]` (so `Dual::mul` may stay out of line) the same bench put
+/// `C = 4` first and `C = 8` about 1.5 times slower; 8 is the choice for the
+/// forced-inline operators.
+pub const DEFAULT_CHUNK: usize = 8;
+
+/// The value and gradient of `f: R^n → R` at `x`, evaluating `f`
+/// `⌈n / C⌉` times with `Dual<T, C>`.
+///
+/// The value is that of the first evaluation (all evaluations compute the
+/// same value). For `n = 0` the function is evaluated once and the gradient
+/// is empty. `C = 0` is a compile error.
+///
+/// ```
+/// use dualnum::{chunked, test_functions::{rosenbrock, rosenbrock_gradient}};
+///
+/// let x: Vec<f64> = (0..7).map(|i| 0.1 * i as f64).collect();
+/// let (fx, g) = chunked::gradient::<3, _>(|x| rosenbrock(x), &x);
+/// let mut want = vec![0.0; 7];
+/// rosenbrock_gradient(&x, &mut want);
+/// assert_eq!(fx, rosenbrock(&x));
+/// assert!(g.iter().zip(&want).all(|(a, b)| (a - b).abs() <= 1e-12 * b.abs().max(1.0)));
+/// ```
+#[must_use]
+pub fn gradient<const C: usize, T>(
+    mut f: impl FnMut(&[Dual<T, C>]) -> Dual<T, C>,
+    x: &[T],
+) -> (T, DVector<T>)
+where
+    T: Float + Scalar,
+{
+    const { assert!(C > 0, "the chunk width C must be at least 1") };
+    let n = x.len();
+    let mut xd = constants::<T, C>(x);
+    let mut grad = DVector::zeros(n);
+    let k = set_chunk(&mut xd, 0, true);
+    let y = f(&xd);
+    let fx = y.re;
+    grad.as_mut_slice()[..k].copy_from_slice(&y.eps[..k]);
+    for start in (C..n).step_by(C) {
+        set_chunk(&mut xd, start - C, false);
+        let k = set_chunk(&mut xd, start, true);
+        let y = f(&xd);
+        grad.as_mut_slice()[start..start + k].copy_from_slice(&y.eps[..k]);
+    }
+    (fx, grad)
+}
+
+/// [`gradient`] with the chunk width [`DEFAULT_CHUNK`].
+#[inline]
+#[must_use]
+pub fn gradient_default<T: Float + Scalar>(
+    f: impl FnMut(&[Dual<T, DEFAULT_CHUNK>]) -> Dual<T, DEFAULT_CHUNK>,
+    x: &[T],
+) -> (T, DVector<T>) {
+    gradient::<DEFAULT_CHUNK, T>(f, x)
+}
+
+/// The value and `m × n` Jacobian of `F: R^n → R^m` at `x`, evaluating `F`
+/// `⌈n / C⌉` times with `Dual<T, C>`.
+///
+/// The closure returns its outputs as anything that derefs to a slice of
+/// duals (`Vec`, array, `Box<[_]>`); `m` is the length of the first
+/// result. Column `j` of the Jacobian is lane `j mod C` of the evaluation
+/// that seeded input `j`.
+///
+/// # Panics
+///
+/// If an evaluation returns a different number of outputs than the first;
+/// the message names both lengths and the chunk of inputs being seeded.
+///
+/// ```
+/// use dualnum::chunked;
+///
+/// // F(x) = (x₀·x₁·x₂, x₀ + x₂); J = [[x₁x₂, x₀x₂, x₀x₁], [1, 0, 1]]
+/// let x = [2.0, 3.0, 5.0];
+/// let (fx, j) = chunked::jacobian::<2, _, _>(|x| [x[0] * x[1] * x[2], x[0] + x[2]], &x);
+/// assert_eq!(fx.as_slice(), &[30.0, 7.0]);
+/// assert_eq!(j, nalgebra::dmatrix![15.0, 10.0, 6.0; 1.0, 0.0, 1.0]);
+/// ```
+#[must_use]
+#[track_caller]
+pub fn jacobian<const C: usize, T, O>(
+    mut f: impl FnMut(&[Dual<T, C>]) -> O,
+    x: &[T],
+) -> (DVector<T>, DMatrix<T>)
+where
+    T: Float + Scalar,
+    O: AsRef<[Dual<T, C>]>,
+{
+    jacobian_core(
+        |x, out: &mut Vec<Dual<T, C>>| {
+            let y = f(x);
+            out.clear();
+            out.extend_from_slice(y.as_ref());
+        },
+        x,
+        "chunked::jacobian",
+    )
+}
+
+/// [`jacobian`] with the chunk width [`DEFAULT_CHUNK`].
+///
+/// # Panics
+///
+/// As [`jacobian`].
+#[inline]
+#[must_use]
+#[track_caller]
+pub fn jacobian_default<T, O>(
+    f: impl FnMut(&[Dual<T, DEFAULT_CHUNK>]) -> O,
+    x: &[T],
+) -> (DVector<T>, DMatrix<T>)
+where
+    T: Float + Scalar,
+    O: AsRef<[Dual<T, DEFAULT_CHUNK>]>,
+{
+    jacobian::<DEFAULT_CHUNK, T, O>(f, x)
+}
+
+/// The value and `m × n` Jacobian of a map written in place,
+/// `f(x, out)` with `out.len() == m`, evaluating it `⌈n / C⌉` times.
+///
+/// This is the shape of the maps in [`test_functions`](crate::test_functions)
+/// (`fn f<T: Float>(x: &[T], out: &mut [T])`); `out` is cleared to zero
+/// before each evaluation and reused, so no output vector is allocated per
+/// chunk.
+///
+/// ```
+/// use dualnum::{chunked, test_functions::{broyden_tridiagonal, broyden_tridiagonal_jacobian}};
+///
+/// let x = [0.5, -0.25, 1.0, 2.0, -1.0];
+/// let (fx, j) = chunked::jacobian_inplace::<2, _>(|x, out| broyden_tridiagonal(x, out), &x, 5);
+/// let mut want = [0.0; 25];
+/// broyden_tridiagonal_jacobian(&x, &mut want);
+/// assert_eq!(j, nalgebra::DMatrix::from_row_slice(5, 5, &want));
+/// ```
+#[must_use]
+pub fn jacobian_inplace<const C: usize, T>(
+    mut f: impl FnMut(&[Dual<T, C>], &mut [Dual<T, C>]),
+    x: &[T],
+    m: usize,
+) -> (DVector<T>, DMatrix<T>)
+where
+    T: Float + Scalar,
+{
+    jacobian_core(
+        |x, out: &mut Vec<Dual<T, C>>| {
+            out.clear();
+            out.resize(m, Dual::constant(T::zero()));
+            f(x, out);
+        },
+        x,
+        "chunked::jacobian_inplace",
+    )
+}
+
+/// The sequential chunk loop shared by [`jacobian`] and
+/// [`jacobian_inplace`]: `eval(x, out)` leaves the outputs in `out`.
+#[track_caller]
+fn jacobian_core<const C: usize, T: Float + Scalar>(
+    mut eval: impl FnMut(&[Dual<T, C>], &mut Vec<Dual<T, C>>),
+    x: &[T],
+    who: &str,
+) -> (DVector<T>, DMatrix<T>) {
+    const { assert!(C > 0, "the chunk width C must be at least 1") };
+    let n = x.len();
+    let mut xd = constants::<T, C>(x);
+    let mut out = Vec::new();
+    let k = set_chunk(&mut xd, 0, true);
+    eval(&xd, &mut out);
+    let m = out.len();
+    let value = DVector::from_iterator(m, out.iter().map(|y| y.re));
+    let mut jac = DMatrix::zeros(m, n);
+    fill_columns(&mut jac, 0, k, &out);
+    for start in (C..n).step_by(C) {
+        set_chunk(&mut xd, start - C, false);
+        let k = set_chunk(&mut xd, start, true);
+        eval(&xd, &mut out);
+        check_len(who, m, out.len(), start, k);
+        fill_columns(&mut jac, start, k, &out);
+    }
+    (value, jac)
+}
+
+#[cfg(feature = "rayon")]
+pub use par::{par_jacobian, par_jacobian_inplace};
+
+/// The parallel chunk loop: the chunks are independent (each seeds its own
+/// columns), so rayon evaluates them on several threads, each with its own
+/// copy of the input, and the columns are assembled in order afterwards.
+/// Every column comes from the same dual computation as in the sequential
+/// loop, so the results are identical bit for bit.
+#[cfg(feature = "rayon")]
+mod par {
+    use alloc::vec::Vec;
+
+    use nalgebra::{DMatrix, DVector, Scalar};
+    use num_traits::Float;
+    use rayon::prelude::*;
+
+    use super::check_len;
+    use crate::Dual;
+    use crate::forward::{constants, fill_columns, set_chunk};
+
+    /// [`jacobian`](super::jacobian), evaluating the chunks on rayon's
+    /// thread pool; the result is identical to the sequential one.
+    ///
+    /// The closure must be `Fn + Sync` as it is called from several threads
+    /// at once. Worth it when one evaluation is expensive and `n / C` is
+    /// at least the number of threads.
+    ///
+    /// # Panics
+    ///
+    /// As [`jacobian`](super::jacobian): if the chunks' output lengths
+    /// differ (checked in chunk order, so the message is the sequential
+    /// one).
+    ///
+    /// ```
+    /// use dualnum::{chunked, test_functions::broyden_exp_sin};
+    ///
+    /// let x: Vec<f64> = (0..20).map(|i| 0.05 * i as f64).collect();
+    /// let f = |x: &[dualnum::Dual<f64, 4>]| {
+    ///     let mut out = vec![dualnum::Dual::constant(0.0); x.len()];
+    ///     broyden_exp_sin(x, &mut out);
+    ///     out
+    /// };
+    /// assert_eq!(chunked::par_jacobian::<4, _, _>(f, &x), chunked::jacobian::<4, _, _>(f, &x));
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn par_jacobian<const C: usize, T, O>(
+        f: impl Fn(&[Dual<T, C>]) -> O + Sync,
+        x: &[T],
+    ) -> (DVector<T>, DMatrix<T>)
+    where
+        T: Float + Scalar + Send + Sync,
+        O: AsRef<[Dual<T, C>]>,
+    {
+        par_core(|x| f(x).as_ref().to_vec(), x, "chunked::par_jacobian")
+    }
+
+    /// [`jacobian_inplace`](super::jacobian_inplace), evaluating the chunks
+    /// on rayon's thread pool; the result is identical to the sequential
+    /// one.
+    ///
+    /// ```
+    /// use dualnum::{chunked, test_functions::broyden_tridiagonal as b};
+    ///
+    /// let x: Vec<f64> = (0..20).map(|i| 0.05 * i as f64).collect();
+    /// assert_eq!(
+    ///     chunked::par_jacobian_inplace::<4, _>(|x, out| b(x, out), &x, 20),
+    ///     chunked::jacobian_inplace::<4, _>(|x, out| b(x, out), &x, 20),
+    /// );
+    /// ```
+    #[must_use]
+    pub fn par_jacobian_inplace<const C: usize, T>(
+        f: impl Fn(&[Dual<T, C>], &mut [Dual<T, C>]) + Sync,
+        x: &[T],
+        m: usize,
+    ) -> (DVector<T>, DMatrix<T>)
+    where
+        T: Float + Scalar + Send + Sync,
+    {
+        par_core(
+            |x| {
+                let mut out = alloc::vec![Dual::constant(T::zero()); m];
+                f(x, &mut out);
+                out
+            },
+            x,
+            "chunked::par_jacobian_inplace",
+        )
+    }
+
+    #[track_caller]
+    fn par_core<const C: usize, T>(
+        eval: impl Fn(&[Dual<T, C>]) -> Vec<Dual<T, C>> + Sync,
+        x: &[T],
+        who: &str,
+    ) -> (DVector<T>, DMatrix<T>)
+    where
+        T: Float + Scalar + Send + Sync,
+    {
+        const { assert!(C > 0, "the chunk width C must be at least 1") };
+        let n = x.len();
+        let base = constants::<T, C>(x);
+        let chunks = n.div_ceil(C).max(1);
+        let outs: Vec<(usize, Vec<Dual<T, C>>)> = (0..chunks)
+            .into_par_iter()
+            .map_init(
+                || base.clone(),
+                |xd, c| {
+                    let k = set_chunk(xd, c * C, true);
+                    let out = eval(xd);
+                    set_chunk(xd, c * C, false);
+                    (k, out)
+                },
+            )
+            .collect();
+        let m = outs[0].1.len();
+        let value = DVector::from_iterator(m, outs[0].1.iter().map(|y| y.re));
+        let mut jac = DMatrix::zeros(m, n);
+        for (c, (k, out)) in outs.iter().enumerate() {
+            check_len(who, m, out.len(), c * C, *k);
+            fill_columns(&mut jac, c * C, *k, out);
+        }
+        (value, jac)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The output-length check
+// ---------------------------------------------------------------------------
+
+#[track_caller]
+fn check_len(who: &str, first: usize, now: usize, start: usize, k: usize) {
+    assert!(
+        now == first,
+        "{who}: the function returned {first} outputs on its first evaluation but {now} \
+         on the evaluation seeding inputs {start}..{end}; the number of outputs must not \
+         depend on the input values or on which inputs are seeded",
+        end = start + k
+    );
+}

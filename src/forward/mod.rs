@@ -1,0 +1,114 @@
+//! Forward-mode drivers: the common jobs as one-liners, so nobody seeds
+//! tangents by hand.
+//!
+//! Each driver seeds the inputs, evaluates the user's function **once** on
+//! dual numbers, and reads the answer out of the result's tangents:
+//!
+//! | driver | function | result | dual type |
+//! |---|---|---|---|
+//! | [`derivative`] | `R → R` | `(f, f')` | `Dual<T, 1>` |
+//! | [`gradient`] | `R^N → R` | `(f, ∇f)` | `Dual<T, N>` |
+//! | [`jacobian`] | `R^N → R^M` | `(F, J)`, `J` an `M × N` matrix | `Dual<T, N>` |
+//! | [`jvp`] | `R^N → R^M` or `R` | `(F, J·v)` | `Dual<T, 1>` |
+//! | [`hessian`] | `R^N → R` | `(f, ∇f, ∇²f)` | `Dual<Dual<T, N>, N>` |
+//! | [`hvp`] | `R^N → R` | `∇²f·v` | `Dual<Dual<T, 1>, N>` |
+//!
+//! Sizes are static (nalgebra's `SVector`/`SMatrix`), so a dimension mismatch
+//! is a compile error. For inputs whose length is known only at run time see
+//! [`chunked`](crate::chunked).
+//!
+//! # The closure's argument
+//!
+//! The closure receives the seeded input **by value**, as an
+//! `SVector<Dual<T, N>, N>` (it is `Copy`). Write the function once, generic
+//! over [`num_traits::Float`], and call it through the closure:
+//! `|x| rosenbrock(x.as_slice())`. nalgebra's arithmetic works on the
+//! argument directly (`x.component_mul(&x)`, `a * x` with `a` an `SMatrix`
+//! of duals, `x.dot(&x)`, `x + x`); constant matrices of plain numbers are
+//! lifted with [`linalg::constants`](crate::linalg::constants).
+//!
+//! This module provides, in dependency order: the shared seeding and
+//! extraction plumbing (below, also used by `chunked`), then the first-order
+//! drivers (`first.rs`), then the second-order ones built from them
+//! (`hessian.rs`).
+
+mod first;
+mod hessian;
+
+pub use first::{Pushforward, derivative, gradient, jacobian, jvp};
+pub use hessian::{hessian, hvp};
+
+use alloc::vec::Vec;
+
+use nalgebra::{DMatrix, SVector, Scalar};
+use num_traits::Float;
+
+use crate::Dual;
+
+// ---------------------------------------------------------------------------
+// Seeding
+// ---------------------------------------------------------------------------
+
+/// `x` as `N` independent variables `xᵢ + εᵢ`: [`crate::linalg::variables`].
+pub(crate) use crate::linalg::variables as seed_all;
+
+/// `x` moving along one direction `v`: `xᵢ + vᵢ·ε`.
+#[inline]
+pub(crate) fn seed_direction<T: Float + Scalar, const N: usize>(
+    x: &SVector<T, N>,
+    v: &SVector<T, N>,
+) -> SVector<Dual<T, 1>, N> {
+    SVector::from_fn(|i, _| Dual::new(x[i], [v[i]]))
+}
+
+/// `x` as constants (zero tangents): the starting point of a chunked sweep.
+pub(crate) fn constants<T: Float, const C: usize>(x: &[T]) -> Vec<Dual<T, C>> {
+    x.iter().map(|&v| Dual::constant(v)).collect()
+}
+
+/// Seeds (`on`) or clears the chunk of inputs `start..start + C`, clipped to
+/// the input length: input `start + l` gets the unit tangent `ε_l` (or
+/// zero). Returns the number of inputs in the chunk.
+#[inline]
+pub(crate) fn set_chunk<T: Float, const C: usize>(
+    x: &mut [Dual<T, C>],
+    start: usize,
+    on: bool,
+) -> usize {
+    let end = (start + C).min(x.len());
+    let start = start.min(end);
+    for (lane, xi) in x[start..end].iter_mut().enumerate() {
+        xi.eps = [T::zero(); C];
+        if on {
+            xi.eps[lane] = T::one();
+        }
+    }
+    end - start
+}
+
+// ---------------------------------------------------------------------------
+// Extraction
+// ---------------------------------------------------------------------------
+
+/// The tangent of a scalar result as a column vector: `∇f` when the inputs
+/// were seeded by [`seed_all`].
+#[inline]
+pub(crate) fn tangent_column<T: Float + Scalar, const N: usize>(y: &Dual<T, N>) -> SVector<T, N> {
+    SVector::from_column_slice(&y.eps)
+}
+
+/// Writes lanes `0..k` of the outputs' tangents into the Jacobian columns
+/// `start..start + k`: the extraction step of a chunked sweep.
+#[inline]
+pub(crate) fn fill_columns<T: Float + Scalar, const C: usize>(
+    jac: &mut DMatrix<T>,
+    start: usize,
+    k: usize,
+    out: &[Dual<T, C>],
+) {
+    for lane in 0..k {
+        for (dst, y) in jac.column_mut(start + lane).iter_mut().zip(out) {
+            *dst = y.eps[lane];
+        }
+    }
+}

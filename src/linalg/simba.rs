@@ -1,0 +1,99 @@
+//! simba's structural traits for `Dual<T, N>`: `SimdValue` (one lane),
+//! `Field`, and the `SubsetOf` inclusions `Dual ⊂ Dual`, `f32 ⊂ Dual` and
+//! `f64 ⊂ Dual` that `nalgebra::convert` and `Matrix::cast` use.
+//!
+//! A real number lifts to a constant dual. Converting back reads the value
+//! and drops the tangent, like the crate's `ToPrimitive`: nalgebra uses
+//! `try_convert::<_, f64>` to read a scalar's value for a heuristic (the
+//! scaling step of the matrix exponential), which must not fail because the
+//! scalar carries a derivative.
+
+use num_traits::Float;
+use simba::scalar::{Field, SubsetOf, SupersetOf};
+use simba::simd::SimdValue;
+
+use crate::Dual;
+
+/// A dual is a scalar to simba: one lane, whose element is itself.
+impl<T: Float, const N: usize> SimdValue for Dual<T, N> {
+    const LANES: usize = 1;
+    type Element = Self;
+    type SimdBool = bool;
+
+    #[inline(always)]
+    fn splat(val: Self) -> Self {
+        val
+    }
+
+    #[inline(always)]
+    fn extract(&self, _: usize) -> Self {
+        *self
+    }
+
+    #[inline(always)]
+    unsafe fn extract_unchecked(&self, _: usize) -> Self {
+        *self
+    }
+
+    #[inline(always)]
+    fn replace(&mut self, _: usize, val: Self) {
+        *self = val;
+    }
+
+    #[inline(always)]
+    unsafe fn replace_unchecked(&mut self, _: usize, val: Self) {
+        *self = val;
+    }
+
+    #[inline(always)]
+    fn select(self, cond: bool, other: Self) -> Self {
+        if cond { self } else { other }
+    }
+}
+
+/// `+ − × ÷` and their assign forms, closed over `Dual<T, N>`.
+impl<T: Float, const N: usize> Field for Dual<T, N> {}
+
+/// The identity inclusion, which simba cannot provide as a blanket impl.
+impl<T: Float, const N: usize> SubsetOf<Dual<T, N>> for Dual<T, N> {
+    #[inline(always)]
+    fn to_superset(&self) -> Self {
+        *self
+    }
+
+    #[inline(always)]
+    fn from_superset_unchecked(element: &Self) -> Self {
+        *element
+    }
+
+    #[inline(always)]
+    fn is_in_subset(_: &Self) -> bool {
+        true
+    }
+}
+
+macro_rules! real_subset_of_dual {
+    ($($s:ty),*) => {$(
+        /// A real number is the constant dual of the same value; a dual
+        /// converts back to its value (the tangent is dropped).
+        impl<T: Float + SupersetOf<$s>, const N: usize> SubsetOf<Dual<T, N>> for $s {
+            #[inline]
+            fn to_superset(&self) -> Dual<T, N> {
+                Dual::constant(T::from_subset(self))
+            }
+
+            /// Reads the value and drops the tangent.
+            #[inline]
+            fn from_superset_unchecked(element: &Dual<T, N>) -> $s {
+                element.re.to_subset_unchecked()
+            }
+
+            #[inline]
+            fn is_in_subset(element: &Dual<T, N>) -> bool {
+                element.re.is_in_subset()
+            }
+        }
+    )*};
+}
+
+real_subset_of_dual!(f32, f64);

@@ -1,0 +1,289 @@
+//! The numeric baseline: central differences, and a gradient checker that
+//! compares any gradient with them.
+//!
+//! `f'(x) ≈ (f(x + h) − f(x − h)) / 2h`. Taylor expansion gives a
+//! truncation error `f'''(x)·h²/6 = O(h²)`; rounding `f` to a relative
+//! precision `ε` adds an error of about `ε·|f(x)|/h = O(ε/h)`. The sum is
+//! smallest for `h ∝ ε^(1/3)`, where both are `O(ε^(2/3))`: about `4·10⁻¹¹`
+//! relative for `f64`, `2·10⁻⁵` for `f32`. So the step for coordinate `i` is
+//! [`step`]`(xᵢ) = ε^(1/3)·max(1, |xᵢ|)`, scaled with the coordinate (not
+//! the lecture's fixed `10⁻³`), and the difference is divided by the step
+//! actually taken, `(xᵢ + h) − (xᵢ − h)`, which is exact in floating point.
+//!
+//! Each derivative costs two evaluations: `2n` for a gradient or Jacobian
+//! with `n` inputs, against `⌈n / C⌉` for [`chunked`](crate::chunked) and
+//! an exact result.
+//!
+//! ```
+//! use dualnum::{numeric, test_functions::{rosenbrock, rosenbrock_gradient}};
+//!
+//! let x = [1.2f64, 0.9, -0.4];
+//! let g = numeric::gradient(|x| rosenbrock(x), &x);
+//! let mut exact = [0.0; 3];
+//! rosenbrock_gradient(&x, &mut exact);
+//! let report = numeric::check_gradient(|x| rosenbrock(x), &x, &exact);
+//! assert!(report.passes(1e-7), "{report}");
+//! assert!((g[0] - exact[0]).abs() < 1e-7 * exact[0].abs());
+//! ```
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use nalgebra::{DMatrix, DVector, Scalar};
+use num_traits::Float;
+
+/// The central-difference step for a coordinate of size `x`:
+/// `h = ε^(1/3)·max(1, |x|)`, `ε` the machine epsilon of `T`.
+///
+/// Balances the `O(h²)` truncation error against the `O(ε/h)` rounding
+/// error (see the [module docs](self)).
+///
+/// ```
+/// let h = dualnum::numeric::step(1000.0f64);
+/// assert!((h - 1000.0 * f64::EPSILON.cbrt()).abs() < 1e-12);
+/// ```
+#[inline]
+#[must_use]
+pub fn step<T: Float>(x: T) -> T {
+    T::epsilon().cbrt() * x.abs().max(T::one())
+}
+
+/// The central difference `(f(x + h) − f(x − h)) / ((x + h) − (x − h))`
+/// with a given step `h`. Error `O(h²) + O(ε/h)`; [`derivative`] picks `h`.
+///
+/// ```
+/// let d = dualnum::numeric::derivative_with_step(f64::sin, 1.0, 1e-3);
+/// assert!((d - 1.0f64.cos()).abs() < 1e-6);
+/// ```
+#[inline]
+#[must_use]
+pub fn derivative_with_step<T: Float>(f: impl Fn(T) -> T, x: T, h: T) -> T {
+    let (xp, xm) = (x + h, x - h);
+    (f(xp) - f(xm)) / (xp - xm)
+}
+
+/// The central-difference derivative of `f: R → R` at `x` with the step
+/// [`step`]`(x)`; error `O(ε^(2/3))`.
+///
+/// ```
+/// use num_traits::Float;
+/// let d = dualnum::numeric::derivative(|x: f64| x.exp(), 0.5);
+/// assert!((d - 0.5f64.exp()).abs() < 1e-9);
+/// ```
+#[inline]
+#[must_use]
+pub fn derivative<T: Float>(f: impl Fn(T) -> T, x: T) -> T {
+    derivative_with_step(f, x, step(x))
+}
+
+/// The central-difference gradient of `f: R^n → R` at `x`, `2n`
+/// evaluations of `f`, coordinate `i` with step [`step`]`(xᵢ)`.
+///
+/// ```
+/// let g = dualnum::numeric::gradient(|x| x[0] * x[1], &[2.0f64, 3.0]);
+/// assert!((g[0] - 3.0).abs() < 1e-9 && (g[1] - 2.0).abs() < 1e-9);
+/// ```
+#[must_use]
+pub fn gradient<T: Float + Scalar>(mut f: impl FnMut(&[T]) -> T, x: &[T]) -> DVector<T> {
+    let mut xs = x.to_vec();
+    DVector::from_fn(x.len(), |i, _| {
+        let h = step(x[i]);
+        let (xp, xm) = (x[i] + h, x[i] - h);
+        xs[i] = xp;
+        let fp = f(&xs);
+        xs[i] = xm;
+        let fm = f(&xs);
+        xs[i] = x[i];
+        (fp - fm) / (xp - xm)
+    })
+}
+
+/// The central-difference `m × n` Jacobian of `F: R^n → R^m` at `x`, `2n`
+/// evaluations; `m` is the length of the first result.
+///
+/// # Panics
+///
+/// If two evaluations return different numbers of outputs; the message
+/// names both lengths.
+///
+/// ```
+/// let j = dualnum::numeric::jacobian(|x| [x[0] * x[1], x[0] - x[1]], &[2.0, 3.0]);
+/// assert!((j - nalgebra::dmatrix![3.0, 2.0; 1.0, -1.0]).amax() < 1e-9);
+/// ```
+#[must_use]
+#[track_caller]
+pub fn jacobian<T, O>(mut f: impl FnMut(&[T]) -> O, x: &[T]) -> DMatrix<T>
+where
+    T: Float + Scalar,
+    O: AsRef<[T]>,
+{
+    let n = x.len();
+    let mut xs = x.to_vec();
+    let mut jac: Option<DMatrix<T>> = None;
+    for i in 0..n {
+        let h = step(x[i]);
+        let (xp, xm) = (x[i] + h, x[i] - h);
+        xs[i] = xp;
+        let fp = f(&xs);
+        xs[i] = xm;
+        let fm = f(&xs);
+        xs[i] = x[i];
+        let (fp, fm) = (fp.as_ref(), fm.as_ref());
+        let j = jac.get_or_insert_with(|| DMatrix::zeros(fp.len(), n));
+        for len in [fp.len(), fm.len()] {
+            assert!(
+                len == j.nrows(),
+                "numeric::jacobian: the function returned {} outputs on its first evaluation \
+                 but {len} on a later one; the number of outputs must not depend on the input",
+                j.nrows()
+            );
+        }
+        for (r, (&a, &b)) in fp.iter().zip(fm).enumerate() {
+            j[(r, i)] = (a - b) / (xp - xm);
+        }
+    }
+    jac.unwrap_or_else(|| DMatrix::zeros(f(x).as_ref().len(), 0))
+}
+
+/// The central-difference Jacobian of a map written in place, `f(x, out)`
+/// with `out.len() == m`: the shape of the maps in
+/// [`test_functions`](crate::test_functions).
+///
+/// ```
+/// use dualnum::test_functions::broyden_tridiagonal as b;
+/// let j = dualnum::numeric::jacobian_inplace(|x, out| b(x, out), &[0.5, 1.0], 2);
+/// assert!((j - nalgebra::dmatrix![1.0, -2.0; -1.0, -1.0]).amax() < 1e-9);
+/// ```
+#[must_use]
+pub fn jacobian_inplace<T: Float + Scalar>(
+    mut f: impl FnMut(&[T], &mut [T]),
+    x: &[T],
+    m: usize,
+) -> DMatrix<T> {
+    let mut out: Vec<T> = alloc::vec![T::zero(); m];
+    jacobian(
+        |x| {
+            f(x, &mut out);
+            out.clone()
+        },
+        x,
+    )
+}
+
+/// Compares a gradient with central differences, component by component,
+/// and reports the worst one.
+///
+/// The worst component is the one with the largest scaled error
+/// `|g − d| / max(1, |d|)` (relative for large components, absolute near
+/// zero, where a relative error of central differences means nothing).
+/// With `n = 0` the report is all zeros and passes.
+///
+/// # Panics
+///
+/// If `grad.len() != x.len()`; the message names both lengths.
+///
+/// ```
+/// use dualnum::numeric;
+///
+/// let f = |x: &[f64]| x[0] * x[0] * x[1];
+/// let good = numeric::check_gradient(f, &[3.0, 2.0], &[12.0, 9.0]);
+/// assert!(good.passes(1e-8));
+/// let bad = numeric::check_gradient(f, &[3.0, 2.0], &[12.0, 6.0]);
+/// assert_eq!(bad.index, 1);
+/// assert!(!bad.passes(1e-3));
+/// println!("{bad}");
+/// ```
+#[must_use]
+#[track_caller]
+pub fn check_gradient<T: Float + Scalar>(
+    f: impl FnMut(&[T]) -> T,
+    x: &[T],
+    grad: &[T],
+) -> GradientCheck<T> {
+    assert!(
+        grad.len() == x.len(),
+        "numeric::check_gradient: the gradient has {} components but x has {}; \
+         pass one partial derivative per input",
+        grad.len(),
+        x.len()
+    );
+    let numeric = gradient(f, x);
+    let z = T::zero();
+    let mut worst = GradientCheck {
+        index: 0,
+        len: x.len(),
+        analytic: z,
+        numeric: z,
+        abs_error: z,
+        rel_error: z,
+        scaled_error: z,
+    };
+    for (i, (&a, &d)) in grad.iter().zip(numeric.iter()).enumerate() {
+        let abs = (a - d).abs();
+        let scaled = abs / d.abs().max(T::one());
+        // a NaN is the worst of all: report it and stop
+        if i == 0 || scaled > worst.scaled_error || scaled.is_nan() {
+            let big = a.abs().max(d.abs());
+            let rel = if big > z { abs / big } else { z };
+            worst = GradientCheck {
+                index: i,
+                analytic: a,
+                numeric: d,
+                abs_error: abs,
+                rel_error: rel,
+                scaled_error: scaled,
+                ..worst
+            };
+            if scaled.is_nan() {
+                break;
+            }
+        }
+    }
+    worst
+}
+
+/// The report of [`check_gradient`]: its worst component.
+///
+/// `Display` prints one line for people; the fields are for tests.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GradientCheck<T> {
+    /// Index of the worst component.
+    pub index: usize,
+    /// Number of components compared.
+    pub len: usize,
+    /// The gradient under test at `index`.
+    pub analytic: T,
+    /// The central difference at `index`.
+    pub numeric: T,
+    /// `|analytic − numeric|`.
+    pub abs_error: T,
+    /// `|analytic − numeric| / max(|analytic|, |numeric|)` (0 if both are 0).
+    pub rel_error: T,
+    /// `|analytic − numeric| / max(1, |numeric|)`: the measure that picks
+    /// the worst component and that [`passes`](Self::passes) tests.
+    pub scaled_error: T,
+}
+
+impl<T: Float> GradientCheck<T> {
+    /// True when the worst scaled error is at most `tol` (and not NaN).
+    ///
+    /// Central differences are good to about `ε^(2/3)` relative (`4·10⁻¹¹`
+    /// for `f64`) times the size of `f'''`; `1e-6` is a safe tolerance for
+    /// well-scaled `f64` functions, `1e-2` for `f32`.
+    #[inline]
+    #[must_use]
+    pub fn passes(&self, tol: T) -> bool {
+        self.scaled_error <= tol
+    }
+}
+
+impl<T: fmt::Display + fmt::LowerExp> fmt::Display for GradientCheck<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "gradient check over {} components: worst is [{}]: analytic {}, central difference {}, \
+             abs error {:.2e}, rel error {:.2e}",
+            self.len, self.index, self.analytic, self.numeric, self.abs_error, self.rel_error
+        )
+    }
+}
