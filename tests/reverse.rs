@@ -361,5 +361,10 @@ fn var_display_and_conversions() {
     assert_eq!(format!("{:?}", Var::constant(2.0)), "Var(2.0, constant)");
     assert_eq!(num_traits::ToPrimitive::to_i32(&x), Some(1));
     assert!(!x.is_zero() && Var::<f64>::zero().is_zero());
+    let one = tape.var(1.0);
+    assert!(!one.is_one() && Var::<f64>::one().is_one());
+    let mut compiled = reverse::Compiled::from_tape(&tape, one);
+    assert_eq!(compiled.comparisons(), 0); // structural tests record nothing
+    assert_eq!(compiled.value(&[0.0, 5.0]), Ok(5.0));
     assert!(x.tape().is_some() && Var::<f64>::one().tape().is_none());
 }

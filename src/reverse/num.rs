@@ -33,6 +33,13 @@ impl<T: Float> One for Var<'_, T> {
     fn one() -> Self {
         Var::constant(T::one())
     }
+
+    /// Structural one: a constant whose value is one (not recorded), as
+    /// [`is_zero`](Zero::is_zero).
+    #[inline]
+    fn is_one(&self) -> bool {
+        self.tape.is_none() && self.val.is_one()
+    }
 }
 
 impl<T: Float> Num for Var<'_, T> {
