@@ -28,12 +28,12 @@ fn main() {
     sin_exp_sum_gradient(&x, &mut exact);
 
     // 2. Numerically: central differences, 2n evaluations.
-    let num = numeric::gradient(|x| sin_exp_sum(x), &x);
+    let num = numeric::gradient(sin_exp_sum, &x);
 
     // 3. Forward mode: one pass with Dual<f64, 10> (static size), or
     //    ⌈10 / 8⌉ = 2 passes with Dual<f64, 8> (length known at run time).
     let (_, fwd) = dualnum::gradient(|v| sin_exp_sum(v.as_slice()), &xs);
-    let (_, fwd_chunked) = chunked::gradient_default(|v| sin_exp_sum(v), &x);
+    let (_, fwd_chunked) = chunked::gradient_default(sin_exp_sum, &x);
 
     // 4. Reverse mode: record the run on a tape and sweep it backward once;
     //    or record once (here at another point) and replay the recording.
@@ -80,7 +80,7 @@ fn timings(x: &[f64; N], xs: &SVector<f64, N>) {
         (
             "numeric (20 evaluations)",
             time_per_call(|| {
-                black_box(numeric::gradient(|x| sin_exp_sum(x), black_box(x)));
+                black_box(numeric::gradient(sin_exp_sum, black_box(x)));
             }),
         ),
         (
@@ -92,7 +92,7 @@ fn timings(x: &[f64; N], xs: &SVector<f64, N>) {
         (
             "forward, chunked C = 8, 2 passes",
             time_per_call(|| {
-                black_box(chunked::gradient_default(|v| sin_exp_sum(v), black_box(x)));
+                black_box(chunked::gradient_default(sin_exp_sum, black_box(x)));
             }),
         ),
         (
