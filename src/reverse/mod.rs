@@ -110,7 +110,12 @@ pub use var::Var;
 /// backward sweep.
 ///
 /// `f` receives the inputs as variables of a fresh tape; write it as a
-/// closure around any `Float`-generic function.
+/// closure around any `Float`-generic function: `|x| rosenbrock(x)`, not
+/// the bare name `rosenbrock`. The closure must work for the tape's
+/// lifetime whatever it is (a higher-ranked bound, which keeps variables
+/// from escaping the recording), and a function named without a closure
+/// is instantiated for one particular lifetime, which the compiler
+/// rejects with "implementation of `FnOnce` is not general enough".
 ///
 /// ```
 /// use dualnum::reverse;
