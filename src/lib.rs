@@ -1,13 +1,22 @@
-//! # dualnum: forward-mode automatic differentiation with dual numbers
+//! # dualnum: automatic differentiation with dual numbers
 //!
-//! Write a function once, generic over [`num_traits::Float`], and run it on
-//! [`Dual<T, N>`] to get its exact value and `N` derivatives in one pass, with
-//! no tape.
+//! Write a function once, generic over [`num_traits::Float`], and get its
+//! exact value and derivatives: run it on [`Dual<T, N>`] for forward mode
+//! (value and `N` derivatives in one pass, no tape), on a
+//! [`reverse::Var`] for reverse mode (the lecture's computational graph),
+//! or on plain `f64` for [`numeric`] central differences.
+//!
+//! **Contents:** [the lecture's example](#the-lectures-example) ·
+//! [dual numbers in one screen](#dual-numbers-in-one-screen) ·
+//! [the drivers](#the-drivers) · [which mode when](#which-mode-when) ·
+//! [conventions at edges and ties](#conventions-at-edges-and-ties) ·
+//! [modules](#modules) · [features](#features)
 //!
 //! ## The lecture's example
 //!
 //! `z(x, y) = x²·e^(x + cos y)` at `(2, π/2)` has `z = 4e²`,
-//! `∂z/∂x = 8e²` and `∂z/∂y = −4e²`:
+//! `∂z/∂x = 8e²` and `∂z/∂y = −4e²`. One forward pass with two tangent
+//! lanes gives all three:
 //!
 //! ```
 //! use dualnum::Dual;
@@ -27,17 +36,78 @@
 //!
 //! ## Dual numbers in one screen
 //!
-//! Extend the reals with a symbol `ε` such that `ε² = 0`. Taylor's theorem
-//! then stops after one term: `f(a + ȧε) = f(a) + f'(a)·ȧ·ε` exactly. So
-//! carrying a pair (value, tangent) through a computation and applying the
-//! chain rule at each elementary step gives the derivative alongside the
-//! value. With `N` independent symbols `ε₁…ε_N` (all products zero), the
-//! tangent is a vector and one evaluation yields a whole gradient, or `N`
-//! columns of a Jacobian.
+//! Extend the reals with a symbol `ε` such that `ε² = 0` (but `ε ≠ 0`).
+//! Taylor's theorem then stops after one term, exactly:
 //!
-//! Every elementary function is written once in [`rules`] as its value and
-//! local partial derivatives; [`Dual`] applies them through two kernels
-//! ([`Dual::chain`] and [`Dual::chain2`]).
+//! ```text
+//! f(a + ȧε) = f(a) + f'(a)·ȧ·ε
+//! ```
+//!
+//! So a number that carries a pair (value `a`, tangent `ȧ`) through a
+//! computation, with each elementary step applying its own derivative, comes
+//! out carrying `f(a)` and `f'(a)·ȧ`: the chain rule, applied as you go.
+//! For a product, `(a + ȧε)(b + ḃε) = ab + (aḃ + ȧb)ε`, the product rule
+//! falls out of the algebra.
+//!
+//! With `N` symbols `ε₁ … ε_N` (every product of two of them zero) the
+//! tangent is a vector. Seed input `i` with the unit tangent `εᵢ` and every
+//! result carries `∂/∂xᵢ` in lane `i`: one evaluation gives a whole
+//! gradient, or `N` columns of a Jacobian. Nest the type,
+//! `Dual<Dual<f64, N>, N>`, and the inner tangents carry second
+//! derivatives.
+//!
+//! Every elementary function is written once, in [`rules`], as its value
+//! and local partial derivatives; [`Dual`] applies them through two kernels
+//! ([`Dual::chain`], [`Dual::chain2`]), reverse mode records the same
+//! partials on its tape, and a user-defined [`block`] has the same shape.
+//!
+//! ## The drivers
+//!
+//! Nobody needs to seed tangents by hand for the common jobs:
+//!
+//! ```
+//! use dualnum::test_functions::rosenbrock;
+//! use nalgebra::Vector3;
+//!
+//! let x = Vector3::new(1.2, 1.0, 0.8);
+//! let (fx, grad) = dualnum::gradient(|x| rosenbrock(x.as_slice()), &x); // one pass
+//! let (_, _, hess) = dualnum::hessian(|x| rosenbrock(x.as_slice()), &x);
+//! let xs = vec![0.5; 100];                                                // run-time size
+//! let (_, g100) = dualnum::chunked::gradient_default(|x| rosenbrock(x), &xs);
+//! let (_, g_rev) = dualnum::reverse::gradient(|x| rosenbrock(x), &xs);
+//! let g_num = dualnum::numeric::gradient(|x| rosenbrock(x), &xs);
+//! assert!((&g100 - &g_rev).amax() < 1e-12 && (&g100 - &g_num).amax() < 1e-6);
+//! # let _ = (fx, grad, hess);
+//! ```
+//!
+//! [`derivative`], [`gradient`], [`jacobian`], [`jvp`], [`hessian`] and
+//! [`hvp`] take nalgebra's static vectors, so a size mismatch is a compile
+//! error; [`chunked`] serves sizes known only at run time; [`reverse`] has
+//! `gradient`, `vjp`, `jacobian` and a compiled replay; [`numeric`] has the
+//! central-difference baseline and a gradient checker.
+//!
+//! ## Which mode when
+//!
+//! For `F: Rⁿ → Rᵐ` evaluated at cost `C(F)`:
+//!
+//! | method | cost of the full Jacobian | memory | accuracy |
+//! |---|---|---|---|
+//! | forward, `Dual<T, N>` | `⌈n/N⌉` passes, each about `C(F)·(1 + cN)` | none beyond the tangents | exact to rounding |
+//! | reverse, [`reverse`] | one recording + `m` backward sweeps, a few `C(F)` each | proportional to the run (one node per operation) | exact to rounding |
+//! | central differences, [`numeric`] | `2n` evaluations | none | about 2/3 of the digits (≈ 10 in f64), less where `f` is noisy |
+//!
+//! - **Forward** for few inputs, for many outputs, for anything small
+//!   enough to fit one pass (n ≤ 32 or so), and for higher derivatives by
+//!   nesting. It needs no memory and vectorises well.
+//! - **Reverse** for many inputs and few outputs: a loss, an energy, a
+//!   log-likelihood. Its cost per operation is higher (recording and a
+//!   sweep), so it wins once `n` is large enough to amortise it.
+//! - **Finite differences** as a baseline and to check the others
+//!   ([`numeric::check_gradient`]), or for a black box that cannot run on a
+//!   generic `Float`.
+//!
+//! BENCHMARKS.md in the repository measures all of them side by side,
+//! including where forward and reverse cross over on Rosenbrock.
 //!
 //! ## Conventions at edges and ties
 //!
@@ -61,7 +131,7 @@
 //! | `==`, `<`, `>`, `partial_cmp` | compare values only | — |
 //! | `Zero::is_zero`, `One::is_one` | value zero (one) **and** tangent all zero | — |
 //!
-//! ## Contents
+//! ## Modules
 //!
 //! - [`Dual`]: the number, its constructors and accessors;
 //! - [`rules`]: the rule table, one function per elementary operation;
@@ -74,6 +144,11 @@
 //!   evaluation each; [`chunked`]: gradient and Jacobian for run-time
 //!   lengths (`&[T]` in, `DVector`/`DMatrix` out) in chunks of `C` lanes;
 //!   [`numeric`]: central differences and a gradient checker;
+//! - [`reverse`]: reverse mode (the lecture's computational graph): a tape,
+//!   a `Float` variable, gradient/VJP/Jacobian drivers, replay of a
+//!   recording at new inputs, and the graph as a table or Graphviz DOT;
+//! - [`block`]: user-defined differentiable blocks, one definition for both
+//!   modes;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
 //!   and `f32`/`f64`-on-the-left forms), `Sum`, `Product`, and the whole
 //!   num-traits family ([`num_traits::Float`], `FloatConst`, `Signed`,
@@ -87,9 +162,15 @@
 #![deny(unconditional_recursion)]
 #![warn(missing_docs)]
 
+/// The README's code blocks, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 extern crate alloc;
 
 mod approx_impls;
+pub mod block;
 pub mod chunked;
 mod dual;
 mod float;
@@ -98,6 +179,7 @@ pub mod linalg;
 mod num;
 pub mod numeric;
 mod ops;
+pub mod reverse;
 pub mod rules;
 mod tangent;
 pub mod test_functions;

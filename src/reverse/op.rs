@@ -1,0 +1,158 @@
+//! The op-code table: what a tape node computed, so that a replay can
+//! compute it again at new inputs.
+//!
+//! Every unary and binary code maps to the function of the same name in
+//! [`crate::rules`]; recording and replay both evaluate through
+//! [`Op::eval`] (and [`Tern::eval`] for the ternary rules), so the two
+//! cannot disagree with each other or with forward mode. The only rule
+//! written here is negation, `(−x, −1)`, which forward mode applies as a
+//! sign flip of the tangent. The codes are one flat enum, so a replay
+//! dispatches once per node.
+
+use num_traits::Float;
+
+use crate::rules;
+
+macro_rules! op_table {
+    (
+        unary { $($u:ident => $ur:ident, $ul:literal;)* }
+        binary { $($b:ident => $br:ident, $bl:literal;)* }
+    ) => {
+        /// What a node of the tape computed.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Op {
+            /// Node 0: the sink for "no operand" and the index of every
+            /// constant.
+            Sink,
+            /// An independent variable; its recorded value is in `dl`.
+            Input,
+            /// The first half of a ternary rule: its first two operands.
+            Link,
+            /// The second half of a ternary rule: its third operand, with
+            /// the previous node (a [`Op::Link`]) holding the first two.
+            Tern(Tern),
+            /// An intermediate node of a user-defined block with more than
+            /// two varying inputs (a chain of weighted sums).
+            BlockLink,
+            /// The last node of a user-defined block (it cannot be evaluated
+            /// again; its value is kept for traces).
+            Block,
+            /// `xⁿ` with the integer `n`.
+            Powi(i32),
+            /// `−x`: the sign flip.
+            Neg,
+            $(
+                #[doc = concat!("The unary rule `", $ul, "`.")]
+                $u,
+            )*
+            $(
+                #[doc = concat!("The binary rule `", $bl, "`.")]
+                $b,
+            )*
+        }
+
+        impl Op {
+            /// `(f, ∂f/∂x, ∂f/∂y)` of a unary (`y` unused, `∂f/∂y = 0`) or
+            /// binary rule, for whichever operands vary: the partial of a
+            /// constant operand is 0, and `x^c` with a constant exponent
+            /// uses the base-only rule, as forward mode does (no `ln x` is
+            /// even computed). The structural codes give zeros.
+            #[inline(always)]
+            pub(crate) fn eval<T: Float>(self, x: T, y: T, x_var: bool, y_var: bool) -> (T, T, T) {
+                let z = T::zero();
+                let (v, dx, dy) = match self {
+                    Op::Neg => (-x, -T::one(), z),
+                    Op::Powi(n) => {
+                        let (v, d) = rules::powi(x, n);
+                        (v, d, z)
+                    }
+                    $(Op::$u => {
+                        let (v, d) = rules::$ur(x);
+                        (v, d, z)
+                    })*
+                    Op::Powf if !y_var => {
+                        let (v, d) = rules::powf_base(x, y);
+                        (v, d, z)
+                    }
+                    $(Op::$b => rules::$br(x, y),)*
+                    Op::Sink | Op::Input | Op::Link | Op::Tern(_) | Op::BlockLink | Op::Block => {
+                        (z, z, z)
+                    }
+                };
+                (v, if x_var { dx } else { z }, if y_var { dy } else { z })
+            }
+
+            /// True for the binary rules (their nodes have two operands,
+            /// one of which may be a constant).
+            pub(crate) fn is_binary(self) -> bool {
+                matches!(self, $(Op::$b)|*)
+            }
+
+            /// The name shown in traces.
+            pub(crate) fn label(self) -> &'static str {
+                match self {
+                    Op::Sink => "sink",
+                    Op::Input => "input",
+                    Op::Link => "(operands)",
+                    Op::Tern(t) => t.label(),
+                    Op::BlockLink => "(block)",
+                    Op::Block => "block",
+                    Op::Powi(_) => "powi",
+                    Op::Neg => "neg",
+                    $(Op::$u => $ul,)*
+                    $(Op::$b => $bl,)*
+                }
+            }
+        }
+    };
+}
+
+op_table! {
+    unary {
+    Floor => floor, "floor"; Ceil => ceil, "ceil"; Round => round, "round";
+    Trunc => trunc, "trunc"; Fract => fract, "fract"; Abs => abs, "abs";
+    Signum => signum, "signum"; Recip => recip, "recip"; Sqrt => sqrt, "sqrt";
+    Cbrt => cbrt, "cbrt"; Exp => exp, "exp"; Exp2 => exp2, "exp2";
+    ExpM1 => exp_m1, "exp_m1"; Ln => ln, "ln"; Log2 => log2, "log2";
+    Log10 => log10, "log10"; Ln1p => ln_1p, "ln_1p"; Sin => sin, "sin";
+    Cos => cos, "cos"; Tan => tan, "tan"; Asin => asin, "asin"; Acos => acos, "acos";
+    Atan => atan, "atan"; Sinh => sinh, "sinh"; Cosh => cosh, "cosh";
+    Tanh => tanh, "tanh"; Asinh => asinh, "asinh"; Acosh => acosh, "acosh";
+    Atanh => atanh, "atanh"; ToDegrees => to_degrees, "to_degrees";
+    ToRadians => to_radians, "to_radians";
+    }
+    binary {
+    Add => add, "+"; Sub => sub, "-"; Mul => mul, "*"; Div => div, "/"; Rem => rem, "%";
+    Powf => powf, "powf"; Hypot => hypot, "hypot"; Atan2 => atan2, "atan2";
+    AbsSub => abs_sub, "abs_sub"; Max => max, "max"; Min => min, "min"; Log => log, "log";
+    Copysign => copysign, "copysign";
+    }
+}
+
+/// The ternary operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tern {
+    /// `x·a + b` with one rounding.
+    MulAdd,
+    /// `clamp(x, lo, hi)`.
+    Clamp,
+}
+
+impl Tern {
+    /// `(f, ∂f/∂x, ∂f/∂y, ∂f/∂z)` by the rule table.
+    #[inline(always)]
+    pub(crate) fn eval<T: Float>(self, x: T, y: T, z: T) -> (T, T, T, T) {
+        match self {
+            Tern::MulAdd => rules::mul_add(x, y, z),
+            Tern::Clamp => rules::clamp(x, y, z),
+        }
+    }
+
+    /// The name shown in traces.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Tern::MulAdd => "mul_add",
+            Tern::Clamp => "clamp",
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! Record once, replay many times: the recorded operations swept forward at
+//! new inputs (values and local partials by the same rules), then backward.
+//!
+//! This file provides [`Compiled`] (made by [`compile`](super::compile) or
+//! [`Compiled::from_tape`]), its [`value`](Compiled::value) and
+//! [`gradient`](Compiled::gradient), and [`ReplayError`].
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use num_traits::Float;
+
+use super::op::Op;
+use super::tape::{Check, Node, Record, Tape, Test, seed_and_sweep};
+use super::var::Var;
+
+/// Why a replay was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The replay was given a different number of inputs than recorded.
+    InputCount {
+        /// Inputs at recording.
+        expected: usize,
+        /// Inputs given to the replay.
+        found: usize,
+    },
+    /// A comparison (or predicate such as `is_nan`) made on a variable
+    /// during recording comes out differently at the new inputs: the
+    /// recorded control flow does not hold there, so the recorded operations
+    /// are not the function's. Record afresh at these inputs.
+    BranchChanged {
+        /// Which comparison, counting from 0 in recording order.
+        check: usize,
+        /// The comparison, e.g. `">"` or `"is_nan"`.
+        test: &'static str,
+        /// How many operations had been recorded when it was made.
+        after_node: usize,
+        /// Its outcome at recording (`"true"`, `"false"`, `"Less"`, …).
+        recorded: &'static str,
+        /// Its outcome at the new inputs.
+        now: &'static str,
+    },
+    /// The recording contains a user-defined block, which is known only by
+    /// the value and partials it returned at recording and so cannot be
+    /// evaluated at new inputs.
+    UserBlock {
+        /// The node of the block.
+        node: usize,
+    },
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::InputCount { expected, found } => write!(
+                f,
+                "replay refused: the function was recorded with {expected} inputs but the replay \
+                 was given {found}"
+            ),
+            ReplayError::BranchChanged { check, test, after_node, recorded, now } => write!(
+                f,
+                "replay refused: comparison #{check} (`{test}`, made after {after_node} recorded \
+                 operations) was {recorded} at recording but is {now} at these inputs, so the \
+                 recorded control flow does not hold here; record the function afresh"
+            ),
+            ReplayError::UserBlock { node } => write!(
+                f,
+                "replay refused: node {node} is a user-defined block, which cannot be evaluated \
+                 at new inputs; record the function afresh"
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for ReplayError {}
+
+/// The forward sweep at the recorded point, for traces: recomputes the
+/// value of every node into `vals` by the same rules (inputs and
+/// user-defined blocks give their recorded values, `blocks` holding the
+/// latter in order).
+pub(crate) fn recorded_values<T: Float>(nodes: &[Node<T>], blocks: &[T], vals: &mut Vec<T>) {
+    vals.clear();
+    vals.resize(nodes.len(), T::zero());
+    let mut bi = 0;
+    let mut pending = (T::zero(), T::zero());
+    for (k, n) in nodes.iter().enumerate().skip(1) {
+        // The value of an operand: a node's, or a constant kept in its slot.
+        let operand = |i: u32, slot: T| if i == 0 { slot } else { vals[i as usize] };
+        vals[k] = match n.op {
+            Op::Sink | Op::BlockLink => T::zero(),
+            Op::Input => n.dl,
+            Op::Link => {
+                pending = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
+                T::zero()
+            }
+            Op::Tern(t) => t.eval(pending.0, pending.1, operand(n.rhs, n.dr)).0,
+            Op::Block => {
+                bi += 1;
+                blocks[bi - 1]
+            }
+            op => {
+                let (x, y) = (operand(n.lhs, n.dl), operand(n.rhs, n.dr));
+                op.eval(x, y, n.lhs != 0, n.rhs != 0).0
+            }
+        };
+    }
+}
+
+/// Checks every recorded comparison against the values of a sweep.
+fn check_all<T: Float>(checks: &[Check<T>], vals: &[T]) -> Result<(), ReplayError> {
+    for (i, c) in checks.iter().enumerate() {
+        let a = if c.a == 0 { c.ca } else { vals[c.a as usize] };
+        let b = if c.b == 0 { c.cb } else { vals[c.b as usize] };
+        let now = c.test.eval(a, b);
+        if now != c.outcome {
+            return Err(ReplayError::BranchChanged {
+                check: i,
+                test: c.test.label(),
+                after_node: c.at as usize - 1,
+                recorded: outcome_label(c.test, c.outcome),
+                now: outcome_label(c.test, now),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// One step of a replay's forward sweep: node `k` computes `op` on the
+/// values at `a` and `b` (node values, or constants pooled after them).
+#[derive(Clone, Copy, Debug)]
+struct Instr {
+    k: u32,
+    a: u32,
+    b: u32,
+    op: Op,
+    a_var: bool,
+    b_var: bool,
+}
+
+fn outcome_label(test: Test, code: u8) -> &'static str {
+    match (test, code) {
+        (Test::PartialCmp, 0) => "Less",
+        (Test::PartialCmp, 1) => "Equal",
+        (Test::PartialCmp, 2) => "Greater",
+        (Test::PartialCmp, _) => "unordered",
+        (Test::Classify, 0) => "Nan",
+        (Test::Classify, 1) => "Infinite",
+        (Test::Classify, 2) => "Zero",
+        (Test::Classify, 3) => "Subnormal",
+        (Test::Classify, _) => "Normal",
+        (_, 0) => "false",
+        _ => "true",
+    }
+}
+
+/// A recorded function `Rⁿ → R`, replayed at new inputs without calling
+/// the original code again: the lecture's "compile the graph".
+///
+/// The forward sweep re-evaluates every recorded operation by the same rule
+/// functions as recording and forward mode; the backward sweep is the
+/// tape's. Control flow is frozen at recording: every comparison made on a
+/// variable was recorded with its outcome, and a replay where one comes out
+/// differently returns [`ReplayError::BranchChanged`] instead of a wrong
+/// gradient. Replays allocate nothing once the buffers have grown.
+///
+/// At creation the recording is turned into a list of steps whose operands
+/// all index one value array (constants pooled after the node values), so
+/// the forward sweep is one dispatch on the op code per node and no
+/// branch on where an operand lives. A replay costs about as much as a
+/// fresh recording (it skips the closure but dispatches per node; see
+/// `benches/reverse.rs`): its point is re-evaluation where the closure is
+/// not at hand, with the control flow checked.
+///
+/// ```
+/// use dualnum::reverse;
+/// use dualnum::test_functions::rosenbrock;
+///
+/// let mut f = reverse::compile(|x| rosenbrock(x), &[0.5, 0.5, 0.5]);
+/// let mut g = [0.0; 3];
+/// let fx = f.gradient(&[1.0, 1.0, 1.0], &mut g).unwrap();
+/// assert_eq!((fx, g), (0.0, [0.0; 3])); // the minimum
+/// assert!(f.gradient(&[1.0, 1.0], &mut g[..2]).is_err()); // wrong input count
+/// ```
+#[derive(Clone, Debug)]
+pub struct Compiled<T> {
+    rec: Record<T>,
+    /// The forward sweep's steps, inputs excluded.
+    prog: Vec<Instr>,
+    /// The first node of a user-defined block, if any (not replayable).
+    block: Option<usize>,
+    /// Node values, then a zero, then the pooled constants.
+    vals: Vec<T>,
+    inputs: Vec<u32>,
+    output: u32,
+    constant_output: T,
+    adj: Vec<T>,
+}
+
+impl<T: Float> Compiled<T> {
+    /// Freezes what `tape` recorded, with `y` as the output.
+    ///
+    /// # Panics
+    ///
+    /// If `y` belongs to another tape.
+    #[must_use]
+    #[track_caller]
+    pub fn from_tape(tape: &Tape<T>, y: Var<'_, T>) -> Self {
+        assert!(tape.owns(&y), "Compiled::from_tape: the output belongs to another tape");
+        let rec = tape.snapshot();
+        let nodes = &rec.nodes;
+        let zero = nodes.len();
+        let mut vals = alloc::vec![T::zero(); nodes.len() + 1];
+        let mut operand = |i: u32, slot: T| {
+            if i != 0 {
+                i
+            } else {
+                vals.push(slot);
+                (vals.len() - 1) as u32
+            }
+        };
+        let (mut prog, mut inputs, mut block) = (Vec::new(), Vec::new(), None);
+        for (k, n) in nodes.iter().enumerate().skip(1) {
+            let (a, b) = match n.op {
+                Op::Sink => continue,
+                Op::Input => {
+                    inputs.push(k as u32);
+                    continue;
+                }
+                Op::Block | Op::BlockLink => {
+                    block = block.or(Some(k));
+                    continue;
+                }
+                Op::Tern(_) => (n.lhs, operand(n.rhs, n.dr)),
+                op if op.is_binary() || op == Op::Link => {
+                    (operand(n.lhs, n.dl), operand(n.rhs, n.dr))
+                }
+                _ => (n.lhs, zero as u32),
+            };
+            let (a_var, b_var) = (n.lhs != 0, n.rhs != 0);
+            prog.push(Instr { k: k as u32, a, b, op: n.op, a_var, b_var });
+        }
+        Compiled {
+            rec,
+            prog,
+            block,
+            vals,
+            inputs,
+            output: y.idx,
+            constant_output: y.val,
+            adj: Vec::new(),
+        }
+    }
+
+    /// The number of inputs the recording expects.
+    #[inline]
+    #[must_use]
+    pub fn inputs(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// The number of recorded operations replayed per call (inputs included).
+    #[inline]
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rec.nodes.len() - 1
+    }
+
+    /// True when nothing was recorded (the output is a constant).
+    #[inline]
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of comparisons whose outcome every replay checks.
+    #[inline]
+    #[must_use]
+    pub fn comparisons(&self) -> usize {
+        self.rec.checks.len()
+    }
+
+    /// The value at `x`, by a forward sweep.
+    ///
+    /// # Errors
+    ///
+    /// [`ReplayError::InputCount`] if `x.len()` differs from the recording's
+    /// input count, [`ReplayError::BranchChanged`] if a recorded comparison
+    /// comes out differently at `x`, [`ReplayError::UserBlock`] if the
+    /// recording contains a user-defined block.
+    pub fn value(&mut self, x: &[T]) -> Result<T, ReplayError> {
+        self.sweep(x)
+    }
+
+    /// The value and gradient at `x` (gradient written to `grad`), by one
+    /// forward and one backward sweep.
+    ///
+    /// # Errors
+    ///
+    /// As [`value`](Self::value); `grad` is left unchanged on error.
+    ///
+    /// # Panics
+    ///
+    /// If `grad.len() != x.len()`.
+    #[track_caller]
+    pub fn gradient(&mut self, x: &[T], grad: &mut [T]) -> Result<T, ReplayError> {
+        assert_eq!(
+            grad.len(),
+            x.len(),
+            "Compiled::gradient: {} inputs but a gradient slice of length {}",
+            x.len(),
+            grad.len()
+        );
+        let fx = self.sweep(x)?;
+        seed_and_sweep(&self.rec.nodes, &mut self.adj, &[(self.output, T::one())]);
+        for (g, &k) in grad.iter_mut().zip(&self.inputs) {
+            *g = self.adj.get(k as usize).copied().unwrap_or_else(T::zero);
+        }
+        Ok(fx)
+    }
+
+    fn sweep(&mut self, x: &[T]) -> Result<T, ReplayError> {
+        let expected = self.inputs.len();
+        if x.len() != expected {
+            return Err(ReplayError::InputCount { expected, found: x.len() });
+        }
+        if let Some(node) = self.block {
+            return Err(ReplayError::UserBlock { node });
+        }
+        let (vals, nodes) = (&mut self.vals, &mut self.rec.nodes);
+        for (&k, &xi) in self.inputs.iter().zip(x) {
+            vals[k as usize] = xi;
+        }
+        let mut pending = (T::zero(), T::zero());
+        for ins in &self.prog {
+            let (x, y) = (vals[ins.a as usize], vals[ins.b as usize]);
+            let (v, dl, dr) = match ins.op {
+                Op::Link => {
+                    pending = (x, y);
+                    continue;
+                }
+                Op::Tern(t) => {
+                    let link = &mut nodes[ins.a as usize];
+                    let (v, dx, dy, dz) = t.eval(pending.0, pending.1, y);
+                    link.dl = if link.lhs != 0 { dx } else { T::zero() };
+                    link.dr = if link.rhs != 0 { dy } else { T::zero() };
+                    (v, T::one(), if ins.b_var { dz } else { T::zero() })
+                }
+                op => op.eval(x, y, ins.a_var, ins.b_var),
+            };
+            let k = ins.k as usize;
+            vals[k] = v;
+            nodes[k].dl = dl;
+            nodes[k].dr = dr;
+        }
+        check_all(&self.rec.checks, vals)?;
+        Ok(if self.output == 0 { self.constant_output } else { vals[self.output as usize] })
+    }
+}

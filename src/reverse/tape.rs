@@ -1,0 +1,448 @@
+//! The tape: a contiguous Wengert list of nodes, each holding its operands'
+//! indices and its local partial derivatives, plus the streams a replay
+//! needs (the constants, in the order they were used, and the comparisons
+//! made on variables).
+//!
+//! This file provides [`Tape`] (record, clear, sweep), [`Adjoints`] (the
+//! result of a backward sweep, indexed by variable) and the backward sweep
+//! shared with replays.
+
+use alloc::vec::Vec;
+use core::cell::UnsafeCell;
+use core::fmt;
+
+use num_traits::Float;
+
+use super::Var;
+pub(crate) use super::check::{Check, Test};
+use super::op::Op;
+
+/// One recorded operation: `value = op(lhs, rhs)` with local partials
+/// `dl = ∂value/∂lhs`, `dr = ∂value/∂rhs`. Unary nodes and constant operands
+/// point at node 0, the sink; a constant operand's slot holds its value
+/// (and an input's `dl` its recorded value), for replays and traces. The
+/// backward sweep never adds into the sink.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Node<T> {
+    pub(crate) dl: T,
+    pub(crate) dr: T,
+    pub(crate) lhs: u32,
+    pub(crate) rhs: u32,
+    pub(crate) op: Op,
+}
+
+/// The recorded data. Lives in an `UnsafeCell` inside [`Tape`].
+#[derive(Clone, Debug)]
+pub(crate) struct Record<T> {
+    pub(crate) nodes: Vec<Node<T>>,
+    /// The values of user-defined blocks, in recording order (for traces).
+    pub(crate) consts: Vec<T>,
+    pub(crate) checks: Vec<Check<T>>,
+    pub(crate) inputs: u32,
+}
+
+impl<T: Float> Record<T> {
+    fn new(capacity: usize) -> Self {
+        let mut nodes = Vec::with_capacity(capacity.max(1));
+        nodes.push(Node { dl: T::zero(), dr: T::zero(), lhs: 0, rhs: 0, op: Op::Sink });
+        Record { nodes, consts: Vec::new(), checks: Vec::new(), inputs: 0 }
+    }
+
+    fn clear(&mut self) {
+        self.nodes.truncate(1);
+        self.consts.clear();
+        self.checks.clear();
+        self.inputs = 0;
+    }
+}
+
+/// A reverse-mode tape: a linear list of the operations a computation
+/// performed on [`Var`]s, with their local partial derivatives.
+///
+/// Create one, make inputs with [`var`](Self::var) or [`vars`](Self::vars),
+/// run any `Float`-generic code on them, then sweep backward from a result
+/// with [`adjoints`](Self::adjoints). Every operation appends one node (two
+/// for the ternary `mul_add` and `clamp`) to one contiguous `Vec`; an
+/// operation whose operands are all constants records nothing.
+/// [`clear`](Self::clear) empties the tape and keeps its capacity, so a
+/// tape reused for the same computation allocates nothing.
+///
+/// A `Var` borrows its tape, so it cannot outlive it, and `clear` (which
+/// takes `&mut self`) cannot run while any `Var` of the tape is alive.
+/// Combining variables of two different tapes panics with a message saying
+/// so. A `Tape` is `Send` but not `Sync`: each thread records on its own.
+///
+/// ```
+/// use dualnum::reverse::Tape;
+/// use num_traits::Float;
+///
+/// let tape = Tape::new();
+/// let x = tape.var(2.0);
+/// let y = tape.var(std::f64::consts::FRAC_PI_2);
+/// let z = x.powi(2) * (x + y.cos()).exp(); // the lecture's z(x, y)
+/// let adj = tape.adjoints(z);
+/// let e2 = 2.0f64.exp();
+/// assert!((adj.wrt(x) - 8.0 * e2).abs() < 1e-12);
+/// assert!((adj.wrt(y) + 4.0 * e2).abs() < 1e-12);
+/// ```
+pub struct Tape<T> {
+    pub(crate) rec: UnsafeCell<Record<T>>,
+    /// The adjoint buffer of [`Tape::gradient`], kept between calls.
+    pub(crate) adj: Vec<T>,
+}
+
+impl<T: Float> Default for Tape<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Float + fmt::Debug> fmt::Debug for Tape<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.with(|r| {
+            f.debug_struct("Tape")
+                .field("nodes", &(r.nodes.len() - 1))
+                .field("inputs", &r.inputs)
+                .finish()
+        })
+    }
+}
+
+impl<T: Float> Tape<T> {
+    /// An empty tape.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// An empty tape with room for `nodes` operations before it reallocates.
+    #[inline]
+    #[must_use]
+    pub fn with_capacity(nodes: usize) -> Self {
+        Tape { rec: UnsafeCell::new(Record::new(nodes + 1)), adj: Vec::new() }
+    }
+
+    /// Runs `f` on the record.
+    ///
+    /// Safety of the `UnsafeCell` access: `Tape` is not `Sync`, so only this
+    /// thread can reach the cell; every `f` passed here is a short closure
+    /// of this module family that never calls back into user code (not even
+    /// `T`'s trait methods) or into another tape method, so the `&mut` it
+    /// gets is the only reference to the record while it lives. This
+    /// replaces the `RefCell` borrow-flag check other tapes pay on every
+    /// recorded operation.
+    #[inline(always)]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Record<T>) -> R) -> R {
+        // SAFETY: see above: single thread, no reentrancy, no escaping borrow.
+        f(unsafe { &mut *self.rec.get() })
+    }
+
+    /// Runs `f` on the recorded nodes, which are moved out of the cell for
+    /// the duration, so that `f` may run `T`'s arithmetic (user code for a
+    /// user-defined `T`) without holding a borrow of the cell.
+    pub(crate) fn with_nodes<R>(&self, f: impl FnOnce(&[Node<T>]) -> R) -> R {
+        let nodes = self.with(|r| core::mem::take(&mut r.nodes));
+        let out = f(&nodes);
+        self.with(|r| r.nodes = nodes);
+        out
+    }
+
+    /// Appends a node and returns its index.
+    #[inline(always)]
+    pub(crate) fn push(&self, node: Node<T>) -> u32 {
+        self.with(|r| {
+            let k = r.nodes.len();
+            r.nodes.push(node);
+            k as u32
+        })
+    }
+
+    /// Appends a node and a value for the trace (a user-defined block's).
+    #[inline(always)]
+    pub(crate) fn push_with_const(&self, node: Node<T>, c: T) -> u32 {
+        self.with(|r| {
+            r.consts.push(c);
+            let k = r.nodes.len();
+            r.nodes.push(node);
+            k as u32
+        })
+    }
+
+    /// Records a comparison or predicate and its outcome.
+    #[inline]
+    pub(crate) fn check(&self, check: Check<T>) {
+        self.with(|r| {
+            let at = r.nodes.len() as u32;
+            r.checks.push(Check { at, ..check });
+        });
+    }
+
+    /// A new independent variable with value `x`.
+    ///
+    /// # Panics
+    ///
+    /// If the tape already holds `u32::MAX` nodes.
+    #[inline]
+    #[must_use]
+    pub fn var(&self, x: T) -> Var<'_, T> {
+        let node = Node { dl: x, dr: T::zero(), lhs: 0, rhs: 0, op: Op::Input };
+        let idx = self.with(|r| {
+            r.inputs += 1;
+            let k = r.nodes.len();
+            assert!(k < u32::MAX as usize, "Tape: more than u32::MAX - 1 nodes recorded");
+            r.nodes.push(node);
+            k as u32
+        });
+        Var::on_tape(x, idx, self)
+    }
+
+    /// Independent variables with the values of `xs`, in order.
+    #[must_use]
+    pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
+        let zero = T::zero();
+        let first = self.with(|r| {
+            let first = r.nodes.len();
+            assert!(
+                first + xs.len() < u32::MAX as usize,
+                "Tape: more than u32::MAX - 1 nodes recorded"
+            );
+            r.inputs += xs.len() as u32;
+            let input = |&x: &T| Node { dl: x, dr: zero, lhs: 0, rhs: 0, op: Op::Input };
+            r.nodes.extend(xs.iter().map(input));
+            first
+        });
+        xs.iter().enumerate().map(|(i, &x)| Var::on_tape(x, (first + i) as u32, self)).collect()
+    }
+
+    /// The number of recorded operations (inputs included).
+    #[inline]
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.with(|r| r.nodes.len() - 1)
+    }
+
+    /// True when nothing has been recorded.
+    #[inline]
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of independent variables created on this tape.
+    #[inline]
+    #[must_use]
+    pub fn inputs(&self) -> usize {
+        self.with(|r| r.inputs as usize)
+    }
+
+    /// How many nodes fit before the tape reallocates.
+    #[inline]
+    #[must_use]
+    pub fn capacity(&self) -> usize {
+        self.with(|r| r.nodes.capacity() - 1)
+    }
+
+    /// Forgets every recorded operation, keeping the memory for the next
+    /// recording. Needs `&mut self`, so no variable of the old recording
+    /// can still be in use.
+    #[inline]
+    pub fn clear(&mut self) {
+        self.rec.get_mut().clear();
+    }
+
+    /// True when `v` was recorded on this tape (constants belong to every
+    /// tape).
+    #[inline]
+    pub(crate) fn owns(&self, v: &Var<'_, T>) -> bool {
+        v.tape.is_none_or(|t| core::ptr::eq(t, self))
+    }
+
+    /// The adjoints `∂y/∂v` of every node `v` recorded up to `y`, by one
+    /// backward sweep.
+    ///
+    /// # Panics
+    ///
+    /// If `y` is a variable of another tape.
+    #[must_use]
+    #[track_caller]
+    pub fn adjoints(&self, y: Var<'_, T>) -> Adjoints<'_, T> {
+        let mut adj = Adjoints { tape: self, adj: Vec::new() };
+        self.adjoints_into(y, &mut adj);
+        adj
+    }
+
+    /// As [`adjoints`](Self::adjoints), reusing `out`'s memory.
+    ///
+    /// # Panics
+    ///
+    /// If `y` or `out` belongs to another tape.
+    #[track_caller]
+    pub fn adjoints_into(&self, y: Var<'_, T>, out: &mut Adjoints<'_, T>) {
+        assert!(self.owns(&y), "Tape::adjoints: the output variable belongs to another tape");
+        assert!(
+            core::ptr::eq(out.tape, self),
+            "Tape::adjoints_into: the adjoint buffer was made for another tape"
+        );
+        let seed = [(y.idx, T::one())];
+        self.with_nodes(|nodes| seed_and_sweep(nodes, &mut out.adj, &seed));
+    }
+
+    /// A copy of the record, for replays and traces.
+    pub(crate) fn snapshot(&self) -> Record<T> {
+        let (blocks, checks, inputs) = self
+            .with(|r| (core::mem::take(&mut r.consts), core::mem::take(&mut r.checks), r.inputs));
+        let nodes = self.with_nodes(|n| n.to_vec());
+        let rec = Record { nodes, consts: blocks.clone(), checks: checks.clone(), inputs };
+        self.with(|r| {
+            r.consts = blocks;
+            r.checks = checks;
+        });
+        rec
+    }
+}
+
+/// The backward sweep from `seeds` (`adj[k] = w` for each `(k, w)`): for
+/// each node from the last seeded one down to the first,
+/// `adj[lhs] += adj[k]·dl` and `adj[rhs] += adj[k]·dr`. Leaves in `adj` the
+/// adjoint of every node up to the last seeded one.
+///
+/// NaN-safe like forward mode: a node whose adjoint is zero contributes
+/// nothing (even through an infinite partial), and a term `a·d` with a zero
+/// factor is zero even if the other factor is infinite. The plain sweep runs
+/// first; only if a NaN came out is it redone with the safe products. That
+/// is exact: a NaN term makes its node's operands' adjoints NaN, and so on
+/// down to the inputs (every recorded node has a varying operand), so a
+/// sweep whose inputs' adjoints are all free of NaN had no NaN term, and
+/// finite computations pay nothing for the policy.
+pub(crate) fn seed_and_sweep<T: Float>(nodes: &[Node<T>], adj: &mut Vec<T>, seeds: &[(u32, T)]) {
+    let top = seeds.iter().map(|s| s.0 as usize).max().unwrap_or(0);
+    let nodes = &nodes[..=top];
+    let seed = |adj: &mut Vec<T>| {
+        adj.clear();
+        adj.resize(top + 1, T::zero());
+        for &(k, w) in seeds {
+            adj[k as usize] = adj[k as usize] + w;
+        }
+    };
+    seed(adj);
+    if sweep_fast(nodes, adj) {
+        seed(adj);
+        sweep_safe(nodes, adj);
+    }
+    adj[0] = T::zero();
+}
+
+/// The plain sweep; returns true if an adjoint came out NaN. Most nodes use
+/// the node just before them, so the contribution to `adj[k − 1]` is
+/// carried in a register instead of being stored and loaded again at once
+/// (a store-to-load round trip on every node otherwise bounds the loop);
+/// nothing is added into the sink.
+#[inline]
+fn sweep_fast<T: Float>(nodes: &[Node<T>], adj: &mut [T]) -> bool {
+    let adj = &mut adj[..nodes.len()]; // lets the compiler drop the checks on `adj[k]`
+    let mut carry = T::zero();
+    let mut nan = false;
+    for k in (1..nodes.len()).rev() {
+        let a = adj[k] + carry;
+        adj[k] = a;
+        nan |= a.is_nan();
+        let n = nodes[k];
+        let prev = k as u32 - 1;
+        let (tl, tr) = (a * n.dl, a * n.dr);
+        carry = T::zero();
+        if n.lhs == prev {
+            carry = tl;
+        } else if n.lhs != 0 {
+            adj[n.lhs as usize] = adj[n.lhs as usize] + tl;
+        }
+        if n.rhs == prev {
+            carry = carry + tr;
+        } else if n.rhs != 0 {
+            adj[n.rhs as usize] = adj[n.rhs as usize] + tr;
+        }
+    }
+    nan
+}
+
+/// The NaN-safe sweep: skips nodes whose adjoint is zero and drops terms
+/// with a zero factor.
+#[cold]
+fn sweep_safe<T: Float>(nodes: &[Node<T>], adj: &mut [T]) {
+    for k in (1..nodes.len()).rev() {
+        let a = adj[k];
+        if a.is_zero() {
+            continue;
+        }
+        let n = nodes[k];
+        if n.lhs != 0 {
+            adj[n.lhs as usize] = adj[n.lhs as usize] + safe_term(a, n.dl);
+        }
+        if n.rhs != 0 {
+            adj[n.rhs as usize] = adj[n.rhs as usize] + safe_term(a, n.dr);
+        }
+    }
+}
+
+/// `a·d`, but 0 where one factor is zero, whatever the other is.
+#[inline(always)]
+fn safe_term<T: Float>(a: T, d: T) -> T {
+    if a.is_zero() || d.is_zero() { T::zero() } else { a * d }
+}
+
+/// The adjoints of one backward sweep: `∂y/∂v` for every variable `v`
+/// recorded before the output `y`.
+///
+/// ```
+/// use dualnum::reverse::Tape;
+///
+/// let tape = Tape::new();
+/// let (x, y) = (tape.var(3.0), tape.var(4.0));
+/// let p = x * y;
+/// let adj = tape.adjoints(p + x);
+/// assert_eq!((adj.wrt(x), adj.wrt(y), adj.wrt(p)), (5.0, 3.0, 1.0));
+/// ```
+pub struct Adjoints<'t, T> {
+    tape: &'t Tape<T>,
+    adj: Vec<T>,
+}
+
+impl<'t, T: Float> Adjoints<'t, T> {
+    /// An empty buffer for [`Tape::adjoints_into`].
+    #[must_use]
+    pub fn new(tape: &'t Tape<T>) -> Self {
+        Adjoints { tape, adj: Vec::new() }
+    }
+
+    /// `∂y/∂v`: zero for a constant, or for a variable recorded after `y`.
+    ///
+    /// # Panics
+    ///
+    /// If `v` belongs to another tape.
+    #[inline]
+    #[must_use]
+    #[track_caller]
+    pub fn wrt(&self, v: Var<'_, T>) -> T {
+        assert!(self.tape.owns(&v), "Adjoints::wrt: the variable belongs to another tape");
+        self.adj.get(v.idx as usize).copied().unwrap_or_else(T::zero)
+    }
+
+    /// The adjoints of all variables in `vs`, in order, into `out`.
+    ///
+    /// # Panics
+    ///
+    /// If `out.len() != vs.len()` or a variable belongs to another tape.
+    #[track_caller]
+    pub fn wrt_into(&self, vs: &[Var<'_, T>], out: &mut [T]) {
+        assert_eq!(
+            vs.len(),
+            out.len(),
+            "Adjoints::wrt_into: {} variables but an output slice of length {}",
+            vs.len(),
+            out.len()
+        );
+        for (o, v) in out.iter_mut().zip(vs) {
+            *o = self.wrt(*v);
+        }
+    }
+}

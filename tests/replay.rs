@@ -1,0 +1,164 @@
+//! Replays of one recording against fresh recordings at new points, and
+//! the refusals: a changed branch, a different number of inputs, a
+//! user-defined block.
+
+use dualnum::block::Block;
+use dualnum::reverse::{self, Compiled, ReplayError, Tape, Var};
+use dualnum::test_functions as tf;
+use num_traits::Float;
+use quickcheck::quickcheck;
+
+fn bounded(v: f64, lim: f64) -> f64 {
+    if v.is_finite() { (v % lim).clamp(-lim, lim) } else { 0.5 }
+}
+
+/// Exercises every kind of recorded operation (unary, powi, binary with a
+/// constant on either side, ternary with constant operands, max/min) but
+/// no comparison, so it replays anywhere in its domain.
+fn everything<T: Float>(x: &[T]) -> T {
+    let c = |v: f64| T::from(v).unwrap();
+    let (a, b, d) = (x[0], x[1], x[2]);
+    let u = a.sin() * b.exp() / (c(1.0) + a * a) - c(2.0) / (c(3.0) + b.powi(2));
+    let v = (c(1.5) - d).hypot(a).atan2(c(0.3) + b * b) + a.powf(c(2.0)) + c(2.0).powf(b);
+    let w = a.mul_add(b, c(0.5)) + c(0.5).mul_add(d, a) + a.mul_add(c(1.5), c(2.0));
+    let z = a.clamp(c(-0.5), c(0.5)) + b.clamp(d - c(3.0), d + c(3.0)) + d.max(a) - b.min(c(0.1));
+    let q = (d * d + c(1.0)).sqrt().ln() + (a - b).abs() + d.tanh() * c(3.0) % c(0.7);
+    u + v * w + z - q + x.iter().copied().fold(T::zero(), |s, xi| s + xi.cos())
+}
+
+/// Replaying `compiled` at `x` gives exactly (bit for bit) what a fresh
+/// recording gives.
+fn replay_equals_fresh(
+    compiled: &mut Compiled<f64>,
+    f: impl for<'t> Fn(&[Var<'t, f64>]) -> Var<'t, f64>,
+    x: &[f64],
+) -> bool {
+    let mut g = vec![0.0; x.len()];
+    let v = compiled.gradient(x, &mut g).unwrap();
+    let (fv, fg) = reverse::gradient(f, x);
+    v.to_bits() == fv.to_bits()
+        && g.iter().zip(fg.iter()).all(|(a, b)| a.to_bits() == b.to_bits())
+        && compiled.value(x).unwrap().to_bits() == fv.to_bits()
+}
+
+quickcheck! {
+    fn replay_equals_fresh_recording(a: f64, b: f64, c: f64, d: f64) -> bool {
+        let x0 = [0.3, -0.2, 0.9, 1.4];
+        let x = [bounded(a, 2.0), bounded(b, 2.0), bounded(c, 2.0), bounded(d, 2.0)];
+        let mut r = reverse::compile(|v| tf::rosenbrock(v), &x0);
+        let mut s = reverse::compile(|v| tf::sin_exp_sum(v), &x0);
+        let mut l = reverse::compile(|v| tf::log_sum_exp(v), &x0);
+        let mut z = reverse::compile(|v| tf::lecture_z(v), &x0);
+        let mut e = reverse::compile(|v| everything(v), &x0);
+        replay_equals_fresh(&mut r, |v| tf::rosenbrock(v), &x)
+            && replay_equals_fresh(&mut s, |v| tf::sin_exp_sum(v), &x)
+            && replay_equals_fresh(&mut l, |v| tf::log_sum_exp(v), &x)
+            && replay_equals_fresh(&mut z, |v| tf::lecture_z(v), &x)
+            && replay_equals_fresh(&mut e, |v| everything(v), &x)
+    }
+}
+
+fn branchy<T: Float>(x: &[T]) -> T {
+    if x[0] > T::zero() { x[0] * x[1] } else { x[1].sin() }
+}
+
+#[test]
+fn replay_across_a_changed_branch_is_refused() {
+    let mut f = reverse::compile(|v| branchy(v), &[1.0, 2.0]);
+    assert_eq!(f.comparisons(), 1);
+    let mut g = [7.0; 2];
+    // Same side of the branch: fine, and equal to the fresh gradient.
+    assert_eq!(f.gradient(&[3.0, 0.5], &mut g), Ok(1.5));
+    assert_eq!(g, [0.5, 3.0]);
+    // Other side: an error naming the comparison, and `g` untouched.
+    let err = f.gradient(&[-1.0, 0.5], &mut g).unwrap_err();
+    assert_eq!(
+        err,
+        ReplayError::BranchChanged {
+            check: 0,
+            test: ">",
+            after_node: 2,
+            recorded: "true",
+            now: "false"
+        }
+    );
+    assert_eq!(g, [0.5, 3.0]);
+    let msg = err.to_string();
+    assert!(msg.contains("`>`") && msg.contains("record the function afresh"), "{msg}");
+    assert!(f.value(&[-1.0, 0.5]).is_err());
+    // Predicates are recorded too.
+    let mut h =
+        reverse::compile(|v| if v[0].ln().is_nan() { v[1] } else { v[0] * v[1] }, &[1.0, 1.0]);
+    assert!(h.value(&[2.0, 1.0]).is_ok());
+    assert!(matches!(
+        h.value(&[-2.0, 1.0]),
+        Err(ReplayError::BranchChanged { test: "is_nan", .. })
+    ));
+    // A comparison between two variables, through partial_cmp.
+    let mut k = reverse::compile(
+        |v| if v[0].partial_cmp(&v[1]).unwrap().is_lt() { v[0] } else { v[1] },
+        &[1.0, 2.0],
+    );
+    assert!(k.value(&[0.0, 5.0]).is_ok());
+    let err = k.value(&[5.0, 0.0]).unwrap_err();
+    assert!(
+        matches!(err, ReplayError::BranchChanged { recorded: "Less", now: "Greater", .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn replay_with_a_different_number_of_inputs_is_refused() {
+    let mut f = reverse::compile(|v| tf::rosenbrock(v), &[0.1, 0.2, 0.3]);
+    assert_eq!(f.inputs(), 3);
+    let err = f.value(&[0.1, 0.2]).unwrap_err();
+    assert_eq!(err, ReplayError::InputCount { expected: 3, found: 2 });
+    assert!(err.to_string().contains("recorded with 3 inputs but the replay was given 2"));
+    let mut g = [0.0; 4];
+    assert!(f.gradient(&[0.0; 4], &mut g).is_err());
+}
+
+struct Square;
+impl<T: Float> Block<T, 1> for Square {
+    fn eval(&self, [x]: [T; 1]) -> (T, [T; 1]) {
+        (x * x, [x + x])
+    }
+}
+
+#[test]
+fn replay_of_a_user_block_is_refused() {
+    let mut f = reverse::compile(|v| Square.call([v[0]]) + v[1], &[1.0, 2.0]);
+    assert_eq!(f.value(&[1.0, 2.0]), Err(ReplayError::UserBlock { node: 3 }));
+}
+
+#[test]
+fn from_tape_and_constant_outputs() {
+    let tape = Tape::new();
+    let x = tape.var(2.0);
+    let y = x * x + 1.0;
+    let mut c = Compiled::from_tape(&tape, y);
+    let mut g = [0.0];
+    assert_eq!(c.gradient(&[3.0], &mut g), Ok(10.0));
+    assert_eq!(g, [6.0]);
+    assert_eq!(c.len(), 3);
+    // A function that ignores its input replays to a constant.
+    let mut k = reverse::compile(|_| Var::constant(4.0), &[1.0]);
+    assert_eq!(k.gradient(&[9.0], &mut g), Ok(4.0));
+    assert_eq!(g, [0.0]);
+}
+
+#[test]
+fn replays_allocate_into_reused_buffers() {
+    // Many replays at many points: results stay equal to fresh recordings.
+    let x0: Vec<f64> = (0..40).map(|i| 0.05 * i as f64).collect();
+    let mut f = reverse::compile(|v| tf::rosenbrock(v), &x0);
+    let mut g = vec![0.0; 40];
+    let mut h = vec![0.0; 40];
+    for k in 0..10 {
+        let x: Vec<f64> = x0.iter().map(|v| v * (1.0 + 0.1 * k as f64) - 0.3).collect();
+        let v = f.gradient(&x, &mut g).unwrap();
+        tf::rosenbrock_gradient(&x, &mut h);
+        assert_eq!(v, tf::rosenbrock(&x));
+        assert!(g.iter().zip(&h).all(|(a, b)| (a - b).abs() <= 1e-12 * b.abs().max(1.0)));
+    }
+}
