@@ -31,6 +31,9 @@ fn nd_jacobian<const N: usize, const M: usize>(
     .1
 }
 
+/// A whole reverse-mode Jacobian at a point.
+type RevJacobian = fn(&[f64]) -> nalgebra::DMatrix<f64>;
+
 /// One workload: every method on `f: R^N → R^M`, checked, then timed.
 fn workload<const N: usize, const M: usize>(
     c: &mut Criterion,
@@ -38,6 +41,7 @@ fn workload<const N: usize, const M: usize>(
     (f, fd, hand): (Map<f64>, Map<Dual<f64, N>>, Map<f64>),
     nd: fn(&[DualSVec64<N>], usize) -> DualSVec64<N>,
     rv: Option<RvMap>,
+    dn_rev: Option<RevJacobian>,
 ) {
     let x: [f64; N] = point_array();
     let xs = SVector::from(x);
@@ -55,6 +59,10 @@ fn workload<const N: usize, const M: usize>(
     if let Some(rv) = rv {
         rv_jacobian(rv, &x, M, &mut jac);
         assert_close("reverse crate", &jac, &want, 1e-13);
+    }
+    if let Some(dr) = dn_rev {
+        let j = dr(&x).transpose();
+        assert_close("dualnum reverse", j.as_slice(), &want, 1e-13);
     }
 
     let mut g = c.benchmark_group(format!("jacobian/{name}"));
@@ -76,6 +84,9 @@ fn workload<const N: usize, const M: usize>(
         b.iter(|| dualnum::numeric::jacobian_inplace(f, black_box(&x), M))
     });
     g.bench_function("num-dual", |b| b.iter(|| nd_jacobian::<N, M>(nd, black_box(&xs))));
+    if let Some(dr) = dn_rev {
+        g.bench_function("dualnum reverse", |b| b.iter(|| dr(black_box(&x))));
+    }
     if let Some(rv) = rv {
         g.bench_function("reverse crate", |b| {
             b.iter(|| {
@@ -94,6 +105,17 @@ fn jacobians(c: &mut Criterion) {
         (tf::wide_map, tf::wide_map, |x, j| tf::wide_map_jacobian(x, 4, j)),
         nd_wide_map,
         Some(rv_wide_map),
+        Some(|x| {
+            dualnum::reverse::jacobian(
+                |v| {
+                    let mut out = vec![v[0]; 4];
+                    tf::wide_map(v, &mut out);
+                    out
+                },
+                x,
+            )
+            .1
+        }),
     );
     workload::<4, 64>(
         c,
@@ -101,6 +123,17 @@ fn jacobians(c: &mut Criterion) {
         (tf::tall_map, tf::tall_map, |x, j| tf::tall_map_jacobian(x, 64, j)),
         nd_tall_map,
         Some(rv_tall_map),
+        Some(|x| {
+            dualnum::reverse::jacobian(
+                |v| {
+                    let mut out = vec![v[0]; 64];
+                    tf::tall_map(v, &mut out);
+                    out
+                },
+                x,
+            )
+            .1
+        }),
     );
     workload::<8, 8>(
         c,
@@ -108,12 +141,14 @@ fn jacobians(c: &mut Criterion) {
         (tf::broyden_tridiagonal, tf::broyden_tridiagonal, tf::broyden_tridiagonal_jacobian),
         |x, i| nd_broyden(x, i, false),
         None,
+        None,
     );
     workload::<8, 8>(
         c,
         "broyden_exp_sin_8",
         (tf::broyden_exp_sin, tf::broyden_exp_sin, tf::broyden_exp_sin_jacobian),
         |x, i| nd_broyden(x, i, true),
+        None,
         None,
     );
 }

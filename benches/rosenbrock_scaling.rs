@@ -1,6 +1,7 @@
 //! Gradients of `rosenbrock` for n = 100, 1000, 10000, where one pass with
 //! `N`-wide tangents is no longer an option: forward mode in chunks against
-//! reverse mode, to show where they cross. Group `gradient/rosenbrock`
+//! reverse mode (a fresh recording, a reused tape, and a replay of one
+//! recording), to show where they cross. Group `gradient/rosenbrock`
 //! (shared with `forward.rs`, so the plot has one line per method over
 //! n = 2 … 10000).
 //!
@@ -27,6 +28,11 @@ fn scaling(c: &mut Criterion) {
         let ch = dualnum::chunked::gradient::<8, _>(rosenbrock, &x).1;
         assert_close("dualnum chunked", ch.as_slice(), &want, 1e-13);
         assert_close("reverse crate", &rv_gradient(rv_rosenbrock, &x), &want, 1e-13);
+        let rg = dualnum::reverse::gradient(|v| rosenbrock(v), &x).1;
+        assert_close("dualnum reverse", rg.as_slice(), &want, 1e-13);
+        let mut compiled = dualnum::reverse::compile(|v| rosenbrock(v), &x);
+        compiled.gradient(&x, &mut out).expect("replay");
+        assert_close("dualnum reverse replay", &out, &want, 1e-13);
 
         g.bench_function(BenchmarkId::new("hand-written", n), |b| {
             b.iter(|| {
@@ -39,6 +45,24 @@ fn scaling(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::new("dualnum chunked", n), |b| {
             b.iter(|| dualnum::chunked::gradient::<8, _>(rosenbrock, black_box(&x)))
+        });
+        g.bench_function(BenchmarkId::new("dualnum reverse", n), |b| {
+            b.iter(|| dualnum::reverse::gradient(|v| rosenbrock(v), black_box(&x)))
+        });
+        g.bench_function(BenchmarkId::new("dualnum reverse tape", n), |b| {
+            // One tape reused across calls: recording without allocation.
+            let mut tape = dualnum::reverse::Tape::new();
+            b.iter(|| {
+                tape.gradient(|v| rosenbrock(v), black_box(&x), &mut out);
+                black_box(&out);
+            })
+        });
+        g.bench_function(BenchmarkId::new("dualnum reverse replay", n), |b| {
+            // Recorded once; each call replays the tape at the input.
+            b.iter(|| {
+                compiled.gradient(black_box(&x), &mut out).expect("replay");
+                black_box(&out);
+            })
         });
         g.bench_function(BenchmarkId::new("reverse crate", n), |b| {
             b.iter(|| rv_gradient(rv_rosenbrock, black_box(&x)))
