@@ -55,6 +55,8 @@ fn rosenbrock_n<const N: usize>(c: &mut Criterion) {
     assert_close("num-dual", nd.as_slice(), &want, 1e-13);
     assert_close("autodiff", &autodiff::grad(rosenbrock, &x), &want, 1e-13);
     assert_close("reverse crate", &rv_gradient(rv_rosenbrock, &x), &want, 1e-13);
+    let rg = dualnum::reverse::gradient(|v| rosenbrock(v), &x).1;
+    assert_close("dualnum reverse", rg.as_slice(), &want, 1e-13);
 
     let mut g = c.benchmark_group("gradient/rosenbrock");
     g.bench_function(BenchmarkId::new("hand-written", N), |b| {
@@ -95,6 +97,9 @@ fn rosenbrock_n<const N: usize>(c: &mut Criterion) {
     });
     g.bench_function(BenchmarkId::new("autodiff", N), |b| {
         b.iter(|| autodiff::grad(rosenbrock, black_box(&x)))
+    });
+    g.bench_function(BenchmarkId::new("dualnum reverse", N), |b| {
+        b.iter(|| dualnum::reverse::gradient(|v| rosenbrock(v), black_box(&x)))
     });
     g.bench_function(BenchmarkId::new("reverse crate", N), |b| {
         b.iter(|| rv_gradient(rv_rosenbrock, black_box(&x)))

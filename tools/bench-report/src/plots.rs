@@ -11,7 +11,7 @@ use crate::Rec;
 type Res = Result<(), Box<dyn std::error::Error>>;
 
 fn color(i: usize) -> RGBColor {
-    const P: [RGBColor; 10] = [
+    const P: [RGBColor; 13] = [
         RGBColor(0, 0, 0),
         RGBColor(31, 119, 180),
         RGBColor(255, 127, 14),
@@ -22,6 +22,9 @@ fn color(i: usize) -> RGBColor {
         RGBColor(227, 119, 194),
         RGBColor(127, 127, 127),
         RGBColor(23, 190, 207),
+        RGBColor(188, 189, 34),
+        RGBColor(0, 0, 128),
+        RGBColor(255, 0, 255),
     ];
     P[i % P.len()]
 }
