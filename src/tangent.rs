@@ -151,3 +151,58 @@ fn term<T: Float>(a: T, x: T) -> T {
 pub(crate) fn is_zero<T: Float, const N: usize>(x: &[T; N]) -> bool {
     x.iter().all(|e| e.is_zero())
 }
+
+#[cfg(test)]
+mod tests {
+    //! The kernels take an inline path for tangents of up to 16 bytes and
+    //! an out-of-line one above; both must follow the NaN-safe policy
+    //! bit for bit, lane by lane, whatever the width.
+    use super::{lincomb, scale};
+
+    /// The policy for one lane, written as plainly as possible.
+    fn term(a: f64, x: f64) -> f64 {
+        if x == 0.0 && !a.is_finite() { 0.0 } else { a * x }
+    }
+
+    const COEFFS: [f64; 7] = [2.5, -0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -3.0];
+    const LANES: [f64; 5] = [0.0, -0.0, 1.5, -2.0, f64::INFINITY];
+
+    fn lanes<const N: usize>(shift: usize) -> [f64; N] {
+        core::array::from_fn(|i| LANES[(i + shift) % LANES.len()])
+    }
+
+    fn check<const N: usize>() {
+        for shift in 0..LANES.len() {
+            let (x, y) = (lanes::<N>(shift), lanes::<N>(shift + 2));
+            for &a in &COEFFS {
+                let r = scale(a, &x);
+                for i in 0..N {
+                    let want = if x[i] == 0.0 && !a.is_finite() { x[i] } else { a * x[i] };
+                    assert_eq!(r[i].to_bits(), want.to_bits(), "scale N={N} a={a} lane {i}");
+                }
+                for &b in &COEFFS {
+                    let r = lincomb(a, &x, b, &y);
+                    let fin = a.is_finite() && b.is_finite();
+                    for i in 0..N {
+                        let want =
+                            if fin { a * x[i] + b * y[i] } else { term(a, x[i]) + term(b, y[i]) };
+                        assert_eq!(
+                            r[i].to_bits(),
+                            want.to_bits(),
+                            "lincomb N={N} a={a} b={b} lane {i}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn inline_and_out_of_line_paths_follow_the_policy_bit_for_bit() {
+        check::<1>();
+        check::<2>();
+        check::<3>();
+        check::<8>();
+        check::<33>();
+    }
+}
