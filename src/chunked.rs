@@ -45,27 +45,29 @@ use crate::forward::{constants, fill_columns, set_chunk};
 ///
 /// Chosen by `benches/chunk_size.rs` (chunked gradient of `rosenbrock` at
 /// `n` = 100 and 1000, `C` ∈ {1, 2, 4, 8, 16, 32}; criterion medians,
-/// `--warm-up-time 1 --measurement-time 3`, two runs each on the shared
-/// 2-core x86-64 development machine, default target features, with the
-/// operators and chain kernels `#[inline(always)]`):
+/// `--warm-up-time 1 --measurement-time 2`, two runs on the shared 2-core
+/// x86-64 development machine, default target features, with the core as
+/// it is now: operators and chain kernels `#[inline(always)]`, the NaN-safe
+/// branch out of line for tangents over 16 bytes):
 ///
 /// | C | n = 100 (µs) | n = 1000 (ms) |
 /// |---|---|---|
-/// | 1 | 53.6 / 37.6 | 5.47 / 5.21 |
-/// | 2 | 36.4 / 24.1 | 3.53 / 3.27 |
-/// | 4 | 31.2 / 22.5 | 3.08 / 1.59 |
-/// | **8** | **24.1 / 18.6** | **2.32 / 1.20** |
-/// | 16 | 90.1 / 98.1 | 8.27 / 8.65 |
-/// | 32 | 69.2 / 71.1 | 5.39 / 5.94 |
+/// | 1 | 38.0 / 35.7 | 3.43 / 3.58 |
+/// | 2 | 22.1 / 23.6 | 2.17 / 2.04 |
+/// | 4 | 13.5 / 15.6 | 1.42 / 1.59 |
+/// | **8** | **11.5 / 11.7** | **1.11 / 1.13** |
+/// | 16 | 11.5 / 11.7 | 1.01 / 1.00 |
+/// | 32 | 16.5 / 17.9 | 1.30 / 1.33 |
 ///
 /// Every width does about the same arithmetic in total (`⌈n/C⌉`
 /// evaluations of `C + 1` numbers per operation); what differs is how well
-/// the lanes vectorise and stay in registers. Up to 8 lanes the time falls;
-/// at 16 and 32 it jumps 3.5 to 7 times (not profiled; most likely the
-/// wider numbers spill to memory). With the operators only
-/// `#[inline]` (so `Dual::mul` may stay out of line) the same bench put
-/// `C = 4` first and `C = 8` about 1.5 times slower; 8 is the choice for the
-/// forced-inline operators.
+/// the lanes vectorise and stay in registers. The time falls steeply up to
+/// 8 lanes, 16 is level with 8 at n = 100 and about 10% faster at n = 1000,
+/// and 32 is slower again. 8 is the default: as fast as 16 where it
+/// matters little, half the registers (so functions heavier than
+/// Rosenbrock spill less), and half the wasted lanes in a remainder chunk.
+/// (Before the inlining and out-of-line safe branch, 16 and 32 were 3.5–7×
+/// slower than 8 because whole tangents were copied through memory.)
 pub const DEFAULT_CHUNK: usize = 8;
 
 /// The value and gradient of `f: R^n → R` at `x`, evaluating `f`
