@@ -140,7 +140,8 @@ struct Instr {
 
 /// The replay's backward program, one entry per node in separate arrays
 /// (inputs and the sink have zero partials): where its operands' values
-/// live (a node, a pooled constant, or the zero slot after the nodes) and
+/// live (a node, a pooled constant, or a zero slot of its own for an input
+/// or the missing operand of a unary rule) and
 /// its local partials, written by the forward sweep. The adjoints go to the
 /// same indices; those added into constants and the zero slot are never
 /// read, so no branch asks whether an operand varies.
@@ -171,17 +172,16 @@ impl<T: Float> Backward<T> {
         }
     }
 
-    /// The plain sweep; true if an adjoint came out NaN.
+    /// The plain sweep; true if an adjoint came out NaN (checked after the
+    /// loop, as in the tape's).
     #[inline]
     fn sweep_fast(&self, top: usize, adj: &mut [T]) -> bool {
         let n = top + 1;
         let (a, b, dl, dr) = (&self.a[..n], &self.b[..n], &self.dl[..n], &self.dr[..n]);
         let mut carry = T::zero();
-        let mut nan = false;
         for k in (1..n).rev() {
             let g = adj[k] + carry;
             adj[k] = g;
-            nan |= g.is_nan();
             let (tl, tr) = (g * dl[k], g * dr[k]);
             let (a, b, prev) = (a[k], b[k], k as u32 - 1);
             carry = T::zero();
@@ -196,7 +196,7 @@ impl<T: Float> Backward<T> {
                 adj[b as usize] = adj[b as usize] + tr;
             }
         }
-        nan
+        adj[1..n].iter().fold(false, |nan, a| nan | a.is_nan())
     }
 
     /// The NaN-safe sweep: skips nodes whose adjoint is zero and drops
@@ -272,7 +272,7 @@ pub struct Compiled<T> {
     back: Backward<T>,
     /// The first node of a user-defined block, if any (not replayable).
     block: Option<usize>,
-    /// Node values, then a zero, then the pooled constants.
+    /// Node values, then a zero, then the pooled constants and zero slots.
     vals: Vec<T>,
     inputs: Vec<u32>,
     output: u32,
@@ -314,6 +314,10 @@ impl<T: Float> Compiled<T> {
             let (a, b) = match n.op {
                 Op::Sink => continue,
                 Op::Input => {
+                    // Zero partials, and a slot of its own for them to go to
+                    // (a shared one would chain every input's additions).
+                    let own = operand(0, T::zero());
+                    (back.a[k], back.b[k]) = (own, own);
                     inputs.push(k as u32);
                     continue;
                 }
@@ -325,7 +329,7 @@ impl<T: Float> Compiled<T> {
                 op if op.is_binary() || op == Op::Link => {
                     (operand(n.lhs, n.dl), operand(n.rhs, n.dr))
                 }
-                _ => (n.lhs, zero as u32),
+                _ => (n.lhs, operand(0, T::zero())),
             };
             let (a_var, b_var) = (n.lhs != 0, n.rhs != 0);
             prog.push(Instr { k: k as u32, a, b, op: n.op, a_var, b_var });
