@@ -172,8 +172,9 @@ impl<T: Float> Backward<T> {
         }
     }
 
-    /// The plain sweep; true if an adjoint came out NaN (checked after the
-    /// loop, as in the tape's).
+    /// The plain sweep; true if an adjoint came out NaN, checked in one pass
+    /// after the loop (each `adj[k]` is final once node `k` is done), which
+    /// decides the same as the tape's test per node.
     #[inline]
     fn sweep_fast(&self, top: usize, adj: &mut [T]) -> bool {
         let n = top + 1;
