@@ -86,18 +86,20 @@
 //!
 //! | function | fresh recording | replay | `reverse` crate 0.2 |
 //! |---|---|---|---|
-//! | Rosenbrock | 30× | 29× | 61× |
-//! | Σ sin xᵢ · e^(xᵢ₊₁) / (1 + xᵢ²) | 4.2× | 5.3× | 9.1× |
+//! | Rosenbrock | 31× | 29× | 67× |
+//! | Σ sin xᵢ · e^(xᵢ₊₁) / (1 + xᵢ²) | 4.5× | 5.5× | 8.7× |
 //!
 //! What bounds it, per node: recording (≈ 3 ns) is the node's stores plus
 //! the tape length read back from memory after the previous push (the
 //! tape is reached through each variable's reference, so the compiler
 //! cannot keep the length in a register); the sweep (≈ 2 ns) and a
 //! replay's forward sweep (≈ 3 ns, one indirect jump per node) are
-//! instruction- and latency-bound. Unchecked indexing in the sweep and
-//! computing the cheap partials lazily in a replay's backward sweep were
-//! measured and gave nothing (the latter lost more in the backward sweep's
-//! dispatch than it saved in stores).
+//! instruction- and latency-bound. Measured and dropped: unchecked indexing
+//! in the sweep, testing for NaN after the sweep instead of per node,
+//! sending constants' terms to the sink instead of testing for them (slower),
+//! carrying the previous value in a register in a replay's forward sweep,
+//! and computing the cheap partials lazily in a replay's backward sweep
+//! (it lost more to that sweep's dispatch than it saved in stores).
 //!
 //! ## Out of scope
 //!
