@@ -89,13 +89,14 @@
 //! | Rosenbrock | 31× | 29× | 67× |
 //! | Σ sin xᵢ · e^(xᵢ₊₁) / (1 + xᵢ²) | 4.5× | 5.5× | 8.7× |
 //!
-//! What bounds it, per node: recording (≈ 3 ns) is the node's stores plus
-//! the tape length read back from memory after the previous push (the
-//! tape is reached through each variable's reference, so the compiler
-//! cannot keep the length in a register); the sweep (≈ 2 ns) and a
-//! replay's forward sweep (≈ 3 ns, one indirect jump per node) are
-//! instruction- and latency-bound. Measured and dropped: unchecked indexing
-//! in the sweep, testing for NaN after the sweep instead of per node,
+//! What bounds it, per node (from `perf` profiles): recording (≈ 3 ns) is
+//! the node's stores plus the tape's length and capacity read back from
+//! memory for every push (the tape is reached through each variable's own
+//! reference, so the compiler cannot keep them in registers); the sweep
+//! (≈ 2 ns) and a replay's forward sweep (≈ 3 ns, one indirect jump per
+//! node) are instruction- and latency-bound. Measured and dropped:
+//! unchecked indexing in the tape's sweep, testing for NaN after it
+//! instead of per node (no change; replays do it),
 //! sending constants' terms to the sink instead of testing for them (slower),
 //! carrying the previous value in a register in a replay's forward sweep,
 //! and computing the cheap partials lazily in a replay's backward sweep
