@@ -58,6 +58,23 @@ quickcheck! {
     }
 }
 
+/// The NaN-safe policy holds in replays as in recordings: at `x₀ = 0` the
+/// infinite partial of `√` at 0 times the zero partial `∂(x₀x₁)/∂x₁ = x₀`
+/// gives 0, not NaN (the replay's fallback sweep runs, like the tape's).
+#[test]
+fn replay_is_nan_safe_like_a_recording() {
+    fn f<T: Float>(v: &[T]) -> T {
+        (v[0] * v[1]).sqrt() + v[2]
+    }
+    let mut c = reverse::compile(|v| f(v), &[1.0, 1.0, 1.0]);
+    let x = [0.0, 2.0, 1.0];
+    assert!(replay_equals_fresh(&mut c, |v| f(v), &x));
+    let mut g = [0.0; 3];
+    c.gradient(&x, &mut g).unwrap();
+    assert_eq!((g[1], g[2]), (0.0, 1.0));
+    assert!(g[0].is_infinite());
+}
+
 fn branchy<T: Float>(x: &[T]) -> T {
     if x[0] > T::zero() { x[0] * x[1] } else { x[1].sin() }
 }

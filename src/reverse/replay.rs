@@ -11,7 +11,7 @@ use core::fmt;
 use num_traits::Float;
 
 use super::op::Op;
-use super::tape::{Check, Node, Record, Tape, Test, seed_and_sweep};
+use super::tape::{Check, Node, Record, Tape, Test};
 use super::var::Var;
 
 /// Why a replay was refused.
@@ -138,6 +138,85 @@ struct Instr {
     b_var: bool,
 }
 
+/// The replay's backward program, one entry per node in separate arrays
+/// (inputs and the sink have zero partials): where its operands' values
+/// live (a node, a pooled constant, or a zero slot of its own for an input
+/// or the missing operand of a unary rule) and
+/// its local partials, written by the forward sweep. The adjoints go to the
+/// same indices; those added into constants and the zero slot are never
+/// read, so no branch asks whether an operand varies.
+#[derive(Clone, Debug)]
+struct Backward<T> {
+    a: Vec<u32>,
+    b: Vec<u32>,
+    dl: Vec<T>,
+    dr: Vec<T>,
+}
+
+impl<T: Float> Backward<T> {
+    /// The backward sweep from node `top` (seeded with 1) into `adj`: the
+    /// same arithmetic in the same order as the tape's sweep
+    /// (`seed_and_sweep` in `tape.rs`, whose comments explain the carried
+    /// adjoint and the NaN-safe fallback), so replays and fresh recordings
+    /// agree bit for bit.
+    fn sweep(&self, top: usize, len: usize, adj: &mut Vec<T>) {
+        let seed = |adj: &mut Vec<T>| {
+            adj.clear();
+            adj.resize(len, T::zero());
+            adj[top] = T::one();
+        };
+        seed(adj);
+        if self.sweep_fast(top, adj) {
+            seed(adj);
+            self.sweep_safe(top, adj);
+        }
+    }
+
+    /// The plain sweep; true if an adjoint came out NaN, checked in one pass
+    /// after the loop (each `adj[k]` is final once node `k` is done), which
+    /// decides the same as the tape's test per node.
+    #[inline]
+    fn sweep_fast(&self, top: usize, adj: &mut [T]) -> bool {
+        let n = top + 1;
+        let (a, b, dl, dr) = (&self.a[..n], &self.b[..n], &self.dl[..n], &self.dr[..n]);
+        let mut carry = T::zero();
+        for k in (1..n).rev() {
+            let g = adj[k] + carry;
+            adj[k] = g;
+            let (tl, tr) = (g * dl[k], g * dr[k]);
+            let (a, b, prev) = (a[k], b[k], k as u32 - 1);
+            carry = T::zero();
+            if a == prev {
+                carry = tl;
+            } else {
+                adj[a as usize] = adj[a as usize] + tl;
+            }
+            if b == prev {
+                carry = carry + tr;
+            } else {
+                adj[b as usize] = adj[b as usize] + tr;
+            }
+        }
+        adj[1..n].iter().fold(false, |nan, a| nan | a.is_nan())
+    }
+
+    /// The NaN-safe sweep: skips nodes whose adjoint is zero and drops
+    /// terms with a zero factor.
+    #[cold]
+    fn sweep_safe(&self, top: usize, adj: &mut [T]) {
+        let term = |a: T, d: T| if a.is_zero() || d.is_zero() { T::zero() } else { a * d };
+        for k in (1..=top).rev() {
+            let g = adj[k];
+            if g.is_zero() {
+                continue;
+            }
+            let (a, b) = (self.a[k] as usize, self.b[k] as usize);
+            adj[a] = adj[a] + term(g, self.dl[k]);
+            adj[b] = adj[b] + term(g, self.dr[k]);
+        }
+    }
+}
+
 fn outcome_label(test: Test, code: u8) -> &'static str {
     match (test, code) {
         (Test::PartialCmp, 0) => "Less",
@@ -167,10 +246,13 @@ fn outcome_label(test: Test, code: u8) -> &'static str {
 /// At creation the recording is turned into a list of steps whose operands
 /// all index one value array (constants pooled after the node values), so
 /// the forward sweep is one dispatch on the op code per node and no
-/// branch on where an operand lives. A replay costs about as much as a
-/// fresh recording (it skips the closure but dispatches per node; see
-/// `benches/reverse.rs`): its point is re-evaluation where the closure is
-/// not at hand, with the control flow checked.
+/// branch on where an operand lives; it writes values and partials into
+/// flat arrays, and the backward sweep runs over those (adjoints of
+/// constants go to slots nobody reads, so it does not branch on them
+/// either). A replay costs about as much as a fresh recording (it skips
+/// the closure but dispatches per node; see `benches/reverse.rs`): its
+/// point is re-evaluation where the closure is not at hand, with the
+/// control flow checked.
 ///
 /// ```
 /// use dualnum::reverse;
@@ -187,13 +269,16 @@ pub struct Compiled<T> {
     rec: Record<T>,
     /// The forward sweep's steps, inputs excluded.
     prog: Vec<Instr>,
+    /// The backward sweep's program.
+    back: Backward<T>,
     /// The first node of a user-defined block, if any (not replayable).
     block: Option<usize>,
-    /// Node values, then a zero, then the pooled constants.
+    /// Node values, then a zero, then the pooled constants and zero slots.
     vals: Vec<T>,
     inputs: Vec<u32>,
     output: u32,
     constant_output: T,
+    /// Adjoints, indexed as `vals`.
     adj: Vec<T>,
 }
 
@@ -220,10 +305,20 @@ impl<T: Float> Compiled<T> {
             }
         };
         let (mut prog, mut inputs, mut block) = (Vec::new(), Vec::new(), None);
+        let mut back = Backward {
+            a: alloc::vec![zero as u32; zero],
+            b: alloc::vec![zero as u32; zero],
+            dl: alloc::vec![T::zero(); zero],
+            dr: alloc::vec![T::zero(); zero],
+        };
         for (k, n) in nodes.iter().enumerate().skip(1) {
             let (a, b) = match n.op {
                 Op::Sink => continue,
                 Op::Input => {
+                    // Zero partials, and a slot of its own for them to go to
+                    // (a shared one would chain every input's additions).
+                    let own = operand(0, T::zero());
+                    (back.a[k], back.b[k]) = (own, own);
                     inputs.push(k as u32);
                     continue;
                 }
@@ -235,20 +330,23 @@ impl<T: Float> Compiled<T> {
                 op if op.is_binary() || op == Op::Link => {
                     (operand(n.lhs, n.dl), operand(n.rhs, n.dr))
                 }
-                _ => (n.lhs, zero as u32),
+                _ => (n.lhs, operand(0, T::zero())),
             };
             let (a_var, b_var) = (n.lhs != 0, n.rhs != 0);
             prog.push(Instr { k: k as u32, a, b, op: n.op, a_var, b_var });
+            (back.a[k], back.b[k]) = (a, b);
         }
+        let adj = Vec::with_capacity(vals.len());
         Compiled {
             rec,
             prog,
+            back,
             block,
             vals,
             inputs,
             output: y.idx,
             constant_output: y.val,
-            adj: Vec::new(),
+            adj,
         }
     }
 
@@ -312,9 +410,13 @@ impl<T: Float> Compiled<T> {
             grad.len()
         );
         let fx = self.sweep(x)?;
-        seed_and_sweep(&self.rec.nodes, &mut self.adj, &[(self.output, T::one())]);
-        for (g, &k) in grad.iter_mut().zip(&self.inputs) {
-            *g = self.adj.get(k as usize).copied().unwrap_or_else(T::zero);
+        if self.output == 0 {
+            grad.fill(T::zero());
+        } else {
+            self.back.sweep(self.output as usize, self.vals.len(), &mut self.adj);
+            for (g, &k) in grad.iter_mut().zip(&self.inputs) {
+                *g = if k <= self.output { self.adj[k as usize] } else { T::zero() };
+            }
         }
         Ok(fx)
     }
@@ -327,31 +429,30 @@ impl<T: Float> Compiled<T> {
         if let Some(node) = self.block {
             return Err(ReplayError::UserBlock { node });
         }
-        let (vals, nodes) = (&mut self.vals, &mut self.rec.nodes);
+        let (vals, back) = (&mut self.vals, &mut self.back);
         for (&k, &xi) in self.inputs.iter().zip(x) {
             vals[k as usize] = xi;
         }
         let mut pending = (T::zero(), T::zero());
         for ins in &self.prog {
-            let (x, y) = (vals[ins.a as usize], vals[ins.b as usize]);
+            let (x, y, k) = (vals[ins.a as usize], vals[ins.b as usize], ins.k as usize);
             let (v, dl, dr) = match ins.op {
                 Op::Link => {
                     pending = (x, y);
                     continue;
                 }
                 Op::Tern(t) => {
-                    let link = &mut nodes[ins.a as usize];
+                    let link = ins.a as usize;
                     let (v, dx, dy, dz) = t.eval(pending.0, pending.1, y);
-                    link.dl = if link.lhs != 0 { dx } else { T::zero() };
-                    link.dr = if link.rhs != 0 { dy } else { T::zero() };
+                    back.dl[link] = dx;
+                    back.dr[link] = dy;
                     (v, T::one(), if ins.b_var { dz } else { T::zero() })
                 }
                 op => op.eval(x, y, ins.a_var, ins.b_var),
             };
-            let k = ins.k as usize;
             vals[k] = v;
-            nodes[k].dl = dl;
-            nodes[k].dr = dr;
+            back.dl[k] = dl;
+            back.dr[k] = dr;
         }
         check_all(&self.rec.checks, vals)?;
         Ok(if self.output == 0 { self.constant_output } else { vals[self.output as usize] })
