@@ -65,8 +65,10 @@ impl fmt::Display for ReplayError {
             ),
             ReplayError::UserBlock { node } => write!(
                 f,
-                "replay refused: node {node} is a user-defined block, which cannot be evaluated \
-                 at new inputs; record the function afresh"
+                "replay refused: node {node} is a user-defined block, and a recording keeps \
+                 only the block's partials, not the block itself, so it cannot be replayed \
+                 (not even at the recorded inputs); record the function afresh with \
+                 reverse::gradient or Tape::gradient"
             ),
         }
     }
