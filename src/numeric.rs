@@ -87,15 +87,24 @@ pub fn derivative<T: Float>(f: impl Fn(T) -> T, x: T) -> T {
 pub fn gradient<T: Float + Scalar>(mut f: impl FnMut(&[T]) -> T, x: &[T]) -> DVector<T> {
     let mut xs = x.to_vec();
     DVector::from_fn(x.len(), |i, _| {
-        let h = step(x[i]);
-        let (xp, xm) = (x[i] + h, x[i] - h);
-        xs[i] = xp;
-        let fp = f(&xs);
-        xs[i] = xm;
-        let fm = f(&xs);
-        xs[i] = x[i];
-        (fp - fm) / (xp - xm)
+        let (fp, fm, width) = probe(&mut f, &mut xs, i);
+        (fp - fm) / width
     })
+}
+
+/// Evaluates `f` at `x + h·eᵢ` and `x − h·eᵢ` with `h = step(xᵢ)`, restoring
+/// `xs[i]` afterwards; returns both results and the step actually taken,
+/// `(xᵢ + h) − (xᵢ − h)` (exact in floating point, unlike `2h`).
+fn probe<T: Float, R>(f: &mut impl FnMut(&[T]) -> R, xs: &mut [T], i: usize) -> (R, R, T) {
+    let xi = xs[i];
+    let h = step(xi);
+    let (xp, xm) = (xi + h, xi - h);
+    xs[i] = xp;
+    let fp = f(xs);
+    xs[i] = xm;
+    let fm = f(xs);
+    xs[i] = xi;
+    (fp, fm, xp - xm)
 }
 
 /// The central-difference `m × n` Jacobian of `F: R^n → R^m` at `x`, `2n`
@@ -121,13 +130,7 @@ where
     let mut xs = x.to_vec();
     let mut jac: Option<DMatrix<T>> = None;
     for i in 0..n {
-        let h = step(x[i]);
-        let (xp, xm) = (x[i] + h, x[i] - h);
-        xs[i] = xp;
-        let fp = f(&xs);
-        xs[i] = xm;
-        let fm = f(&xs);
-        xs[i] = x[i];
+        let (fp, fm, width) = probe(&mut f, &mut xs, i);
         let (fp, fm) = (fp.as_ref(), fm.as_ref());
         let j = jac.get_or_insert_with(|| DMatrix::zeros(fp.len(), n));
         for len in [fp.len(), fm.len()] {
@@ -139,7 +142,7 @@ where
             );
         }
         for (r, (&a, &b)) in fp.iter().zip(fm).enumerate() {
-            j[(r, i)] = (a - b) / (xp - xm);
+            j[(r, i)] = (a - b) / width;
         }
     }
     jac.unwrap_or_else(|| DMatrix::zeros(f(x).as_ref().len(), 0))
