@@ -24,7 +24,7 @@ use num_traits::Float;
 /// The zero tangent.
 #[inline(always)]
 pub(crate) fn zero<T: Float, const N: usize>() -> [T; N] {
-    [T::zero(); N]
+    [T::neg_zero(); N]
 }
 
 /// The `i`-th unit tangent. The caller checks `i < N`.
@@ -93,7 +93,11 @@ pub(crate) fn scale<T: Float, const N: usize, const SAFE: bool>(d: T, x: &[T; N]
     if !SAFE {
         scale_unchecked(d, x)
     } else if small::<T, N>() {
-        core::array::from_fn(|i| if x[i].is_zero() { x[i] } else { d * x[i] })
+        let mut r = *x;
+        for r in &mut r {
+            *r = term(d, *r);
+        }
+        r
     } else if all_finite(d) {
         scale_unchecked(d, x)
     } else {
@@ -122,7 +126,11 @@ pub(crate) fn lincomb<T: Float, const N: usize, const SAFE: bool>(
     if !SAFE || !small::<T, N>() && all_finite(a) && all_finite(b) {
         lincomb_unchecked(a, x, b, y)
     } else if small::<T, N>() {
-        core::array::from_fn(|i| term(a, x[i]) + term(b, y[i]))
+        let mut r = *x;
+        for (r, y) in r.iter_mut().zip(y) {
+            *r = term(a, *r) + term(b, *y);
+        }
+        r
     } else {
         lincomb_slow(a, *x, b, *y)
     }
@@ -152,7 +160,7 @@ pub(crate) fn lincomb_unchecked<T: Float, const N: usize>(
 /// hand-written one with the select up to 32 bytes).
 #[inline(always)]
 const fn small<T, const N: usize>() -> bool {
-    core::mem::size_of::<[T; N]>() <= 16
+    core::mem::size_of::<[T; N]>() <= 32 && core::mem::size_of::<T>() <= 8
 }
 
 /// The safe branch of [`lincomb`] for large tangents, out of line.
@@ -170,7 +178,7 @@ fn lincomb_slow<T: Float, const N: usize>(a: T, x: [T; N], b: T, y: [T; N]) -> [
 /// Hessian entry.
 #[inline(always)]
 pub(crate) fn all_finite<T: Float>(d: T) -> bool {
-    (d * T::zero()).is_zero()
+    (d - d).is_zero()
 }
 
 /// `a·ẋ` that is zero when `ẋ` is zero, whatever `a` is. The product is
@@ -178,7 +186,7 @@ pub(crate) fn all_finite<T: Float>(d: T) -> bool {
 #[inline(always)]
 fn term<T: Float>(a: T, x: T) -> T {
     let p = a * x;
-    if x.is_zero() { T::zero() } else { p }
+    if x.is_zero() { T::neg_zero() } else { p }
 }
 
 /// True when every lane is exactly zero.

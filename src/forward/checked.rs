@@ -29,12 +29,7 @@ use crate::{Dual, Function, Unchecked, VectorFunction, tangent};
 /// The inputs `x` seeded as `N` independent variables, under either policy.
 #[inline(always)]
 fn seeds<T: Float, const N: usize, const SAFE: bool>(x: &[T]) -> [Dual<T, N, SAFE>; N] {
-    let mut xs = [Dual::lift(T::zero()); N];
-    for (i, (xi, &v)) in xs.iter_mut().zip(x).enumerate() {
-        xi.re = v;
-        xi.eps[i] = T::one();
-    }
-    xs
+    core::array::from_fn(|i| Dual { eps: tangent::unit(i), re: x[i] })
 }
 
 /// The inputs seeded twice, `xᵢ + εᵢ + δᵢ`, for a Hessian in one pass.
@@ -55,7 +50,8 @@ fn seeds2<T: Float, const N: usize, const SAFE: bool>(
 /// every level).
 #[inline(always)]
 fn finite<T: Float, const N: usize, const SAFE: bool>(y: &Dual<T, N, SAFE>) -> bool {
-    tangent::all_finite(y.re) && y.eps.iter().all(|&e| tangent::all_finite(e))
+    // `&`, not `&&`: one branch on the folded test, not one per lane.
+    y.eps.iter().fold(tangent::all_finite(y.re), |ok, &e| ok & tangent::all_finite(e))
 }
 
 /// The value and gradient of `f` at `x`, like [`gradient`](crate::gradient),
@@ -102,12 +98,29 @@ where
     T: Float + Scalar,
     F: Function + ?Sized,
 {
+    if tiny::<T, N>() {
+        return gradient_safe(f, x);
+    }
     let y = f.eval(&seeds::<T, N, false>(x.as_slice()));
-    if finite(&y) { (y.re, SVector::from(y.eps)) } else { gradient_safe(f, x) }
+    if finite(&y) { (y.re, SVector::from(y.eps)) } else { cold(|| gradient_safe(f, x)) }
 }
 
+/// Tangents of one vector register (one or two `f64` lanes): the NaN-safe
+/// select costs less than the test of the result (it also folds the zero
+/// lanes of constants), so these go straight to the safe kernels.
+#[inline(always)]
+const fn tiny<T, const N: usize>() -> bool {
+    core::mem::size_of::<[T; N]>() <= 16
+}
+
+/// Runs the NaN-safe evaluation out of line, off the hot path.
 #[cold]
 #[inline(never)]
+fn cold<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+#[inline(always)]
 fn gradient_safe<T, F, const N: usize>(f: &F, x: &SVector<T, N>) -> (T, SVector<T, N>)
 where
     T: Float + Scalar,
@@ -163,17 +176,19 @@ where
         "jacobian_of: the function has {m} outputs for {N} inputs, but the result type asks \
          for M = {M} (set M to {m})"
     );
+    if tiny::<T, N>() {
+        return jacobian_safe(f, x);
+    }
     let mut out = [Dual::lift(T::zero()); M];
     f.eval(&seeds::<T, N, false>(x.as_slice()), &mut out);
-    if out.iter().all(finite) {
+    if out.iter().fold(true, |ok, y| ok & finite(y)) {
         (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| out[i].eps[j]))
     } else {
-        jacobian_safe(f, x)
+        cold(|| jacobian_safe(f, x))
     }
 }
 
-#[cold]
-#[inline(never)]
+#[inline(always)]
 fn jacobian_safe<T, F, const N: usize, const M: usize>(
     f: &F,
     x: &SVector<T, N>,
