@@ -3,23 +3,8 @@
 //! the result once, and evaluate again on the NaN-safe [`Dual`] only when
 //! some component of the result is not finite.
 //!
-//! # When the two paths can differ
-//!
-//! The plain and the NaN-safe kernels compute the same values and the same
-//! tangent lanes, except in a lane that is exactly zero multiplied by an
-//! infinite or NaN local derivative: the plain kernel gives NaN there, the
-//! safe one keeps the zero. Arithmetic carries a NaN lane on to the result,
-//! where the test sees it and the safe evaluation replaces the answer.
-//! A NaN lane can vanish before the result only if the function branches on
-//! tangents rather than values: the structural tests `Zero::is_zero`,
-//! `One::is_one` and [`Dual::is_constant`] (comparisons, `max`, `abs` and
-//! the rest look at values only, as on both paths). A function that takes a
-//! different branch on such a test can return a different finite answer on
-//! the fast path; run it through the closure drivers ([`gradient`] and the
-//! rest), which always use the safe kernels. The only other difference is
-//! the sign of a zero derivative (`−0` for `+0`).
-//!
-//! [`gradient`]: crate::gradient
+//! See the [`function`](crate::function) module for when the two paths can
+//! differ.
 
 use nalgebra::{SMatrix, SVector, Scalar};
 use num_traits::Float;
@@ -59,7 +44,7 @@ fn finite<T: Float, const N: usize, const SAFE: bool>(y: &Dual<T, N, SAFE>) -> b
 ///
 /// `f` runs on [`Unchecked`] duals; if the value and every gradient lane
 /// come out finite, that is the answer, identical to the NaN-safe one
-/// (see the [module docs](self) for the one exception: branches on
+/// (see [`function`](crate::function) for the one exception: branches on
 /// `is_zero`/`is_constant`). Otherwise `f` runs again on [`Dual`] and the
 /// NaN-safe answer is returned, so a result with an infinite or NaN
 /// component costs two evaluations.
