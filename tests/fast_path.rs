@@ -132,10 +132,13 @@ fn fast_pass_has_nan<F: Function>(f: &F, x: [f64; 2]) -> bool {
     y.eps.iter().any(|e| e.is_nan())
 }
 
+/// A value and a gradient in two variables.
+type Grad2 = (f64, SVector<f64, 2>);
+
 #[test]
 fn singular_edges_fall_back_to_the_nan_safe_answer() {
     let x = SVector::from([1.5, 0.0]);
-    let cases: [(&str, bool, (f64, SVector<f64, 2>), (f64, SVector<f64, 2>)); 4] = [
+    let cases: [(&str, bool, Grad2, Grad2); 4] = [
         (
             "sqrt",
             fast_pass_has_nan(&SqrtAtZero, [1.5, 0.0]),
