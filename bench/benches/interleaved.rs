@@ -280,7 +280,8 @@ fn main() {
             ));
         }
     }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/interleaved");
+    // The workspace's target directory, where `tools/bench-report` looks.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/interleaved");
     if std::fs::create_dir_all(&dir).is_ok() {
         let _ =
             std::fs::write(dir.join(format!("{label}.json")), format!("[{}]\n", json.join(",\n")));
