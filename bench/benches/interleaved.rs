@@ -26,7 +26,8 @@
 //!
 //! Methods: `hand-written` (the unit), `dualnum (closure)` (dualnum's driver
 //! on a closure), `dualnum manual` (seeded by hand, no driver), `num-dual`
-//! (its own driver; its `Dual2SVec64` for the Hessian), `num-dual nested`
+//! (its own driver; its `Dual2SVec64` for the Hessian), `num-dual manual`
+//! (seeded by hand with `from_re(x).derivative(i)`), `num-dual nested`
 //! (`DualSVec<DualSVec64<N>, N>` seeded by hand), `echidna` (seeded by hand
 //! with `DualVec::with_tangent`: echidna has no vector-mode driver).
 //!
@@ -141,6 +142,18 @@ fn spread(v: &mut [f64]) -> Spread {
 #[inline]
 fn echidna_vars<const N: usize>(x: [f64; N]) -> [DualVec<f64, N>; N] {
     core::array::from_fn(|i| DualVec::with_tangent(x[i], i))
+}
+
+/// num-dual's independent variables, seeded by hand as its docs show
+/// (`DualSVec64::from_re(x).derivative(i)`), without its `gradient` driver.
+#[inline]
+fn num_dual_vars<const N: usize>(x: [f64; N]) -> [DualSVec64<N>; N] {
+    core::array::from_fn(|i| DualSVec64::from_re(x[i]).derivative(i))
+}
+
+/// The tangent of a num-dual result (zero if it has none).
+fn num_dual_tangent<const N: usize>(d: &DualSVec64<N>) -> Vec<f64> {
+    d.eps.unwrap_generic(Const::<N>, U1).as_slice().to_vec()
 }
 
 /// Nested dualnum variables for a Hessian: inner and outer tangent `eᵢ`.
@@ -288,6 +301,12 @@ fn rosenbrock_case<const N: usize>(workload: &'static str) -> Case {
                     )
                 },
                 svec,
+            ),
+            checked(
+                "num-dual manual",
+                &want,
+                move || sc_rosenbrock(&num_dual_vars(black_box(x))),
+                num_dual_tangent,
             ),
             checked(
                 "echidna",
@@ -445,6 +464,16 @@ fn jacobian_case<W: MapWorkload, const N: usize, const M: usize>(workload: &'sta
                     )
                 },
                 jrows,
+            ),
+            checked(
+                "num-dual manual",
+                &want,
+                move || {
+                    let v = num_dual_vars(black_box(x));
+                    let out: [DualSVec64<N>; M] = core::array::from_fn(|i| W::sc(&v, i));
+                    out
+                },
+                |r| r.iter().flat_map(num_dual_tangent).collect(),
             ),
             checked(
                 "echidna",
