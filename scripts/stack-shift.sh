@@ -16,6 +16,8 @@
 #                     (target dir target/native, as scripts/bench.sh).
 #   INTERLEAVED_FILTER, INTERLEAVED_ROUNDS, INTERLEAVED_BATCH_US: passed on
 #                     (default rounds here: 11, per shift).
+#   SHIFT_BIN         run this harness binary instead of building one (e.g. a
+#                     copy kept from an earlier build, for before/after).
 #   SHIFT_OUT         the raw table (default target/interleaved/stack-shift[-native].tsv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +35,11 @@ mkdir -p "$(dirname "$out")"
 : > "$out"
 
 # Build once; find the harness executable in cargo's JSON messages.
-bin=$(cargo bench -p dualnum-bench --bench interleaved --no-run --message-format=json 2>/dev/null |
-  sed -n 's/.*"executable":"\([^"]*interleaved[^"]*\)".*/\1/p' | tail -n 1)
+bin=${SHIFT_BIN:-}
+if [ -z "$bin" ]; then
+  bin=$(cargo bench -p dualnum-bench --bench interleaved --no-run --message-format=json 2>/dev/null |
+    sed -n 's/.*"executable":"\([^"]*interleaved[^"]*\)".*/\1/p' | tail -n 1)
+fi
 if [ -z "$bin" ] || [ ! -x "$bin" ]; then
   echo "stack-shift: could not find the interleaved harness binary" >&2
   exit 1

@@ -25,7 +25,12 @@
 //! echidna, so the Hessian has no scalar-op rows for them.
 //!
 //! Methods: `hand-written` (the unit), `dualnum (closure)` (dualnum's driver
-//! on a closure), `dualnum manual` (seeded by hand, no driver), `num-dual`
+//! on a closure: NaN-safe kernels), `dualnum (fn object)` (the same body as a
+//! `dualnum::Function`/`VectorFunction` through `gradient_of`, `jacobian_of`,
+//! `hessian_of`: the checked fast path), `dualnum manual` (seeded by hand, no
+//! driver), `dualnum unchecked` (gradients: policy-free `Unchecked` duals
+//! seeded by hand, no finiteness test, the floor under the fast path),
+//! `num-dual`
 //! (its own driver; its `Dual2SVec64` for the Hessian), `num-dual manual`
 //! (seeded by hand with `from_re(x).derivative(i)`), `num-dual nested`
 //! (`DualSVec<DualSVec64<N>, N>` seeded by hand), `echidna` (seeded by hand
@@ -47,8 +52,8 @@ mod support;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use dualnum::Dual;
 use dualnum::test_functions as tf;
+use dualnum::{Dual, Function, Unchecked, VectorFunction};
 use echidna::DualVec;
 use nalgebra::{Const, SMatrix, SVector, U1};
 use num_dual::{Derivative, Dual2SVec64, Dual64, DualSVec, DualSVec64};
@@ -201,6 +206,53 @@ fn rows<const M: usize, const N: usize>(m: &SMatrix<f64, M, N>) -> Vec<f64> {
 }
 
 // ---------------------------------------------------------------------------
+// Function objects: the same bodies behind `dualnum::Function` and
+// `VectorFunction`, for the drivers with the checked fast path
+// (`gradient_of`, `jacobian_of`, `hessian_of`)
+// ---------------------------------------------------------------------------
+
+/// [`tf::transcendental`] as a function of `x[0]`.
+struct TranscendentalFn;
+impl Function for TranscendentalFn {
+    #[inline(always)]
+    fn eval<T: Float>(&self, x: &[T]) -> T {
+        tf::transcendental(x[0])
+    }
+}
+
+/// [`tf::rosenbrock`].
+struct RosenbrockFn;
+impl Function for RosenbrockFn {
+    #[inline(always)]
+    fn eval<T: Float>(&self, x: &[T]) -> T {
+        tf::rosenbrock(x)
+    }
+}
+
+/// The generic body of a [`MapWorkload`] with `M` outputs.
+struct MapFn<W, const M: usize>(core::marker::PhantomData<W>);
+impl<W: MapWorkload, const M: usize> VectorFunction for MapFn<W, M> {
+    fn outputs(&self, _inputs: usize) -> usize {
+        M
+    }
+    #[inline(always)]
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        W::f(x, out)
+    }
+}
+
+/// Policy-free variables (`Unchecked`), seeded by hand: the floor under the
+/// fast path, with no finiteness test.
+#[inline]
+fn unchecked_vars<const N: usize>(x: [f64; N]) -> [Unchecked<f64, N>; N] {
+    core::array::from_fn(|i| {
+        let mut eps = [0.0; N];
+        eps[i] = 1.0;
+        Unchecked::<f64, N> { re: x[i], eps }
+    })
+}
+
+// ---------------------------------------------------------------------------
 // Workloads
 // ---------------------------------------------------------------------------
 
@@ -217,6 +269,12 @@ fn derivative_case() -> Case {
                 &want,
                 move || dualnum::derivative(tf::transcendental, black_box(x0)),
                 |r| vec![r.1],
+            ),
+            checked(
+                "dualnum (fn object)",
+                &want,
+                move || dualnum::gradient_of(&TranscendentalFn, &SVector::from([black_box(x0)])),
+                |r| vec![r.1[0]],
             ),
             checked(
                 "dualnum scalar-op",
@@ -275,9 +333,21 @@ fn rosenbrock_case<const N: usize>(workload: &'static str) -> Case {
                 svec,
             ),
             checked(
+                "dualnum (fn object)",
+                &want,
+                move || dualnum::gradient_of(&RosenbrockFn, black_box(&xs)),
+                svec,
+            ),
+            checked(
                 "dualnum manual",
                 &want,
                 move || tf::rosenbrock(&Dual::variables(black_box(x))).tangent(),
+                |r| r.to_vec(),
+            ),
+            checked(
+                "dualnum unchecked",
+                &want,
+                move || tf::rosenbrock(&unchecked_vars(black_box(x))).eps,
                 |r| r.to_vec(),
             ),
             checked(
@@ -430,6 +500,17 @@ fn jacobian_case<W: MapWorkload, const N: usize, const M: usize>(workload: &'sta
                 jrows,
             ),
             checked(
+                "dualnum (fn object)",
+                &want,
+                move || {
+                    dualnum::jacobian_of::<_, _, N, M>(
+                        &MapFn::<W, M>(core::marker::PhantomData),
+                        black_box(&xs),
+                    )
+                },
+                jrows,
+            ),
+            checked(
                 "dualnum manual",
                 &want,
                 move || {
@@ -526,6 +607,12 @@ fn hessian_case<const N: usize>(workload: &'static str) -> Case {
                         black_box(&xs),
                     )
                 },
+                |r| rows(&r.2),
+            ),
+            checked(
+                "dualnum (fn object)",
+                &want,
+                move || dualnum::hessian_of(&RosenbrockFn, black_box(&xs)),
                 |r| rows(&r.2),
             ),
             checked(
@@ -634,13 +721,11 @@ fn main() {
                 ns
             );
             tsv.push_str(&format!("{tag}\t{}\t{name}\t{}\t{ns}\n", case.workload, s.median));
-            if i > 0 {
-                json.push(format!(
-                    "{{\"workload\":\"{}\",\"method\":\"{}\",\"ratio\":{},\"q1\":{},\"q3\":{},\
-                     \"p10\":{},\"p90\":{},\"min\":{},\"max\":{},\"ns\":{ns}}}",
-                    case.workload, name, s.median, s.q1, s.q3, s.p10, s.p90, s.min, s.max
-                ));
-            }
+            json.push(format!(
+                "{{\"workload\":\"{}\",\"method\":\"{}\",\"ratio\":{},\"q1\":{},\"q3\":{},\
+                 \"p10\":{},\"p90\":{},\"min\":{},\"max\":{},\"ns\":{ns}}}",
+                case.workload, name, s.median, s.q1, s.q3, s.p10, s.p90, s.min, s.max
+            ));
         }
     }
     // The workspace's target directory, where `tools/bench-report` looks.
