@@ -12,10 +12,13 @@
 #
 # Environment:
 #   SHIFT_STEPS       pad sizes in bytes (default "0 16 32 48 64 80 96 112").
+#   SHIFT_REPEAT      passes over all the shifts (default 2); each shift's
+#                     numbers are the mean over passes, so a noisy run
+#                     weighs less and the passes interleave in time.
 #   SHIFT_NATIVE=1    build and run with RUSTFLAGS="-C target-cpu=native"
 #                     (target dir target/native, as scripts/bench.sh).
 #   INTERLEAVED_FILTER, INTERLEAVED_ROUNDS, INTERLEAVED_BATCH_US: passed on
-#                     (default rounds here: 11, per shift).
+#                     (default rounds here: 21, per shift).
 #   SHIFT_BIN         run this harness binary instead of building one (e.g. a
 #                     copy kept from an earlier build, for before/after).
 #   SHIFT_OUT         the raw table (default target/interleaved/stack-shift[-native].tsv).
@@ -46,32 +49,41 @@ if [ -z "$bin" ] || [ ! -x "$bin" ]; then
 fi
 echo "== $bin"
 
-export INTERLEAVED_ROUNDS=${INTERLEAVED_ROUNDS:-11} INTERLEAVED_TSV=$out
-for pad in $steps; do
-  echo "== PAD of $pad bytes"
-  # `env -i`-free: the rest of the environment stays as it is, so only the
-  # padding changes between runs. A separate label keeps these runs out of
-  # the report's JSON.
-  PAD=$(head -c "$pad" /dev/zero | tr '\0' x) INTERLEAVED_TAG=$pad \
-    BENCH_LABEL=stack-shift$suffix "$bin" > /dev/null
+export INTERLEAVED_ROUNDS=${INTERLEAVED_ROUNDS:-21} INTERLEAVED_TSV=$out
+for pass in $(seq "${SHIFT_REPEAT:-2}"); do
+  for pad in $steps; do
+    echo "== pass $pass, PAD of $pad bytes"
+    # The rest of the environment stays as it is, so only the padding
+    # changes between runs. A separate label keeps these runs out of the
+    # report's JSON.
+    PAD=$(head -c "$pad" /dev/zero | tr '\0' x) INTERLEAVED_TAG=$pad \
+      BENCH_LABEL=stack-shift$suffix "$bin" > /dev/null
+  done
 done
 
 echo
-echo "spread across stack shifts ($steps bytes): median ratio to hand-written"
-echo "at the best and worst shift, and median time per call (ns) at both"
+echo "spread across stack shifts ($steps bytes): the median ratio to hand-written"
+echo "at the best and the worst shift and their quotient, the same for the median"
+echo "time per call (ns; this also carries the machine's drift between runs)"
 awk -F'\t' '
   {
     k = $2 "\t" $3
-    if (!(k in n)) { order[++keys] = k; rmin[k] = rmax[k] = $4; tmin[k] = tmax[k] = $5 }
-    n[k]++
-    if ($4 < rmin[k]) rmin[k] = $4; if ($4 > rmax[k]) rmax[k] = $4
-    if ($5 < tmin[k]) tmin[k] = $5; if ($5 > tmax[k]) tmax[k] = $5
+    if (!(k in seen)) { seen[k] = 1; order[++keys] = k }
+    ks = k "\t" $1
+    if (!(ks in n)) { shifts[k] = shifts[k] " " $1 }
+    n[ks]++; r[ks] += $4; t[ks] += $5
   }
   END {
-    printf "  %-28s %-20s %15s %17s %8s\n", "workload", "method", "ratio min–max", "ns min–max", "ns max/min"
+    printf "  %-28s %-20s %15s %8s %19s %8s\n", "workload", "method", "ratio min–max", "max/min", "ns min–max", "max/min"
     for (i = 1; i <= keys; i++) {
       k = order[i]; split(k, p, "\t")
-      printf "  %-28s %-20s %7.2f–%-7.2f %8.1f–%-8.1f %8.2f\n", p[1], p[2], rmin[k], rmax[k], tmin[k], tmax[k], tmax[k] / tmin[k]
+      m = split(shifts[k], sh, " ")
+      for (j = 1; j <= m; j++) {
+        ks = k "\t" sh[j]; rr = r[ks] / n[ks]; tt = t[ks] / n[ks]
+        if (j == 1 || rr < rmin) rmin = rr; if (j == 1 || rr > rmax) rmax = rr
+        if (j == 1 || tt < tmin) tmin = tt; if (j == 1 || tt > tmax) tmax = tt
+      }
+      printf "  %-28s %-20s %7.2f–%-7.2f %8.2f %9.1f–%-9.1f %8.2f\n", p[1], p[2], rmin, rmax, rmax / rmin, tmin, tmax, tmax / tmin
     }
   }' "$out"
 echo "(raw: $out)"
