@@ -149,8 +149,13 @@
 //!   recording at new inputs, and the graph as a table or Graphviz DOT;
 //! - [`block`]: user-defined differentiable blocks, one definition for both
 //!   modes;
+//! - [`literal`]: [`lit`], the one-word literal for generic code
+//!   (`lit::<T>(100.0)`), and [`DualOver`], behind plain `f64`/`f32`
+//!   operands at every nesting depth;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
-//!   and `f32`/`f64`-on-the-left forms), `Sum`, `Product`, and the whole
+//!   and `f32`/`f64`-on-either-side forms at every nesting depth,
+//!   comparisons with a plain scalar), the elementary functions also as
+//!   inherent methods (no import needed), `Sum`, `Product`, and the whole
 //!   num-traits family ([`num_traits::Float`], `FloatConst`, `Signed`,
 //!   `NumCast`, `Pow`, …), plus `approx`'s comparisons.
 //!
@@ -176,10 +181,13 @@ mod dual;
 mod float;
 pub mod forward;
 pub mod function;
+mod inherent;
 pub mod linalg;
+pub mod literal;
 mod num;
 pub mod numeric;
 mod ops;
+mod ops_scalar;
 pub mod reverse;
 pub mod rules;
 mod tangent;
@@ -190,3 +198,4 @@ pub use forward::{
     derivative, gradient, gradient_of, hessian, hessian_of, hvp, jacobian, jacobian_of, jvp,
 };
 pub use function::{Function, VectorFunction};
+pub use literal::{DualOver, lit};
