@@ -125,7 +125,7 @@ fn in_a_loss() {
     let exact = loss_gradient(&w);
     let (fwd_value, fwd) = dualnum::gradient(|v| loss(v.as_slice()), &SVector::from(w));
     let (rev_value, rev) = reverse::gradient(|v| loss(v), &w);
-    let num = numeric::gradient(loss, &w);
+    let (_, num) = numeric::gradient(loss, &w);
 
     println!();
     println!("logistic-regression loss on {} points, w = {w:?}", DATA.len());
