@@ -38,10 +38,10 @@ use alloc::vec::Vec;
 use nalgebra::{DMatrix, DVector, Scalar};
 use num_traits::Float;
 
-use crate::Dual;
 use crate::forward::{constants, fill_columns, set_chunk};
 use crate::numeric::check_into;
 use crate::outputs::Outputs;
+use crate::{Dual, Function, VectorFunction};
 
 /// The default chunk width for [`gradient_default`] and
 /// [`jacobian_default`]: 8 lanes.
@@ -329,6 +329,63 @@ fn jacobian_core<const C: usize, T: Float + Scalar>(
         fill_columns(&mut jac, start, k, &out);
     }
     (value, jac)
+}
+
+/// [`gradient`] for a [`Function`] object: `f.eval` on `Dual<T, C>`.
+///
+/// ```
+/// use dualnum::{Function, chunked, test_functions::rosenbrock};
+/// use num_traits::Float;
+///
+/// struct Rosenbrock;
+/// impl Function for Rosenbrock {
+///     fn eval<T: Float>(&self, x: &[T]) -> T {
+///         rosenbrock(x)
+///     }
+/// }
+/// let x = vec![0.5; 20];
+/// assert_eq!(chunked::gradient_of::<8, _, _>(&Rosenbrock, &x), chunked::gradient::<8, _>(rosenbrock, &x));
+/// ```
+#[inline]
+#[must_use]
+pub fn gradient_of<const C: usize, T, F>(f: &F, x: &[T]) -> (T, DVector<T>)
+where
+    T: Float + Scalar,
+    F: Function + ?Sized,
+{
+    gradient::<C, T>(|x| f.eval(x), x)
+}
+
+/// [`jacobian_inplace`] for a [`VectorFunction`] object, with
+/// `m = f.outputs(x.len())`.
+///
+/// ```
+/// use dualnum::{VectorFunction, chunked, test_functions::broyden_tridiagonal};
+/// use num_traits::Float;
+///
+/// struct Broyden;
+/// impl VectorFunction for Broyden {
+///     fn outputs(&self, n: usize) -> usize {
+///         n
+///     }
+///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+///         broyden_tridiagonal(x, out)
+///     }
+/// }
+/// let x = vec![0.5; 9];
+/// assert_eq!(
+///     chunked::jacobian_of::<4, _, _>(&Broyden, &x),
+///     chunked::jacobian_inplace::<4, _>(broyden_tridiagonal, &x, 9)
+/// );
+/// ```
+#[inline]
+#[must_use]
+pub fn jacobian_of<const C: usize, T, F>(f: &F, x: &[T]) -> (DVector<T>, DMatrix<T>)
+where
+    T: Float + Scalar,
+    F: VectorFunction + ?Sized,
+{
+    jacobian_inplace::<C, T>(|x, out| f.eval(x, out), x, f.outputs(x.len()))
 }
 
 #[cfg(feature = "rayon")]

@@ -109,10 +109,12 @@
 //!   or an nalgebra vector ([`outputs::Outputs`]; the static [`jacobian`]
 //!   needs a length in the type: an array or `SVector`). Reverse mode's
 //!   closures return a `Vec` (the tape's lifetime must stay inside the
-//!   driver).
+//!   driver); its `_of` drivers take any [`VectorFunction`].
 //! - **One function for every driver**: a closure (`|x| f(x)`, once per
 //!   mode) or a [`Function`]/[`VectorFunction`] object, generic over
-//!   [`num_traits::Float`] ([`gradient_of`], [`jacobian_of`], [`hessian_of`]).
+//!   [`num_traits::Float`], given to the `_of` twin of any driver
+//!   ([`gradient_of`], [`chunked::gradient_of`], [`reverse::gradient_of`],
+//!   [`numeric::gradient_of`], …).
 //! - **Literals**: `0.5 * x`, `x.max(0.0)`, `x > 0.0` work on concrete duals
 //!   at every depth; generic code writes [`lit::<T>(0.5)`](lit).
 //!
@@ -226,7 +228,8 @@ pub mod test_functions;
 
 pub use dual::{Dual, Unchecked};
 pub use forward::{
-    derivative, gradient, gradient_of, hessian, hessian_of, hvp, jacobian, jacobian_of, jvp,
+    derivative, derivative_of, gradient, gradient_of, hessian, hessian_of, hvp, hvp_of, jacobian,
+    jacobian_of, jvp, jvp_of,
 };
 pub use function::{Function, VectorFunction};
 pub use literal::{DualOver, lit};

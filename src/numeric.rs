@@ -33,6 +33,7 @@ use nalgebra::{DMatrix, DVector, Scalar};
 use num_traits::Float;
 
 use crate::outputs::Outputs;
+use crate::{Function, VectorFunction};
 
 /// The central-difference step for a coordinate of size `x`:
 /// `h = ε^(1/3)·max(1, |x|)`, `ε` the machine epsilon of `T`.
@@ -247,6 +248,60 @@ pub fn jacobian_into<T: Float>(
             jac[r + m * i] = (a - b) / width;
         }
     }
+}
+
+/// [`gradient`] for a [`Function`] object.
+///
+/// ```
+/// use dualnum::{Function, numeric, test_functions::rosenbrock};
+/// use num_traits::Float;
+///
+/// struct Rosenbrock;
+/// impl Function for Rosenbrock {
+///     fn eval<T: Float>(&self, x: &[T]) -> T {
+///         rosenbrock(x)
+///     }
+/// }
+/// let x = [1.2, 0.9];
+/// assert_eq!(numeric::gradient_of(&Rosenbrock, &x), numeric::gradient(rosenbrock, &x));
+/// ```
+#[inline]
+#[must_use]
+pub fn gradient_of<T, F>(f: &F, x: &[T]) -> (T, DVector<T>)
+where
+    T: Float + Scalar,
+    F: Function + ?Sized,
+{
+    gradient(|x| f.eval(x), x)
+}
+
+/// [`jacobian_inplace`] for a [`VectorFunction`] object, with
+/// `m = f.outputs(x.len())`.
+///
+/// ```
+/// use dualnum::{VectorFunction, numeric, test_functions::broyden_tridiagonal};
+/// use num_traits::Float;
+///
+/// struct Broyden;
+/// impl VectorFunction for Broyden {
+///     fn outputs(&self, n: usize) -> usize {
+///         n
+///     }
+///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+///         broyden_tridiagonal(x, out)
+///     }
+/// }
+/// let x = [0.5, 1.0, -0.5];
+/// assert_eq!(numeric::jacobian_of(&Broyden, &x), numeric::jacobian_inplace(broyden_tridiagonal, &x, 3));
+/// ```
+#[inline]
+#[must_use]
+pub fn jacobian_of<T, F>(f: &F, x: &[T]) -> (DVector<T>, DMatrix<T>)
+where
+    T: Float + Scalar,
+    F: VectorFunction + ?Sized,
+{
+    jacobian_inplace(|x, out| f.eval(x, out), x, f.outputs(x.len()))
 }
 
 /// The length check of an `_into` driver's output slice.
