@@ -102,7 +102,8 @@
 //! - **In-place twins**: each allocating run-time driver has an `_into`
 //!   twin that writes into caller slices and returns the value (matrices
 //!   column-major, as `DMatrix::as_mut_slice`): [`chunked::gradient_into`],
-//!   [`chunked::jacobian_into`], [`numeric::gradient_into`],
+//!   [`chunked::jacobian_into`], [`chunked::hessian_into`],
+//!   [`chunked::hvp_into`], [`numeric::gradient_into`],
 //!   [`numeric::jacobian_into`]; in reverse mode [`reverse::Tape::gradient`]
 //!   reuses one tape.
 //! - **Vector-valued closures** may return an array, a `Vec`, a `Box<[_]>`
@@ -173,8 +174,9 @@
 //!   [`linalg::variables`] lift matrices and seed vectors;
 //! - [`forward`]: the drivers [`derivative`], [`gradient`], [`jacobian`],
 //!   [`jvp`], [`hessian`] and [`hvp`] on nalgebra's static vectors, one
-//!   evaluation each; [`chunked`]: gradient and Jacobian for run-time
-//!   lengths (`&[T]` in, `DVector`/`DMatrix` out) in chunks of `C` lanes;
+//!   evaluation each; [`chunked`]: gradient, Jacobian, Hessian and
+//!   Hessian-vector product for run-time lengths (`&[T]` in,
+//!   `DVector`/`DMatrix` out) in chunks of `C` lanes;
 //!   [`numeric`]: central differences and a gradient checker;
 //! - [`reverse`]: reverse mode (the lecture's computational graph): a tape,
 //!   a `Float` variable, gradient/VJP/Jacobian drivers, replay of a

@@ -1,5 +1,6 @@
 //! Chunked forward mode for inputs whose length is known only at run time:
-//! `&[T]` in, nalgebra `DVector`/`DMatrix` out.
+//! `&[T]` in, nalgebra `DVector`/`DMatrix` out; first order here, second
+//! order (Hessian, Hessian-vector product) in the `second` submodule.
 //!
 //! A gradient or Jacobian with `n` inputs evaluates the function
 //! `⌈n / C⌉` times on `Dual<T, C>`, each time seeding the next `C` inputs
@@ -15,6 +16,11 @@
 //! | [`jacobian_inplace`] | `FnMut(&[Dual<T, C>], &mut [Dual<T, C>])`, `m` outputs | `⌈n / C⌉` |
 //! | [`gradient_into`], [`jacobian_into`] | as `gradient`, `jacobian_inplace`, writing into caller slices | `⌈n / C⌉` |
 //! | `par_jacobian`, `par_jacobian_inplace` (feature `rayon`) | as above, `Fn + Sync` | `⌈n / C⌉`, on several threads |
+//! | [`hessian`] | `FnMut(&[Dual<Dual<T, C>, C>]) -> Dual<Dual<T, C>, C>` | `K(K + 1)/2`, `K = ⌈n / C⌉` |
+//! | [`hvp`] | `FnMut(&[Dual<Dual<T, 1>, C>]) -> Dual<Dual<T, 1>, C>` | `⌈n / C⌉` |
+//!
+//! Every driver has an `_into` twin writing into caller slices and an
+//! `_of` twin taking a [`Function`]/[`VectorFunction`] object.
 //!
 //! # Choosing `C`
 //!
@@ -32,6 +38,10 @@
 //! assert_eq!((fx, &g), (fx8, &g8));
 //! assert_eq!(g.len(), 10);
 //! ```
+
+mod second;
+
+pub use second::{hessian, hessian_into, hessian_of, hvp, hvp_into, hvp_of};
 
 use alloc::vec::Vec;
 
