@@ -197,6 +197,10 @@
 //!
 //! - `std` (default): math from the platform's libm through std.
 //! - `libm`: for `no_std` builds (`--no-default-features --features libm`).
+//! - `rayon`: `chunked::par_jacobian`, the chunks on several threads.
+//! - `argmin`: the module `dualnum::argmin`, a [`Function`] or
+//!   [`VectorFunction`] as an argmin 0.11 problem (cost, gradient, Hessian,
+//!   Jacobian).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unconditional_recursion)]
 #![warn(missing_docs)]
@@ -209,6 +213,8 @@ struct ReadmeDoctests;
 extern crate alloc;
 
 mod approx_impls;
+#[cfg(feature = "argmin")]
+pub mod argmin;
 pub mod block;
 pub mod chunked;
 mod dual;
