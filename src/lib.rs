@@ -201,6 +201,10 @@
 //! - `argmin`: the module `dualnum::argmin`, a [`Function`] or
 //!   [`VectorFunction`] as an argmin 0.11 problem (cost, gradient, Hessian,
 //!   Jacobian).
+//! - `serde`: `Serialize`/`Deserialize` for [`Dual`], as `{ re, eps }`
+//!   (JSON `{"re":1.5,"eps":[0.5,1.0]}`), nested duals nested.
+//! - `bytemuck`: `Pod`/`Zeroable` for [`Dual`] where `T` is; a slice of
+//!   duals casts to `T`s laid out `[ε₀, …, ε_{N−1}, re]` per number.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unconditional_recursion)]
 #![warn(missing_docs)]
@@ -222,6 +226,8 @@ mod float;
 pub mod forward;
 pub mod function;
 mod inherent;
+#[cfg(any(feature = "serde", feature = "bytemuck"))]
+mod interop;
 pub mod linalg;
 pub mod literal;
 mod num;
