@@ -104,8 +104,11 @@
 //!   column-major, as `DMatrix::as_mut_slice`): [`chunked::gradient_into`],
 //!   [`chunked::jacobian_into`], [`chunked::hessian_into`],
 //!   [`chunked::hvp_into`], [`numeric::gradient_into`],
-//!   [`numeric::jacobian_into`]; in reverse mode [`reverse::Tape::gradient`]
-//!   reuses one tape.
+//!   [`numeric::jacobian_into`], [`reverse::gradient_into`],
+//!   [`reverse::vjp_into`], [`reverse::jacobian_into`]. Jacobian twins take
+//!   the in-place closure shape `f(x, out)`, so the loop allocates no
+//!   outputs; for a reverse-mode loop free of allocation reuse one tape
+//!   ([`reverse::Tape::gradient`]).
 //! - **Vector-valued closures** may return an array, a `Vec`, a `Box<[_]>`
 //!   or an nalgebra vector ([`outputs::Outputs`]; the static [`jacobian`]
 //!   needs a length in the type: an array or `SVector`). Reverse mode's
