@@ -143,7 +143,9 @@ pub use var::Var;
 /// lifetime whatever it is (a higher-ranked bound, which keeps variables
 /// from escaping the recording), and a function named without a closure
 /// is instantiated for one particular lifetime, which the compiler
-/// rejects with "implementation of `FnOnce` is not general enough".
+/// rejects with "implementation of `FnOnce` is not general enough". To
+/// pass one function without a closure, implement
+/// [`Function`](crate::Function) for it and call [`gradient_of`].
 ///
 /// ```
 /// use dualnum::reverse;
