@@ -145,7 +145,7 @@ pub use var::Var;
 /// is instantiated for one particular lifetime, which the compiler
 /// rejects with "implementation of `FnOnce` is not general enough". To
 /// pass one function without a closure, implement
-/// [`Function`](crate::Function) for it and call [`gradient_of`].
+/// [`Function`] for it and call [`gradient_of`].
 ///
 /// ```
 /// use dualnum::reverse;
