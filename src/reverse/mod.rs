@@ -43,7 +43,9 @@
 //! ## Contents
 //!
 //! - drivers: [`gradient`], [`vjp`], [`jacobian`], their twins for a
-//!   function object ([`gradient_of`], [`vjp_of`], [`jacobian_of`]), and
+//!   function object ([`gradient_of`], [`vjp_of`], [`jacobian_of`]) and
+//!   writing into caller slices ([`gradient_into`], [`vjp_into`],
+//!   [`jacobian_into`]), and
 //!   [`Tape::gradient`] which reuses one tape's memory across calls;
 //! - [`Tape`] and [`Var`] (a `Copy` handle implementing
 //!   [`num_traits::Float`] and every operator of `Dual`), [`Adjoints`];
@@ -141,7 +143,9 @@ pub use var::Var;
 /// lifetime whatever it is (a higher-ranked bound, which keeps variables
 /// from escaping the recording), and a function named without a closure
 /// is instantiated for one particular lifetime, which the compiler
-/// rejects with "implementation of `FnOnce` is not general enough".
+/// rejects with "implementation of `FnOnce` is not general enough". To
+/// pass one function without a closure, implement
+/// [`Function`] for it and call [`gradient_of`].
 ///
 /// ```
 /// use dualnum::reverse;
@@ -362,6 +366,119 @@ where
 {
     let m = f.outputs(x.len());
     jacobian(|v| eval_vector(f, v, m), x)
+}
+
+/// [`gradient`] writing the gradient into `grad`; returns the value. The
+/// tape is allocated per call: in a loop, reuse one with
+/// [`Tape::gradient`], which allocates nothing once warm.
+///
+/// # Panics
+///
+/// If `grad.len() != x.len()`, or `f` returns a variable of another tape.
+///
+/// ```
+/// use dualnum::{reverse, test_functions::rosenbrock};
+///
+/// let mut g = [0.0; 3];
+/// let fx = reverse::gradient_into(|x| rosenbrock(x), &[1.2, 1.0, 0.8], &mut g);
+/// let (fx2, g2) = reverse::gradient(|x| rosenbrock(x), &[1.2, 1.0, 0.8]);
+/// assert_eq!((fx, &g[..]), (fx2, g2.as_slice()));
+/// ```
+#[track_caller]
+pub fn gradient_into<T, F>(f: F, x: &[T], grad: &mut [T]) -> T
+where
+    T: Float,
+    F: for<'t> FnOnce(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    let mut tape = Tape::with_capacity(16 * x.len());
+    tape.gradient(f, x, grad)
+}
+
+/// [`vjp`] for a map written in place, `f(x, out)` with
+/// `out.len() == fx.len()`, writing `F(x)` into `fx` and `wᵀJ` into `wj`
+/// (the tape is still allocated per call).
+///
+/// # Panics
+///
+/// If `w.len() != fx.len()`, `wj.len() != x.len()`, or an output belongs
+/// to another tape.
+///
+/// ```
+/// use dualnum::reverse;
+/// use num_traits::Float;
+///
+/// let (mut fx, mut wj) = ([0.0; 2], [0.0; 2]);
+/// reverse::vjp_into(
+///     |v, out| {
+///         out[0] = v[0] * v[1];
+///         out[1] = v[0].sin();
+///     },
+///     &[2.0, 3.0],
+///     &[1.0, 2.0],
+///     &mut fx,
+///     &mut wj,
+/// );
+/// assert_eq!(wj, [3.0 + 2.0 * 2.0f64.cos(), 2.0]);
+/// ```
+#[track_caller]
+pub fn vjp_into<T, F>(f: F, x: &[T], w: &[T], fx: &mut [T], wj: &mut [T])
+where
+    T: Float + Scalar,
+    F: for<'t> FnOnce(&[Var<'t, T>], &mut [Var<'t, T>]),
+{
+    let m = fx.len();
+    crate::numeric::check_into("reverse::vjp_into", "wj", wj.len(), x.len());
+    let (v, g) = vjp(|x| in_place(f, x, m), x, w);
+    fx.copy_from_slice(v.as_slice());
+    wj.copy_from_slice(g.as_slice());
+}
+
+/// [`jacobian`] for a map written in place, `f(x, out)` with
+/// `out.len() == fx.len() = m`, writing `F(x)` into `fx` and the `m × n`
+/// Jacobian into `jac`, column-major (`jac[i + m·j] = ∂Fᵢ/∂xⱼ`; the tape is
+/// still allocated per call).
+///
+/// # Panics
+///
+/// If `jac.len() != m·n`, or an output belongs to another tape.
+///
+/// ```
+/// use dualnum::reverse;
+///
+/// let (mut fx, mut jac) = ([0.0; 2], [0.0; 4]);
+/// reverse::jacobian_into(
+///     |v, out| {
+///         out[0] = v[0] * v[1];
+///         out[1] = v[0] - v[1];
+///     },
+///     &[2.0, 3.0],
+///     &mut fx,
+///     &mut jac,
+/// );
+/// assert_eq!((fx, jac), ([6.0, -1.0], [3.0, 1.0, 2.0, -1.0]));
+/// ```
+#[track_caller]
+pub fn jacobian_into<T, F>(f: F, x: &[T], fx: &mut [T], jac: &mut [T])
+where
+    T: Float + Scalar,
+    F: for<'t> FnOnce(&[Var<'t, T>], &mut [Var<'t, T>]),
+{
+    let m = fx.len();
+    crate::numeric::check_into("reverse::jacobian_into", "jac", jac.len(), m * x.len());
+    let (v, j) = jacobian(|x| in_place(f, x, m), x);
+    fx.copy_from_slice(v.as_slice());
+    jac.copy_from_slice(j.as_slice());
+}
+
+/// Runs an in-place map on variables into a fresh `Vec` of `m` outputs.
+fn in_place<'t, T: Float>(
+    f: impl FnOnce(&[Var<'t, T>], &mut [Var<'t, T>]),
+    x: &[Var<'t, T>],
+    m: usize,
+) -> Vec<Var<'t, T>> {
+    let mut out = alloc::vec![Var::zero(); m];
+    f(x, &mut out);
+    out
 }
 
 /// Evaluates a [`VectorFunction`] on variables into a fresh `Vec`.
