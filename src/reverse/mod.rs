@@ -64,8 +64,12 @@
 //!   mode, while reverse mode gives 0.)
 //! - **Comparisons look at values** and, on a variable, are recorded with
 //!   their outcome for [`Compiled`] replays; so are the `Float` predicates
-//!   (`is_nan`, `is_sign_negative`, …). Reads of the value (`value()`,
-//!   `to_f64()`) are not.
+//!   (`is_nan`, `is_sign_negative`, …) and every read of a variable's
+//!   value by user code (`value()`, `to_f64()` and the other `to_*`,
+//!   `NumCast`, `integer_decode`, `Display`, `Debug`), with the value read.
+//!   A replay where one would come out differently is refused
+//!   ([`ReplayError`]), so a replay never returns the gradient of another
+//!   branch.
 //!
 //! ## Cost
 //!
@@ -114,6 +118,7 @@ mod float;
 mod num;
 mod op;
 mod ops;
+mod program;
 mod replay;
 mod tape;
 mod trace;
