@@ -104,8 +104,11 @@ pub(crate) struct Program<T> {
     pub(crate) block: Option<usize>,
     /// The number of nodes recorded (inputs included).
     pub(crate) recorded: usize,
-    /// Adjoints or tangents, indexed as `vals`.
+    /// Adjoints or tangents, indexed as `vals` (the inputs and nodes: the
+    /// constants have none).
     pub(crate) work: Vec<T>,
+    /// The first constant's slot.
+    nodes_end: usize,
 }
 
 /// The operands of node `k` as `(node, value if constant)` pairs.
@@ -189,12 +192,16 @@ impl<T: Float> Program<T> {
         for (i, &k) in input_nodes.iter().enumerate() {
             slot[k] = i as u32;
         }
-        let slot_of = |vals: &mut Vec<T>, slot: &[u32], (i, c): (u32, T)| {
+        // Constants are pooled once per distinct value (bit pattern).
+        let mut pool = alloc::collections::BTreeMap::new();
+        let mut slot_of = |vals: &mut Vec<T>, slot: &[u32], (i, c): (u32, T)| {
             if i != 0 {
                 slot[i as usize]
             } else {
-                vals.push(c);
-                (vals.len() - 1) as u32
+                *pool.entry(c.integer_decode()).or_insert_with(|| {
+                    vals.push(c);
+                    (vals.len() - 1) as u32
+                })
             }
         };
         let (mut args, mut batches, mut nparts) = (Vec::new(), Vec::<Batch>::new(), 0usize);
@@ -239,7 +246,10 @@ impl<T: Float> Program<T> {
             })
             .collect();
         let outputs = outputs.iter().map(|&o| slot_of(&mut vals, &slot, o)).collect();
-        let work = Vec::with_capacity(vals.len());
+        // What the unchecked accesses of the sweeps rely on.
+        assert!(args.iter().all(|&a| (a as usize) < vals.len()), "Program: operand out of range");
+        assert!(u32::try_from(vals.len()).is_ok(), "Program: more than u32::MAX slots");
+        let work = Vec::with_capacity(first_const);
         Program {
             vals,
             args,
@@ -251,6 +261,7 @@ impl<T: Float> Program<T> {
             block,
             recorded: total - 1,
             work,
+            nodes_end: first_const,
         }
     }
 
@@ -259,8 +270,24 @@ impl<T: Float> Program<T> {
     pub(crate) fn forward(&mut self, x: &[T]) {
         self.vals[..self.inputs].copy_from_slice(x);
         for b in &self.batches {
+            assert!((b.start + b.len) as usize <= self.nodes_end);
             forward_batch(b, &mut self.vals, &self.args, &mut self.parts);
         }
+    }
+
+    pub(crate) fn debug_batches(&self) -> alloc::string::String {
+        let mut s = alloc::string::String::new();
+        for b in &self.batches {
+            s += &alloc::format!(
+                "{:?} var={} prev={} start={} len={}\n",
+                b.op,
+                b.var,
+                b.prev,
+                b.start,
+                b.len
+            );
+        }
+        s
     }
 
     /// The number of recorded checks.
@@ -295,19 +322,25 @@ impl<T: Float> Program<T> {
     /// times the number of nodes; so a replay and a fresh recording differ
     /// by at most twice that (tested in this module).
     pub(crate) fn backward(&mut self, w: &[T]) {
-        let seed = |work: &mut Vec<T>, vals: &[T], outputs: &[u32]| {
+        let len = self.nodes_end;
+        let seed = |work: &mut Vec<T>, outputs: &[u32]| {
             work.clear();
-            work.resize(vals.len(), T::zero());
+            work.resize(len, T::zero());
             for (&o, &wi) in outputs.iter().zip(w) {
-                work[o as usize] = work[o as usize] + wi;
+                // A constant output has no adjoint slot.
+                if let Some(a) = work.get_mut(o as usize) {
+                    *a = *a + wi;
+                }
             }
         };
-        seed(&mut self.work, &self.vals, &self.outputs);
+        // The adjoint buffer covers every varying operand (`args` below
+        // `nodes_end` where the batch's `var` says it varies).
+        seed(&mut self.work, &self.outputs);
         for b in self.batches.iter().rev() {
             backward_batch::<T, false>(b, &self.vals, &self.args, &self.parts, &mut self.work);
         }
-        if self.work[..self.inputs].iter().any(|a| a.is_nan()) {
-            seed(&mut self.work, &self.vals, &self.outputs);
+        if self.work[..self.inputs].iter().fold(false, |nan, a| nan | a.is_nan()) {
+            seed(&mut self.work, &self.outputs);
             for b in self.batches.iter().rev() {
                 backward_batch::<T, true>(b, &self.vals, &self.args, &self.parts, &mut self.work);
             }
@@ -322,7 +355,7 @@ impl<T: Float> Program<T> {
     pub(crate) fn tangent(&mut self, v: &[T]) {
         let work = &mut self.work;
         work.clear();
-        work.resize(self.vals.len(), T::zero());
+        work.resize(self.nodes_end, T::zero());
         work[..self.inputs].copy_from_slice(v);
         for b in &self.batches {
             tangent_batch(b, &self.vals, &self.args, &self.parts, work);
@@ -352,6 +385,47 @@ fn continue_rules(order: &mut [(u32, Op, u8, u32)]) {
     }
 }
 
+/// `s[i]`, unchecked.
+///
+/// # Safety
+///
+/// `i < s.len()`. The sweeps pass only a batch's own node slots (below
+/// `nodes_end`, asserted per batch) and operand slots from `args`, which
+/// `build` checked against the slot count; the value buffer holds every
+/// slot, and the adjoint and tangent buffers (`nodes_end` long) are indexed
+/// only by node slots and varying operands, which are node or input slots.
+/// Measured: unchecked loads and stores cut the instructions of a replay
+/// (Rosenbrock, n = 1000) by about a third, see the commit that made them.
+#[inline(always)]
+unsafe fn ld<T: Copy>(s: &[T], i: usize) -> T {
+    debug_assert!(i < s.len());
+    // SAFETY: the caller's promise.
+    unsafe { *s.get_unchecked(i) }
+}
+
+/// `s[i] = v`, unchecked.
+///
+/// # Safety
+///
+/// As [`ld`].
+#[inline(always)]
+unsafe fn st<T>(s: &mut [T], i: usize, v: T) {
+    debug_assert!(i < s.len());
+    // SAFETY: the caller's promise.
+    unsafe { *s.get_unchecked_mut(i) = v }
+}
+
+/// `s[i] += t`, unchecked.
+///
+/// # Safety
+///
+/// As [`ld`].
+#[inline(always)]
+unsafe fn add_to<T: Float>(s: &mut [T], i: u32, t: T) {
+    // SAFETY: the caller's promise.
+    unsafe { st(s, i as usize, ld(s, i as usize) + t) }
+}
+
 /// The forward loop of a unary rule: value and partial.
 struct FwdUnary<'a, T> {
     vals: &'a mut [T],
@@ -363,10 +437,14 @@ struct FwdUnary<'a, T> {
 impl<T: Float> UnaryRule<T> for FwdUnary<'_, T> {
     #[inline(always)]
     fn run<F: Fn(T) -> (T, T)>(self, f: F) {
+        let (vals, s) = (self.vals, self.start);
         for (i, (&a, p)) in self.args.iter().zip(self.parts.iter_mut()).enumerate() {
-            let (v, d) = f(self.vals[a as usize]);
-            self.vals[self.start + i] = v;
-            *p = d;
+            // SAFETY: operand and node slots of a batch (see `ld`).
+            unsafe {
+                let (v, d) = f(ld(vals, a as usize));
+                st(vals, s + i, v);
+                *p = d;
+            }
         }
     }
 }
@@ -384,21 +462,26 @@ struct FwdBinary<'a, T> {
 impl<T: Float> BinaryRule<T> for FwdBinary<'_, T> {
     #[inline(always)]
     fn run<F: Fn(T, T) -> (T, T, T)>(self, f: F) {
-        let vals = self.vals;
+        let (vals, s) = (self.vals, self.start);
         let pairs = self.args.chunks_exact(2);
+        // SAFETY (each block): operand and node slots of a batch (see `ld`).
         match self.var {
             3 => {
                 for (i, (a, p)) in pairs.zip(self.parts.chunks_exact_mut(2)).enumerate() {
-                    let (v, dx, dy) = f(vals[a[0] as usize], vals[a[1] as usize]);
-                    vals[self.start + i] = v;
-                    (p[0], p[1]) = (dx, dy);
+                    unsafe {
+                        let (v, dx, dy) = f(ld(vals, a[0] as usize), ld(vals, a[1] as usize));
+                        st(vals, s + i, v);
+                        (p[0], p[1]) = (dx, dy);
+                    }
                 }
             }
             var => {
                 for (i, (a, p)) in pairs.zip(self.parts.iter_mut()).enumerate() {
-                    let (v, dx, dy) = f(vals[a[0] as usize], vals[a[1] as usize]);
-                    vals[self.start + i] = v;
-                    *p = if var == 1 { dx } else { dy };
+                    unsafe {
+                        let (v, dx, dy) = f(ld(vals, a[0] as usize), ld(vals, a[1] as usize));
+                        st(vals, s + i, v);
+                        *p = if var == 1 { dx } else { dy };
+                    }
                 }
             }
         }
@@ -415,7 +498,8 @@ fn forward_batch<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], parts: &mut 
         Op::Mul => cheap_forward(b.prev, vals, args, s, |x, y| rules::mul(x, y).0),
         Op::Neg => {
             for (i, &a) in args.iter().enumerate() {
-                vals[s + i] = -vals[a as usize];
+                // SAFETY: operand and node slots of a batch (see `ld`).
+                unsafe { st(vals, s + i, -ld(vals, a as usize)) }
             }
         }
         Op::Tern(t) => {
@@ -446,24 +530,32 @@ fn cheap_forward<T: Float>(
     f: impl Fn(T, T) -> T,
 ) {
     let pairs = args.chunks_exact(2);
+    // SAFETY (each block): operand and node slots of a batch (see `ld`).
     match prev {
         1 => {
             let mut p = vals[args[0] as usize];
             for (i, a) in pairs.enumerate() {
-                p = f(p, vals[a[1] as usize]);
-                vals[s + i] = p;
+                unsafe {
+                    p = f(p, ld(vals, a[1] as usize));
+                    st(vals, s + i, p);
+                }
             }
         }
         2 => {
             let mut p = vals[args[1] as usize];
             for (i, a) in pairs.enumerate() {
-                p = f(vals[a[0] as usize], p);
-                vals[s + i] = p;
+                unsafe {
+                    p = f(ld(vals, a[0] as usize), p);
+                    st(vals, s + i, p);
+                }
             }
         }
         _ => {
             for (i, a) in pairs.enumerate() {
-                vals[s + i] = f(vals[a[0] as usize], vals[a[1] as usize]);
+                unsafe {
+                    let v = f(ld(vals, a[0] as usize), ld(vals, a[1] as usize));
+                    st(vals, s + i, v);
+                }
             }
         }
     }
@@ -475,11 +567,6 @@ fn term<T: Float, const SAFE: bool>(g: T, d: T) -> T {
     if SAFE && (g.is_zero() || d.is_zero()) { T::zero() } else { g * d }
 }
 
-#[inline(always)]
-fn add_to<T: Float>(adj: &mut [T], i: u32, t: T) {
-    adj[i as usize] = adj[i as usize] + t;
-}
-
 fn backward_batch<T: Float, const SAFE: bool>(
     b: &Batch,
     vals: &[T],
@@ -488,18 +575,23 @@ fn backward_batch<T: Float, const SAFE: bool>(
     adj: &mut [T],
 ) {
     let (s, n, op, var) = (b.start as usize, b.len as usize, b.op, b.var);
+    assert!(s + n <= adj.len());
     let args = &args[b.args as usize..][..n * arity(op)];
     let parts = &parts[b.parts as usize..][..n * stored(op, var)];
     let skip = |g: T| SAFE && g.is_zero();
+    // SAFETY (each block): node slots of the batch (below `adj.len()`,
+    // asserted above) and its varying operands (see `ld`).
     match op {
-        Op::Add => cheap_backward::<T, SAFE>(b, vals, args, adj, |x, y| rules::add(x, y)),
-        Op::Sub => cheap_backward::<T, SAFE>(b, vals, args, adj, |x, y| rules::sub(x, y)),
-        Op::Mul => cheap_backward::<T, SAFE>(b, vals, args, adj, |x, y| rules::mul(x, y)),
+        Op::Add => cheap_backward::<T, SAFE, false>(b, vals, args, adj, rules::add),
+        Op::Sub => cheap_backward::<T, SAFE, false>(b, vals, args, adj, rules::sub),
+        Op::Mul => cheap_backward::<T, SAFE, true>(b, vals, args, adj, rules::mul),
         Op::Neg => {
             for (i, &a) in args.iter().enumerate().rev() {
-                let g = adj[s + i];
-                if !skip(g) {
-                    add_to(adj, a, term::<T, SAFE>(g, -T::one()));
+                unsafe {
+                    let g = ld(adj, s + i);
+                    if !skip(g) {
+                        add_to(adj, a, term::<T, SAFE>(g, -T::one()));
+                    }
                 }
             }
         }
@@ -511,34 +603,40 @@ fn backward_batch<T: Float, const SAFE: bool>(
                 }
                 for j in 0..3 {
                     if var & (1 << j) != 0 {
-                        add_to(adj, a[j], term::<T, SAFE>(g, p[j]));
+                        adj[a[j] as usize] = adj[a[j] as usize] + term::<T, SAFE>(g, p[j]);
                     }
                 }
             }
         }
         op if !op.is_binary() => {
             for (i, (&a, &d)) in args.iter().zip(parts).enumerate().rev() {
-                let g = adj[s + i];
-                if !skip(g) {
-                    add_to(adj, a, term::<T, SAFE>(g, d));
+                unsafe {
+                    let g = ld(adj, s + i);
+                    if !skip(g) {
+                        add_to(adj, a, term::<T, SAFE>(g, d));
+                    }
                 }
             }
         }
         _ if var == 3 => {
             for (i, (a, p)) in args.chunks_exact(2).zip(parts.chunks_exact(2)).enumerate().rev() {
-                let g = adj[s + i];
-                if !skip(g) {
-                    add_to(adj, a[0], term::<T, SAFE>(g, p[0]));
-                    add_to(adj, a[1], term::<T, SAFE>(g, p[1]));
+                unsafe {
+                    let g = ld(adj, s + i);
+                    if !skip(g) {
+                        add_to(adj, a[0], term::<T, SAFE>(g, p[0]));
+                        add_to(adj, a[1], term::<T, SAFE>(g, p[1]));
+                    }
                 }
             }
         }
         _ => {
             let side = usize::from(var == 2);
             for (i, (a, &d)) in args.chunks_exact(2).zip(parts).enumerate().rev() {
-                let g = adj[s + i];
-                if !skip(g) {
-                    add_to(adj, a[side], term::<T, SAFE>(g, d));
+                unsafe {
+                    let g = ld(adj, s + i);
+                    if !skip(g) {
+                        add_to(adj, a[side], term::<T, SAFE>(g, d));
+                    }
                 }
             }
         }
@@ -549,7 +647,7 @@ fn backward_batch<T: Float, const SAFE: bool>(
 /// the rule), carrying the adjoint of the previous node in a register when
 /// every node after the first uses it.
 #[inline(always)]
-fn cheap_backward<T: Float, const SAFE: bool>(
+fn cheap_backward<T: Float, const SAFE: bool, const VALUES: bool>(
     b: &Batch,
     vals: &[T],
     args: &[u32],
@@ -558,29 +656,36 @@ fn cheap_backward<T: Float, const SAFE: bool>(
 ) {
     let s = b.start as usize;
     let pairs = args.chunks_exact(2).enumerate().rev();
-    // The products read their operands' values; sums and differences not.
-    let value = |i: u32| if b.op == Op::Mul { vals[i as usize] } else { T::zero() };
+    // Products read their operands' values (`VALUES`); sums and
+    // differences do not.
+    // SAFETY (here and in each block): operand slots, node slots of the
+    // batch (asserted by the caller) and varying operands (see `ld`).
+    let value = |i: u32| if VALUES { unsafe { ld(vals, i as usize) } } else { T::zero() };
     match (b.prev, b.var) {
         (0, 3) => {
             for (i, a) in pairs {
-                let g = adj[s + i];
-                if SAFE && g.is_zero() {
-                    continue;
+                unsafe {
+                    let g = ld(adj, s + i);
+                    if SAFE && g.is_zero() {
+                        continue;
+                    }
+                    let (_, dx, dy) = rule(value(a[0]), value(a[1]));
+                    add_to(adj, a[0], term::<T, SAFE>(g, dx));
+                    add_to(adj, a[1], term::<T, SAFE>(g, dy));
                 }
-                let (_, dx, dy) = rule(value(a[0]), value(a[1]));
-                add_to(adj, a[0], term::<T, SAFE>(g, dx));
-                add_to(adj, a[1], term::<T, SAFE>(g, dy));
             }
         }
         (0, var) => {
             let side = usize::from(var == 2);
             for (i, a) in pairs {
-                let g = adj[s + i];
-                if SAFE && g.is_zero() {
-                    continue;
+                unsafe {
+                    let g = ld(adj, s + i);
+                    if SAFE && g.is_zero() {
+                        continue;
+                    }
+                    let (_, dx, dy) = rule(value(a[0]), value(a[1]));
+                    add_to(adj, a[side], term::<T, SAFE>(g, if side == 0 { dx } else { dy }));
                 }
-                let (_, dx, dy) = rule(value(a[0]), value(a[1]));
-                add_to(adj, a[side], term::<T, SAFE>(g, if side == 0 { dx } else { dy }));
             }
         }
         (prev, var) => {
@@ -589,19 +694,21 @@ fn cheap_backward<T: Float, const SAFE: bool>(
             let q_var = var & (1 << q) != 0;
             let mut carry = T::zero();
             for (i, a) in pairs {
-                let g = adj[s + i] + carry;
-                carry = T::zero();
-                if SAFE && g.is_zero() {
-                    continue;
-                }
-                let (_, dx, dy) = rule(value(a[0]), value(a[1]));
-                let d = [dx, dy];
-                carry = term::<T, SAFE>(g, d[p]);
-                if q_var {
-                    add_to(adj, a[q], term::<T, SAFE>(g, d[q]));
+                unsafe {
+                    let g = ld(adj, s + i) + carry;
+                    carry = T::zero();
+                    if SAFE && g.is_zero() {
+                        continue;
+                    }
+                    let (_, dx, dy) = rule(value(a[0]), value(a[1]));
+                    let d = [dx, dy];
+                    carry = term::<T, SAFE>(g, d[p]);
+                    if q_var {
+                        add_to(adj, a[q], term::<T, SAFE>(g, d[q]));
+                    }
                 }
             }
-            add_to(adj, args[p], carry);
+            adj[args[p] as usize] = adj[args[p] as usize] + carry;
         }
     }
 }
