@@ -46,7 +46,9 @@
 //!   which reuses one tape's memory across calls;
 //! - [`Tape`] and [`Var`] (a `Copy` handle implementing
 //!   [`num_traits::Float`] and every operator of `Dual`), [`Adjoints`];
-//! - replay: [`compile`] and [`Compiled`], with [`ReplayError`];
+//! - replay: [`compile`] and [`Compiled`] for `Rⁿ → R`, [`compile_map`]
+//!   and [`CompiledMap`] (values, Jacobian, VJP, JVP) for `Rⁿ → Rᵐ`, with
+//!   [`ReplayError`];
 //! - inspection: [`Trace`] (a table, and Graphviz DOT);
 //! - user-defined blocks work here as in forward mode: see [`crate::block`].
 //!
@@ -115,6 +117,7 @@
 
 mod check;
 mod float;
+mod map;
 mod num;
 mod op;
 mod ops;
@@ -129,6 +132,7 @@ use alloc::vec::Vec;
 use nalgebra::{DMatrix, DVector, Scalar};
 use num_traits::Float;
 
+pub use map::CompiledMap;
 pub use replay::{Compiled, ReplayError};
 pub use tape::{Adjoints, Tape};
 pub use trace::Trace;
@@ -286,6 +290,50 @@ where
     let xs = tape.vars(x);
     let y = f(&xs);
     Compiled::from_tape(&tape, y)
+}
+
+/// Records `F: Rⁿ → Rᵐ` at `x` once, for replays at other inputs
+/// ([`CompiledMap::jacobian`], [`vjp`](CompiledMap::vjp),
+/// [`jvp`](CompiledMap::jvp), [`value`](CompiledMap::value)) that do not
+/// call `f` again.
+///
+/// ```
+/// use dualnum::reverse;
+/// use dualnum::test_functions::{broyden_tridiagonal, broyden_tridiagonal_jacobian};
+///
+/// let mut compiled = reverse::compile_map(
+///     |v| {
+///         let mut out = vec![v[0]; v.len()];
+///         broyden_tridiagonal(v, &mut out);
+///         out
+///     },
+///     &[0.1f64; 4],
+/// );
+/// let x = [0.3, -1.1, 0.7, 1.9];
+/// let (_, jac) = compiled.jacobian(&x).unwrap();
+/// let mut expected = [0.0; 16];
+/// broyden_tridiagonal_jacobian(&x, &mut expected);
+/// for i in 0..4 {
+///     for j in 0..4 {
+///         assert!((jac[(i, j)] - expected[i * 4 + j]).abs() < 1e-12);
+///     }
+/// }
+/// ```
+///
+/// # Panics
+///
+/// If an output belongs to another tape.
+#[must_use]
+#[track_caller]
+pub fn compile_map<T, F>(f: F, x: &[T]) -> CompiledMap<T>
+where
+    T: Float + Scalar,
+    F: for<'t> FnOnce(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+{
+    let tape = Tape::with_capacity(16 * x.len());
+    let xs = tape.vars(x);
+    let ys = f(&xs);
+    CompiledMap::from_tape(&tape, &ys)
 }
 
 impl<T: Float> Tape<T> {

@@ -275,21 +275,6 @@ impl<T: Float> Program<T> {
         }
     }
 
-    pub(crate) fn debug_batches(&self) -> alloc::string::String {
-        let mut s = alloc::string::String::new();
-        for b in &self.batches {
-            s += &alloc::format!(
-                "{:?} var={} prev={} start={} len={}\n",
-                b.op,
-                b.var,
-                b.prev,
-                b.start,
-                b.len
-            );
-        }
-        s
-    }
-
     /// The number of recorded checks.
     pub(crate) fn checks(&self) -> usize {
         self.checks.len()
@@ -351,7 +336,6 @@ impl<T: Float> Program<T> {
     /// `v` on the inputs, leaves `J·v` at the output slots of `work`. A
     /// zero tangent stays zero through an infinite partial, as in forward
     /// mode.
-    #[allow(dead_code)] // for the vector-output replays
     pub(crate) fn tangent(&mut self, v: &[T]) {
         let work = &mut self.work;
         work.clear();
@@ -713,7 +697,6 @@ fn cheap_backward<T: Float, const SAFE: bool, const VALUES: bool>(
     }
 }
 
-#[allow(dead_code)] // for the vector-output replays
 /// `t_k = Σ ∂k/∂operand · t_operand` over a batch; a zero operand tangent
 /// contributes zero whatever the partial.
 fn tangent_batch<T: Float>(b: &Batch, vals: &[T], args: &[u32], parts: &[T], tan: &mut [T]) {

@@ -270,11 +270,6 @@ impl<T: Float> Compiled<T> {
         self.prog.inputs
     }
 
-    #[doc(hidden)]
-    pub fn debug_batches(&self) -> alloc::string::String {
-        self.prog.debug_batches()
-    }
-
     /// The number of operations recorded (inputs included); a replay runs
     /// those the output depends on.
     #[inline]
