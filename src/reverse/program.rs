@@ -54,6 +54,9 @@ struct Batch {
     /// For `+ − ·` only: 1 (2) when every node but the first has the slot
     /// just before it as its first (second) operand; 0 otherwise.
     prev: u8,
+    /// With `prev`: every node but the last is used by the next one only,
+    /// so its adjoint is exactly the carried term (no load, no add).
+    lone: bool,
     start: u32,
     len: u32,
     /// Where the batch's operand slots start in `args` (`arity` per node).
@@ -228,6 +231,7 @@ impl<T: Float> Program<T> {
                     op,
                     var,
                     prev: 0,
+                    lone: false,
                     start: s,
                     len: 1,
                     args: first as u32,
@@ -235,6 +239,27 @@ impl<T: Float> Program<T> {
                 }),
             }
             nparts += stored(op, var);
+        }
+        // Uses of each slot as a varying operand or an output, for `lone`.
+        let mut uses = alloc::vec![0u32; first_const];
+        for b in &batches {
+            let ar = arity(b.op);
+            for e in args[b.args as usize..][..b.len as usize * ar].chunks_exact(ar) {
+                for (j, &a) in e.iter().enumerate() {
+                    if b.var & (1 << j) != 0 {
+                        uses[a as usize] += 1;
+                    }
+                }
+            }
+        }
+        for &(k, _) in outputs {
+            if k != 0 {
+                uses[slot[k as usize] as usize] += 1;
+            }
+        }
+        for b in &mut batches {
+            let (s, n) = (b.start as usize, b.len as usize);
+            b.lone = b.prev != 0 && uses[s..s + n - 1].iter().all(|&u| u == 1);
         }
         let checks = rec
             .checks
@@ -672,29 +697,45 @@ fn cheap_backward<T: Float, const SAFE: bool, const VALUES: bool>(
                 }
             }
         }
-        (prev, var) => {
-            // `p` is the operand that is the previous node; `q` the other.
-            let (p, q) = if prev == 1 { (0, 1) } else { (1, 0) };
-            let q_var = var & (1 << q) != 0;
-            let mut carry = T::zero();
-            for (i, a) in pairs {
-                unsafe {
-                    let g = ld(adj, s + i) + carry;
-                    carry = T::zero();
-                    if SAFE && g.is_zero() {
-                        continue;
-                    }
-                    let (_, dx, dy) = rule(value(a[0]), value(a[1]));
-                    let d = [dx, dy];
-                    carry = term::<T, SAFE>(g, d[p]);
-                    if q_var {
-                        add_to(adj, a[q], term::<T, SAFE>(g, d[q]));
-                    }
-                }
+        (_, _) if b.lone => carry_backward::<T, SAFE, VALUES, true>(b, vals, args, adj, rule),
+        (_, _) => carry_backward::<T, SAFE, VALUES, false>(b, vals, args, adj, rule),
+    }
+}
+
+/// The backward loop of a batch of `+ − ·` whose nodes each use the one
+/// before: the adjoint of the previous node is carried in a register; with
+/// `LONE` (no other use of it) it is the carried term itself.
+#[inline(always)]
+fn carry_backward<T: Float, const SAFE: bool, const VALUES: bool, const LONE: bool>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    adj: &mut [T],
+    rule: impl Fn(T, T) -> (T, T, T),
+) {
+    let (s, last) = (b.start as usize, b.len as usize - 1);
+    // SAFETY (here and in the block): as in `cheap_backward`.
+    let value = |i: u32| if VALUES { unsafe { ld(vals, i as usize) } } else { T::zero() };
+    // `p` is the operand that is the previous node; `q` the other.
+    let (p, q) = if b.prev == 1 { (0, 1) } else { (1, 0) };
+    let q_var = b.var & (1 << q) != 0;
+    let mut carry = T::zero();
+    for (i, a) in args.chunks_exact(2).enumerate().rev() {
+        unsafe {
+            let g = if LONE && i != last { carry } else { ld(adj, s + i) + carry };
+            carry = T::zero();
+            if SAFE && g.is_zero() {
+                continue;
             }
-            adj[args[p] as usize] = adj[args[p] as usize] + carry;
+            let (_, dx, dy) = rule(value(a[0]), value(a[1]));
+            let d = [dx, dy];
+            carry = term::<T, SAFE>(g, d[p]);
+            if q_var {
+                add_to(adj, a[q], term::<T, SAFE>(g, d[q]));
+            }
         }
     }
+    adj[args[p] as usize] = adj[args[p] as usize] + carry;
 }
 
 /// `t_k = Σ ∂k/∂operand · t_operand` over a batch; a zero operand tangent
