@@ -286,3 +286,20 @@ quickcheck! {
         }
     }
 }
+
+/// A block the output does not depend on does not block replays; one a
+/// recorded comparison depends on does.
+#[test]
+fn only_blocks_the_outputs_need_are_refused() {
+    let mut f = reverse::compile(
+        |v| {
+            let _unused = Square.call([v[0]]);
+            v[0] * v[1]
+        },
+        &[1.0, 2.0],
+    );
+    assert_eq!(f.value(&[3.0, 2.0]), Ok(6.0));
+    let mut g =
+        reverse::compile(|v| if Square.call([v[0]]) > v[1] { v[1] } else { v[0] }, &[1.0, 0.5]);
+    assert!(matches!(g.value(&[1.0, 0.5]), Err(ReplayError::UserBlock { .. })));
+}

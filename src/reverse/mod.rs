@@ -75,39 +75,45 @@
 //!
 //! ## Cost
 //!
-//! Each recorded operation appends one 32-byte node (operands, partials, op
-//! code) to one `Vec`; the backward sweep is one loop over the nodes that
-//! carries the adjoint of the node just before in a register. A replay
-//! ([`Compiled`]) dispatches once per node on the op code to recompute
-//! values and partials into flat arrays, then runs the same sweep over
-//! those. So the cost is a few nanoseconds per elementary operation on top
-//! of evaluating the rules: close to the "small multiple" of one evaluation
-//! for functions dominated by transcendentals, but tens of times a plain
-//! `f64` evaluation for pure arithmetic such as Rosenbrock, whose `f64` loop
-//! vectorizes to about a nanosecond per term while reverse mode handles its
-//! eight nodes per term one at a time.
+//! **Recording.** Each recorded operation appends one 32-byte node
+//! (operands 2 × 4 bytes, partials 2 × 8, op code 8) to one `Vec`; the
+//! backward sweep is one loop over the nodes that carries the adjoint of
+//! the node just before in a register.
 //!
-//! Measured by `benches/reverse.rs` (n = 1000, criterion medians of one
-//! run, as multiples of one `f64` evaluation of the same function):
+//! **Replay.** [`Compiled`] and [`CompiledMap`] run a program compiled from
+//! the recording (`program.rs`): the operations the outputs need, in
+//! batches of one rule each (by dependency level), renumbered in execution
+//! order, each batch one loop with its rule inlined; `+ − ·` store no
+//! partials, accumulations carry their running value and adjoint in
+//! registers. Memory per replayed operation: 8 bytes of value, 8 of
+//! adjoint, 4 per operand and 8 per stored partial, i.e. 24 bytes for
+//! `+ − ·`, 28 for a unary rule (`sin`, `exp`, …), 32 for a binary rule
+//! with one constant operand, 40 with two varying ones (`/`, `powf`,
+//! `atan2`, …), 52 for `mul_add`/`clamp`; plus 8 per distinct constant.
+//! Rosenbrock replays at 24 bytes per operation, `exp_sin_ln` at 25.5 on
+//! average.
 //!
-//! | function | fresh recording | replay | `reverse` crate 0.2 |
-//! |---|---|---|---|
-//! | Rosenbrock | 31× | 29× | 67× |
-//! | Σ sin xᵢ · e^(xᵢ₊₁) / (1 + xᵢ²) | 4.5× | 5.5× | 8.7× |
+//! Measured by `benches/reverse_interleaved.rs` (default target, 2 shared
+//! cores under load; median of per-round ratios to one `f64` evaluation of
+//! the same function, p25–p75 in brackets), n = 1,000:
 //!
-//! What bounds it, per node (from `perf` profiles): recording (≈ 3 ns) is
-//! the node's stores plus the tape's length and capacity read back from
-//! memory for every push (the tape is reached through each variable's own
-//! reference, so the compiler cannot keep them in registers); the sweep
-//! (≈ 2 ns) and a replay's forward sweep (≈ 3 ns, one indirect jump per
-//! node) are instruction- and latency-bound. Measured and dropped:
-//! unchecked indexing in the tape's sweep, testing for NaN after it
-//! instead of per node (no change; replays do it),
-//! sending constants' terms to the sink instead of testing for them (slower),
-//! carrying the previous value in a register in a replay's forward sweep,
-//! and computing the cheap partials lazily in a replay's backward sweep
-//! (it lost more to that sweep's dispatch than it saved in stores).
+//! | function | fresh recording | reused tape | replay | `reverse` 0.2 |
+//! |---|---|---|---|---|
+//! | Rosenbrock | 20.3 (19.1–20.7) | 20.3 (19.6–24.1) | 14.6 (10.7–14.8) | 59.6 |
+//! | `exp_sin_ln` (e^x·sin·ln terms) | 3.14 (2.99–3.66) | 3.06 (2.97–3.35) | 2.06 (2.05–2.27) | 7.09 |
 //!
+//! A replay is faster than a recording at every size measured (n = 10 to
+//! 10,000). What bounds Rosenbrock's replay: about 31 instructions per
+//! operation (callgrind: 252k per gradient for its 7,999 operations), 6 in
+//! the forward sweep and 18 in the backward one (a product gathers two
+//! values and adds into two adjoints), plus zeroing the adjoints; the
+//! `f64` loop costs 14 instructions per term and is bound by the latency
+//! of its sum, so with eight operations per term reverse mode stays a
+//! small multiple of it only where the rules themselves cost something,
+//! as in `exp_sin_ln`. Measured and dropped earlier (one dispatch per
+//! node): unchecked indexing in the tape's sweep, sending constants' terms
+//! to the sink instead of testing for them.
+
 //! ## Out of scope
 //!
 //! Checkpointing, tape optimisation, sparsity, second order by nesting

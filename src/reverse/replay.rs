@@ -66,9 +66,9 @@ pub enum ReplayError {
         /// How many operations had been recorded when it was read.
         after_node: usize,
     },
-    /// The recording contains a user-defined block, which is known only by
-    /// the value and partials it returned at recording and so cannot be
-    /// evaluated at new inputs.
+    /// An output (or a recorded check) depends on a user-defined block,
+    /// which is known only by the value and partials it returned at
+    /// recording and so cannot be evaluated at new inputs.
     UserBlock {
         /// The node of the block.
         node: usize,
