@@ -57,6 +57,10 @@ struct Batch {
     /// With `prev`: every node but the last is used by the next one only,
     /// so its adjoint is exactly the carried term (no load, no add).
     lone: bool,
+    /// For `+ − ·` without `prev`: every varying operand is a run of
+    /// consecutive slots before the batch and every constant one slot, so
+    /// the loops run over slices (and vectorize).
+    stream: bool,
     start: u32,
     len: u32,
     /// Where the batch's operand slots start in `args` (`arity` per node).
@@ -232,6 +236,7 @@ impl<T: Float> Program<T> {
                     var,
                     prev: 0,
                     lone: false,
+                    stream: false,
                     start: s,
                     len: 1,
                     args: first as u32,
@@ -261,6 +266,7 @@ impl<T: Float> Program<T> {
             let (s, n) = (b.start as usize, b.len as usize);
             b.lone = b.prev != 0 && uses[s..s + n - 1].iter().all(|&u| u == 1);
         }
+        let batches = split_streams(batches, &args);
         let checks = rec
             .checks
             .iter()
@@ -370,6 +376,56 @@ impl<T: Float> Program<T> {
             tangent_batch(b, &self.vals, &self.args, &self.parts, work);
         }
     }
+}
+
+/// Marks the batches of `+ − ·` (without `prev`) whose varying operands are
+/// runs of consecutive slots before the batch and whose constant operands
+/// are one slot each as `stream`; a batch that is not one such run but
+/// splits into a few long ones (a merge of two levels, say) is split.
+fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
+    const MIN_RUN: usize = 16;
+    let mut out = Vec::with_capacity(batches.len());
+    for b in batches {
+        if !matches!(b.op, Op::Add | Op::Sub | Op::Mul) || b.prev != 0 {
+            out.push(b);
+            continue;
+        }
+        let arg = |i: usize, j: usize| args[b.args as usize + 2 * i + j] as usize;
+        // The runs `[from, to)` of elements.
+        let mut runs = Vec::new();
+        let mut from = 0;
+        let n = b.len as usize;
+        for i in 1..=n {
+            let continues = i < n
+                && (0..2).all(|j| {
+                    let varies = b.var & (1 << j) != 0;
+                    let first = arg(from, j);
+                    let start = b.start as usize + from;
+                    arg(i, j) == first + if varies { i - from } else { 0 }
+                        && (!varies || first + (i - from) < start)
+                });
+            if !continues {
+                runs.push((from, i));
+                from = i;
+            }
+        }
+        let whole = runs.len() == 1;
+        if !whole && runs.iter().any(|&(a, b)| b - a < MIN_RUN) {
+            out.push(b);
+            continue;
+        }
+        for (from, to) in runs {
+            let k = from as u32;
+            out.push(Batch {
+                start: b.start + k,
+                len: (to - from) as u32,
+                args: b.args + 2 * k,
+                stream: true,
+                ..b
+            });
+        }
+    }
+    out
 }
 
 /// Reorders each level's groups so that the first continues the previous
@@ -502,6 +558,9 @@ fn forward_batch<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], parts: &mut 
     let args = &args[b.args as usize..][..n * arity(op)];
     let parts = &mut parts[b.parts as usize..][..n * stored(op, b.var)];
     match op {
+        Op::Add if b.stream => stream_forward(b, vals, args, |x, y| rules::add(x, y).0),
+        Op::Sub if b.stream => stream_forward(b, vals, args, |x, y| rules::sub(x, y).0),
+        Op::Mul if b.stream => stream_forward(b, vals, args, |x, y| rules::mul(x, y).0),
         Op::Add => cheap_forward(b.prev, vals, args, s, |x, y| rules::add(x, y).0),
         Op::Sub => cheap_forward(b.prev, vals, args, s, |x, y| rules::sub(x, y).0),
         Op::Mul => cheap_forward(b.prev, vals, args, s, |x, y| rules::mul(x, y).0),
@@ -570,6 +629,83 @@ fn cheap_forward<T: Float>(
     }
 }
 
+/// The forward loop of a `stream` batch of `+ − ·`: over slices, no
+/// gathers, no aliasing between what is read and what is written.
+#[inline(always)]
+fn stream_forward<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], rule: impl Fn(T, T) -> T) {
+    let (s, n) = (b.start as usize, b.len as usize);
+    let (a0, a1) = (args[0] as usize, args[1] as usize);
+    // Constant operands live after the nodes: read them before splitting.
+    let (c0, c1) = (vals[a0], vals[a1]);
+    let (src, dst) = vals.split_at_mut(s);
+    let dst = &mut dst[..n];
+    match b.var {
+        3 => {
+            let (x, y) = (&src[a0..a0 + n], &src[a1..a1 + n]);
+            for i in 0..n {
+                dst[i] = rule(x[i], y[i]);
+            }
+        }
+        1 => {
+            let x = &src[a0..a0 + n];
+            for i in 0..n {
+                dst[i] = rule(x[i], c1);
+            }
+        }
+        _ => {
+            let y = &src[a1..a1 + n];
+            for i in 0..n {
+                dst[i] = rule(c0, y[i]);
+            }
+        }
+    }
+}
+
+/// The backward loop of a `stream` batch of `+ − ·`: one pass over the
+/// slices per varying operand (each adjoint gets the same terms as in the
+/// element-by-element loop, possibly in another order).
+#[inline(always)]
+fn stream_backward<T: Float>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    adj: &mut [T],
+    rule: impl Fn(T, T) -> (T, T, T),
+) {
+    let (s, n) = (b.start as usize, b.len as usize);
+    let (a0, a1) = (args[0] as usize, args[1] as usize);
+    let (lo, hi) = adj.split_at_mut(s);
+    let g = &hi[..n];
+    let (c0, c1) = (vals[a0], vals[a1]);
+    match b.var {
+        3 => {
+            let (x, y) = (&vals[a0..a0 + n], &vals[a1..a1 + n]);
+            let dst = &mut lo[a0..a0 + n];
+            for i in 0..n {
+                dst[i] = dst[i] + g[i] * rule(x[i], y[i]).1;
+            }
+            let dst = &mut lo[a1..a1 + n];
+            for i in 0..n {
+                dst[i] = dst[i] + g[i] * rule(x[i], y[i]).2;
+            }
+        }
+        1 => {
+            let x = &vals[a0..a0 + n];
+            let dst = &mut lo[a0..a0 + n];
+            for i in 0..n {
+                dst[i] = dst[i] + g[i] * rule(x[i], c1).1;
+            }
+        }
+        _ => {
+            let y = &vals[a1..a1 + n];
+            let dst = &mut lo[a1..a1 + n];
+            for i in 0..n {
+                dst[i] = dst[i] + g[i] * rule(c0, y[i]).2;
+            }
+        }
+    }
+}
+
 /// `g·d`; with `SAFE`, 0 where either factor is zero, whatever the other.
 #[inline(always)]
 fn term<T: Float, const SAFE: bool>(g: T, d: T) -> T {
@@ -591,6 +727,9 @@ fn backward_batch<T: Float, const SAFE: bool>(
     // SAFETY (each block): node slots of the batch (below `adj.len()`,
     // asserted above) and its varying operands (see `ld`).
     match op {
+        Op::Add if b.stream && !SAFE => stream_backward(b, vals, args, adj, rules::add),
+        Op::Sub if b.stream && !SAFE => stream_backward(b, vals, args, adj, rules::sub),
+        Op::Mul if b.stream && !SAFE => stream_backward(b, vals, args, adj, rules::mul),
         Op::Add => cheap_backward::<T, SAFE, false>(b, vals, args, adj, rules::add),
         Op::Sub => cheap_backward::<T, SAFE, false>(b, vals, args, adj, rules::sub),
         Op::Mul => cheap_backward::<T, SAFE, true>(b, vals, args, adj, rules::mul),
