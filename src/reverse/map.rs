@@ -112,9 +112,9 @@ impl<T: Float + Scalar> CompiledMap<T> {
         let m = self.outputs();
         assert_eq!(w.len(), m, "CompiledMap::vjp: {m} outputs but w has length {}", w.len());
         replay_forward(&mut self.prog, x)?;
-        self.prog.backward(w);
-        let n = self.prog.inputs;
-        Ok((self.values(), DVector::from_column_slice(&self.prog.work[..n])))
+        let mut wj = DVector::from_element(self.prog.inputs, T::zero());
+        self.prog.backward(w, wj.as_mut_slice());
+        Ok((self.values(), wj))
     }
 
     /// The values and the Jacobian-vector product `J(x)·v`, by one forward
@@ -148,6 +148,7 @@ impl<T: Float + Scalar> CompiledMap<T> {
         let (n, m) = (self.inputs(), self.outputs());
         let mut jac = DMatrix::from_element(m, n, T::zero());
         let mut seed = alloc::vec![T::zero(); n.max(m)];
+        let mut row = alloc::vec![T::zero(); n];
         if n < m {
             for j in 0..n {
                 seed[j] = T::one();
@@ -160,10 +161,10 @@ impl<T: Float + Scalar> CompiledMap<T> {
         } else {
             for i in 0..m {
                 seed[i] = T::one();
-                self.prog.backward(&seed[..m]);
+                self.prog.backward(&seed[..m], &mut row);
                 seed[i] = T::zero();
-                for j in 0..n {
-                    jac[(i, j)] = self.prog.work[j];
+                for (j, &r) in row.iter().enumerate() {
+                    jac[(i, j)] = r;
                 }
             }
         }
@@ -179,6 +180,6 @@ impl<T: Float + Scalar> CompiledMap<T> {
     /// output, which has no tangent slot).
     fn tangents(&self) -> impl Iterator<Item = T> + '_ {
         let p = &self.prog;
-        p.outputs.iter().map(|&o| p.work.get(o as usize).copied().unwrap_or_else(T::zero))
+        p.outputs.iter().map(|&o| p.tan.get(o as usize).copied().unwrap_or_else(T::zero))
     }
 }

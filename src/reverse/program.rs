@@ -111,9 +111,14 @@ pub(crate) struct Program<T> {
     pub(crate) block: Option<usize>,
     /// The number of nodes recorded (inputs included).
     pub(crate) recorded: usize,
-    /// Adjoints or tangents, indexed as `vals` (the inputs and nodes: the
-    /// constants have none).
-    pub(crate) work: Vec<T>,
+    /// Adjoints, indexed as `vals` (the inputs and nodes: the constants
+    /// have none). All zero between sweeps while `clean`: each batch zeroes
+    /// its own adjoints as it consumes them, and the inputs' are zeroed as
+    /// they are handed out, so no sweep starts by clearing the buffer.
+    work: Vec<T>,
+    clean: bool,
+    /// Tangents, indexed as `work`.
+    pub(crate) tan: Vec<T>,
     /// The first constant's slot.
     nodes_end: usize,
 }
@@ -292,6 +297,8 @@ impl<T: Float> Program<T> {
             block,
             recorded: total - 1,
             work,
+            clean: false,
+            tan: Vec::new(),
             nodes_end: first_const,
         }
     }
@@ -321,8 +328,7 @@ impl<T: Float> Program<T> {
     }
 
     /// The backward sweep after [`forward`](Self::forward), seeded with
-    /// `w[i]` on output `i`; leaves the inputs' adjoints in
-    /// `work[..inputs]`.
+    /// `w[i]` on output `i`; writes the inputs' adjoints to `grad`.
     ///
     /// NaN-safe as the tape's sweep: the plain sweep runs first, and only
     /// if an input's adjoint came out NaN is it redone skipping zero
@@ -337,11 +343,16 @@ impl<T: Float> Program<T> {
     /// `γ_K·Σ|path products|` of the exact one, `K` being at most three
     /// times the number of nodes; so a replay and a fresh recording differ
     /// by at most twice that (tested in this module).
-    pub(crate) fn backward(&mut self, w: &[T]) {
-        let len = self.nodes_end;
-        let seed = |work: &mut Vec<T>, outputs: &[u32]| {
-            work.clear();
-            work.resize(len, T::zero());
+    pub(crate) fn backward(&mut self, w: &[T], grad: &mut [T]) {
+        let (len, n) = (self.nodes_end, self.inputs);
+        if !self.clean || self.work.len() != len {
+            self.work.clear();
+            self.work.resize(len, T::zero());
+        }
+        // Until the sweep has finished (a panic in `T`'s arithmetic leaves
+        // the buffer dirty, and the next sweep clears it).
+        self.clean = false;
+        let seed = |work: &mut [T], outputs: &[u32]| {
             for (&o, &wi) in outputs.iter().zip(w) {
                 // A constant output has no adjoint slot.
                 if let Some(a) = work.get_mut(o as usize) {
@@ -355,12 +366,18 @@ impl<T: Float> Program<T> {
         for b in self.batches.iter().rev() {
             backward_batch::<T, false>(b, &self.vals, &self.args, &self.parts, &mut self.work);
         }
-        if self.work[..self.inputs].iter().fold(false, |nan, a| nan | a.is_nan()) {
+        // Every node's adjoint has been consumed and zeroed: only the
+        // inputs' remain.
+        if self.work[..n].iter().fold(false, |nan, a| nan | a.is_nan()) {
+            self.work[..n].fill(T::zero());
             seed(&mut self.work, &self.outputs);
             for b in self.batches.iter().rev() {
                 backward_batch::<T, true>(b, &self.vals, &self.args, &self.parts, &mut self.work);
             }
         }
+        grad.copy_from_slice(&self.work[..n]);
+        self.work[..n].fill(T::zero());
+        self.clean = true;
     }
 
     /// The tangent sweep after [`forward`](Self::forward): with tangent
@@ -368,8 +385,8 @@ impl<T: Float> Program<T> {
     /// zero tangent stays zero through an infinite partial, as in forward
     /// mode.
     pub(crate) fn tangent(&mut self, v: &[T]) {
-        let work = &mut self.work;
-        work.clear();
+        // Every slot is written before it is read: no clearing.
+        let work = &mut self.tan;
         work.resize(self.nodes_end, T::zero());
         work[..self.inputs].copy_from_slice(v);
         for b in &self.batches {
@@ -675,9 +692,25 @@ fn stream_backward<T: Float>(
     let (s, n) = (b.start as usize, b.len as usize);
     let (a0, a1) = (args[0] as usize, args[1] as usize);
     let (lo, hi) = adj.split_at_mut(s);
-    let g = &hi[..n];
+    let (g, _) = hi.split_at_mut(n);
     let (c0, c1) = (vals[a0], vals[a1]);
-    match b.var {
+    stream_terms(b.var, (a0, a1), (c0, c1), vals, lo, g, &rule);
+    g.fill(T::zero());
+}
+
+/// The adjoint terms of a `stream` batch (see [`stream_backward`]).
+#[inline(always)]
+fn stream_terms<T: Float>(
+    var: u8,
+    (a0, a1): (usize, usize),
+    (c0, c1): (T, T),
+    vals: &[T],
+    lo: &mut [T],
+    g: &[T],
+    rule: &impl Fn(T, T) -> (T, T, T),
+) {
+    let n = g.len();
+    match var {
         3 => {
             let (x, y) = (&vals[a0..a0 + n], &vals[a1..a1 + n]);
             let dst = &mut lo[a0..a0 + n];
@@ -737,6 +770,7 @@ fn backward_batch<T: Float, const SAFE: bool>(
             for (i, &a) in args.iter().enumerate().rev() {
                 unsafe {
                     let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
                     if !skip(g) {
                         add_to(adj, a, term::<T, SAFE>(g, -T::one()));
                     }
@@ -746,6 +780,7 @@ fn backward_batch<T: Float, const SAFE: bool>(
         Op::Tern(_) => {
             for (i, (a, p)) in args.chunks_exact(3).zip(parts.chunks_exact(3)).enumerate().rev() {
                 let g = adj[s + i];
+                adj[s + i] = T::zero();
                 if skip(g) {
                     continue;
                 }
@@ -760,6 +795,7 @@ fn backward_batch<T: Float, const SAFE: bool>(
             for (i, (&a, &d)) in args.iter().zip(parts).enumerate().rev() {
                 unsafe {
                     let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
                     if !skip(g) {
                         add_to(adj, a, term::<T, SAFE>(g, d));
                     }
@@ -770,6 +806,7 @@ fn backward_batch<T: Float, const SAFE: bool>(
             for (i, (a, p)) in args.chunks_exact(2).zip(parts.chunks_exact(2)).enumerate().rev() {
                 unsafe {
                     let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
                     if !skip(g) {
                         add_to(adj, a[0], term::<T, SAFE>(g, p[0]));
                         add_to(adj, a[1], term::<T, SAFE>(g, p[1]));
@@ -782,6 +819,7 @@ fn backward_batch<T: Float, const SAFE: bool>(
             for (i, (a, &d)) in args.chunks_exact(2).zip(parts).enumerate().rev() {
                 unsafe {
                     let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
                     if !skip(g) {
                         add_to(adj, a[side], term::<T, SAFE>(g, d));
                     }
@@ -814,6 +852,7 @@ fn cheap_backward<T: Float, const SAFE: bool, const VALUES: bool>(
             for (i, a) in pairs {
                 unsafe {
                     let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
                     if SAFE && g.is_zero() {
                         continue;
                     }
@@ -828,6 +867,7 @@ fn cheap_backward<T: Float, const SAFE: bool, const VALUES: bool>(
             for (i, a) in pairs {
                 unsafe {
                     let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
                     if SAFE && g.is_zero() {
                         continue;
                     }
@@ -861,7 +901,14 @@ fn carry_backward<T: Float, const SAFE: bool, const VALUES: bool, const LONE: bo
     let mut carry = T::zero();
     for (i, a) in args.chunks_exact(2).enumerate().rev() {
         unsafe {
-            let g = if LONE && i != last { carry } else { ld(adj, s + i) + carry };
+            // A `LONE` node's slot was never added to: it is still zero.
+            let g = if LONE && i != last {
+                carry
+            } else {
+                let a = ld(adj, s + i);
+                st(adj, s + i, T::zero());
+                a + carry
+            };
             carry = T::zero();
             if SAFE && g.is_zero() {
                 continue;

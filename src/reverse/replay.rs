@@ -327,8 +327,7 @@ impl<T: Float> Compiled<T> {
             grad.len()
         );
         let fx = self.value(x)?;
-        self.prog.backward(&[T::one()]);
-        grad.copy_from_slice(&self.prog.work[..x.len()]);
+        self.prog.backward(&[T::one()], grad);
         Ok(fx)
     }
 }
