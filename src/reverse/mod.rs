@@ -85,35 +85,40 @@
 //! batches of one rule each (by dependency level), renumbered in execution
 //! order, each batch one loop with its rule inlined; `+ − ·` store no
 //! partials, accumulations carry their running value and adjoint in
-//! registers. Memory per replayed operation: 8 bytes of value, 8 of
+//! registers, and batches whose operands are runs of consecutive slots
+//! run over slices. Memory per replayed operation: 8 bytes of value, 8 of
 //! adjoint, 4 per operand and 8 per stored partial, i.e. 24 bytes for
 //! `+ − ·`, 28 for a unary rule (`sin`, `exp`, …), 32 for a binary rule
 //! with one constant operand, 40 with two varying ones (`/`, `powf`,
 //! `atan2`, …), 52 for `mul_add`/`clamp`; plus 8 per distinct constant.
 //! Rosenbrock replays at 24 bytes per operation, `exp_sin_ln` at 25.5 on
-//! average.
+//! average; a JVP or a Jacobian by columns adds 8 for tangents.
 //!
-//! Measured by `benches/reverse_interleaved.rs` (default target, 2 shared
-//! cores under load; median of per-round ratios to one `f64` evaluation of
-//! the same function, p25–p75 in brackets), n = 1,000:
+//! Measured by `benches/reverse_interleaved.rs` (2 shared cores under
+//! load; median of 15 per-round ratios to one `f64` evaluation of the same
+//! function, p25–p75 in brackets), n = 1,000:
 //!
-//! | function | fresh recording | reused tape | replay | `reverse` 0.2 |
+//! | function, target | fresh recording | reused tape | replay | `reverse` 0.2 |
 //! |---|---|---|---|---|
-//! | Rosenbrock | 20.3 (19.1–20.7) | 20.3 (19.6–24.1) | 14.6 (10.7–14.8) | 59.6 |
-//! | `exp_sin_ln` (e^x·sin·ln terms) | 3.14 (2.99–3.66) | 3.06 (2.97–3.35) | 2.06 (2.05–2.27) | 7.09 |
+//! | Rosenbrock, default | 24.9 (21.5–30.6) | 27.4 (26.5–29.5) | 7.5 (7.2–8.4) | 63.6 |
+//! | Rosenbrock, native | 26.7 (26.1–28.1) | 26.7 (25.9–328, a slow spell) | 5.6 (5.6–5.9) | 67.3 |
+//! | `exp_sin_ln`, default | 3.03 (2.98–4.44) | 2.98 (2.79–4.39) | 1.89 (1.82–2.92) | 6.53 |
+//! | `exp_sin_ln`, native | 3.00 (2.78–3.16) | 3.10 (2.83–3.37) | 1.66 (1.63–1.97) | 5.87 |
 //!
 //! A replay is faster than a recording at every size measured (n = 10 to
-//! 10,000). What bounds Rosenbrock's replay: about 31 instructions per
-//! operation (callgrind: 252k per gradient for its 7,999 operations), 6 in
-//! the forward sweep and 18 in the backward one (a product gathers two
-//! values and adds into two adjoints), plus zeroing the adjoints; the
-//! `f64` loop costs 14 instructions per term and is bound by the latency
-//! of its sum, so with eight operations per term reverse mode stays a
-//! small multiple of it only where the rules themselves cost something,
-//! as in `exp_sin_ln`. Measured and dropped earlier (one dispatch per
-//! node): unchecked indexing in the tape's sweep, sending constants' terms
-//! to the sink instead of testing for them.
-
+//! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 11 (its
+//! 1.9 MB of values, adjoints and operand indices leave the L2 cache).
+//!
+//! What a replay costs, per operation (callgrind, Rosenbrock n = 1,000:
+//! 150k instructions per gradient for 7,999 operations, against 545k for a
+//! recording and 14k for the `f64` evaluation): batches of `+ − ·` whose
+//! operands are runs of consecutive slots (most of Rosenbrock's) run as
+//! vectorized loops over slices; the rest gather their operands. The
+//! accumulation `s = s + tᵢ` stays a chain of dependent additions, as in
+//! the `f64` loop, whose latency bounds that loop. Measured and dropped
+//! earlier (one dispatch per node): unchecked indexing in the tape's
+//! sweep, sending constants' terms to the sink instead of testing for them.
+//!
 //! ## Out of scope
 //!
 //! Checkpointing, tape optimisation, sparsity, second order by nesting
