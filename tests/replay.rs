@@ -334,3 +334,22 @@ fn consecutive_replays_do_not_leak_into_each_other() {
         }
     }
 }
+
+/// Reverse over forward: constants of a nested scalar with equal values
+/// but different tangents stay distinct in a replay.
+#[test]
+fn nested_constants_with_equal_values_stay_distinct() {
+    use dualnum::Dual;
+    let c1 = Dual::<f64, 1>::new(2.0, [1.0]);
+    let c2 = Dual::<f64, 1>::new(2.0, [0.0]);
+    let mut c = reverse::compile(
+        |v| v[0] * Var::constant(c1) + v[0] * Var::constant(c2),
+        &[Dual::<f64, 1>::constant(1.0)],
+    );
+    let y = c.value(&[Dual::constant(3.0)]).unwrap();
+    // x·(2 + ε) + x·2 at x = 3: value 12, tangent 3.
+    assert_eq!((y.value(), y.partial(0)), (12.0, 3.0));
+    let mut g = [Dual::constant(0.0)];
+    c.gradient(&[Dual::constant(3.0)], &mut g).unwrap();
+    assert_eq!((g[0].value(), g[0].partial(0)), (4.0, 1.0));
+}

@@ -90,9 +90,10 @@
 //! adjoint, 4 per operand and 8 per stored partial, i.e. 24 bytes for
 //! `+ − ·`, 28 for a unary rule (`sin`, `exp`, …), 32 for a binary rule
 //! with one constant operand, 40 with two varying ones (`/`, `powf`,
-//! `atan2`, …), 52 for `mul_add`/`clamp`; plus 8 per distinct constant.
-//! Rosenbrock replays at 24 bytes per operation, `exp_sin_ln` at 25.5 on
-//! average; a JVP or a Jacobian by columns adds 8 for tangents.
+//! `atan2`, …), 52 for `mul_add`/`clamp`; plus 8 per constant operand.
+//! Rosenbrock replays at 26 bytes per operation, `exp_sin_ln` at 26.5 on
+//! average (constants included); a JVP or a Jacobian by columns adds 8
+//! for tangents.
 //!
 //! Measured by `benches/reverse_interleaved.rs` (2 shared cores under
 //! load; median of 15 per-round ratios to one `f64` evaluation of the same
@@ -110,7 +111,7 @@
 //! 1.9 MB of values, adjoints and operand indices leave the L2 cache).
 //!
 //! What a replay costs, per operation (callgrind, Rosenbrock n = 1,000:
-//! 150k instructions per gradient for 7,999 operations, against 545k for a
+//! 151k instructions per gradient for 7,999 operations, against 545k for a
 //! recording and 14k for the `f64` evaluation): batches of `+ − ·` whose
 //! operands are runs of consecutive slots (most of Rosenbrock's) run as
 //! vectorized loops over slices; the rest gather their operands. The

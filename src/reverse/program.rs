@@ -57,9 +57,9 @@ struct Batch {
     /// With `prev`: every node but the last is used by the next one only,
     /// so its adjoint is exactly the carried term (no load, no add).
     lone: bool,
-    /// For `+ − ·` without `prev`: every varying operand is a run of
-    /// consecutive slots before the batch and every constant one slot, so
-    /// the loops run over slices (and vectorize).
+    /// For `+ − ·` without `prev`: every operand is a run of consecutive
+    /// slots (before the batch if it varies, among the constants if not),
+    /// so the loops run over slices (and vectorize).
     stream: bool,
     start: u32,
     len: u32,
@@ -204,16 +204,16 @@ impl<T: Float> Program<T> {
         for (i, &k) in input_nodes.iter().enumerate() {
             slot[k] = i as u32;
         }
-        // Constants are pooled once per distinct value (bit pattern).
-        let mut pool = alloc::collections::BTreeMap::new();
-        let mut slot_of = |vals: &mut Vec<T>, slot: &[u32], (i, c): (u32, T)| {
+        // Constants are pooled in the order they are used (not merged by
+        // value: for a nested `T` such as a dual number, equal values can
+        // carry different tangents), so a batch's constant operands form a
+        // run of consecutive slots.
+        let slot_of = |vals: &mut Vec<T>, slot: &[u32], (i, c): (u32, T)| {
             if i != 0 {
                 slot[i as usize]
             } else {
-                *pool.entry(c.integer_decode()).or_insert_with(|| {
-                    vals.push(c);
-                    (vals.len() - 1) as u32
-                })
+                vals.push(c);
+                (vals.len() - 1) as u32
             }
         };
         let (mut args, mut batches, mut nparts) = (Vec::new(), Vec::<Batch>::new(), 0usize);
@@ -395,10 +395,10 @@ impl<T: Float> Program<T> {
     }
 }
 
-/// Marks the batches of `+ − ·` (without `prev`) whose varying operands are
-/// runs of consecutive slots before the batch and whose constant operands
-/// are one slot each as `stream`; a batch that is not one such run but
-/// splits into a few long ones (a merge of two levels, say) is split.
+/// Marks the batches of `+ − ·` (without `prev`) whose operands are runs
+/// of consecutive slots (the varying ones before the batch) as `stream`; a
+/// batch that is not one such run but splits into a few long ones (a merge
+/// of two levels, say) is split.
 fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
     const MIN_RUN: usize = 16;
     let mut out = Vec::with_capacity(batches.len());
@@ -418,8 +418,7 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
                     let varies = b.var & (1 << j) != 0;
                     let first = arg(from, j);
                     let start = b.start as usize + from;
-                    arg(i, j) == first + if varies { i - from } else { 0 }
-                        && (!varies || first + (i - from) < start)
+                    arg(i, j) == first + (i - from) && (!varies || first + (i - from) < start)
                 });
             if !continues {
                 runs.push((from, i));
@@ -652,10 +651,10 @@ fn cheap_forward<T: Float>(
 fn stream_forward<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], rule: impl Fn(T, T) -> T) {
     let (s, n) = (b.start as usize, b.len as usize);
     let (a0, a1) = (args[0] as usize, args[1] as usize);
-    // Constant operands live after the nodes: read them before splitting.
-    let (c0, c1) = (vals[a0], vals[a1]);
-    let (src, dst) = vals.split_at_mut(s);
-    let dst = &mut dst[..n];
+    // Varying operands lie before the batch, constants after the nodes.
+    let (src, rest) = vals.split_at_mut(s);
+    let (dst, after) = rest.split_at_mut(n);
+    let consts = |a: usize| &after[a - s - n..][..n];
     match b.var {
         3 => {
             let (x, y) = (&src[a0..a0 + n], &src[a1..a1 + n]);
@@ -664,15 +663,15 @@ fn stream_forward<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], rule: impl 
             }
         }
         1 => {
-            let x = &src[a0..a0 + n];
+            let (x, y) = (&src[a0..a0 + n], consts(a1));
             for i in 0..n {
-                dst[i] = rule(x[i], c1);
+                dst[i] = rule(x[i], y[i]);
             }
         }
         _ => {
-            let y = &src[a1..a1 + n];
+            let (x, y) = (consts(a0), &src[a1..a1 + n]);
             for i in 0..n {
-                dst[i] = rule(c0, y[i]);
+                dst[i] = rule(x[i], y[i]);
             }
         }
     }
@@ -693,8 +692,7 @@ fn stream_backward<T: Float>(
     let (a0, a1) = (args[0] as usize, args[1] as usize);
     let (lo, hi) = adj.split_at_mut(s);
     let (g, _) = hi.split_at_mut(n);
-    let (c0, c1) = (vals[a0], vals[a1]);
-    stream_terms(b.var, (a0, a1), (c0, c1), vals, lo, g, &rule);
+    stream_terms(b.var, (a0, a1), vals, lo, g, &rule);
     g.fill(T::zero());
 }
 
@@ -703,38 +701,24 @@ fn stream_backward<T: Float>(
 fn stream_terms<T: Float>(
     var: u8,
     (a0, a1): (usize, usize),
-    (c0, c1): (T, T),
     vals: &[T],
     lo: &mut [T],
     g: &[T],
     rule: &impl Fn(T, T) -> (T, T, T),
 ) {
     let n = g.len();
-    match var {
-        3 => {
-            let (x, y) = (&vals[a0..a0 + n], &vals[a1..a1 + n]);
-            let dst = &mut lo[a0..a0 + n];
-            for i in 0..n {
-                dst[i] = dst[i] + g[i] * rule(x[i], y[i]).1;
-            }
-            let dst = &mut lo[a1..a1 + n];
-            for i in 0..n {
-                dst[i] = dst[i] + g[i] * rule(x[i], y[i]).2;
-            }
+    // Both operands' values are runs (a constant's among the constants).
+    let (x, y) = (&vals[a0..a0 + n], &vals[a1..a1 + n]);
+    if var & 1 != 0 {
+        let dst = &mut lo[a0..a0 + n];
+        for i in 0..n {
+            dst[i] = dst[i] + g[i] * rule(x[i], y[i]).1;
         }
-        1 => {
-            let x = &vals[a0..a0 + n];
-            let dst = &mut lo[a0..a0 + n];
-            for i in 0..n {
-                dst[i] = dst[i] + g[i] * rule(x[i], c1).1;
-            }
-        }
-        _ => {
-            let y = &vals[a1..a1 + n];
-            let dst = &mut lo[a1..a1 + n];
-            for i in 0..n {
-                dst[i] = dst[i] + g[i] * rule(c0, y[i]).2;
-            }
+    }
+    if var & 2 != 0 {
+        let dst = &mut lo[a1..a1 + n];
+        for i in 0..n {
+            dst[i] = dst[i] + g[i] * rule(x[i], y[i]).2;
         }
     }
 }
