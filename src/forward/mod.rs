@@ -11,7 +11,12 @@
 //! | [`jacobian`] | `R^N → R^M` | `(F, J)`, `J` an `M × N` matrix | `Dual<T, N>` |
 //! | [`jvp`] | `R^N → R^M` or `R` | `(F, J·v)` | `Dual<T, 1>` |
 //! | [`hessian`] | `R^N → R` | `(f, ∇f, ∇²f)` | `Dual<Dual<T, N>, N>` |
-//! | [`hvp`] | `R^N → R` | `∇²f·v` | `Dual<Dual<T, 1>, N>` |
+//! | [`hvp`] | `R^N → R` | `(f, ∇f, ∇²f·v)` | `Dual<Dual<T, 1>, N>` |
+//!
+//! Each has an `_of` twin ([`derivative_of`], [`gradient_of`],
+//! [`jacobian_of`], [`jvp_of`], [`hessian_of`], [`hvp_of`]) taking a
+//! [`Function`](crate::Function) or [`VectorFunction`](crate::VectorFunction)
+//! object instead of a closure.
 //!
 //! Sizes are static (nalgebra's `SVector`/`SMatrix`), so a dimension mismatch
 //! is a compile error. For inputs whose length is known only at run time see
@@ -35,10 +40,12 @@
 mod checked;
 mod first;
 mod hessian;
+mod objects;
 
 pub use checked::{gradient_of, hessian_of, jacobian_of};
 pub use first::{Pushforward, derivative, gradient, jacobian, jvp};
 pub use hessian::{hessian, hvp};
+pub use objects::{derivative_of, hvp_of, jvp_of};
 
 use alloc::vec::Vec;
 
@@ -64,26 +71,25 @@ pub(crate) fn seed_direction<T: Float + Scalar, const N: usize>(
 }
 
 /// `x` as constants (zero tangents): the starting point of a chunked sweep.
-pub(crate) fn constants<T: Float, const C: usize>(x: &[T]) -> Vec<Dual<T, C>> {
-    x.iter().map(|&v| Dual::constant(v)).collect()
+pub(crate) fn constants<T: Float, const C: usize, const SAFE: bool>(
+    x: &[T],
+) -> Vec<Dual<T, C, SAFE>> {
+    x.iter().map(|&v| Dual::lift(v)).collect()
 }
 
 /// Seeds (`on`) or clears the chunk of inputs `start..start + C`, clipped to
 /// the input length: input `start + l` gets the unit tangent `ε_l` (or
 /// zero). Returns the number of inputs in the chunk.
 #[inline]
-pub(crate) fn set_chunk<T: Float, const C: usize>(
-    x: &mut [Dual<T, C>],
+pub(crate) fn set_chunk<T: Float, const C: usize, const SAFE: bool>(
+    x: &mut [Dual<T, C, SAFE>],
     start: usize,
     on: bool,
 ) -> usize {
     let end = (start + C).min(x.len());
     let start = start.min(end);
     for (lane, xi) in x[start..end].iter_mut().enumerate() {
-        xi.eps = [T::zero(); C];
-        if on {
-            xi.eps[lane] = T::one();
-        }
+        xi.eps = if on { crate::tangent::unit(lane) } else { crate::tangent::zero() };
     }
     end - start
 }

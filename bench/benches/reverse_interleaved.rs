@@ -7,8 +7,10 @@
 //! Methods: the hand-written adjoint; dualnum's fresh recording
 //! (`reverse::gradient`, a new tape per call), a reused tape
 //! (`Tape::gradient`), a replay of one recording (`Compiled::gradient`);
-//! the `reverse` crate (0.2). Every gradient is checked against the
-//! hand-written one before timing.
+//! the `reverse` crate (0.2); echidna 0.15's thread-local tape
+//! (`echidna::grad`) and its bytecode tape recorded once and replayed
+//! (`echidna::record`, then `BytecodeTape::gradient_with_buf`). Every
+//! gradient is checked against the hand-written one before timing.
 //!
 //! `cargo bench --bench reverse_interleaved`. Environment as the
 //! `interleaved` harness: `INTERLEAVED_ROUNDS` (default 21),
@@ -107,6 +109,11 @@ macro_rules! case {
         compiled.gradient(&x, &mut g).unwrap();
         check(&g, &expected, "replay");
         check(&$other(&x), &expected, "reverse crate");
+        check(&echidna::grad(|v| $f(v), &x), &expected, "echidna grad");
+        let x0: Vec<f64> = x.iter().map(|v| v * 0.9).collect();
+        let (mut btape, _) = echidna::record(|v| $f(v), &x0);
+        let mut buf = Vec::new();
+        check(&btape.gradient_with_buf(&x, &mut buf), &expected, "echidna replay");
         let methods: Vec<(&str, Timed)> = vec![
             ("f64", {
                 let x = x.clone();
@@ -140,6 +147,14 @@ macro_rules! case {
             ("reverse 0.2", {
                 let x = x.clone();
                 timed(move || $other(black_box(&x)))
+            }),
+            ("echidna grad", {
+                let x = x.clone();
+                timed(move || echidna::grad(|v| $f(v), black_box(&x)))
+            }),
+            ("echidna replay", {
+                let x = x.clone();
+                timed(move || btape.gradient_with_buf(black_box(&x), &mut buf))
             }),
         ];
         (format!("{}/{}", $name, n), methods)
@@ -212,7 +227,7 @@ fn main() {
             }
         }
     }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/interleaved");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/interleaved");
     if std::fs::create_dir_all(&dir).is_ok() {
         let _ = std::fs::write(
             dir.join(format!("reverse_{label}.json")),
