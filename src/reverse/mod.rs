@@ -96,7 +96,7 @@
 //! average (constants included); a JVP or a Jacobian by columns adds 8
 //! for tangents.
 //!
-//! Measured by `benches/reverse_interleaved.rs` (2 shared cores under
+//! Measured by `bench/benches/reverse_interleaved.rs` (2 shared cores under
 //! load; median of 15 per-round ratios to one `f64` evaluation of the same
 //! function, p25–p75 in brackets), n = 1,000:
 //!
@@ -107,9 +107,14 @@
 //! | `exp_sin_ln`, default | 3.03 (2.98–4.44) | 2.98 (2.79–4.39) | 1.89 (1.82–2.92) | 6.53 |
 //! | `exp_sin_ln`, native | 3.00 (2.78–3.16) | 3.10 (2.83–3.37) | 1.66 (1.63–1.97) | 5.87 |
 //!
+//! In another run of the same harness with the peers beside (default
+//! target), echidna 0.15 took 65 (`grad`) and 43 (bytecode replay) on
+//! Rosenbrock and 9.5 and 7.1 on `exp_sin_ln`, where dualnum took 17.7
+//! (reused tape) and 6.7 (replay), and 3.0 and 1.9.
+//!
 //! A replay is faster than a recording at every size measured (n = 10 to
 //! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 11 (its
-//! 1.9 MB of values, adjoints and operand indices leave the L2 cache).
+//! 2 MB of values, adjoints and operand indices leave the L2 cache).
 //!
 //! What a replay costs, per operation (callgrind, Rosenbrock n = 1,000:
 //! 151k instructions per gradient for 7,999 operations, against 545k for a

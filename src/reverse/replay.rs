@@ -232,7 +232,8 @@ fn outcome_label(test: Test, code: u8) -> &'static str {
 /// of per operation. `+`, `−` and `·` store no partials (the backward
 /// sweep takes a product's partials from its operands' values), and an
 /// accumulation (`s = s + tᵢ`) keeps its running value and adjoint in a
-/// register. See `benches/` and the module docs for the measured cost.
+/// register. The module docs give the measured cost
+/// (`bench/benches/reverse_interleaved.rs`).
 ///
 /// ```
 /// use dualnum::reverse;
