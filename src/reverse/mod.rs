@@ -141,6 +141,7 @@ mod op;
 mod ops;
 mod program;
 mod replay;
+mod sweep;
 mod tape;
 mod trace;
 mod var;
