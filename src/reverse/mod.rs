@@ -103,14 +103,14 @@
 //! | function, target | fresh recording | reused tape | replay | `reverse` 0.2 |
 //! |---|---|---|---|---|
 //! | Rosenbrock, default | 24.9 (21.5–30.6) | 27.4 (26.5–29.5) | 7.5 (7.2–8.4) | 63.6 |
-//! | Rosenbrock, native | 26.7 (26.1–28.1) | 26.7 (25.9–328, a slow spell) | 5.6 (5.6–5.9) | 67.3 |
+//! | Rosenbrock, native | 17.6 (17.1–20.3) | 18.5 (18.3–19.1) | 4.6 (4.5–4.9) | 55.4 |
 //! | `exp_sin_ln`, default | 3.03 (2.98–4.44) | 2.98 (2.79–4.39) | 1.89 (1.82–2.92) | 6.53 |
-//! | `exp_sin_ln`, native | 3.00 (2.78–3.16) | 3.10 (2.83–3.37) | 1.66 (1.63–1.97) | 5.87 |
+//! | `exp_sin_ln`, native | 3.11 (2.91–3.90) | 3.05 (3.03–4.12) | 1.81 (1.77–2.45) | 7.16 |
 //!
-//! In another run of the same harness with the peers beside (default
-//! target), echidna 0.15 took 65 (`grad`) and 43 (bytecode replay) on
-//! Rosenbrock and 9.5 and 7.1 on `exp_sin_ln`, where dualnum took 17.7
-//! (reused tape) and 6.7 (replay), and 3.0 and 1.9.
+//! echidna 0.15 in the same runs (its thread-local tape `grad`, and its
+//! bytecode tape replayed), native: 61.4 and 31.8 on Rosenbrock, 7.7 and
+//! 5.0 on `exp_sin_ln`; default target (another run, where dualnum took
+//! 17.7 reused and 6.7 replayed on Rosenbrock): 65 and 43, 9.5 and 7.1.
 //!
 //! A replay is faster than a recording at every size measured (n = 10 to
 //! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 11 (its
