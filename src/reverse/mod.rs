@@ -113,7 +113,7 @@
 //! 17.7 reused and 6.7 replayed on Rosenbrock): 65 and 43, 9.5 and 7.1.
 //!
 //! A replay is faster than a recording at every size measured (n = 10 to
-//! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 11 (its
+//! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 9–12 (its
 //! 2 MB of values, adjoints and operand indices leave the L2 cache).
 //!
 //! What a replay costs, per operation (callgrind, Rosenbrock n = 1,000:
