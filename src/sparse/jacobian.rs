@@ -1,0 +1,345 @@
+//! [`SparseJacobian`]: detect and colour once, then evaluate Jacobians at
+//! new points by compressed forward passes.
+
+use std::vec::Vec;
+
+use nalgebra::{DVector, Scalar};
+use nalgebra_sparse::CscMatrix;
+use num_traits::Float;
+
+use super::colour::{self, Colouring};
+use super::{JacobianPattern, SparseError, Tracer};
+use crate::Dual;
+
+/// A prepared sparse Jacobian: a pattern and a column colouring, computed
+/// once, and the plan to read every entry out of the compressed passes.
+///
+/// Each evaluation seeds every input of colour `c` with the unit tangent
+/// of lane `c` (`Dual<T, C>`, `C` colours per pass), so one pass gives `C`
+/// compressed columns `J·s_c` and all of `J` takes `⌈colours / C⌉` passes
+/// instead of `⌈n / C⌉`. Because no row meets a colour twice, every entry is
+/// a lane of one output, copied, never computed: the sparse Jacobian holds
+/// exactly the numbers the dense forward Jacobian
+/// ([`chunked::jacobian`](crate::chunked::jacobian)) has at those places.
+///
+/// The pattern is **not** re-detected at each evaluation. If the function's
+/// sparsity can change (a value-dependent branch, a changed closure),
+/// detect again; see [`SparseError::OutsidePattern`] for what each
+/// evaluation checks.
+///
+/// ```
+/// use dualnum::sparse::SparseJacobian;
+/// use dualnum::test_functions::broyden_tridiagonal;
+///
+/// let n = 1000;
+/// let x = vec![0.5; n];
+/// let sj = SparseJacobian::detect_inplace(|x, out| broyden_tridiagonal(x, out), &x, n)?;
+/// assert_eq!(sj.colours(), 3);
+/// let (fx, j) = sj.jacobian_inplace::<4, _>(|x, out| broyden_tridiagonal(x, out), &x)?; // one pass
+/// assert_eq!(j.nnz(), 3 * n - 2);
+/// assert_eq!(fx.len(), n);
+/// # Ok::<(), dualnum::sparse::SparseError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SparseJacobian {
+    pattern: JacobianPattern,
+    colouring: Colouring,
+    /// The colour of each entry, CSC order.
+    entry_colour: Vec<usize>,
+    /// Per row, the sorted colours its entries have (CSR layout).
+    row_colour_offsets: Vec<usize>,
+    row_colours: Vec<usize>,
+}
+
+impl SparseJacobian {
+    /// Prepares the pattern: colours its columns with
+    /// [`colour::column_colouring`].
+    #[must_use]
+    pub fn new(pattern: JacobianPattern) -> Self {
+        let colouring = colour::column_colouring(&pattern);
+        Self::with_colouring(pattern, colouring)
+    }
+
+    /// Prepares the pattern with a colouring of the caller's.
+    ///
+    /// # Panics
+    ///
+    /// If `colouring` is not a valid column colouring of `pattern`
+    /// ([`colour::is_column_colouring`]).
+    #[must_use]
+    #[track_caller]
+    pub fn with_colouring(pattern: JacobianPattern, colouring: Colouring) -> Self {
+        assert!(
+            colour::is_column_colouring(&pattern, &colouring),
+            "SparseJacobian::with_colouring: two columns sharing a row have the same colour \
+             (or the colouring's length is not the number of columns)"
+        );
+        let c = colouring.colours();
+        let (offs, rows) = pattern.csc();
+        let mut entry_colour = vec![0; rows.len()];
+        for j in 0..pattern.ncols() {
+            entry_colour[offs[j]..offs[j + 1]].fill(c[j]);
+        }
+        let (roffs, rcols) = pattern.csr();
+        let mut row_colours: Vec<usize> = rcols.iter().map(|&j| c[j]).collect();
+        for i in 0..pattern.nrows() {
+            row_colours[roffs[i]..roffs[i + 1]].sort_unstable();
+        }
+        SparseJacobian {
+            row_colour_offsets: roffs.to_vec(),
+            row_colours,
+            entry_colour,
+            pattern,
+            colouring,
+        }
+    }
+
+    /// Detects the pattern ([`JacobianPattern::detect`]) and prepares it.
+    ///
+    /// # Errors
+    ///
+    /// As [`JacobianPattern::detect`].
+    pub fn detect<T: Float, O: AsRef<[Tracer<T>]>>(
+        f: impl FnMut(&[Tracer<T>]) -> O,
+        x: &[T],
+    ) -> Result<Self, SparseError> {
+        JacobianPattern::detect(f, x).map(Self::new)
+    }
+
+    /// Detects the pattern of a map written in place
+    /// ([`JacobianPattern::detect_inplace`]) and prepares it.
+    ///
+    /// # Errors
+    ///
+    /// As [`JacobianPattern::detect`].
+    pub fn detect_inplace<T: Float>(
+        f: impl FnMut(&[Tracer<T>], &mut [Tracer<T>]),
+        x: &[T],
+        m: usize,
+    ) -> Result<Self, SparseError> {
+        JacobianPattern::detect_inplace(f, x, m).map(Self::new)
+    }
+
+    /// The pattern.
+    #[must_use]
+    pub fn pattern(&self) -> &JacobianPattern {
+        &self.pattern
+    }
+
+    /// The column colouring.
+    #[must_use]
+    pub fn colouring(&self) -> &Colouring {
+        &self.colouring
+    }
+
+    /// The number of colours (compressed columns).
+    #[must_use]
+    pub fn colours(&self) -> usize {
+        self.colouring.count()
+    }
+
+    /// The number of evaluations a Jacobian takes with `C` lanes a pass:
+    /// `⌈colours / C⌉`, at least 1.
+    #[must_use]
+    pub fn passes(&self, c: usize) -> usize {
+        self.colours().div_ceil(c.max(1)).max(1)
+    }
+
+    /// The values `F(x)` and the Jacobian as a CSC matrix, by
+    /// [`passes(C)`](Self::passes) evaluations of `f` on `Dual<T, C>`.
+    ///
+    /// For CSR, convert: `nalgebra_sparse::CsrMatrix::from(&csc)`.
+    ///
+    /// # Errors
+    ///
+    /// [`SparseError::InputLength`] if `x` does not have the pattern's `n`
+    /// entries; [`SparseError::OutputLength`] if `f` returns other than
+    /// `m` outputs; [`SparseError::OutsidePattern`] if an output depends on
+    /// a colour it has no entry of.
+    pub fn jacobian<const C: usize, T, O>(
+        &self,
+        mut f: impl FnMut(&[Dual<T, C>]) -> O,
+        x: &[T],
+    ) -> Result<(DVector<T>, CscMatrix<T>), SparseError>
+    where
+        T: Float + Scalar,
+        O: AsRef<[Dual<T, C>]>,
+    {
+        self.to_matrix(x, |x, fx, v| {
+            self.eval(
+                |x, out: &mut Vec<Dual<T, C>>| {
+                    out.clear();
+                    out.extend_from_slice(f(x).as_ref());
+                },
+                x,
+                fx,
+                v,
+            )
+        })
+    }
+
+    /// [`jacobian`](Self::jacobian) for a map written in place,
+    /// `f(x, out)` with `out.len() == m` (zero on entry).
+    ///
+    /// # Errors
+    ///
+    /// As [`jacobian`](Self::jacobian) (except the output length, which is
+    /// fixed).
+    pub fn jacobian_inplace<const C: usize, T>(
+        &self,
+        f: impl FnMut(&[Dual<T, C>], &mut [Dual<T, C>]),
+        x: &[T],
+    ) -> Result<(DVector<T>, CscMatrix<T>), SparseError>
+    where
+        T: Float + Scalar,
+    {
+        self.to_matrix(x, |x, fx, v| self.values_inplace(f, x, fx, v))
+    }
+
+    /// Writes `F(x)` into `fx` and the Jacobian's values, in the pattern's
+    /// CSC order, into `values`: the in-place update for solvers that keep
+    /// their own matrix (`CscMatrix::values_mut()`, or a triplet matrix
+    /// built from [`JacobianPattern::indices`]). Allocates only the seeded
+    /// input and one output buffer.
+    ///
+    /// # Errors
+    ///
+    /// As [`jacobian`](Self::jacobian); also [`SparseError::OutputLength`]
+    /// if `fx` is not `m` long and [`SparseError::ValuesLength`] if `values`
+    /// is not `nnz` long. On error the contents of `fx` and `values` are
+    /// unspecified.
+    pub fn values_inplace<const C: usize, T>(
+        &self,
+        mut f: impl FnMut(&[Dual<T, C>], &mut [Dual<T, C>]),
+        x: &[T],
+        fx: &mut [T],
+        values: &mut [T],
+    ) -> Result<(), SparseError>
+    where
+        T: Float,
+    {
+        let m = self.pattern.nrows();
+        self.eval(
+            |x, out: &mut Vec<Dual<T, C>>| {
+                out.clear();
+                out.resize(m, Dual::new(T::zero(), [T::zero(); C]));
+                f(x, out);
+            },
+            x,
+            fx,
+            values,
+        )
+    }
+
+    fn to_matrix<T: Float + Scalar>(
+        &self,
+        x: &[T],
+        run: impl FnOnce(&[T], &mut [T], &mut [T]) -> Result<(), SparseError>,
+    ) -> Result<(DVector<T>, CscMatrix<T>), SparseError> {
+        let mut fx = DVector::zeros(self.pattern.nrows());
+        let mut values = vec![T::zero(); self.pattern.nnz()];
+        run(x, fx.as_mut_slice(), &mut values)?;
+        Ok((fx, csc(&self.pattern, values)))
+    }
+
+    /// The pass loop: seed, evaluate, check, decompress.
+    fn eval<const C: usize, T: Float>(
+        &self,
+        mut eval: impl FnMut(&[Dual<T, C>], &mut Vec<Dual<T, C>>),
+        x: &[T],
+        fx: &mut [T],
+        values: &mut [T],
+    ) -> Result<(), SparseError> {
+        const { assert!(C > 0, "the number of lanes C must be at least 1") };
+        let (m, n, nnz) = (self.pattern.nrows(), self.pattern.ncols(), self.pattern.nnz());
+        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
+        check_len(SparseError::OutputLength { expected: m, got: fx.len() })?;
+        check_len(SparseError::ValuesLength { expected: nnz, got: values.len() })?;
+        let colour = self.colouring.colours();
+        let (_, rows) = self.pattern.csc();
+        let mut xd: Vec<Dual<T, C>> = Vec::with_capacity(n);
+        let mut out = Vec::with_capacity(m);
+        for pass in 0..self.passes(C) {
+            let lo = pass * C;
+            xd.clear();
+            xd.extend(x.iter().zip(colour).map(|(&v, &c)| Dual::new(v, unit(c.wrapping_sub(lo)))));
+            eval(&xd, &mut out);
+            check_len(SparseError::OutputLength { expected: m, got: out.len() })?;
+            if pass == 0 {
+                for (f, y) in fx.iter_mut().zip(&out) {
+                    *f = y.re;
+                }
+            }
+            self.check_zero_lanes(&out, lo)?;
+            for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
+                let lane = c.wrapping_sub(lo);
+                if lane < C {
+                    *v = out[i].eps[lane];
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every lane `l` of output `i` whose colour `lo + l` has no entry in
+    /// row `i` must be exactly zero; a non-zero (or NaN) one is an entry
+    /// outside the pattern.
+    fn check_zero_lanes<const C: usize, T: Float>(
+        &self,
+        out: &[Dual<T, C>],
+        lo: usize,
+    ) -> Result<(), SparseError> {
+        for (i, y) in out.iter().enumerate() {
+            let expect =
+                &self.row_colours[self.row_colour_offsets[i]..self.row_colour_offsets[i + 1]];
+            for (l, e) in y.eps.iter().enumerate() {
+                if *e != T::zero() && expect.binary_search(&(lo + l)).is_err() {
+                    return Err(self.outside(i, lo + l));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn outside(&self, row: usize, colour: usize) -> SparseError {
+        let c = self.colouring.colours();
+        let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
+        SparseError::OutsidePattern { row, colour, columns }
+    }
+}
+
+/// The unit tangent of lane `l`, or zero if `l >= C`.
+#[inline]
+pub(crate) fn unit<T: Float, const C: usize>(l: usize) -> [T; C] {
+    let mut e = [T::zero(); C];
+    if l < C {
+        e[l] = T::one();
+    }
+    e
+}
+
+pub(crate) fn check_len(e: SparseError) -> Result<(), SparseError> {
+    match e {
+        SparseError::InputLength { expected, got }
+        | SparseError::OutputLength { expected, got }
+        | SparseError::ValuesLength { expected, got }
+            if expected != got =>
+        {
+            Err(e)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The CSC matrix of `pattern` with `values` (CSC order).
+pub(crate) fn csc<T: Scalar>(pattern: &JacobianPattern, values: Vec<T>) -> CscMatrix<T> {
+    let (offs, rows) = pattern.csc();
+    CscMatrix::try_from_csc_data(
+        pattern.nrows(),
+        pattern.ncols(),
+        offs.to_vec(),
+        rows.to_vec(),
+        values,
+    )
+    .expect("a JacobianPattern's CSC arrays are always valid (sorted, in range)")
+}
