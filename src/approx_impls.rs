@@ -1,4 +1,4 @@
-//! `approx` comparisons for `Dual<T, N>`: `AbsDiffEq`, `RelativeEq` and
+//! `approx` comparisons for `Dual<T, N, SAFE>`: `AbsDiffEq`, `RelativeEq` and
 //! `UlpsEq`, each requiring the value **and every tangent lane** to agree.
 //!
 //! The tolerance type is the dual itself (`Epsilon = Self`), because
@@ -22,7 +22,7 @@ use num_traits::Float;
 
 use crate::Dual;
 
-impl<T, const N: usize> AbsDiffEq for Dual<T, N>
+impl<T, const N: usize, const SAFE: bool> AbsDiffEq for Dual<T, N, SAFE>
 where
     T: AbsDiffEq<Epsilon = T> + Float,
 {
@@ -31,7 +31,7 @@ where
     /// `T`'s default tolerance, as a constant.
     #[inline]
     fn default_epsilon() -> Self {
-        Dual::constant(T::default_epsilon())
+        Dual::lift(T::default_epsilon())
     }
 
     #[inline]
@@ -42,13 +42,13 @@ where
     }
 }
 
-impl<T, const N: usize> RelativeEq for Dual<T, N>
+impl<T, const N: usize, const SAFE: bool> RelativeEq for Dual<T, N, SAFE>
 where
     T: RelativeEq<Epsilon = T> + Float,
 {
     #[inline]
     fn default_max_relative() -> Self {
-        Dual::constant(T::default_max_relative())
+        Dual::lift(T::default_max_relative())
     }
 
     #[inline]
@@ -59,7 +59,7 @@ where
     }
 }
 
-impl<T, const N: usize> UlpsEq for Dual<T, N>
+impl<T, const N: usize, const SAFE: bool> UlpsEq for Dual<T, N, SAFE>
 where
     T: UlpsEq<Epsilon = T> + Float,
 {

@@ -114,7 +114,7 @@ plain!(f32, f64);
 /// Forward mode: the tangent is `Σᵢ ∂f/∂xᵢ · ẋᵢ`, NaN-safe as
 /// [`Dual::chain`] (an infinite or undefined partial is dropped in every
 /// lane where its input's tangent is zero).
-impl<T: Float, const N: usize> BlockScalar for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> BlockScalar for Dual<T, N, SAFE> {
     type Base = T;
     #[inline]
     fn apply<B: Block<T, K> + ?Sized, const K: usize>(block: &B, x: [Self; K]) -> Self {
@@ -125,21 +125,21 @@ impl<T: Float, const N: usize> BlockScalar for Dual<T, N> {
 
 /// The `K`-input chain kernel: value `v`, tangent `Σᵢ dᵢ·ẋᵢ`.
 #[inline]
-fn chain_k<T: Float, const N: usize, const K: usize>(
+fn chain_k<T: Float, const N: usize, const SAFE: bool, const K: usize>(
     v: T,
     d: &[T; K],
-    x: &[Dual<T, N>; K],
-) -> Dual<T, N> {
+    x: &[Dual<T, N, SAFE>; K],
+) -> Dual<T, N, SAFE> {
     match K {
-        0 => Dual::constant(v),
+        0 => Dual::lift(v),
         1 => x[0].chain(v, d[0]),
         2 => Dual::chain2(&x[0], &x[1], v, d[0], d[1]),
         _ => {
-            let mut eps = tangent::scale(d[0], &x[0].eps);
+            let mut eps = tangent::scale::<T, N, SAFE>(d[0], &x[0].eps);
             for i in 1..K {
-                eps = tangent::lincomb(T::one(), &eps, d[i], &x[i].eps);
+                eps = tangent::lincomb::<T, N, SAFE>(T::one(), &eps, d[i], &x[i].eps);
             }
-            Dual::new(v, eps)
+            Dual { re: v, eps }
         }
     }
 }

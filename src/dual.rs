@@ -26,6 +26,20 @@ use crate::tangent;
 /// `Dual<T, N>` implements [`num_traits::Float`] for every `T: Float`,
 /// including `T = Dual<U, M>` (nesting gives second derivatives).
 ///
+/// # The policy parameter
+///
+/// `SAFE` (default `true`) selects the kernels. `Dual<T, N>` is NaN-safe:
+/// a tangent lane that is exactly zero stays zero where a local derivative
+/// is infinite or undefined (see the crate docs' convention table).
+/// [`Unchecked<T, N>`](Unchecked) = `Dual<T, N, false>` runs the plain
+/// kernels (`d·ẋ` in every lane); the two give bit-for-bit the same values
+/// and the same tangents wherever the unchecked one has no NaN. The drivers'
+/// fast path runs a [`Function`](crate::Function) on the unchecked type and
+/// falls back to the safe one only when a result is not finite. The public
+/// constructors live on the safe type, so `Dual::new(…)` needs no
+/// annotation; [`unchecked`](Dual::unchecked) and
+/// [`checked`](Dual::checked) convert.
+///
 /// ```
 /// use dualnum::Dual;
 /// use num_traits::Float;
@@ -42,7 +56,7 @@ use crate::tangent;
 /// assert!((r.partial(1) + 4.0 * e2).abs() < 1e-13);
 /// ```
 #[derive(Clone, Copy, Debug)]
-pub struct Dual<T, const N: usize> {
+pub struct Dual<T, const N: usize, const SAFE: bool = true> {
     /// The value (real part).
     pub re: T,
     /// The tangent: the derivative of the value along each of `N` directions.
@@ -115,6 +129,51 @@ impl<T: Float, const N: usize> Dual<T, N> {
         core::array::from_fn(|i| Dual { re: xs[i], eps: tangent::unit(i) })
     }
 
+    /// The same number under the plain, policy-free kernels (see
+    /// [`Unchecked`](crate::Unchecked)).
+    #[inline(always)]
+    #[must_use]
+    pub const fn unchecked(self) -> Dual<T, N, false> {
+        Dual { re: self.re, eps: self.eps }
+    }
+}
+
+/// A dual number with the plain, policy-free kernels: `d·ẋ` in every lane,
+/// so `∞·0 = NaN` where the NaN-safe [`Dual`] would keep a zero lane zero.
+/// Values and every finite tangent are bit-for-bit those of [`Dual`] (up to
+/// the sign of zero lanes).
+///
+/// ```
+/// use dualnum::{Dual, Unchecked};
+/// use num_traits::Float;
+///
+/// // √y at y = 0 has an infinite slope; x does not depend on y.
+/// let [x, y] = Dual::variables([2.0, 0.0]);
+/// let safe = x * y.sqrt();
+/// let fast: Unchecked<f64, 2> = x.unchecked() * y.unchecked().sqrt();
+/// assert_eq!(safe.tangent()[0], 0.0);
+/// assert!(fast.tangent()[0].is_nan()); // ∞·0 in the lane of x
+/// assert_eq!(safe.value(), fast.value());
+/// ```
+pub type Unchecked<T, const N: usize> = Dual<T, N, false>;
+
+impl<T: Float, const N: usize> Dual<T, N, false> {
+    /// The same number under the NaN-safe kernels (the default policy).
+    #[inline(always)]
+    #[must_use]
+    pub const fn checked(self) -> Dual<T, N> {
+        Dual { re: self.re, eps: self.eps }
+    }
+}
+
+impl<T: Float, const N: usize, const SAFE: bool> Dual<T, N, SAFE> {
+    /// A constant under either policy (the public constructors are on the
+    /// default, NaN-safe type so that `Dual::new(…)` needs no annotation).
+    #[inline(always)]
+    pub(crate) fn lift(re: T) -> Self {
+        Dual { re, eps: tangent::zero() }
+    }
+
     /// The value (real part).
     #[inline]
     #[must_use]
@@ -162,7 +221,7 @@ impl<T: Float, const N: usize> Dual<T, N> {
     #[inline(always)]
     #[must_use]
     pub fn chain(&self, value: T, d: T) -> Self {
-        Dual { re: value, eps: tangent::scale(d, &self.eps) }
+        Dual { re: value, eps: tangent::scale::<T, N, SAFE>(d, &self.eps) }
     }
 
     /// Applies a binary rule: the result has value `value` and tangent
@@ -173,7 +232,7 @@ impl<T: Float, const N: usize> Dual<T, N> {
     #[inline(always)]
     #[must_use]
     pub fn chain2(a: &Self, b: &Self, value: T, da: T, db: T) -> Self {
-        Dual { re: value, eps: tangent::lincomb(da, &a.eps, db, &b.eps) }
+        Dual { re: value, eps: tangent::lincomb::<T, N, SAFE>(da, &a.eps, db, &b.eps) }
     }
 
     /// True when the tangent is exactly zero in every lane (the number is a
@@ -185,26 +244,26 @@ impl<T: Float, const N: usize> Dual<T, N> {
     }
 }
 
-impl<T: Float, const N: usize> Default for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Default for Dual<T, N, SAFE> {
     /// The constant zero.
     #[inline]
     fn default() -> Self {
-        Self::constant(T::zero())
+        Self::lift(T::zero())
     }
 }
 
-impl<T: Float, const N: usize> From<T> for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> From<T> for Dual<T, N, SAFE> {
     /// The constant with value `re`.
     #[inline]
     fn from(re: T) -> Self {
-        Self::constant(re)
+        Self::lift(re)
     }
 }
 
 /// Equality looks at values only: `x == y` when `x.re == y.re`, whatever
 /// the tangents. Code that branches on `==` takes the branch a plain `T`
 /// would take. Use [`approx`] comparisons or `eps` to compare tangents.
-impl<T: PartialEq, const N: usize> PartialEq for Dual<T, N> {
+impl<T: PartialEq, const N: usize, const SAFE: bool> PartialEq for Dual<T, N, SAFE> {
     #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.re == other.re
@@ -213,7 +272,7 @@ impl<T: PartialEq, const N: usize> PartialEq for Dual<T, N> {
 
 /// Ordering looks at values only, so `<`, `max`, `min` and `clamp` choose the
 /// branch a plain `T` would choose.
-impl<T: PartialOrd, const N: usize> PartialOrd for Dual<T, N> {
+impl<T: PartialOrd, const N: usize, const SAFE: bool> PartialOrd for Dual<T, N, SAFE> {
     #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         self.re.partial_cmp(&other.re)
@@ -221,7 +280,7 @@ impl<T: PartialOrd, const N: usize> PartialOrd for Dual<T, N> {
 }
 
 /// Hashes the value only, consistent with `==`.
-impl<T: Hash, const N: usize> Hash for Dual<T, N> {
+impl<T: Hash, const N: usize, const SAFE: bool> Hash for Dual<T, N, SAFE> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.re.hash(state);
     }
@@ -236,7 +295,7 @@ impl<T: Hash, const N: usize> Hash for Dual<T, N> {
 /// assert_eq!(format!("{x}"), "1.5 + [0.5, 1]ε");
 /// assert_eq!(format!("{x:.2}"), "1.50 + [0.50, 1.00]ε");
 /// ```
-impl<T: fmt::Display, const N: usize> fmt::Display for Dual<T, N> {
+impl<T: fmt::Display, const N: usize, const SAFE: bool> fmt::Display for Dual<T, N, SAFE> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let one = |f: &mut fmt::Formatter<'_>, v: &T| -> fmt::Result {
             match (f.precision(), f.sign_plus()) {

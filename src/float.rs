@@ -1,4 +1,4 @@
-//! `num_traits::Float` and `FloatConst` for `Dual<T, N>`: forwarding lists
+//! `num_traits::Float` and `FloatConst` for `Dual<T, N, SAFE>`: forwarding lists
 //! over the rule table, no maths here.
 //!
 //! Every differentiable method applies the rule of the same name in
@@ -12,7 +12,7 @@ use num_traits::{Float, FloatConst};
 
 use crate::{Dual, rules, tangent};
 
-impl<T: Float, const N: usize> Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Dual<T, N, SAFE> {
     /// Applies a unary rule `x ↦ (f(x), f'(x))`.
     #[inline(always)]
     fn unary(self, rule: impl FnOnce(T) -> (T, T)) -> Self {
@@ -37,7 +37,7 @@ impl<T: Float, const N: usize> Dual<T, N> {
         } else if da.is_zero() {
             other.eps
         } else {
-            tangent::lincomb(da, &self.eps, db, &other.eps)
+            tangent::lincomb::<T, N, SAFE>(da, &self.eps, db, &other.eps)
         };
         Dual { re: v, eps }
     }
@@ -47,7 +47,7 @@ macro_rules! constant {
     ($($name:ident),*) => {$(
         #[inline]
         fn $name() -> Self {
-            Dual::constant(T::$name())
+            Dual::lift(T::$name())
         }
     )*};
 }
@@ -82,7 +82,7 @@ macro_rules! binary {
 /// Every method of `Float`, each with its derivative; see the rule of the
 /// same name in [`rules`](crate::rules) for the formula and its domain
 /// policy, and the crate docs for the convention table.
-impl<T: Float, const N: usize> Float for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Float for Dual<T, N, SAFE> {
     constant!(
         nan,
         infinity,
@@ -113,7 +113,7 @@ impl<T: Float, const N: usize> Float for Dual<T, N> {
     #[inline]
     fn mul_add(self, a: Self, b: Self) -> Self {
         let (v, dx, da, _) = rules::mul_add(self.re, a.re, b.re);
-        let eps = tangent::lincomb(dx, &self.eps, da, &a.eps);
+        let eps = tangent::lincomb::<T, N, SAFE>(dx, &self.eps, da, &a.eps);
         Dual { re: v, eps: tangent::add(&eps, &b.eps) }
     }
 
@@ -185,13 +185,13 @@ macro_rules! float_const {
         #[inline]
         #[allow(non_snake_case)]
         fn $name() -> Self {
-            Dual::constant(T::$name())
+            Dual::lift(T::$name())
         }
     )*};
 }
 
 /// The mathematical constants, as constants (zero tangent).
-impl<T: Float + FloatConst, const N: usize> FloatConst for Dual<T, N> {
+impl<T: Float + FloatConst, const N: usize, const SAFE: bool> FloatConst for Dual<T, N, SAFE> {
     float_const!(
         E,
         FRAC_1_PI,

@@ -182,6 +182,7 @@ pub mod chunked;
 mod dual;
 mod float;
 pub mod forward;
+pub mod function;
 pub mod linalg;
 mod num;
 pub mod numeric;
@@ -193,5 +194,8 @@ pub mod sparse;
 mod tangent;
 pub mod test_functions;
 
-pub use dual::Dual;
-pub use forward::{derivative, gradient, hessian, hvp, jacobian, jvp};
+pub use dual::{Dual, Unchecked};
+pub use forward::{
+    derivative, gradient, gradient_of, hessian, hessian_of, hvp, jacobian, jacobian_of, jvp,
+};
+pub use function::{Function, VectorFunction};

@@ -1,4 +1,4 @@
-//! The rest of the num-traits surface for `Dual<T, N>`, as forwarding lists:
+//! The rest of the num-traits surface for `Dual<T, N, SAFE>`, as forwarding lists:
 //! `Zero`, `One`, `Num`, `NumCast`, `ToPrimitive`, `FromPrimitive`,
 //! `Signed`, `Inv`, `MulAdd`, `MulAddAssign` and `Pow` (integer, float and
 //! dual exponents, by value and reference).
@@ -13,10 +13,10 @@ use num_traits::{
 
 use crate::{Dual, tangent};
 
-impl<T: Float, const N: usize> Zero for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Zero for Dual<T, N, SAFE> {
     #[inline]
     fn zero() -> Self {
-        Dual::constant(T::zero())
+        Dual::lift(T::zero())
     }
 
     /// Structural zero: the value **and every tangent lane** are zero.
@@ -30,10 +30,10 @@ impl<T: Float, const N: usize> Zero for Dual<T, N> {
     }
 }
 
-impl<T: Float, const N: usize> One for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> One for Dual<T, N, SAFE> {
     #[inline]
     fn one() -> Self {
-        Dual::constant(T::one())
+        Dual::lift(T::one())
     }
 
     /// Structural one, like [`Zero::is_zero`]: the value is one **and every
@@ -45,21 +45,21 @@ impl<T: Float, const N: usize> One for Dual<T, N> {
     }
 }
 
-impl<T: Float, const N: usize> Num for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Num for Dual<T, N, SAFE> {
     type FromStrRadixErr = T::FromStrRadixErr;
 
     /// Parses the value as `T` does; the result is a constant.
     #[inline]
     fn from_str_radix(s: &str, radix: u32) -> Result<Self, Self::FromStrRadixErr> {
-        T::from_str_radix(s, radix).map(Dual::constant)
+        T::from_str_radix(s, radix).map(Dual::lift)
     }
 }
 
-impl<T: Float, const N: usize> NumCast for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> NumCast for Dual<T, N, SAFE> {
     /// Converts to `T` and makes a constant.
     #[inline]
     fn from<P: ToPrimitive>(n: P) -> Option<Self> {
-        <T as NumCast>::from(n).map(Dual::constant)
+        <T as NumCast>::from(n).map(Dual::lift)
     }
 }
 
@@ -73,7 +73,7 @@ macro_rules! to_prim {
 }
 
 /// Reads the value.
-impl<T: Float, const N: usize> ToPrimitive for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> ToPrimitive for Dual<T, N, SAFE> {
     to_prim!(
         to_i64 -> i64, to_u64 -> u64, to_isize -> isize, to_i8 -> i8, to_i16 -> i16,
         to_i32 -> i32, to_i128 -> i128, to_usize -> usize, to_u8 -> u8, to_u16 -> u16,
@@ -85,13 +85,15 @@ macro_rules! from_prim {
     ($($name:ident($t:ty)),*) => {$(
         #[inline]
         fn $name(n: $t) -> Option<Self> {
-            T::$name(n).map(Dual::constant)
+            T::$name(n).map(Dual::lift)
         }
     )*};
 }
 
 /// Makes a constant.
-impl<T: Float + FromPrimitive, const N: usize> FromPrimitive for Dual<T, N> {
+impl<T: Float + FromPrimitive, const N: usize, const SAFE: bool> FromPrimitive
+    for Dual<T, N, SAFE>
+{
     from_prim!(
         from_i64(i64),
         from_u64(u64),
@@ -112,7 +114,7 @@ impl<T: Float + FromPrimitive, const N: usize> FromPrimitive for Dual<T, N> {
 
 /// As `Float`'s methods of the same names; `is_positive`/`is_negative` look
 /// at the sign bit of the value, as for the primitive floats.
-impl<T: Float, const N: usize> Signed for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Signed for Dual<T, N, SAFE> {
     #[inline]
     fn abs(&self) -> Self {
         Float::abs(*self)
@@ -136,7 +138,7 @@ impl<T: Float, const N: usize> Signed for Dual<T, N> {
 }
 
 /// `1/x`, as [`Float::recip`].
-impl<T: Float, const N: usize> Inv for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Inv for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline]
     fn inv(self) -> Self {
@@ -145,16 +147,16 @@ impl<T: Float, const N: usize> Inv for Dual<T, N> {
 }
 
 /// `1/x`, as [`Float::recip`].
-impl<T: Float, const N: usize> Inv for &Dual<T, N> {
-    type Output = Dual<T, N>;
+impl<T: Float, const N: usize, const SAFE: bool> Inv for &Dual<T, N, SAFE> {
+    type Output = Dual<T, N, SAFE>;
     #[inline]
-    fn inv(self) -> Dual<T, N> {
+    fn inv(self) -> Dual<T, N, SAFE> {
         self.recip()
     }
 }
 
 /// `x·a + b` with one rounding, as [`Float::mul_add`].
-impl<T: Float, const N: usize> MulAdd for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> MulAdd for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline]
     fn mul_add(self, a: Self, b: Self) -> Self {
@@ -162,7 +164,7 @@ impl<T: Float, const N: usize> MulAdd for Dual<T, N> {
     }
 }
 
-impl<T: Float, const N: usize> MulAddAssign for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> MulAddAssign for Dual<T, N, SAFE> {
     #[inline]
     fn mul_add_assign(&mut self, a: Self, b: Self) {
         *self = Float::mul_add(*self, a, b);
@@ -172,17 +174,17 @@ impl<T: Float, const N: usize> MulAddAssign for Dual<T, N> {
 macro_rules! pow_int {
     ($($t:ty),*) => {$(
         /// `xⁿ` for an integer `n`, as [`Float::powi`].
-        impl<T: Float, const N: usize> Pow<$t> for Dual<T, N> {
+        impl<T: Float, const N: usize, const SAFE: bool> Pow<$t> for Dual<T, N, SAFE> {
             type Output = Self;
             #[inline]
             fn pow(self, n: $t) -> Self {
                 self.powi(<i32 as From<$t>>::from(n))
             }
         }
-        impl<T: Float, const N: usize> Pow<$t> for &Dual<T, N> {
-            type Output = Dual<T, N>;
+        impl<T: Float, const N: usize, const SAFE: bool> Pow<$t> for &Dual<T, N, SAFE> {
+            type Output = Dual<T, N, SAFE>;
             #[inline]
-            fn pow(self, n: $t) -> Dual<T, N> {
+            fn pow(self, n: $t) -> Dual<T, N, SAFE> {
                 self.powi(<i32 as From<$t>>::from(n))
             }
         }
@@ -194,11 +196,11 @@ pow_int!(i8, u8, i16, u16, i32);
 macro_rules! pow_float {
     ($($t:ty),*) => {$(
         /// `x^y` for a constant exponent, as [`Float::powf`].
-        impl<const N: usize> Pow<$t> for Dual<$t, N> {
+        impl<const N: usize, const SAFE: bool> Pow<$t> for Dual<$t, N, SAFE> {
             type Output = Self;
             #[inline]
             fn pow(self, y: $t) -> Self {
-                self.powf(Dual::constant(y))
+                self.powf(Dual::lift(y))
             }
         }
     )*};
@@ -207,7 +209,7 @@ macro_rules! pow_float {
 pow_float!(f32, f64);
 
 /// `x^y` with the exponent varying too, as [`Float::powf`].
-impl<T: Float, const N: usize> Pow<Dual<T, N>> for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Pow<Dual<T, N, SAFE>> for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline]
     fn pow(self, y: Self) -> Self {
@@ -215,7 +217,7 @@ impl<T: Float, const N: usize> Pow<Dual<T, N>> for Dual<T, N> {
     }
 }
 
-impl<T: Float, const N: usize> Pow<&Dual<T, N>> for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Pow<&Dual<T, N, SAFE>> for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline]
     fn pow(self, y: &Self) -> Self {
@@ -223,10 +225,10 @@ impl<T: Float, const N: usize> Pow<&Dual<T, N>> for Dual<T, N> {
     }
 }
 
-impl<T: Float, const N: usize> Pow<Dual<T, N>> for &Dual<T, N> {
-    type Output = Dual<T, N>;
+impl<T: Float, const N: usize, const SAFE: bool> Pow<Dual<T, N, SAFE>> for &Dual<T, N, SAFE> {
+    type Output = Dual<T, N, SAFE>;
     #[inline]
-    fn pow(self, y: Dual<T, N>) -> Dual<T, N> {
+    fn pow(self, y: Dual<T, N, SAFE>) -> Dual<T, N, SAFE> {
         self.powf(y)
     }
 }

@@ -1,4 +1,4 @@
-//! Arithmetic operators for `Dual<T, N>`.
+//! Arithmetic operators for `Dual<T, N, SAFE>`.
 //!
 //! This file provides, for each of `+ - * / %`:
 //! - `Dual op Dual` and `Dual op T`, written once by value below;
@@ -25,7 +25,7 @@ use num_traits::Float;
 use crate::{Dual, rules, tangent};
 
 // (x + ẋε) + (y + ẏε) = (x + y) + (ẋ + ẏ)ε
-impl<T: Float, const N: usize> Add for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Add for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn add(self, rhs: Self) -> Self {
@@ -34,7 +34,7 @@ impl<T: Float, const N: usize> Add for Dual<T, N> {
 }
 
 // (x + ẋε) + s = (x + s) + ẋε
-impl<T: Float, const N: usize> Add<T> for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Add<T> for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn add(self, rhs: T) -> Self {
@@ -43,7 +43,7 @@ impl<T: Float, const N: usize> Add<T> for Dual<T, N> {
 }
 
 // (x + ẋε) − (y + ẏε) = (x − y) + (ẋ − ẏ)ε
-impl<T: Float, const N: usize> Sub for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Sub for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn sub(self, rhs: Self) -> Self {
@@ -52,7 +52,7 @@ impl<T: Float, const N: usize> Sub for Dual<T, N> {
 }
 
 // (x + ẋε) − s = (x − s) + ẋε
-impl<T: Float, const N: usize> Sub<T> for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Sub<T> for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn sub(self, rhs: T) -> Self {
@@ -61,7 +61,7 @@ impl<T: Float, const N: usize> Sub<T> for Dual<T, N> {
 }
 
 // (x + ẋε)(y + ẏε) = xy + (y·ẋ + x·ẏ)ε
-impl<T: Float, const N: usize> Mul for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Mul for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
@@ -71,7 +71,7 @@ impl<T: Float, const N: usize> Mul for Dual<T, N> {
 }
 
 // (x + ẋε)·s = xs + s·ẋε
-impl<T: Float, const N: usize> Mul<T> for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Mul<T> for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn mul(self, rhs: T) -> Self {
@@ -80,7 +80,7 @@ impl<T: Float, const N: usize> Mul<T> for Dual<T, N> {
 }
 
 // (x + ẋε)/(y + ẏε) = x/y + (ẋ/y − (x/y)·ẏ/y)ε
-impl<T: Float, const N: usize> Div for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Div for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn div(self, rhs: Self) -> Self {
@@ -90,7 +90,7 @@ impl<T: Float, const N: usize> Div for Dual<T, N> {
 }
 
 // (x + ẋε)/s = x/s + (ẋ/s)ε
-impl<T: Float, const N: usize> Div<T> for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Div<T> for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn div(self, rhs: T) -> Self {
@@ -100,7 +100,7 @@ impl<T: Float, const N: usize> Div<T> for Dual<T, N> {
 }
 
 // (x + ẋε) mod (y + ẏε) = (x mod y) + (ẋ − trunc(x/y)·ẏ)ε
-impl<T: Float, const N: usize> Rem for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Rem for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn rem(self, rhs: Self) -> Self {
@@ -110,7 +110,7 @@ impl<T: Float, const N: usize> Rem for Dual<T, N> {
 }
 
 // (x + ẋε) mod s = (x mod s) + ẋε
-impl<T: Float, const N: usize> Rem<T> for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Rem<T> for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn rem(self, rhs: T) -> Self {
@@ -119,7 +119,7 @@ impl<T: Float, const N: usize> Rem<T> for Dual<T, N> {
 }
 
 // −(x + ẋε) = −x − ẋε
-impl<T: Float, const N: usize> Neg for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Neg for Dual<T, N, SAFE> {
     type Output = Self;
     #[inline(always)]
     fn neg(self) -> Self {
@@ -127,40 +127,55 @@ impl<T: Float, const N: usize> Neg for Dual<T, N> {
     }
 }
 
-impl<T: Float, const N: usize> Neg for &Dual<T, N> {
-    type Output = Dual<T, N>;
+impl<T: Float, const N: usize, const SAFE: bool> Neg for &Dual<T, N, SAFE> {
+    type Output = Dual<T, N, SAFE>;
     #[inline(always)]
-    fn neg(self) -> Dual<T, N> {
+    fn neg(self) -> Dual<T, N, SAFE> {
         -*self
     }
 }
 
 // Scalar on the left, written once generically and instantiated for f32 and
-// f64 by `scalar_left!` (coherence forbids `impl Mul<Dual<T, N>> for T`).
+// f64 by `scalar_left!` (coherence forbids `impl Mul<Dual<T, N, SAFE>> for T`).
 
 #[inline(always)]
-fn s_add<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
+fn s_add<T: Float, const N: usize, const SAFE: bool>(
+    s: T,
+    x: Dual<T, N, SAFE>,
+) -> Dual<T, N, SAFE> {
     Dual { re: s + x.re, eps: x.eps }
 }
 
 #[inline(always)]
-fn s_sub<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
+fn s_sub<T: Float, const N: usize, const SAFE: bool>(
+    s: T,
+    x: Dual<T, N, SAFE>,
+) -> Dual<T, N, SAFE> {
     Dual { re: s - x.re, eps: tangent::neg(&x.eps) }
 }
 
 #[inline(always)]
-fn s_mul<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
+fn s_mul<T: Float, const N: usize, const SAFE: bool>(
+    s: T,
+    x: Dual<T, N, SAFE>,
+) -> Dual<T, N, SAFE> {
     x.chain(s * x.re, s)
 }
 
 #[inline(always)]
-fn s_div<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
+fn s_div<T: Float, const N: usize, const SAFE: bool>(
+    s: T,
+    x: Dual<T, N, SAFE>,
+) -> Dual<T, N, SAFE> {
     let (v, _, db) = rules::div(s, x.re);
     x.chain(v, db)
 }
 
 #[inline(always)]
-fn s_rem<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
+fn s_rem<T: Float, const N: usize, const SAFE: bool>(
+    s: T,
+    x: Dual<T, N, SAFE>,
+) -> Dual<T, N, SAFE> {
     let (v, _, db) = rules::rem(s, x.re);
     x.chain(v, db)
 }
@@ -168,45 +183,51 @@ fn s_rem<T: Float, const N: usize>(s: T, x: Dual<T, N>) -> Dual<T, N> {
 /// The reference forms of a binary operator whose by-value forms exist.
 macro_rules! forward_refs {
     ($Op:ident, $op:ident) => {
-        impl<T: Float, const N: usize> $Op<&Dual<T, N>> for Dual<T, N> {
-            type Output = Dual<T, N>;
+        impl<T: Float, const N: usize, const SAFE: bool> $Op<&Dual<T, N, SAFE>>
+            for Dual<T, N, SAFE>
+        {
+            type Output = Dual<T, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: &Dual<T, N>) -> Dual<T, N> {
+            fn $op(self, rhs: &Dual<T, N, SAFE>) -> Dual<T, N, SAFE> {
                 $Op::$op(self, *rhs)
             }
         }
-        impl<T: Float, const N: usize> $Op<Dual<T, N>> for &Dual<T, N> {
-            type Output = Dual<T, N>;
+        impl<T: Float, const N: usize, const SAFE: bool> $Op<Dual<T, N, SAFE>>
+            for &Dual<T, N, SAFE>
+        {
+            type Output = Dual<T, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: Dual<T, N>) -> Dual<T, N> {
+            fn $op(self, rhs: Dual<T, N, SAFE>) -> Dual<T, N, SAFE> {
                 $Op::$op(*self, rhs)
             }
         }
-        impl<T: Float, const N: usize> $Op<&Dual<T, N>> for &Dual<T, N> {
-            type Output = Dual<T, N>;
+        impl<T: Float, const N: usize, const SAFE: bool> $Op<&Dual<T, N, SAFE>>
+            for &Dual<T, N, SAFE>
+        {
+            type Output = Dual<T, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: &Dual<T, N>) -> Dual<T, N> {
+            fn $op(self, rhs: &Dual<T, N, SAFE>) -> Dual<T, N, SAFE> {
                 $Op::$op(*self, *rhs)
             }
         }
-        impl<T: Float, const N: usize> $Op<&T> for Dual<T, N> {
-            type Output = Dual<T, N>;
+        impl<T: Float, const N: usize, const SAFE: bool> $Op<&T> for Dual<T, N, SAFE> {
+            type Output = Dual<T, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: &T) -> Dual<T, N> {
+            fn $op(self, rhs: &T) -> Dual<T, N, SAFE> {
                 $Op::$op(self, *rhs)
             }
         }
-        impl<T: Float, const N: usize> $Op<T> for &Dual<T, N> {
-            type Output = Dual<T, N>;
+        impl<T: Float, const N: usize, const SAFE: bool> $Op<T> for &Dual<T, N, SAFE> {
+            type Output = Dual<T, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: T) -> Dual<T, N> {
+            fn $op(self, rhs: T) -> Dual<T, N, SAFE> {
                 $Op::$op(*self, rhs)
             }
         }
-        impl<T: Float, const N: usize> $Op<&T> for &Dual<T, N> {
-            type Output = Dual<T, N>;
+        impl<T: Float, const N: usize, const SAFE: bool> $Op<&T> for &Dual<T, N, SAFE> {
+            type Output = Dual<T, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: &T) -> Dual<T, N> {
+            fn $op(self, rhs: &T) -> Dual<T, N, SAFE> {
                 $Op::$op(*self, *rhs)
             }
         }
@@ -216,25 +237,27 @@ macro_rules! forward_refs {
 /// `op=` with a `Dual`, `&Dual`, `T` or `&T` on the right, via the binary op.
 macro_rules! assign_ops {
     ($OpAssign:ident, $op_assign:ident, $Op:ident, $op:ident) => {
-        impl<T: Float, const N: usize> $OpAssign for Dual<T, N> {
+        impl<T: Float, const N: usize, const SAFE: bool> $OpAssign for Dual<T, N, SAFE> {
             #[inline(always)]
             fn $op_assign(&mut self, rhs: Self) {
                 *self = $Op::$op(*self, rhs);
             }
         }
-        impl<T: Float, const N: usize> $OpAssign<&Dual<T, N>> for Dual<T, N> {
+        impl<T: Float, const N: usize, const SAFE: bool> $OpAssign<&Dual<T, N, SAFE>>
+            for Dual<T, N, SAFE>
+        {
             #[inline(always)]
             fn $op_assign(&mut self, rhs: &Self) {
                 *self = $Op::$op(*self, *rhs);
             }
         }
-        impl<T: Float, const N: usize> $OpAssign<T> for Dual<T, N> {
+        impl<T: Float, const N: usize, const SAFE: bool> $OpAssign<T> for Dual<T, N, SAFE> {
             #[inline(always)]
             fn $op_assign(&mut self, rhs: T) {
                 *self = $Op::$op(*self, rhs);
             }
         }
-        impl<T: Float, const N: usize> $OpAssign<&T> for Dual<T, N> {
+        impl<T: Float, const N: usize, const SAFE: bool> $OpAssign<&T> for Dual<T, N, SAFE> {
             #[inline(always)]
             fn $op_assign(&mut self, rhs: &T) {
                 *self = $Op::$op(*self, *rhs);
@@ -246,31 +269,31 @@ macro_rules! assign_ops {
 /// `s op Dual<s, N>` for a primitive float `s`, by value and reference.
 macro_rules! scalar_left {
     ($s:ty: $($Op:ident $op:ident $f:ident),*) => {$(
-        impl<const N: usize> $Op<Dual<$s, N>> for $s {
-            type Output = Dual<$s, N>;
+        impl<const N: usize, const SAFE: bool> $Op<Dual<$s, N, SAFE>> for $s {
+            type Output = Dual<$s, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: Dual<$s, N>) -> Dual<$s, N> {
+            fn $op(self, rhs: Dual<$s, N, SAFE>) -> Dual<$s, N, SAFE> {
                 $f(self, rhs)
             }
         }
-        impl<const N: usize> $Op<&Dual<$s, N>> for $s {
-            type Output = Dual<$s, N>;
+        impl<const N: usize, const SAFE: bool> $Op<&Dual<$s, N, SAFE>> for $s {
+            type Output = Dual<$s, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: &Dual<$s, N>) -> Dual<$s, N> {
+            fn $op(self, rhs: &Dual<$s, N, SAFE>) -> Dual<$s, N, SAFE> {
                 $f(self, *rhs)
             }
         }
-        impl<const N: usize> $Op<Dual<$s, N>> for &$s {
-            type Output = Dual<$s, N>;
+        impl<const N: usize, const SAFE: bool> $Op<Dual<$s, N, SAFE>> for &$s {
+            type Output = Dual<$s, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: Dual<$s, N>) -> Dual<$s, N> {
+            fn $op(self, rhs: Dual<$s, N, SAFE>) -> Dual<$s, N, SAFE> {
                 $f(*self, rhs)
             }
         }
-        impl<const N: usize> $Op<&Dual<$s, N>> for &$s {
-            type Output = Dual<$s, N>;
+        impl<const N: usize, const SAFE: bool> $Op<&Dual<$s, N, SAFE>> for &$s {
+            type Output = Dual<$s, N, SAFE>;
             #[inline(always)]
-            fn $op(self, rhs: &Dual<$s, N>) -> Dual<$s, N> {
+            fn $op(self, rhs: &Dual<$s, N, SAFE>) -> Dual<$s, N, SAFE> {
                 $f(*self, *rhs)
             }
         }
@@ -294,30 +317,34 @@ scalar_left!(f32: Add add s_add, Sub sub s_sub, Mul mul s_mul, Div div s_div, Re
 
 // Sums start from −0, the additive identity that keeps the sign of a sum of
 // negative zeros, as `Sum for f32/f64` does: the value stays bit-for-bit.
-impl<T: Float, const N: usize> Sum for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Sum for Dual<T, N, SAFE> {
     #[inline(always)]
     fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
-        iter.fold(Dual::constant(T::neg_zero()), |acc, x| acc + x)
+        iter.fold(Dual::lift(T::neg_zero()), |acc, x| acc + x)
     }
 }
 
-impl<'a, T: Float, const N: usize> Sum<&'a Dual<T, N>> for Dual<T, N> {
+impl<'a, T: Float, const N: usize, const SAFE: bool> Sum<&'a Dual<T, N, SAFE>>
+    for Dual<T, N, SAFE>
+{
     #[inline(always)]
     fn sum<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
-        iter.fold(Dual::constant(T::neg_zero()), |acc, x| acc + *x)
+        iter.fold(Dual::lift(T::neg_zero()), |acc, x| acc + *x)
     }
 }
 
-impl<T: Float, const N: usize> Product for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> Product for Dual<T, N, SAFE> {
     #[inline(always)]
     fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
-        iter.fold(Dual::constant(T::one()), |acc, x| acc * x)
+        iter.fold(Dual::lift(T::one()), |acc, x| acc * x)
     }
 }
 
-impl<'a, T: Float, const N: usize> Product<&'a Dual<T, N>> for Dual<T, N> {
+impl<'a, T: Float, const N: usize, const SAFE: bool> Product<&'a Dual<T, N, SAFE>>
+    for Dual<T, N, SAFE>
+{
     #[inline(always)]
     fn product<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
-        iter.fold(Dual::constant(T::one()), |acc, x| acc * *x)
+        iter.fold(Dual::lift(T::one()), |acc, x| acc * *x)
     }
 }

@@ -89,8 +89,10 @@ pub(crate) fn scale_unchecked<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T;
 /// zero lanes opposite signs (`d·0` is `−0` for a negative `d`), never
 /// different numbers.
 #[inline(always)]
-pub(crate) fn scale<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T; N] {
-    if small::<T, N>() {
+pub(crate) fn scale<T: Float, const N: usize, const SAFE: bool>(d: T, x: &[T; N]) -> [T; N] {
+    if !SAFE {
+        scale_unchecked(d, x)
+    } else if small::<T, N>() {
         core::array::from_fn(|i| if x[i].is_zero() { x[i] } else { d * x[i] })
     } else if all_finite(d) {
         scale_unchecked(d, x)
@@ -111,18 +113,34 @@ fn scale_slow<T: Float, const N: usize>(d: T, x: [T; N]) -> [T; N] {
 /// Small tangents take a branch-free select, wider ones one test of both
 /// coefficients, as in [`scale`].
 #[inline(always)]
-pub(crate) fn lincomb<T: Float, const N: usize>(a: T, x: &[T; N], b: T, y: &[T; N]) -> [T; N] {
-    if small::<T, N>() {
+pub(crate) fn lincomb<T: Float, const N: usize, const SAFE: bool>(
+    a: T,
+    x: &[T; N],
+    b: T,
+    y: &[T; N],
+) -> [T; N] {
+    if !SAFE || !small::<T, N>() && all_finite(a) && all_finite(b) {
+        lincomb_unchecked(a, x, b, y)
+    } else if small::<T, N>() {
         core::array::from_fn(|i| term(a, x[i]) + term(b, y[i]))
-    } else if all_finite(a) && all_finite(b) {
-        let mut r = *x;
-        for (r, y) in r.iter_mut().zip(y) {
-            *r = a * *r + b * *y;
-        }
-        r
     } else {
         lincomb_slow(a, *x, b, *y)
     }
+}
+
+/// `a·ẋ + b·ẏ` with no safety check.
+#[inline(always)]
+pub(crate) fn lincomb_unchecked<T: Float, const N: usize>(
+    a: T,
+    x: &[T; N],
+    b: T,
+    y: &[T; N],
+) -> [T; N] {
+    let mut r = *x;
+    for (r, y) in r.iter_mut().zip(y) {
+        *r = a * *r + b * *y;
+    }
+    r
 }
 
 /// Whether a tangent is small enough (one vector register) for the
@@ -151,7 +169,7 @@ fn lincomb_slow<T: Float, const N: usize>(a: T, x: [T; N], b: T, y: [T; N]) -> [
 /// takes the safe path and a lane that does not vary keeps an exact zero
 /// Hessian entry.
 #[inline(always)]
-fn all_finite<T: Float>(d: T) -> bool {
+pub(crate) fn all_finite<T: Float>(d: T) -> bool {
     (d * T::zero()).is_zero()
 }
 
@@ -177,7 +195,15 @@ mod tests {
     //! numbers exactly, with NaN where and only where the policy gives NaN.
     //! Only the sign of a zero lane may differ between paths (±0 are the
     //! same derivative).
-    use super::{lincomb, scale};
+    use super::{lincomb as lc, scale as sc};
+
+    fn scale<const N: usize>(a: f64, x: &[f64; N]) -> [f64; N] {
+        sc::<f64, N, true>(a, x)
+    }
+
+    fn lincomb<const N: usize>(a: f64, x: &[f64; N], b: f64, y: &[f64; N]) -> [f64; N] {
+        lc::<f64, N, true>(a, x, b, y)
+    }
 
     /// The policy for one lane, written as plainly as possible.
     fn term(a: f64, x: f64) -> f64 {

@@ -326,7 +326,10 @@ fn hash_agrees_with_value_equality() {
     // and hashes the value only.
     #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Hash)]
     struct Bits(u64);
-    let (p, q) = (Dual { re: Bits(1), eps: [Bits(2)] }, Dual { re: Bits(1), eps: [Bits(9)] });
+    let (p, q) = (
+        Dual::<Bits, 1> { re: Bits(1), eps: [Bits(2)] },
+        Dual::<Bits, 1> { re: Bits(1), eps: [Bits(9)] },
+    );
     assert!(p == q);
     assert_eq!(s.hash_one(p), s.hash_one(q));
 }

@@ -32,9 +32,11 @@
 //! drivers (`first.rs`), then the second-order ones built from them
 //! (`hessian.rs`).
 
+mod checked;
 mod first;
 mod hessian;
 
+pub use checked::{gradient_of, hessian_of, jacobian_of};
 pub use first::{Pushforward, derivative, gradient, jacobian, jvp};
 pub use hessian::{hessian, hvp};
 

@@ -1,4 +1,4 @@
-//! simba's `ComplexField` for `Dual<T, N>`, the trait nalgebra's algorithms
+//! simba's `ComplexField` for `Dual<T, N, SAFE>`, the trait nalgebra's algorithms
 //! are written against: a forwarding list over `num_traits::Float`, whose
 //! methods apply the rules of [`rules`](crate::rules). A dual is a real, so
 //! `RealField = Self`, the imaginary part is zero and `conjugate` is the
@@ -24,8 +24,8 @@ macro_rules! forward {
     )*};
 }
 
-/// `Dual<T, N>` as a (real) scalar of nalgebra's decompositions.
-impl<T: RealField + Float, const N: usize> ComplexField for Dual<T, N> {
+/// `Dual<T, N, SAFE>` as a (real) scalar of nalgebra's decompositions.
+impl<T: RealField + Float, const N: usize, const SAFE: bool> ComplexField for Dual<T, N, SAFE> {
     type RealField = Self;
 
     forward!(
@@ -191,6 +191,6 @@ impl<T: RealField + Float, const N: usize> ComplexField for Dual<T, N> {
 
 /// A small constant of any `T`.
 #[inline(always)]
-fn c<T: RealField + Float, const N: usize>(v: f64) -> Dual<T, N> {
-    Dual::constant(<T as simba::scalar::SupersetOf<f64>>::from_subset(&v))
+fn c<T: RealField + Float, const N: usize, const SAFE: bool>(v: f64) -> Dual<T, N, SAFE> {
+    Dual::lift(<T as simba::scalar::SupersetOf<f64>>::from_subset(&v))
 }

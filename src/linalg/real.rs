@@ -1,4 +1,4 @@
-//! simba's `RealField` for `Dual<T, N>`: a forwarding list over
+//! simba's `RealField` for `Dual<T, N, SAFE>`: a forwarding list over
 //! `num_traits::Float` (whose methods apply the rules of
 //! [`rules`](crate::rules)) and `T`'s constants.
 //!
@@ -14,14 +14,14 @@ macro_rules! constant {
     ($($name:ident),*) => {$(
         #[inline]
         fn $name() -> Self {
-            Dual::constant(<T as RealField>::$name())
+            Dual::lift(<T as RealField>::$name())
         }
     )*};
 }
 
-/// `Dual<T, N>` is a real field whenever `T` is; in particular
+/// `Dual<T, N, SAFE>` is a real field whenever `T` is; in particular
 /// `Dual<Dual<f64, M>, N>` is one too (nesting for second derivatives).
-impl<T: RealField + Float, const N: usize> RealField for Dual<T, N> {
+impl<T: RealField + Float, const N: usize, const SAFE: bool> RealField for Dual<T, N, SAFE> {
     #[inline]
     fn is_sign_positive(&self) -> bool {
         Float::is_sign_positive(*self)
@@ -60,13 +60,13 @@ impl<T: RealField + Float, const N: usize> RealField for Dual<T, N> {
     /// `T`'s bound (as simba defines it for `T`), as a constant.
     #[inline]
     fn min_value() -> Option<Self> {
-        <T as RealField>::min_value().map(Dual::constant)
+        <T as RealField>::min_value().map(Dual::lift)
     }
 
     /// `T`'s bound, as a constant.
     #[inline]
     fn max_value() -> Option<Self> {
-        <T as RealField>::max_value().map(Dual::constant)
+        <T as RealField>::max_value().map(Dual::lift)
     }
 
     constant!(

@@ -1,4 +1,4 @@
-//! simba's structural traits for `Dual<T, N>`: `SimdValue` (one lane),
+//! simba's structural traits for `Dual<T, N, SAFE>`: `SimdValue` (one lane),
 //! `Field`, and the `SubsetOf` inclusions `Dual ⊂ Dual`, `f32 ⊂ Dual` and
 //! `f64 ⊂ Dual` that `nalgebra::convert` and `Matrix::cast` use.
 //!
@@ -15,7 +15,7 @@ use simba::simd::SimdValue;
 use crate::Dual;
 
 /// A dual is a scalar to simba: one lane, whose element is itself.
-impl<T: Float, const N: usize> SimdValue for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> SimdValue for Dual<T, N, SAFE> {
     const LANES: usize = 1;
     type Element = Self;
     type SimdBool = bool;
@@ -51,11 +51,11 @@ impl<T: Float, const N: usize> SimdValue for Dual<T, N> {
     }
 }
 
-/// `+ − × ÷` and their assign forms, closed over `Dual<T, N>`.
-impl<T: Float, const N: usize> Field for Dual<T, N> {}
+/// `+ − × ÷` and their assign forms, closed over `Dual<T, N, SAFE>`.
+impl<T: Float, const N: usize, const SAFE: bool> Field for Dual<T, N, SAFE> {}
 
 /// The identity inclusion, which simba cannot provide as a blanket impl.
-impl<T: Float, const N: usize> SubsetOf<Dual<T, N>> for Dual<T, N> {
+impl<T: Float, const N: usize, const SAFE: bool> SubsetOf<Dual<T, N, SAFE>> for Dual<T, N, SAFE> {
     #[inline(always)]
     fn to_superset(&self) -> Self {
         *self
@@ -76,20 +76,20 @@ macro_rules! real_subset_of_dual {
     ($($s:ty),*) => {$(
         /// A real number is the constant dual of the same value; a dual
         /// converts back to its value (the tangent is dropped).
-        impl<T: Float + SupersetOf<$s>, const N: usize> SubsetOf<Dual<T, N>> for $s {
+        impl<T: Float + SupersetOf<$s>, const N: usize, const SAFE: bool> SubsetOf<Dual<T, N, SAFE>> for $s {
             #[inline]
-            fn to_superset(&self) -> Dual<T, N> {
-                Dual::constant(T::from_subset(self))
+            fn to_superset(&self) -> Dual<T, N, SAFE> {
+                Dual::lift(T::from_subset(self))
             }
 
             /// Reads the value and drops the tangent.
             #[inline]
-            fn from_superset_unchecked(element: &Dual<T, N>) -> $s {
+            fn from_superset_unchecked(element: &Dual<T, N, SAFE>) -> $s {
                 element.re.to_subset_unchecked()
             }
 
             #[inline]
-            fn is_in_subset(element: &Dual<T, N>) -> bool {
+            fn is_in_subset(element: &Dual<T, N, SAFE>) -> bool {
                 element.re.is_in_subset()
             }
         }

@@ -1,0 +1,241 @@
+//! The drivers for a [`Function`]/[`VectorFunction`] object, with the
+//! checked fast path: evaluate on [`Unchecked`] duals (plain kernels), test
+//! the result once, and evaluate again on the NaN-safe [`Dual`] only when
+//! some component of the result is not finite.
+//!
+//! # When the two paths can differ
+//!
+//! The plain and the NaN-safe kernels compute the same values and the same
+//! tangent lanes, except in a lane that is exactly zero multiplied by an
+//! infinite or NaN local derivative: the plain kernel gives NaN there, the
+//! safe one keeps the zero. Arithmetic carries a NaN lane on to the result,
+//! where the test sees it and the safe evaluation replaces the answer.
+//! A NaN lane can vanish before the result only if the function branches on
+//! tangents rather than values: the structural tests `Zero::is_zero`,
+//! `One::is_one` and [`Dual::is_constant`] (comparisons, `max`, `abs` and
+//! the rest look at values only, as on both paths). A function that takes a
+//! different branch on such a test can return a different finite answer on
+//! the fast path; run it through the closure drivers ([`gradient`] and the
+//! rest), which always use the safe kernels. The only other difference is
+//! the sign of a zero derivative (`−0` for `+0`).
+//!
+//! [`gradient`]: crate::gradient
+
+use nalgebra::{SMatrix, SVector, Scalar};
+use num_traits::Float;
+
+use crate::{Dual, Function, Unchecked, VectorFunction, tangent};
+
+/// The inputs `x` seeded as `N` independent variables, under either policy.
+#[inline(always)]
+fn seeds<T: Float, const N: usize, const SAFE: bool>(x: &[T]) -> [Dual<T, N, SAFE>; N] {
+    let mut xs = [Dual::lift(T::zero()); N];
+    for (i, (xi, &v)) in xs.iter_mut().zip(x).enumerate() {
+        xi.re = v;
+        xi.eps[i] = T::one();
+    }
+    xs
+}
+
+/// The inputs seeded twice, `xᵢ + εᵢ + δᵢ`, for a Hessian in one pass.
+#[inline(always)]
+fn seeds2<T: Float, const N: usize, const SAFE: bool>(
+    x: &[T],
+) -> [Dual<Dual<T, N, SAFE>, N, SAFE>; N] {
+    let inner: [Dual<T, N, SAFE>; N] = seeds(x);
+    let mut xs = [Dual::lift(Dual::lift(T::zero())); N];
+    for (i, (xi, v)) in xs.iter_mut().zip(inner).enumerate() {
+        xi.re = v;
+        xi.eps[i] = Dual::lift(T::one());
+    }
+    xs
+}
+
+/// True when the value and every lane are finite (for nested duals, at
+/// every level).
+#[inline(always)]
+fn finite<T: Float, const N: usize, const SAFE: bool>(y: &Dual<T, N, SAFE>) -> bool {
+    tangent::all_finite(y.re) && y.eps.iter().all(|&e| tangent::all_finite(e))
+}
+
+/// The value and gradient of `f` at `x`, like [`gradient`](crate::gradient),
+/// for a function object: the checked fast path.
+///
+/// `f` runs on [`Unchecked`] duals; if the value and every gradient lane
+/// come out finite, that is the answer, identical to the NaN-safe one
+/// (see the [module docs](self) for the one exception: branches on
+/// `is_zero`/`is_constant`). Otherwise `f` runs again on [`Dual`] and the
+/// NaN-safe answer is returned, so a result with an infinite or NaN
+/// component costs two evaluations.
+///
+/// ```
+/// use dualnum::{Function, test_functions::rosenbrock};
+/// use nalgebra::vector;
+/// use num_traits::Float;
+///
+/// struct Rosenbrock;
+/// impl Function for Rosenbrock {
+///     fn eval<T: Float>(&self, x: &[T]) -> T {
+///         rosenbrock(x)
+///     }
+/// }
+///
+/// let x = vector![1.2, 1.0, 0.8];
+/// let (fx, g) = dualnum::gradient_of(&Rosenbrock, &x);
+/// assert_eq!((fx, g), dualnum::gradient(|x| rosenbrock(x.as_slice()), &x));
+///
+/// // √x₁ at 0: the fast pass gives NaN in the lane of x₀, the safe pass 0.
+/// struct Root;
+/// impl Function for Root {
+///     fn eval<T: Float>(&self, x: &[T]) -> T {
+///         x[0] * x[1].sqrt()
+///     }
+/// }
+/// let (_, g) = dualnum::gradient_of(&Root, &vector![2.0, 0.0]);
+/// assert_eq!(g[0], 0.0);
+/// assert_eq!(g[1], f64::INFINITY);
+/// ```
+#[inline]
+#[must_use]
+pub fn gradient_of<T, F, const N: usize>(f: &F, x: &SVector<T, N>) -> (T, SVector<T, N>)
+where
+    T: Float + Scalar,
+    F: Function + ?Sized,
+{
+    let y = f.eval(&seeds::<T, N, false>(x.as_slice()));
+    if finite(&y) { (y.re, SVector::from(y.eps)) } else { gradient_safe(f, x) }
+}
+
+#[cold]
+#[inline(never)]
+fn gradient_safe<T, F, const N: usize>(f: &F, x: &SVector<T, N>) -> (T, SVector<T, N>)
+where
+    T: Float + Scalar,
+    F: Function + ?Sized,
+{
+    let y = f.eval(&seeds::<T, N, true>(x.as_slice()));
+    (y.re, SVector::from(y.eps))
+}
+
+/// The value and `M × N` Jacobian of `f` at `x`, like
+/// [`jacobian`](crate::jacobian), for a function object: the checked fast
+/// path of [`gradient_of`], the test covering every output.
+///
+/// # Panics
+///
+/// If `f.outputs(N)` is not `M`: the static output size must match what
+/// the function says it returns.
+///
+/// ```
+/// use dualnum::{VectorFunction, test_functions::broyden_tridiagonal};
+/// use nalgebra::SVector;
+/// use num_traits::Float;
+///
+/// struct Broyden;
+/// impl VectorFunction for Broyden {
+///     fn outputs(&self, n: usize) -> usize {
+///         n
+///     }
+///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+///         broyden_tridiagonal(x, out)
+///     }
+/// }
+///
+/// let x = SVector::<f64, 4>::from_fn(|i, _| 0.1 * i as f64 - 0.5);
+/// let (_, j) = dualnum::jacobian_of::<_, _, 4, 4>(&Broyden, &x);
+/// assert_eq!(j[(0, 2)], 0.0);
+/// assert_eq!(j[(1, 0)], -1.0);
+/// ```
+#[inline]
+#[must_use]
+#[track_caller]
+pub fn jacobian_of<T, F, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (SVector<T, M>, SMatrix<T, M, N>)
+where
+    T: Float + Scalar,
+    F: VectorFunction + ?Sized,
+{
+    let m = f.outputs(N);
+    assert!(
+        m == M,
+        "jacobian_of: the function has {m} outputs for {N} inputs, but the result type asks \
+         for M = {M} (set M to {m})"
+    );
+    let mut out = [Dual::lift(T::zero()); M];
+    f.eval(&seeds::<T, N, false>(x.as_slice()), &mut out);
+    if out.iter().all(finite) {
+        (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| out[i].eps[j]))
+    } else {
+        jacobian_safe(f, x)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn jacobian_safe<T, F, const N: usize, const M: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (SVector<T, M>, SMatrix<T, M, N>)
+where
+    T: Float + Scalar,
+    F: VectorFunction + ?Sized,
+{
+    let mut out: [Dual<T, N>; M] = [Dual::lift(T::zero()); M];
+    f.eval(&seeds::<T, N, true>(x.as_slice()), &mut out);
+    (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| out[i].eps[j]))
+}
+
+/// The value, gradient and Hessian of `f` at `x`, like
+/// [`hessian`](crate::hessian), for a function object: one evaluation on
+/// nested [`Unchecked`] duals, checked at both levels, with the NaN-safe
+/// evaluation only when some entry is not finite.
+///
+/// ```
+/// use dualnum::{Function, test_functions::rosenbrock};
+/// use nalgebra::vector;
+/// use num_traits::Float;
+///
+/// struct Rosenbrock;
+/// impl Function for Rosenbrock {
+///     fn eval<T: Float>(&self, x: &[T]) -> T {
+///         rosenbrock(x)
+///     }
+/// }
+///
+/// let x = vector![1.5, 2.0];
+/// let (fx, g, h) = dualnum::hessian_of(&Rosenbrock, &x);
+/// assert_eq!((fx, g, h), dualnum::hessian(|x| rosenbrock(x.as_slice()), &x));
+/// ```
+#[inline]
+#[must_use]
+pub fn hessian_of<T, F, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>, SMatrix<T, N, N>)
+where
+    T: Float + Scalar,
+    F: Function + ?Sized,
+{
+    let y: Dual<Unchecked<T, N>, N, false> = f.eval(&seeds2(x.as_slice()));
+    if finite(&y) {
+        (y.re.re, SVector::from(y.re.eps), SMatrix::from_fn(|i, j| y.eps[i].eps[j]))
+    } else {
+        hessian_safe(f, x)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn hessian_safe<T, F, const N: usize>(
+    f: &F,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>, SMatrix<T, N, N>)
+where
+    T: Float + Scalar,
+    F: Function + ?Sized,
+{
+    let y: Dual<Dual<T, N>, N> = f.eval(&seeds2(x.as_slice()));
+    (y.re.re, SVector::from(y.re.eps), SMatrix::from_fn(|i, j| y.eps[i].eps[j]))
+}
