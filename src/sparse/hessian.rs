@@ -8,7 +8,7 @@ use nalgebra_sparse::CscMatrix;
 use num_traits::Float;
 
 use super::colour::{self, Colouring};
-use super::jacobian::{check_len, csc, unit};
+use super::jacobian::{ColourSets, check_len, csc, unit};
 use super::{HessianPattern, SparseError, Tracer};
 use crate::Dual;
 use crate::reverse::{Tape, Var};
@@ -52,8 +52,8 @@ pub struct SparseHessian {
     /// For each entry (CSC order), the row of `B` and the colour it is
     /// read from.
     source: Vec<(usize, usize)>,
-    /// Per row, the sorted colours of its entries (CSR layout = CSC).
-    row_colours: Vec<usize>,
+    /// Per row, a bit set of the colours of its entries.
+    row_colours: ColourSets,
 }
 
 impl SparseHessian {
@@ -90,11 +90,7 @@ impl SparseHessian {
                 source.push(if i == j || unique(i, c[j]) { (i, c[j]) } else { (j, c[i]) });
             }
         }
-        let mut row_colours: Vec<usize> = p.csr().1.iter().map(|&j| c[j]).collect();
-        let offs = p.csr().0;
-        for i in 0..p.nrows() {
-            row_colours[offs[i]..offs[i + 1]].sort_unstable();
-        }
+        let row_colours = ColourSets::new(p, c, colouring.count());
         SparseHessian { pattern, colouring, source, row_colours }
     }
 
@@ -190,16 +186,10 @@ impl SparseHessian {
         b: &[Dual<T, C>],
         lo: usize,
     ) -> Result<(), SparseError> {
-        let offs = self.pattern.as_jacobian_pattern().csr().0;
-        for (i, y) in b.iter().enumerate() {
-            let expect = &self.row_colours[offs[i]..offs[i + 1]];
-            for (l, e) in y.eps.iter().enumerate() {
-                if *e != T::zero() && expect.binary_search(&(lo + l)).is_err() {
-                    let c = self.colouring.colours();
-                    let columns = (0..c.len()).filter(|&j| c[j] == lo + l).take(8).collect();
-                    return Err(SparseError::OutsidePattern { row: i, colour: lo + l, columns });
-                }
-            }
+        if let Some((row, colour)) = self.row_colours.first_stray(b, lo) {
+            let c = self.colouring.colours();
+            let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
+            return Err(SparseError::OutsidePattern { row, colour, columns });
         }
         Ok(())
     }

@@ -46,9 +46,8 @@ pub struct SparseJacobian {
     colouring: Colouring,
     /// The colour of each entry, CSC order.
     entry_colour: Vec<usize>,
-    /// Per row, the sorted colours its entries have (CSR layout).
-    row_colour_offsets: Vec<usize>,
-    row_colours: Vec<usize>,
+    /// Per row, a bit set of the colours its entries have.
+    row_colours: ColourSets,
 }
 
 impl SparseJacobian {
@@ -80,18 +79,8 @@ impl SparseJacobian {
         for j in 0..pattern.ncols() {
             entry_colour[offs[j]..offs[j + 1]].fill(c[j]);
         }
-        let (roffs, rcols) = pattern.csr();
-        let mut row_colours: Vec<usize> = rcols.iter().map(|&j| c[j]).collect();
-        for i in 0..pattern.nrows() {
-            row_colours[roffs[i]..roffs[i + 1]].sort_unstable();
-        }
-        SparseJacobian {
-            row_colour_offsets: roffs.to_vec(),
-            row_colours,
-            entry_colour,
-            pattern,
-            colouring,
-        }
+        let row_colours = ColourSets::new(&pattern, c, colouring.count());
+        SparseJacobian { row_colours, entry_colour, pattern, colouring }
     }
 
     /// Detects the pattern ([`JacobianPattern::detect`]) and prepares it.
@@ -289,22 +278,55 @@ impl SparseJacobian {
         out: &[Dual<T, C>],
         lo: usize,
     ) -> Result<(), SparseError> {
-        for (i, y) in out.iter().enumerate() {
-            let expect =
-                &self.row_colours[self.row_colour_offsets[i]..self.row_colour_offsets[i + 1]];
-            for (l, e) in y.eps.iter().enumerate() {
-                if *e != T::zero() && expect.binary_search(&(lo + l)).is_err() {
-                    return Err(self.outside(i, lo + l));
-                }
-            }
+        match self.row_colours.first_stray(out, lo) {
+            Some((i, c)) => Err(self.outside(i, c)),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn outside(&self, row: usize, colour: usize) -> SparseError {
         let c = self.colouring.colours();
         let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
         SparseError::OutsidePattern { row, colour, columns }
+    }
+}
+
+/// One bit set of colours per row: the colours of the row's entries.
+#[derive(Clone, Debug)]
+pub(crate) struct ColourSets {
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl ColourSets {
+    pub(crate) fn new(p: &JacobianPattern, colour: &[usize], count: usize) -> Self {
+        let words = count.div_ceil(64).max(1);
+        let mut bits = vec![0u64; words * p.nrows()];
+        for i in 0..p.nrows() {
+            for &j in p.row(i) {
+                bits[i * words + colour[j] / 64] |= 1 << (colour[j] % 64);
+            }
+        }
+        ColourSets { words, bits }
+    }
+
+    /// The first (row, colour) where a lane that must be zero is not.
+    pub(crate) fn first_stray<const C: usize, T: Float>(
+        &self,
+        out: &[Dual<T, C>],
+        lo: usize,
+    ) -> Option<(usize, usize)> {
+        for (i, y) in out.iter().enumerate() {
+            let row = &self.bits[i * self.words..(i + 1) * self.words];
+            for (l, e) in y.eps.iter().enumerate() {
+                let c = lo + l;
+                let expected = row.get(c / 64).is_some_and(|w| w >> (c % 64) & 1 == 1);
+                if *e != T::zero() && !expected {
+                    return Some((i, c));
+                }
+            }
+        }
+        None
     }
 }
 
