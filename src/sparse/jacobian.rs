@@ -1,6 +1,10 @@
 //! [`SparseJacobian`]: detect and colour once, then evaluate Jacobians at
 //! new points by compressed forward passes.
 
+use core::any::Any;
+use core::fmt;
+use std::boxed::Box;
+use std::sync::Mutex;
 use std::vec::Vec;
 
 use nalgebra::{DVector, Scalar};
@@ -48,6 +52,8 @@ pub struct SparseJacobian {
     entry_colour: Vec<usize>,
     /// Per row, a bit set of the colours its entries have.
     row_colours: ColourSets,
+    /// The seeded input and output buffers of the last evaluation, reused.
+    scratch: Scratch,
 }
 
 impl SparseJacobian {
@@ -80,7 +86,13 @@ impl SparseJacobian {
             entry_colour[offs[j]..offs[j + 1]].fill(c[j]);
         }
         let row_colours = ColourSets::new(&pattern, c, colouring.count());
-        SparseJacobian { row_colours, entry_colour, pattern, colouring }
+        SparseJacobian {
+            row_colours,
+            entry_colour,
+            pattern,
+            colouring,
+            scratch: Scratch::default(),
+        }
     }
 
     /// Detects the pattern ([`JacobianPattern::detect`]) and prepares it.
@@ -151,7 +163,7 @@ impl SparseJacobian {
         x: &[T],
     ) -> Result<(DVector<T>, CscMatrix<T>), SparseError>
     where
-        T: Float + Scalar,
+        T: Float + Scalar + Send,
         O: AsRef<[Dual<T, C>]>,
     {
         self.to_matrix(x, |x, fx, v| {
@@ -180,7 +192,7 @@ impl SparseJacobian {
         x: &[T],
     ) -> Result<(DVector<T>, CscMatrix<T>), SparseError>
     where
-        T: Float + Scalar,
+        T: Float + Scalar + Send,
     {
         self.to_matrix(x, |x, fx, v| self.values_inplace(f, x, fx, v))
     }
@@ -205,7 +217,7 @@ impl SparseJacobian {
         values: &mut [T],
     ) -> Result<(), SparseError>
     where
-        T: Float,
+        T: Float + Send + 'static,
     {
         let m = self.pattern.nrows();
         self.eval(
@@ -232,7 +244,7 @@ impl SparseJacobian {
     }
 
     /// The pass loop: seed, evaluate, check, decompress.
-    fn eval<const C: usize, T: Float>(
+    fn eval<const C: usize, T: Float + Send + 'static>(
         &self,
         mut eval: impl FnMut(&[Dual<T, C>], &mut Vec<Dual<T, C>>),
         x: &[T],
@@ -244,22 +256,46 @@ impl SparseJacobian {
         check_len(SparseError::InputLength { expected: n, got: x.len() })?;
         check_len(SparseError::OutputLength { expected: m, got: fx.len() })?;
         check_len(SparseError::ValuesLength { expected: nnz, got: values.len() })?;
+        let mut buffers = self.scratch.take::<Buffers<T, C>>();
+        let result = self.passes_into(&mut eval, x, fx, values, &mut buffers);
+        self.scratch.put(buffers);
+        result
+    }
+
+    fn passes_into<const C: usize, T: Float>(
+        &self,
+        eval: &mut impl FnMut(&[Dual<T, C>], &mut Vec<Dual<T, C>>),
+        x: &[T],
+        fx: &mut [T],
+        values: &mut [T],
+        buffers: &mut Buffers<T, C>,
+    ) -> Result<(), SparseError> {
+        let m = self.pattern.nrows();
         let colour = self.colouring.colours();
         let (_, rows) = self.pattern.csc();
-        let mut xd: Vec<Dual<T, C>> = Vec::with_capacity(n);
-        let mut out = Vec::with_capacity(m);
+        let Buffers { xd, out, seeded } = buffers;
         for pass in 0..self.passes(C) {
             let lo = pass * C;
-            xd.clear();
-            xd.extend(x.iter().zip(colour).map(|(&v, &c)| Dual::new(v, unit(c.wrapping_sub(lo)))));
-            eval(&xd, &mut out);
+            if *seeded == Some(pass) && xd.len() == x.len() {
+                // the tangents are this pass's seeds already: new values only
+                for (d, &v) in xd.iter_mut().zip(x) {
+                    d.re = v;
+                }
+            } else {
+                xd.clear();
+                xd.extend(
+                    x.iter().zip(colour).map(|(&v, &c)| Dual::new(v, unit(c.wrapping_sub(lo)))),
+                );
+                *seeded = Some(pass);
+            }
+            eval(xd, out);
             check_len(SparseError::OutputLength { expected: m, got: out.len() })?;
             if pass == 0 {
-                for (f, y) in fx.iter_mut().zip(&out) {
+                for (f, y) in fx.iter_mut().zip(out.iter()) {
                     *f = y.re;
                 }
             }
-            self.check_zero_lanes(&out, lo)?;
+            self.check_zero_lanes(out, lo)?;
             for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
                 let lane = c.wrapping_sub(lo);
                 if lane < C {
@@ -291,6 +327,53 @@ impl SparseJacobian {
     }
 }
 
+/// Buffers kept from one evaluation to the next (the seeded inputs and the
+/// outputs, as `Dual<T, C>` for whichever `T` and `C` were used last), so a
+/// prepared Jacobian does not fault in fresh pages every time. Taken out
+/// of the lock for the evaluation, so concurrent use from several threads
+/// works (each but one allocates its own).
+#[derive(Default)]
+pub(crate) struct Scratch(Mutex<Option<Box<dyn Any + Send>>>);
+
+impl Scratch {
+    fn take<B: Default + Send + 'static>(&self) -> B {
+        let held = self.0.lock().ok().and_then(|mut g| g.take());
+        held.and_then(|b| b.downcast::<B>().ok()).map_or_else(B::default, |b| *b)
+    }
+
+    fn put<B: Send + 'static>(&self, b: B) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = Some(Box::new(b));
+        }
+    }
+}
+
+impl Clone for Scratch {
+    /// A clone starts with no buffers.
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Scratch")
+    }
+}
+
+/// The seeded inputs (and which pass they are seeded for) and the outputs.
+struct Buffers<T, const C: usize> {
+    xd: Vec<Dual<T, C>>,
+    out: Vec<Dual<T, C>>,
+    seeded: Option<usize>,
+}
+
+impl<T, const C: usize> Default for Buffers<T, C> {
+    fn default() -> Self {
+        Buffers { xd: Vec::new(), out: Vec::new(), seeded: None }
+    }
+}
+
 /// One bit set of colours per row: the colours of the row's entries.
 #[derive(Clone, Debug)]
 pub(crate) struct ColourSets {
@@ -316,6 +399,22 @@ impl ColourSets {
         out: &[Dual<T, C>],
         lo: usize,
     ) -> Option<(usize, usize)> {
+        if self.words == 1 && C <= 64 {
+            // one word per row: the lanes' non-zero mask against the row's
+            // colours shifted to this pass
+            for (i, y) in out.iter().enumerate() {
+                let expected = if lo < 64 { self.bits[i] >> lo } else { 0 };
+                let mut nonzero = 0u64;
+                for (l, e) in y.eps.iter().enumerate() {
+                    nonzero |= u64::from(*e != T::zero()) << l;
+                }
+                let stray = nonzero & !expected;
+                if stray != 0 {
+                    return Some((i, lo + stray.trailing_zeros() as usize));
+                }
+            }
+            return None;
+        }
         for (i, y) in out.iter().enumerate() {
             let row = &self.bits[i * self.words..(i + 1) * self.words];
             for (l, e) in y.eps.iter().enumerate() {

@@ -84,6 +84,33 @@
 //! | colouring | `Σᵢ (entries in row i)²` per order tried, once |
 //! | Jacobian | `⌈colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry |
 //! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>` |
+//!
+//! # Design, and the alternatives rejected
+//!
+//! - **The tracer is `Copy + 'static`** and records into a thread-local
+//!   list, checked by a generation number. *Rejected:* a tracer carrying
+//!   its dependency set (not `Copy`, so not a `Float`); a tracer borrowing
+//!   its recording like [`reverse::Var`](crate::reverse::Var) (a closure
+//!   generic over that lifetime cannot return a `Vec` of them).
+//! - **Patterns are read backward**, by walking each output's ancestors,
+//!   not by carrying a set along every value. *Rejected:* forward sets,
+//!   whose total size is quadratic on an accumulation (`s += …` over `n`
+//!   terms keeps `1 + 2 + … + n` entries) although the answer is linear.
+//! - **Hessian patterns come from the operations that interact**: a node
+//!   contributes pairs only if it is a product, a quotient or nonlinear, and
+//!   only if the output depends on it; linear steps pass nothing on.
+//! - **Branches are refused by default** rather than guessed (see above).
+//! - **Colouring tries several orders, DSatur among them**: the static
+//!   orders give 7 colours on the 2-D five-point stencil, DSatur the
+//!   optimal 5; the rest costs milliseconds once.
+//! - **Hessians by reverse over forward**: the compressed product `H·S`
+//!   needs a gradient per seed direction, which nested forward mode gives
+//!   only with `n` inner lanes (it yields `Sᵀ·H·S`). Star colouring is
+//!   compared with distance-2 colouring and the fewer is kept.
+//! - **Direct recovery only** (every entry is one lane, copied): the
+//!   results are the dense forward-mode numbers, bit for bit, for
+//!   Jacobians. *Rejected:* substitution-based recovery (acyclic colouring,
+//!   fewer colours for Hessians), which accumulates rounding.
 
 pub mod colour;
 mod hessian;
