@@ -383,3 +383,23 @@ fn hessian_errors() {
     let err = sh.hessian::<3, _>(|x| rosenbrock(x) + x[0] * x[k], &[0.5; 5]).unwrap_err();
     assert!(matches!(err, SparseError::OutsidePattern { .. }), "{err:?}");
 }
+
+#[test]
+fn reused_buffers_give_fresh_answers() {
+    // one pass (values rewritten only), several passes (reseeded), and a
+    // switch of lane width in between: every answer is the dense one
+    let n = 36;
+    let sj = SparseJacobian::detect_inplace(|u, o| bratu(u, 6.0, o), &point(n, 0), n).unwrap();
+    for seed in [1, 2, 1, 3] {
+        let x = point(n, seed);
+        let (_, dense) = chunked::jacobian_inplace::<8, _>(|u, o| bratu(u, 6.0, o), &x, n);
+        let (f8, j8) = sj.jacobian_inplace::<8, _>(|u, o| bratu(u, 6.0, o), &x).unwrap();
+        let (f8b, j8b) = sj.jacobian_inplace::<8, _>(|u, o| bratu(u, 6.0, o), &x).unwrap();
+        let (_, j2) = sj.jacobian_inplace::<2, _>(|u, o| bratu(u, 6.0, o), &x).unwrap();
+        let (_, j2b) = sj.jacobian_inplace::<2, _>(|u, o| bratu(u, 6.0, o), &x).unwrap();
+        for j in [&j8, &j8b, &j2, &j2b] {
+            assert_same(j, &dense);
+        }
+        assert_eq!(f8, f8b);
+    }
+}
