@@ -61,6 +61,13 @@ impl JacobianPattern {
         Self::from_row_sets(n, rows)
     }
 
+    /// Builds from CSR arrays with sorted, distinct columns per row.
+    pub(crate) fn from_csr(n: usize, row_offsets: Vec<usize>, row_cols: Vec<usize>) -> Self {
+        let m = row_offsets.len() - 1;
+        let (col_offsets, col_rows) = transpose(m, n, &row_offsets, &row_cols);
+        JacobianPattern { m, n, row_offsets, row_cols, col_offsets, col_rows }
+    }
+
     /// Builds from one (unsorted, possibly repeated) column list per row.
     pub(crate) fn from_row_sets(n: usize, mut rows: Vec<Vec<usize>>) -> Self {
         let m = rows.len();
@@ -121,8 +128,9 @@ impl JacobianPattern {
         branches: Branches,
     ) -> Result<Self, SparseError> {
         let (graph, outs) = trace(x, |xt| f(xt).as_ref().iter().map(|y| y.id).collect());
-        check_branches(&graph, branches)?;
-        Ok(jacobian_pattern(&graph, &outs))
+        let result = check_branches(&graph, branches).map(|()| jacobian_pattern(&graph, &outs));
+        record::recycle(graph);
+        result
     }
 
     /// [`detect`](Self::detect) for a map written in place,
@@ -296,8 +304,9 @@ impl HessianPattern {
         branches: Branches,
     ) -> Result<Self, SparseError> {
         let (graph, outs) = trace(x, |xt| vec![f(xt).id]);
-        check_branches(&graph, branches)?;
-        Ok(hessian_pattern(&graph, outs[0]))
+        let result = check_branches(&graph, branches).map(|()| hessian_pattern(&graph, outs[0]));
+        record::recycle(graph);
+        result
     }
 
     /// The dimension `n`.
@@ -392,15 +401,16 @@ impl Walker {
 
 fn jacobian_pattern(graph: &Graph, outs: &[u32]) -> JacobianPattern {
     let mut w = Walker::new(graph.nodes.len());
-    let rows = outs
-        .iter()
-        .map(|&id| {
-            let mut r = Vec::new();
-            w.inputs(graph, id, &mut r);
-            r
-        })
-        .collect();
-    JacobianPattern::from_row_sets(graph.inputs, rows)
+    let mut row_offsets = Vec::with_capacity(outs.len() + 1);
+    let mut row_cols = Vec::with_capacity(4 * outs.len());
+    row_offsets.push(0);
+    for &id in outs {
+        let start = row_cols.len();
+        w.inputs(graph, id, &mut row_cols);
+        row_cols[start..].sort_unstable();
+        row_offsets.push(row_cols.len());
+    }
+    JacobianPattern::from_csr(graph.inputs, row_offsets, row_cols)
 }
 
 fn hessian_pattern(graph: &Graph, out: u32) -> HessianPattern {

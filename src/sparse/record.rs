@@ -103,6 +103,18 @@ pub(crate) fn finish(inputs: usize) -> Graph {
     })
 }
 
+/// Gives a read graph's node list back, so the next recording on this
+/// thread starts with its capacity (no regrowth).
+pub(crate) fn recycle(graph: Graph) {
+    let mut nodes = graph.nodes;
+    nodes.clear();
+    REC.with_borrow_mut(|r| {
+        if r.nodes.capacity() < nodes.capacity() {
+            r.nodes = nodes;
+        }
+    });
+}
+
 /// Ends the recording if the traced function panicked, so the thread can
 /// trace again.
 pub(crate) struct Guard;
