@@ -8,7 +8,7 @@ use nalgebra_sparse::CscMatrix;
 use num_traits::Float;
 
 use super::colour::{self, Colouring};
-use super::jacobian::{ColourSets, check_len, csc, unit};
+use super::jacobian::{ColourSets, Scratch, check_len, csc, unit};
 use super::{HessianPattern, SparseError, Tracer};
 use crate::Dual;
 use crate::reverse::{Tape, Var};
@@ -54,6 +54,8 @@ pub struct SparseHessian {
     source: Vec<(usize, usize)>,
     /// Per row, a bit set of the colours of its entries.
     row_colours: ColourSets,
+    /// The tape and gradient buffer of the last evaluation, reused.
+    scratch: Scratch,
 }
 
 impl SparseHessian {
@@ -91,7 +93,7 @@ impl SparseHessian {
             }
         }
         let row_colours = ColourSets::new(p, c, colouring.count());
-        SparseHessian { pattern, colouring, source, row_colours }
+        SparseHessian { pattern, colouring, source, row_colours, scratch: Scratch::default() }
     }
 
     /// Detects the pattern ([`HessianPattern::detect`]) and prepares it.
@@ -144,15 +146,28 @@ impl SparseHessian {
         x: &[T],
     ) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError>
     where
-        T: Float + Scalar,
+        T: Float + Scalar + Send,
     {
         const { assert!(C > 0, "the number of lanes C must be at least 1") };
+        let n = self.pattern.n();
+        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
+        let (mut tape, mut grad) = self.scratch.take::<(Tape<Dual<T, C>>, Vec<Dual<T, C>>)>();
+        grad.resize(n, Dual::new(T::zero(), [T::zero(); C]));
+        let result = self.sweeps(&mut f, x, &mut tape, &mut grad);
+        self.scratch.put((tape, grad));
+        result
+    }
+
+    fn sweeps<const C: usize, T: Float + Scalar>(
+        &self,
+        f: &mut impl for<'t> FnMut(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
+        x: &[T],
+        tape: &mut Tape<Dual<T, C>>,
+        grad: &mut [Dual<T, C>],
+    ) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError> {
         let p = self.pattern.as_jacobian_pattern();
         let n = p.ncols();
-        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
         let colour = self.colouring.colours();
-        let mut tape = Tape::with_capacity(16 * n);
-        let mut grad = vec![Dual::new(T::zero(), [T::zero(); C]); n];
         let mut g = DVector::zeros(n);
         let mut fx = T::zero();
         let mut values = vec![T::zero(); p.nnz()];
@@ -163,14 +178,14 @@ impl SparseHessian {
                 .zip(colour)
                 .map(|(&v, &c)| Dual::new(v, unit(c.wrapping_sub(lo))))
                 .collect();
-            let y = tape.gradient(&mut f, &xd, &mut grad);
+            let y = tape.gradient(&mut *f, &xd, grad);
             if pass == 0 {
                 fx = y.re;
-                for (gi, d) in g.iter_mut().zip(&grad) {
+                for (gi, d) in g.iter_mut().zip(grad.iter()) {
                     *gi = d.re;
                 }
             }
-            self.check_zero_lanes(&grad, lo)?;
+            self.check_zero_lanes(grad, lo)?;
             for (v, &(i, c)) in values.iter_mut().zip(&self.source) {
                 let lane = c.wrapping_sub(lo);
                 if lane < C {

@@ -336,12 +336,12 @@ impl SparseJacobian {
 pub(crate) struct Scratch(Mutex<Option<Box<dyn Any + Send>>>);
 
 impl Scratch {
-    fn take<B: Default + Send + 'static>(&self) -> B {
+    pub(crate) fn take<B: Default + Send + 'static>(&self) -> B {
         let held = self.0.lock().ok().and_then(|mut g| g.take());
         held.and_then(|b| b.downcast::<B>().ok()).map_or_else(B::default, |b| *b)
     }
 
-    fn put<B: Send + 'static>(&self, b: B) {
+    pub(crate) fn put<B: Send + 'static>(&self, b: B) {
         if let Ok(mut g) = self.0.lock() {
             *g = Some(Box::new(b));
         }
