@@ -16,7 +16,7 @@
 
 use dualnum::block::{Block, BlockScalar};
 use dualnum::reverse::{self, Tape};
-use dualnum::{Dual, numeric};
+use dualnum::{Dual, lit, numeric};
 use nalgebra::SVector;
 use num_traits::Float;
 
@@ -50,7 +50,7 @@ const LAMBDA: f64 = 0.1;
 /// `mᵢ = yᵢ·(w₀ + w₁tᵢ + w₂sᵢ)`, each term `logaddexp(0, −mᵢ)`. Written
 /// once for every number type blocks apply to (`f64`, `Dual`, `Var`).
 fn loss<T: BlockScalar>(w: &[T]) -> T {
-    let c = |v: f64| T::from(v).expect("an f64 constant fits in T");
+    let c = lit::<T>;
     let mut sum = T::zero();
     for &(t, s, y) in &DATA {
         let margin = c(y) * (w[0] + w[1] * c(t) + w[2] * c(s));
@@ -125,7 +125,7 @@ fn in_a_loss() {
     let exact = loss_gradient(&w);
     let (fwd_value, fwd) = dualnum::gradient(|v| loss(v.as_slice()), &SVector::from(w));
     let (rev_value, rev) = reverse::gradient(|v| loss(v), &w);
-    let num = numeric::gradient(loss, &w);
+    let (_, num) = numeric::gradient(loss, &w);
 
     println!();
     println!("logistic-regression loss on {} points, w = {w:?}", DATA.len());

@@ -7,7 +7,7 @@
 //!
 //! Run with `cargo run --example fit`.
 
-use dualnum::jacobian;
+use dualnum::{jacobian, lit};
 use nalgebra::{Matrix3, SVector, Scalar, Vector3};
 use num_traits::Float;
 
@@ -24,14 +24,14 @@ fn data() -> ([f64; M], [f64; M]) {
 
 /// `a·e^(−b·t) + c`, generic so it runs on duals.
 fn model<T: Float>(p: &[T; 3], t: f64) -> T {
-    let t = T::from(t).unwrap();
+    let t = lit::<T>(t);
     p[0] * (-p[1] * t).exp() + p[2]
 }
 
 /// The residuals `r_i(p) = y(t_i; p) − y_i`.
 fn residuals<T: Float + Scalar>(p: SVector<T, 3>, t: &[f64; M], y: &[f64; M]) -> SVector<T, M> {
     let p = [p[0], p[1], p[2]];
-    SVector::from_fn(|i, _| model(&p, t[i]) - T::from(y[i]).unwrap())
+    SVector::from_fn(|i, _| model(&p, t[i]) - lit::<T>(y[i]))
 }
 
 fn main() {

@@ -9,6 +9,7 @@
 //!
 //! Run with `cargo run --release --example kinematics`.
 
+use dualnum::lit;
 use nalgebra::{Matrix2, SVector, Scalar, Vector2, Vector3, vector};
 use num_traits::Float;
 
@@ -20,7 +21,7 @@ fn hand<T: Float + Scalar>(theta: &SVector<T, 3>) -> SVector<T, 2> {
     let mut p = SVector::<T, 2>::from_element(T::zero());
     for (i, &l) in LENGTHS.iter().enumerate() {
         phi = phi + theta[i];
-        let l = T::from(l).unwrap();
+        let l = lit::<T>(l);
         p[0] = p[0] + l * phi.cos();
         p[1] = p[1] + l * phi.sin();
     }

@@ -28,7 +28,7 @@ fn main() {
     sin_exp_sum_gradient(&x, &mut exact);
 
     // 2. Numerically: central differences, 2n evaluations.
-    let num = numeric::gradient(sin_exp_sum, &x);
+    let (_, num) = numeric::gradient(sin_exp_sum, &x);
 
     // 3. Forward mode: one pass with Dual<f64, 10> (static size), or
     //    ⌈10 / 8⌉ = 2 passes with Dual<f64, 8> (length known at run time).

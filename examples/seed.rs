@@ -51,7 +51,7 @@ fn numeric_baseline(x0: f64, y0: f64) {
 
     let zs = |v: &[f64]| z(v[0], v[1]);
     let point = [x0, y0];
-    let num = numeric::gradient(zs, &point);
+    let (_, num) = numeric::gradient(zs, &point);
     let (_, grad) = dualnum::gradient(|v| z(v[0], v[1]), &nalgebra::Vector2::from(point));
     let e2 = 2.0f64.exp();
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command for all benchmarks: runs the criterion benches and the
-# interleaved ratio harness, then tools/bench-report, which rewrites the
+# interleaved ratio harness of the bench crate (bench/, package
+# dualnum-bench), then tools/bench-report, which rewrites the
 # generated part of BENCHMARKS.md and docs/bench/*.svg.
 #
 # Environment:
@@ -25,9 +26,9 @@ run() {
   echo "== $label target (RUSTFLAGS='$flags', CARGO_TARGET_DIR=$dir)"
   for b in $list; do
     # shellcheck disable=SC2086
-    CARGO_TARGET_DIR=$dir RUSTFLAGS=$flags cargo bench --bench "$b" -- $args
+    CARGO_TARGET_DIR=$dir RUSTFLAGS=$flags cargo bench -p dualnum-bench --bench "$b" -- $args
   done
-  CARGO_TARGET_DIR=$dir RUSTFLAGS=$flags BENCH_LABEL=$label cargo bench --bench interleaved
+  CARGO_TARGET_DIR=$dir RUSTFLAGS=$flags BENCH_LABEL=$label cargo bench -p dualnum-bench --bench interleaved
 }
 
 if [ "${BENCH_REPORT_ONLY:-0}" != 1 ]; then

@@ -56,11 +56,12 @@ use crate::tangent;
 /// assert!((r.partial(1) + 4.0 * e2).abs() < 1e-13);
 /// ```
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 pub struct Dual<T, const N: usize, const SAFE: bool = true> {
-    /// The value (real part).
-    pub re: T,
     /// The tangent: the derivative of the value along each of `N` directions.
     pub eps: [T; N],
+    /// The value (real part).
+    pub re: T,
 }
 
 impl<T: Float, const N: usize> Dual<T, N> {

@@ -13,12 +13,28 @@
 //! path**: they evaluate on [`Unchecked`](crate::Unchecked) duals (plain
 //! kernels, no per-operation NaN test) and look at the result once; only
 //! if some component is not finite do they evaluate again with the
-//! NaN-safe [`Dual`](crate::Dual). See [`gradient_of`] for exactly when the
-//! two paths can differ.
+//! NaN-safe [`Dual`](crate::Dual). See below for exactly when the two
+//! paths can differ.
 //!
 //! [`gradient_of`]: crate::gradient_of
 //! [`jacobian_of`]: crate::jacobian_of
 //! [`hessian_of`]: crate::hessian_of
+//!
+//! # When the two paths can differ
+//!
+//! The plain and the NaN-safe kernels compute the same values and the same
+//! tangent lanes, except in a lane that is exactly zero multiplied by an
+//! infinite or NaN local derivative: the plain kernel gives NaN there, the
+//! safe one keeps the zero. Arithmetic carries a NaN lane on to the result,
+//! where the test sees it and the safe evaluation replaces the answer.
+//! A NaN lane can vanish before the result only if the function branches on
+//! tangents rather than values: the structural tests `Zero::is_zero`,
+//! `One::is_one` and [`Dual::is_constant`](crate::Dual::is_constant) (comparisons, `max`, `abs` and
+//! the rest look at values only, as on both paths). A function that takes a
+//! different branch on such a test can return a different finite answer on
+//! the fast path; run it through the closure drivers ([`gradient`](crate::gradient)
+//! and the rest), which always use the safe kernels. The only other difference is
+//! the sign of a zero derivative (`−0` for `+0`).
 //!
 //! ```
 //! use dualnum::Function;

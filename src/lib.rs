@@ -8,7 +8,8 @@
 //!
 //! **Contents:** [the lecture's example](#the-lectures-example) ·
 //! [dual numbers in one screen](#dual-numbers-in-one-screen) ·
-//! [the drivers](#the-drivers) · [which mode when](#which-mode-when) ·
+//! [the drivers](#the-drivers) · [conventions](#conventions) ·
+//! [which mode when](#which-mode-when) ·
 //! [conventions at edges and ties](#conventions-at-edges-and-ties) ·
 //! [modules](#modules) · [features](#features)
 //!
@@ -75,7 +76,7 @@
 //! let xs = vec![0.5; 100];                                                // run-time size
 //! let (_, g100) = dualnum::chunked::gradient_default(|x| rosenbrock(x), &xs);
 //! let (_, g_rev) = dualnum::reverse::gradient(|x| rosenbrock(x), &xs);
-//! let g_num = dualnum::numeric::gradient(|x| rosenbrock(x), &xs);
+//! let (_, g_num) = dualnum::numeric::gradient(|x| rosenbrock(x), &xs);
 //! assert!((&g100 - &g_rev).amax() < 1e-12 && (&g100 - &g_num).amax() < 1e-6);
 //! # let _ = (fx, grad, hess);
 //! ```
@@ -85,6 +86,38 @@
 //! error; [`chunked`] serves sizes known only at run time; [`reverse`] has
 //! `gradient`, `vjp`, `jacobian` and a compiled replay; [`numeric`] has the
 //! central-difference baseline and a gradient checker.
+//!
+//! ## Conventions
+//!
+//! Every driver follows the same shapes, so switching mode is switching
+//! the module:
+//!
+//! - **Value first, then derivatives**, in increasing order: `(f, f')`,
+//!   `(f, ∇f)`, `(F, J)`, `(F, J·v)`, `(F, wᵀJ)`, `(f, ∇f, ∇²f)`,
+//!   `(f, ∇f, ∇²f·v)`, for forward, reverse and numeric drivers alike.
+//! - **Static sizes** (the drivers at the crate root) take and return
+//!   nalgebra's `SVector<T, N>` and `SMatrix<T, M, N>`; **run-time sizes**
+//!   ([`chunked`], [`reverse`], [`numeric`]) take `&[T]` and return
+//!   `DVector<T>` and `DMatrix<T>`. A Jacobian is `m × n` (outputs × inputs).
+//! - **In-place twins**: each allocating run-time driver has an `_into`
+//!   twin that writes into caller slices and returns the value (matrices
+//!   column-major, as `DMatrix::as_mut_slice`): [`chunked::gradient_into`],
+//!   [`chunked::jacobian_into`], [`chunked::hessian_into`],
+//!   [`chunked::hvp_into`], [`numeric::gradient_into`],
+//!   [`numeric::jacobian_into`]; in reverse mode [`reverse::Tape::gradient`]
+//!   reuses one tape.
+//! - **Vector-valued closures** may return an array, a `Vec`, a `Box<[_]>`
+//!   or an nalgebra vector ([`outputs::Outputs`]; the static [`jacobian`]
+//!   needs a length in the type: an array or `SVector`). Reverse mode's
+//!   closures return a `Vec` (the tape's lifetime must stay inside the
+//!   driver); its `_of` drivers take any [`VectorFunction`].
+//! - **One function for every driver**: a closure (`|x| f(x)`, once per
+//!   mode) or a [`Function`]/[`VectorFunction`] object, generic over
+//!   [`num_traits::Float`], given to the `_of` twin of any driver
+//!   ([`gradient_of`], [`chunked::gradient_of`], [`reverse::gradient_of`],
+//!   [`numeric::gradient_of`], …).
+//! - **Literals**: `0.5 * x`, `x.max(0.0)`, `x > 0.0` work on concrete duals
+//!   at every depth; generic code writes [`lit::<T>(0.5)`](lit).
 //!
 //! ## Which mode when
 //!
@@ -141,8 +174,9 @@
 //!   [`linalg::variables`] lift matrices and seed vectors;
 //! - [`forward`]: the drivers [`derivative`], [`gradient`], [`jacobian`],
 //!   [`jvp`], [`hessian`] and [`hvp`] on nalgebra's static vectors, one
-//!   evaluation each; [`chunked`]: gradient and Jacobian for run-time
-//!   lengths (`&[T]` in, `DVector`/`DMatrix` out) in chunks of `C` lanes;
+//!   evaluation each; [`chunked`]: gradient, Jacobian, Hessian and
+//!   Hessian-vector product for run-time lengths (`&[T]` in,
+//!   `DVector`/`DMatrix` out) in chunks of `C` lanes;
 //!   [`numeric`]: central differences and a gradient checker;
 //! - [`reverse`]: reverse mode (the lecture's computational graph): a tape,
 //!   a `Float` variable, gradient/VJP/Jacobian drivers, replay of a
@@ -153,8 +187,13 @@
 //!   detection by a tracer `Float`, column and star colouring, compressed
 //!   forward passes (a 10,000-unknown 2-D stencil residual in one pass of
 //!   five lanes), output as `nalgebra_sparse` matrices;
+//! - [`literal`]: [`lit`], the one-word literal for generic code
+//!   (`lit::<T>(100.0)`), and [`DualOver`], behind plain `f64`/`f32`
+//!   operands at every nesting depth;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
-//!   and `f32`/`f64`-on-the-left forms), `Sum`, `Product`, and the whole
+//!   and `f32`/`f64`-on-either-side forms at every nesting depth,
+//!   comparisons with a plain scalar), the elementary functions also as
+//!   inherent methods (no import needed), `Sum`, `Product`, and the whole
 //!   num-traits family ([`num_traits::Float`], `FloatConst`, `Signed`,
 //!   `NumCast`, `Pow`, …), plus `approx`'s comparisons.
 //!
@@ -183,10 +222,14 @@ mod dual;
 mod float;
 pub mod forward;
 pub mod function;
+mod inherent;
 pub mod linalg;
+pub mod literal;
 mod num;
 pub mod numeric;
 mod ops;
+mod ops_scalar;
+pub mod outputs;
 pub mod reverse;
 pub mod rules;
 #[cfg(feature = "sparse")]
@@ -196,6 +239,8 @@ pub mod test_functions;
 
 pub use dual::{Dual, Unchecked};
 pub use forward::{
-    derivative, gradient, gradient_of, hessian, hessian_of, hvp, jacobian, jacobian_of, jvp,
+    derivative, derivative_of, gradient, gradient_of, hessian, hessian_of, hvp, hvp_of, jacobian,
+    jacobian_of, jvp, jvp_of,
 };
 pub use function::{Function, VectorFunction};
+pub use literal::{DualOver, lit};

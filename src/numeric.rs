@@ -11,14 +11,15 @@
 //! actually taken, `(xᵢ + h) − (xᵢ − h)`, which is exact in floating point.
 //!
 //! Each derivative costs two evaluations: `2n` for a gradient or Jacobian
-//! with `n` inputs, against `⌈n / C⌉` for [`chunked`](crate::chunked) and
-//! an exact result.
+//! with `n` inputs (plus one for the value, returned first as by every
+//! driver), against `⌈n / C⌉` for [`chunked`](crate::chunked) and an exact
+//! result.
 //!
 //! ```
 //! use dualnum::{numeric, test_functions::{rosenbrock, rosenbrock_gradient}};
 //!
 //! let x = [1.2f64, 0.9, -0.4];
-//! let g = numeric::gradient(|x| rosenbrock(x), &x);
+//! let (_, g) = numeric::gradient(|x| rosenbrock(x), &x);
 //! let mut exact = [0.0; 3];
 //! rosenbrock_gradient(&x, &mut exact);
 //! let report = numeric::check_gradient(|x| rosenbrock(x), &x, &exact);
@@ -26,11 +27,13 @@
 //! assert!((g[0] - exact[0]).abs() < 1e-7 * exact[0].abs());
 //! ```
 
-use alloc::vec::Vec;
 use core::fmt;
 
 use nalgebra::{DMatrix, DVector, Scalar};
 use num_traits::Float;
+
+use crate::outputs::Outputs;
+use crate::{Function, VectorFunction};
 
 /// The central-difference step for a coordinate of size `x`:
 /// `h = ε^(1/3)·max(1, |x|)`, `ε` the machine epsilon of `T`.
@@ -48,48 +51,80 @@ pub fn step<T: Float>(x: T) -> T {
     T::epsilon().cbrt() * x.abs().max(T::one())
 }
 
-/// The central difference `(f(x + h) − f(x − h)) / ((x + h) − (x − h))`
-/// with a given step `h`. Error `O(h²) + O(ε/h)`; [`derivative`] picks `h`.
+/// The value `f(x)` and the central difference
+/// `(f(x + h) − f(x − h)) / ((x + h) − (x − h))` with a given step `h`.
+/// Error `O(h²) + O(ε/h)`; [`derivative`] picks `h`. Three evaluations.
 ///
 /// ```
-/// let d = dualnum::numeric::derivative_with_step(f64::sin, 1.0, 1e-3);
+/// let (fx, d) = dualnum::numeric::derivative_with_step(f64::sin, 1.0, 1e-3);
+/// assert_eq!(fx, 1.0f64.sin());
 /// assert!((d - 1.0f64.cos()).abs() < 1e-6);
 /// ```
 #[inline]
 #[must_use]
-pub fn derivative_with_step<T: Float>(f: impl Fn(T) -> T, x: T, h: T) -> T {
+pub fn derivative_with_step<T: Float>(f: impl Fn(T) -> T, x: T, h: T) -> (T, T) {
     let (xp, xm) = (x + h, x - h);
-    (f(xp) - f(xm)) / (xp - xm)
+    (f(x), (f(xp) - f(xm)) / (xp - xm))
 }
 
-/// The central-difference derivative of `f: R → R` at `x` with the step
-/// [`step`]`(x)`; error `O(ε^(2/3))`.
+/// The value `f(x)` and the central-difference derivative of `f: R → R` at
+/// `x` with the step [`step`]`(x)`; error `O(ε^(2/3))`.
 ///
 /// ```
 /// use num_traits::Float;
-/// let d = dualnum::numeric::derivative(|x: f64| x.exp(), 0.5);
+/// let (fx, d) = dualnum::numeric::derivative(|x: f64| x.exp(), 0.5);
+/// assert_eq!(fx, 0.5f64.exp());
 /// assert!((d - 0.5f64.exp()).abs() < 1e-9);
 /// ```
 #[inline]
 #[must_use]
-pub fn derivative<T: Float>(f: impl Fn(T) -> T, x: T) -> T {
+pub fn derivative<T: Float>(f: impl Fn(T) -> T, x: T) -> (T, T) {
     derivative_with_step(f, x, step(x))
 }
 
-/// The central-difference gradient of `f: R^n → R` at `x`, `2n`
-/// evaluations of `f`, coordinate `i` with step [`step`]`(xᵢ)`.
+/// The value `f(x)` and the central-difference gradient of `f: R^n → R` at
+/// `x`: `2n + 1` evaluations of `f`, coordinate `i` with step
+/// [`step`]`(xᵢ)`.
 ///
 /// ```
-/// let g = dualnum::numeric::gradient(|x| x[0] * x[1], &[2.0f64, 3.0]);
+/// let (fx, g) = dualnum::numeric::gradient(|x| x[0] * x[1], &[2.0f64, 3.0]);
+/// assert_eq!(fx, 6.0);
 /// assert!((g[0] - 3.0).abs() < 1e-9 && (g[1] - 2.0).abs() < 1e-9);
 /// ```
 #[must_use]
-pub fn gradient<T: Float + Scalar>(mut f: impl FnMut(&[T]) -> T, x: &[T]) -> DVector<T> {
+pub fn gradient<T: Float + Scalar>(f: impl FnMut(&[T]) -> T, x: &[T]) -> (T, DVector<T>) {
+    let mut g = DVector::zeros(x.len());
+    let fx = gradient_into(f, x, g.as_mut_slice());
+    (fx, g)
+}
+
+/// [`gradient`] writing the gradient into `grad`; returns `f(x)`. Allocates
+/// one copy of `x`.
+///
+/// # Panics
+///
+/// If `grad.len() != x.len()`.
+///
+/// ```
+/// let mut g = [0.0; 2];
+/// let fx = dualnum::numeric::gradient_into(|x| x[0] * x[1], &[2.0f64, 3.0], &mut g);
+/// assert_eq!(fx, 6.0);
+/// assert!((g[0] - 3.0).abs() < 1e-9 && (g[1] - 2.0).abs() < 1e-9);
+/// ```
+#[track_caller]
+pub fn gradient_into<T: Float>(mut f: impl FnMut(&[T]) -> T, x: &[T], grad: &mut [T]) -> T {
+    check_into("numeric::gradient_into", "grad", grad.len(), x.len());
+    fill_gradient(&mut f, x, grad);
+    f(x)
+}
+
+/// The central differences of `f` in every coordinate, `2n` evaluations.
+fn fill_gradient<T: Float>(f: &mut impl FnMut(&[T]) -> T, x: &[T], grad: &mut [T]) {
     let mut xs = x.to_vec();
-    DVector::from_fn(x.len(), |i, _| {
-        let (fp, fm, width) = probe(&mut f, &mut xs, i);
-        (fp - fm) / width
-    })
+    for (i, g) in grad.iter_mut().enumerate() {
+        let (fp, fm, width) = probe(f, &mut xs, i);
+        *g = (fp - fm) / width;
+    }
 }
 
 /// Evaluates `f` at `x + h·eᵢ` and `x − h·eᵢ` with `h = step(xᵢ)`, restoring
@@ -107,8 +142,10 @@ fn probe<T: Float, R>(f: &mut impl FnMut(&[T]) -> R, xs: &mut [T], i: usize) -> 
     (fp, fm, xp - xm)
 }
 
-/// The central-difference `m × n` Jacobian of `F: R^n → R^m` at `x`, `2n`
-/// evaluations; `m` is the length of the first result.
+/// The values `F(x)` and the central-difference `m × n` Jacobian of
+/// `F: R^n → R^m` at `x`, `2n + 1` evaluations; `m` is the length of
+/// `F(x)`. The closure may return an array, a `Vec` or an nalgebra vector
+/// (see [`Outputs`]).
 ///
 /// # Panics
 ///
@@ -116,61 +153,165 @@ fn probe<T: Float, R>(f: &mut impl FnMut(&[T]) -> R, xs: &mut [T], i: usize) -> 
 /// names both lengths.
 ///
 /// ```
-/// let j = dualnum::numeric::jacobian(|x| [x[0] * x[1], x[0] - x[1]], &[2.0, 3.0]);
+/// let (fx, j) = dualnum::numeric::jacobian(|x| [x[0] * x[1], x[0] - x[1]], &[2.0, 3.0]);
+/// assert_eq!(fx.as_slice(), &[6.0, -1.0]);
 /// assert!((j - nalgebra::dmatrix![3.0, 2.0; 1.0, -1.0]).amax() < 1e-9);
 /// ```
 #[must_use]
 #[track_caller]
-pub fn jacobian<T, O>(mut f: impl FnMut(&[T]) -> O, x: &[T]) -> DMatrix<T>
+pub fn jacobian<T, O>(mut f: impl FnMut(&[T]) -> O, x: &[T]) -> (DVector<T>, DMatrix<T>)
 where
     T: Float + Scalar,
-    O: AsRef<[T]>,
+    O: Outputs<T>,
 {
-    let n = x.len();
+    let fx = DVector::from_column_slice(f(x).as_outputs());
+    let m = fx.len();
+    let mut jac = DMatrix::zeros(m, x.len());
     let mut xs = x.to_vec();
-    let mut jac: Option<DMatrix<T>> = None;
-    for i in 0..n {
+    for i in 0..x.len() {
         let (fp, fm, width) = probe(&mut f, &mut xs, i);
-        let (fp, fm) = (fp.as_ref(), fm.as_ref());
-        let j = jac.get_or_insert_with(|| DMatrix::zeros(fp.len(), n));
+        let (fp, fm) = (fp.as_outputs(), fm.as_outputs());
         for len in [fp.len(), fm.len()] {
             assert!(
-                len == j.nrows(),
-                "numeric::jacobian: the function returned {} outputs on its first evaluation \
-                 but {len} on a later one; the number of outputs must not depend on the input",
-                j.nrows()
+                len == m,
+                "numeric::jacobian: the function returned {m} outputs on its first evaluation \
+                 but {len} on a later one; the number of outputs must not depend on the input"
             );
         }
         for (r, (&a, &b)) in fp.iter().zip(fm).enumerate() {
-            j[(r, i)] = (a - b) / width;
+            jac[(r, i)] = (a - b) / width;
         }
     }
-    jac.unwrap_or_else(|| DMatrix::zeros(f(x).as_ref().len(), 0))
+    (fx, jac)
 }
 
-/// The central-difference Jacobian of a map written in place, `f(x, out)`
-/// with `out.len() == m`: the shape of the maps in
+/// The values and central-difference Jacobian of a map written in place,
+/// `f(x, out)` with `out.len() == m`: the shape of the maps in
 /// [`test_functions`](crate::test_functions).
 ///
 /// ```
 /// use dualnum::test_functions::broyden_tridiagonal as b;
-/// let j = dualnum::numeric::jacobian_inplace(|x, out| b(x, out), &[0.5, 1.0], 2);
+/// let (fx, j) = dualnum::numeric::jacobian_inplace(|x, out| b(x, out), &[0.5, 1.0], 2);
+/// assert_eq!(fx.len(), 2);
 /// assert!((j - nalgebra::dmatrix![1.0, -2.0; -1.0, -1.0]).amax() < 1e-9);
 /// ```
 #[must_use]
 pub fn jacobian_inplace<T: Float + Scalar>(
-    mut f: impl FnMut(&[T], &mut [T]),
+    f: impl FnMut(&[T], &mut [T]),
     x: &[T],
     m: usize,
-) -> DMatrix<T> {
-    let mut out: Vec<T> = alloc::vec![T::zero(); m];
-    jacobian(
-        |x| {
-            f(x, &mut out);
-            out.clone()
-        },
-        x,
-    )
+) -> (DVector<T>, DMatrix<T>) {
+    let mut fx = DVector::zeros(m);
+    let mut jac = DMatrix::zeros(m, x.len());
+    jacobian_into(f, x, fx.as_mut_slice(), jac.as_mut_slice());
+    (fx, jac)
+}
+
+/// [`jacobian_inplace`] writing `F(x)` into `fx` (length `m`) and the
+/// Jacobian into `jac`, column-major (`jac[i + m·j] = ∂Fᵢ/∂xⱼ`, the layout
+/// of `DMatrix::as_mut_slice`). Allocates one copy of `x` and two output
+/// buffers of length `m`.
+///
+/// # Panics
+///
+/// If `jac.len() != fx.len() · x.len()`.
+///
+/// ```
+/// use dualnum::test_functions::broyden_tridiagonal as b;
+/// let (mut fx, mut jac) = ([0.0f64; 2], [0.0; 4]);
+/// dualnum::numeric::jacobian_into(|x, out| b(x, out), &[0.5, 1.0], &mut fx, &mut jac);
+/// assert!((jac[2] + 2.0).abs() < 1e-9); // column-major: J₀₁
+/// ```
+#[track_caller]
+pub fn jacobian_into<T: Float>(
+    mut f: impl FnMut(&[T], &mut [T]),
+    x: &[T],
+    fx: &mut [T],
+    jac: &mut [T],
+) {
+    let (m, n) = (fx.len(), x.len());
+    check_into("numeric::jacobian_into", "jac", jac.len(), m * n);
+    f(x, fx);
+    let (mut fp, mut fm) = (alloc::vec![T::zero(); m], alloc::vec![T::zero(); m]);
+    let mut xs = x.to_vec();
+    for i in 0..n {
+        let xi = xs[i];
+        let h = step(xi);
+        let (xp, xm) = (xi + h, xi - h);
+        xs[i] = xp;
+        f(&xs, &mut fp);
+        xs[i] = xm;
+        f(&xs, &mut fm);
+        xs[i] = xi;
+        let width = xp - xm;
+        for (r, (&a, &b)) in fp.iter().zip(&fm).enumerate() {
+            jac[r + m * i] = (a - b) / width;
+        }
+    }
+}
+
+/// [`gradient`] for a [`Function`] object.
+///
+/// ```
+/// use dualnum::{Function, numeric, test_functions::rosenbrock};
+/// use num_traits::Float;
+///
+/// struct Rosenbrock;
+/// impl Function for Rosenbrock {
+///     fn eval<T: Float>(&self, x: &[T]) -> T {
+///         rosenbrock(x)
+///     }
+/// }
+/// let x = [1.2, 0.9];
+/// assert_eq!(numeric::gradient_of(&Rosenbrock, &x), numeric::gradient(rosenbrock, &x));
+/// ```
+#[inline]
+#[must_use]
+pub fn gradient_of<T, F>(f: &F, x: &[T]) -> (T, DVector<T>)
+where
+    T: Float + Scalar,
+    F: Function + ?Sized,
+{
+    gradient(|x| f.eval(x), x)
+}
+
+/// [`jacobian_inplace`] for a [`VectorFunction`] object, with
+/// `m = f.outputs(x.len())`.
+///
+/// ```
+/// use dualnum::{VectorFunction, numeric, test_functions::broyden_tridiagonal};
+/// use num_traits::Float;
+///
+/// struct Broyden;
+/// impl VectorFunction for Broyden {
+///     fn outputs(&self, n: usize) -> usize {
+///         n
+///     }
+///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+///         broyden_tridiagonal(x, out)
+///     }
+/// }
+/// let x = [0.5, 1.0, -0.5];
+/// assert_eq!(numeric::jacobian_of(&Broyden, &x), numeric::jacobian_inplace(broyden_tridiagonal, &x, 3));
+/// ```
+#[inline]
+#[must_use]
+pub fn jacobian_of<T, F>(f: &F, x: &[T]) -> (DVector<T>, DMatrix<T>)
+where
+    T: Float + Scalar,
+    F: VectorFunction + ?Sized,
+{
+    jacobian_inplace(|x, out| f.eval(x, out), x, f.outputs(x.len()))
+}
+
+/// The length check of an `_into` driver's output slice.
+#[track_caller]
+pub(crate) fn check_into(who: &str, what: &str, len: usize, want: usize) {
+    assert!(
+        len == want,
+        "{who}: `{what}` has length {len} but the result needs {want}; \
+         allocate it with the input's (and output's) dimensions"
+    );
 }
 
 /// Compares a gradient with central differences, component by component,
@@ -210,7 +351,9 @@ pub fn check_gradient<T: Float + Scalar>(
         grad.len(),
         x.len()
     );
-    let numeric = gradient(f, x);
+    let mut f = f;
+    let mut numeric = alloc::vec![T::zero(); x.len()];
+    fill_gradient(&mut f, x, &mut numeric);
     let z = T::zero();
     let mut worst = GradientCheck {
         index: 0,

@@ -139,7 +139,7 @@ impl<T: Float, const N: usize, const SAFE: bool> Neg for &Dual<T, N, SAFE> {
 // f64 by `scalar_left!` (coherence forbids `impl Mul<Dual<T, N, SAFE>> for T`).
 
 #[inline(always)]
-fn s_add<T: Float, const N: usize, const SAFE: bool>(
+pub(crate) fn s_add<T: Float, const N: usize, const SAFE: bool>(
     s: T,
     x: Dual<T, N, SAFE>,
 ) -> Dual<T, N, SAFE> {
@@ -147,7 +147,7 @@ fn s_add<T: Float, const N: usize, const SAFE: bool>(
 }
 
 #[inline(always)]
-fn s_sub<T: Float, const N: usize, const SAFE: bool>(
+pub(crate) fn s_sub<T: Float, const N: usize, const SAFE: bool>(
     s: T,
     x: Dual<T, N, SAFE>,
 ) -> Dual<T, N, SAFE> {
@@ -155,7 +155,7 @@ fn s_sub<T: Float, const N: usize, const SAFE: bool>(
 }
 
 #[inline(always)]
-fn s_mul<T: Float, const N: usize, const SAFE: bool>(
+pub(crate) fn s_mul<T: Float, const N: usize, const SAFE: bool>(
     s: T,
     x: Dual<T, N, SAFE>,
 ) -> Dual<T, N, SAFE> {
@@ -163,7 +163,7 @@ fn s_mul<T: Float, const N: usize, const SAFE: bool>(
 }
 
 #[inline(always)]
-fn s_div<T: Float, const N: usize, const SAFE: bool>(
+pub(crate) fn s_div<T: Float, const N: usize, const SAFE: bool>(
     s: T,
     x: Dual<T, N, SAFE>,
 ) -> Dual<T, N, SAFE> {
@@ -172,7 +172,7 @@ fn s_div<T: Float, const N: usize, const SAFE: bool>(
 }
 
 #[inline(always)]
-fn s_rem<T: Float, const N: usize, const SAFE: bool>(
+pub(crate) fn s_rem<T: Float, const N: usize, const SAFE: bool>(
     s: T,
     x: Dual<T, N, SAFE>,
 ) -> Dual<T, N, SAFE> {

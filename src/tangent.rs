@@ -13,18 +13,33 @@
 //! lane that is exactly zero would give `0·∞ = NaN` and poison a whole
 //! gradient, although that lane does not depend on the input at all. The
 //! kernels therefore keep a zero lane exactly zero whenever a coefficient
-//! is not finite. For tangents of one or two `f64` lanes this is a
-//! branch-free select per lane; for wider tangents it is one well-predicted
-//! test of the coefficients per operation (not per lane), after which the
-//! plain loop runs, with the safe loop out of line so the hot path stays
-//! small. See [`scale`] for the measurements behind the split.
+//! is not finite. For tangents of primitive floats up to 32 bytes (four
+//! `f64` lanes) this is a branch-free select per lane; for wider and for
+//! nested tangents it is one well-predicted test of the coefficients per
+//! operation (not per lane), after which the plain loop runs, with the safe
+//! loop out of line so the hot path stays small. See [`scale`] for the
+//! measurements behind the split.
+//!
+//! # Zero lanes are −0
+//!
+//! The zero tangent (of constants and of the unseeded lanes of a seed) is
+//! `−0` in every lane, and the select returns `−0` for a zero lane. `−0` is
+//! the additive identity of IEEE arithmetic (`y + (−0) = y` for every `y`,
+//! including `+0`), so after inlining LLVM deletes the lane-wise additions
+//! of a constant's tangent; with `+0` it cannot (`−0 + +0 = +0`). As a
+//! number `−0 == 0`: a derivative that is zero may print as `-0`.
+//!
+//! # Policy-free kernels
+//!
+//! With `SAFE = false` ([`Unchecked`](crate::Unchecked)) [`scale`] and
+//! [`lincomb`] are the plain loops, for the drivers' checked fast path.
 
 use num_traits::Float;
 
 /// The zero tangent.
 #[inline(always)]
 pub(crate) fn zero<T: Float, const N: usize>() -> [T; N] {
-    [T::zero(); N]
+    [T::neg_zero(); N]
 }
 
 /// The `i`-th unit tangent. The caller checks `i < N`.
@@ -79,21 +94,27 @@ pub(crate) fn scale_unchecked<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T;
 /// The unary chain kernel `d·ẋ`, NaN-safe: where `d` is not finite, a lane
 /// of `ẋ` that is exactly zero stays zero.
 ///
-/// Two implementations of the same policy. Tangents of up to 16 bytes (one
-/// or two `f64` lanes) take a branch-free select, zero lanes passed through:
-/// for them the per-operation finiteness test was the largest cost (it took
+/// Two implementations of the same policy. Tangents of primitive floats up
+/// to 32 bytes take a branch-free select, zero lanes returned as `−0`: for
+/// them the per-operation finiteness test was the largest cost (it took
 /// the scalar `derivative` bench from 1.06 to 1.29 times the hand-written
 /// derivative; the select brings it to 1.19, and the n = 2 Rosenbrock
-/// gradient from 3.3 to 1.9). Wider tangents test the coefficient once and
-/// run the plain loop, with the safe loop out of line. The two may give
-/// zero lanes opposite signs (`d·0` is `−0` for a negative `d`), never
-/// different numbers.
+/// gradient from 3.3 to 1.9). Wider and nested tangents test the
+/// coefficient once and run the plain loop, with the safe loop out of line
+/// (for the nested Hessian the per-lane select of whole inner duals cost
+/// 13% more instructions than the test). The two may give zero lanes
+/// opposite signs (`d·0` is `−0` for a negative `d`), never different
+/// numbers. With `SAFE = false` the plain loop runs unconditionally.
 #[inline(always)]
 pub(crate) fn scale<T: Float, const N: usize, const SAFE: bool>(d: T, x: &[T; N]) -> [T; N] {
     if !SAFE {
         scale_unchecked(d, x)
     } else if small::<T, N>() {
-        core::array::from_fn(|i| if x[i].is_zero() { x[i] } else { d * x[i] })
+        let mut r = *x;
+        for r in &mut r {
+            *r = term(d, *r);
+        }
+        r
     } else if all_finite(d) {
         scale_unchecked(d, x)
     } else {
@@ -122,7 +143,11 @@ pub(crate) fn lincomb<T: Float, const N: usize, const SAFE: bool>(
     if !SAFE || !small::<T, N>() && all_finite(a) && all_finite(b) {
         lincomb_unchecked(a, x, b, y)
     } else if small::<T, N>() {
-        core::array::from_fn(|i| term(a, x[i]) + term(b, y[i]))
+        let mut r = *x;
+        for (r, y) in r.iter_mut().zip(y) {
+            *r = term(a, *r) + term(b, *y);
+        }
+        r
     } else {
         lincomb_slow(a, *x, b, *y)
     }
@@ -143,16 +168,16 @@ pub(crate) fn lincomb_unchecked<T: Float, const N: usize>(
     r
 }
 
-/// Whether a tangent is small enough (one vector register) for the
-/// branch-free select. Larger tangents test the coefficients and take the
-/// safe loop out of line: two inlined loops per operator made LLVM spill
-/// and copy whole tangents through memory in every operator (perf: `memcpy`
-/// at 45% of an `N = 32` gradient); a select per lane was slower for them
-/// (the n = 4 Rosenbrock gradient went from 7.8 to 10.1 times the
-/// hand-written one with the select up to 32 bytes).
+/// Whether a tangent takes the branch-free select: primitive lanes, at most
+/// 32 bytes. Larger tangents test the coefficients and take the safe loop
+/// out of line: two inlined loops per operator made LLVM spill and copy
+/// whole tangents through memory in every operator (perf: `memcpy` at 45%
+/// of an `N = 32` gradient). At 32 bytes the in-place select (no
+/// `array::from_fn`) costs what the test costs (n = 4 Rosenbrock gradient:
+/// 349 instructions against 343) and folds constants' lanes.
 #[inline(always)]
 const fn small<T, const N: usize>() -> bool {
-    core::mem::size_of::<[T; N]>() <= 16
+    core::mem::size_of::<[T; N]>() <= 32 && core::mem::size_of::<T>() <= 8
 }
 
 /// The safe branch of [`lincomb`] for large tangents, out of line.
@@ -162,15 +187,18 @@ fn lincomb_slow<T: Float, const N: usize>(a: T, x: [T; N], b: T, y: [T; N]) -> [
     core::array::from_fn(|i| term(a, x[i]) + term(b, y[i]))
 }
 
-/// True when `d` is finite in every component: `d·0` is exactly zero for a
-/// finite `d` and NaN otherwise. For `T = f64` this costs what
+/// True when `d` is finite in every component: `d − d` is exactly zero for
+/// a finite `d` and NaN otherwise. For `T = f64` this costs what
 /// `is_finite` costs; for a nested `T = Dual<U, M>` it also looks at the
-/// inner tangent, so a finite slope with an infinite second-order part still
-/// takes the safe path and a lane that does not vary keeps an exact zero
-/// Hessian entry.
+/// inner tangent (a lane-wise difference, no multiplication and so no
+/// nested policy), so a finite slope with an infinite second-order part
+/// still takes the safe path and a lane that does not vary keeps an exact
+/// zero Hessian entry. (`d·0`, the form used before, cost 20% more
+/// instructions in the nested Hessian.)
 #[inline(always)]
+#[allow(clippy::eq_op)] // `d − d` is the test, not a mistake
 pub(crate) fn all_finite<T: Float>(d: T) -> bool {
-    (d * T::zero()).is_zero()
+    (d - d).is_zero()
 }
 
 /// `a·ẋ` that is zero when `ẋ` is zero, whatever `a` is. The product is
@@ -178,7 +206,7 @@ pub(crate) fn all_finite<T: Float>(d: T) -> bool {
 #[inline(always)]
 fn term<T: Float>(a: T, x: T) -> T {
     let p = a * x;
-    if x.is_zero() { T::zero() } else { p }
+    if x.is_zero() { T::neg_zero() } else { p }
 }
 
 /// True when every lane is exactly zero.

@@ -194,11 +194,15 @@ quickcheck! {
     fn hvp_is_hessian_times_v(a: f64, b: f64, c: f64, d: f64, v0: f64, v1: f64) -> bool {
         let x = vector![bounded(a), bounded(b), bounded(c), bounded(d)];
         let v = vector![bounded(v0), bounded(v1), 1.0, -0.5];
-        let hv = dualnum::hvp(|x| rosenbrock(x.as_slice()), &x, &v);
+        let (fx, g, hv) = dualnum::hvp(|x| rosenbrock(x.as_slice()), &x, &v);
+        let mut g_want = [0.0; 4];
+        rosenbrock_gradient(x.as_slice(), &mut g_want);
         let h: SMatrix<f64, 4, 4> = hand_matrix(rosenbrock_hessian, &x);
-        let hv_lse = dualnum::hvp(|x| log_sum_exp(x.as_slice()), &x, &v);
+        let (_, _, hv_lse) = dualnum::hvp(|x| log_sum_exp(x.as_slice()), &x, &v);
         let h_lse: SMatrix<f64, 4, 4> = hand_matrix(log_sum_exp_hessian, &x);
-        (hv - h * v).amax() <= 1e-12 * (h.amax() * v.amax()).max(1.0)
+        fx == rosenbrock(x.as_slice())
+            && (g - SVector::from(g_want)).amax() <= 1e-12 * g.amax().max(1.0)
+            && (hv - h * v).amax() <= 1e-12 * (h.amax() * v.amax()).max(1.0)
             && (hv_lse - h_lse * v).amax() <= 1e-14
     }
 

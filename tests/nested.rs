@@ -3,7 +3,6 @@
 //! against the second derivative worked out by hand, at several points.
 
 use dualnum::Dual;
-use num_traits::Float;
 
 /// One variable, second order.
 type S = Dual<Dual<f64, 1>, 1>;

@@ -3,23 +3,8 @@
 //! the result once, and evaluate again on the NaN-safe [`Dual`] only when
 //! some component of the result is not finite.
 //!
-//! # When the two paths can differ
-//!
-//! The plain and the NaN-safe kernels compute the same values and the same
-//! tangent lanes, except in a lane that is exactly zero multiplied by an
-//! infinite or NaN local derivative: the plain kernel gives NaN there, the
-//! safe one keeps the zero. Arithmetic carries a NaN lane on to the result,
-//! where the test sees it and the safe evaluation replaces the answer.
-//! A NaN lane can vanish before the result only if the function branches on
-//! tangents rather than values: the structural tests `Zero::is_zero`,
-//! `One::is_one` and [`Dual::is_constant`] (comparisons, `max`, `abs` and
-//! the rest look at values only, as on both paths). A function that takes a
-//! different branch on such a test can return a different finite answer on
-//! the fast path; run it through the closure drivers ([`gradient`] and the
-//! rest), which always use the safe kernels. The only other difference is
-//! the sign of a zero derivative (`−0` for `+0`).
-//!
-//! [`gradient`]: crate::gradient
+//! See the [`function`](crate::function) module for when the two paths can
+//! differ.
 
 use nalgebra::{SMatrix, SVector, Scalar};
 use num_traits::Float;
@@ -29,12 +14,7 @@ use crate::{Dual, Function, Unchecked, VectorFunction, tangent};
 /// The inputs `x` seeded as `N` independent variables, under either policy.
 #[inline(always)]
 fn seeds<T: Float, const N: usize, const SAFE: bool>(x: &[T]) -> [Dual<T, N, SAFE>; N] {
-    let mut xs = [Dual::lift(T::zero()); N];
-    for (i, (xi, &v)) in xs.iter_mut().zip(x).enumerate() {
-        xi.re = v;
-        xi.eps[i] = T::one();
-    }
-    xs
+    core::array::from_fn(|i| Dual { eps: tangent::unit(i), re: x[i] })
 }
 
 /// The inputs seeded twice, `xᵢ + εᵢ + δᵢ`, for a Hessian in one pass.
@@ -55,7 +35,8 @@ fn seeds2<T: Float, const N: usize, const SAFE: bool>(
 /// every level).
 #[inline(always)]
 fn finite<T: Float, const N: usize, const SAFE: bool>(y: &Dual<T, N, SAFE>) -> bool {
-    tangent::all_finite(y.re) && y.eps.iter().all(|&e| tangent::all_finite(e))
+    // `&`, not `&&`: one branch on the folded test, not one per lane.
+    y.eps.iter().fold(tangent::all_finite(y.re), |ok, &e| ok & tangent::all_finite(e))
 }
 
 /// The value and gradient of `f` at `x`, like [`gradient`](crate::gradient),
@@ -63,7 +44,7 @@ fn finite<T: Float, const N: usize, const SAFE: bool>(y: &Dual<T, N, SAFE>) -> b
 ///
 /// `f` runs on [`Unchecked`] duals; if the value and every gradient lane
 /// come out finite, that is the answer, identical to the NaN-safe one
-/// (see the [module docs](self) for the one exception: branches on
+/// (see [`function`](crate::function) for the one exception: branches on
 /// `is_zero`/`is_constant`). Otherwise `f` runs again on [`Dual`] and the
 /// NaN-safe answer is returned, so a result with an infinite or NaN
 /// component costs two evaluations.
@@ -102,12 +83,29 @@ where
     T: Float + Scalar,
     F: Function + ?Sized,
 {
+    if tiny::<T, N>() {
+        return gradient_safe(f, x);
+    }
     let y = f.eval(&seeds::<T, N, false>(x.as_slice()));
-    if finite(&y) { (y.re, SVector::from(y.eps)) } else { gradient_safe(f, x) }
+    if finite(&y) { (y.re, SVector::from(y.eps)) } else { cold(|| gradient_safe(f, x)) }
 }
 
+/// Tangents of one vector register (one or two `f64` lanes): the NaN-safe
+/// select costs less than the test of the result (it also folds the zero
+/// lanes of constants), so these go straight to the safe kernels.
+#[inline(always)]
+const fn tiny<T, const N: usize>() -> bool {
+    core::mem::size_of::<[T; N]>() <= 16
+}
+
+/// Runs the NaN-safe evaluation out of line, off the hot path.
 #[cold]
 #[inline(never)]
+fn cold<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+#[inline(always)]
 fn gradient_safe<T, F, const N: usize>(f: &F, x: &SVector<T, N>) -> (T, SVector<T, N>)
 where
     T: Float + Scalar,
@@ -163,17 +161,19 @@ where
         "jacobian_of: the function has {m} outputs for {N} inputs, but the result type asks \
          for M = {M} (set M to {m})"
     );
+    if tiny::<T, N>() {
+        return jacobian_safe(f, x);
+    }
     let mut out = [Dual::lift(T::zero()); M];
     f.eval(&seeds::<T, N, false>(x.as_slice()), &mut out);
-    if out.iter().all(finite) {
+    if out.iter().fold(true, |ok, y| ok & finite(y)) {
         (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| out[i].eps[j]))
     } else {
-        jacobian_safe(f, x)
+        cold(|| jacobian_safe(f, x))
     }
 }
 
-#[cold]
-#[inline(never)]
+#[inline(always)]
 fn jacobian_safe<T, F, const N: usize, const M: usize>(
     f: &F,
     x: &SVector<T, N>,

@@ -4,11 +4,14 @@
 //! gradient or Jacobian, one lane for a derivative or a Jacobian-vector
 //! product.
 
-use nalgebra::{SMatrix, SVector, Scalar};
+use alloc::vec::Vec;
+
+use nalgebra::{DVector, SMatrix, SVector, Scalar};
 use num_traits::Float;
 
 use super::{seed_all, seed_direction, tangent_column};
 use crate::Dual;
+use crate::outputs::StaticOutputs;
 
 /// The value and derivative of `f: R → R` at `x`, in one evaluation.
 ///
@@ -65,7 +68,8 @@ where
 /// evaluation with `Dual<T, N>`.
 ///
 /// `Jᵢⱼ = ∂Fᵢ/∂xⱼ` is lane `j` of output `i`'s tangent. Composition
-/// multiplies Jacobians: `J(f∘g)(x) = J(f)(g(x))·J(g)(x)`.
+/// multiplies Jacobians: `J(f∘g)(x) = J(f)(g(x))·J(g)(x)`. The closure
+/// returns an `SVector` or an array of `M` duals ([`StaticOutputs`]).
 ///
 /// ```
 /// use dualnum::Dual;
@@ -78,18 +82,23 @@ where
 /// let (fx, j) = dualnum::jacobian(|x| ad * x + x.component_mul(&x), &x);
 /// assert_eq!(fx, a * x + x.component_mul(&x));
 /// assert_eq!(j, a + nalgebra::Matrix2::from_diagonal(&(2.0 * x)));
+///
+/// // an array works as well
+/// let (_, j) = dualnum::jacobian(|x| [x[0] * x[1], x[1].sin()], &x);
+/// assert_eq!(j[(0, 1)], 0.5);
 /// ```
 #[inline]
 #[must_use]
-pub fn jacobian<T, F, const N: usize, const M: usize>(
+pub fn jacobian<T, F, O, const N: usize, const M: usize>(
     f: F,
     x: &SVector<T, N>,
 ) -> (SVector<T, M>, SMatrix<T, M, N>)
 where
     T: Float + Scalar,
-    F: FnOnce(SVector<Dual<T, N>, N>) -> SVector<Dual<T, N>, M>,
+    F: FnOnce(SVector<Dual<T, N>, N>) -> O,
+    O: StaticOutputs<Dual<T, N>, M>,
 {
-    let y = f(seed_all(x));
+    let y = f(seed_all(x)).into_svector();
     (y.map(|yi| yi.re), SMatrix::from_fn(|i, j| y[i].eps[j]))
 }
 
@@ -131,10 +140,12 @@ where
 }
 
 /// The result of a function evaluated along one direction: a single
-/// `Dual<T, 1>` or a static vector of them. [`jvp`] splits it into the
-/// value and the pushed-forward tangent.
+/// `Dual<T, 1>`, or a vector of them (`SVector` or array: `SVector` out;
+/// `Vec` or `DVector`: `DVector` out). [`jvp`] splits it into the value and
+/// the pushed-forward tangent.
 pub trait Pushforward<T> {
-    /// `T` for a scalar result, `SVector<T, M>` for a vector.
+    /// `T` for a scalar result, `SVector<T, M>` or `DVector<T>` for a
+    /// vector.
     type Value;
     /// `(value, tangent)`.
     fn split(self) -> (Self::Value, Self::Value);
@@ -153,5 +164,29 @@ impl<T: Float + Scalar, const M: usize> Pushforward<T> for SVector<Dual<T, 1>, M
     #[inline]
     fn split(self) -> (SVector<T, M>, SVector<T, M>) {
         (self.map(|y| y.re), self.map(|y| y.eps[0]))
+    }
+}
+
+impl<T: Float + Scalar, const M: usize> Pushforward<T> for [Dual<T, 1>; M] {
+    type Value = SVector<T, M>;
+    #[inline]
+    fn split(self) -> (SVector<T, M>, SVector<T, M>) {
+        SVector::from(self).split()
+    }
+}
+
+impl<T: Float + Scalar> Pushforward<T> for DVector<Dual<T, 1>> {
+    type Value = DVector<T>;
+    #[inline]
+    fn split(self) -> (DVector<T>, DVector<T>) {
+        (self.map(|y| y.re), self.map(|y| y.eps[0]))
+    }
+}
+
+impl<T: Float + Scalar> Pushforward<T> for Vec<Dual<T, 1>> {
+    type Value = DVector<T>;
+    #[inline]
+    fn split(self) -> (DVector<T>, DVector<T>) {
+        DVector::from_vec(self).split()
     }
 }

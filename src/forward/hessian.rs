@@ -57,8 +57,9 @@ where
     (fx, g, h)
 }
 
-/// The Hessian-vector product `∇²f(x)·v` without forming the Hessian:
-/// forward-over-forward, in one evaluation with `Dual<Dual<T, 1>, N>`.
+/// The value, gradient and Hessian-vector product `∇²f(x)·v` of
+/// `f: R^N → R` at `x`, without forming the Hessian: forward-over-forward,
+/// in one evaluation with `Dual<Dual<T, 1>, N>`.
 ///
 /// `∇²f·v = d/dt ∇f(x + t·v)` at `t = 0`: the [`jvp`] of the gradient along
 /// `v`. The outer level carries the single direction `v`, the inner one the
@@ -71,16 +72,31 @@ where
 /// use nalgebra::vector;
 ///
 /// let (x, v) = (vector![1.5, 2.0, 0.5], vector![1.0, -2.0, 0.5]);
-/// let hv = dualnum::hvp(|x| rosenbrock(x.as_slice()), &x, &v);
-/// let (_, _, h) = dualnum::hessian(|x| rosenbrock(x.as_slice()), &x);
+/// let (fx, g, hv) = dualnum::hvp(|x| rosenbrock(x.as_slice()), &x, &v);
+/// let (fx_h, g_h, h) = dualnum::hessian(|x| rosenbrock(x.as_slice()), &x);
+/// assert_eq!((fx, g), (fx_h, g_h));
 /// assert!((hv - h * v).norm() <= 1e-12 * (h * v).norm());
 /// ```
 #[inline]
 #[must_use]
-pub fn hvp<T, F, const N: usize>(f: F, x: &SVector<T, N>, v: &SVector<T, N>) -> SVector<T, N>
+pub fn hvp<T, F, const N: usize>(
+    f: F,
+    x: &SVector<T, N>,
+    v: &SVector<T, N>,
+) -> (T, SVector<T, N>, SVector<T, N>)
 where
     T: Float + Scalar,
     F: FnOnce(SVector<Dual<Dual<T, 1>, N>, N>) -> Dual<Dual<T, 1>, N>,
 {
-    jvp(|xd: SVector<Dual<T, 1>, N>| gradient(f, &xd).1, x, v).1
+    let mut fx = T::zero();
+    let (g, hv) = jvp(
+        |xd: SVector<Dual<T, 1>, N>| {
+            let (y, g) = gradient(f, &xd);
+            fx = y.re;
+            g
+        },
+        x,
+        v,
+    );
+    (fx, g, hv)
 }

@@ -11,7 +11,12 @@
 //! | [`jacobian`] | `R^N → R^M` | `(F, J)`, `J` an `M × N` matrix | `Dual<T, N>` |
 //! | [`jvp`] | `R^N → R^M` or `R` | `(F, J·v)` | `Dual<T, 1>` |
 //! | [`hessian`] | `R^N → R` | `(f, ∇f, ∇²f)` | `Dual<Dual<T, N>, N>` |
-//! | [`hvp`] | `R^N → R` | `∇²f·v` | `Dual<Dual<T, 1>, N>` |
+//! | [`hvp`] | `R^N → R` | `(f, ∇f, ∇²f·v)` | `Dual<Dual<T, 1>, N>` |
+//!
+//! Each has an `_of` twin ([`derivative_of`], [`gradient_of`],
+//! [`jacobian_of`], [`jvp_of`], [`hessian_of`], [`hvp_of`]) taking a
+//! [`Function`](crate::Function) or [`VectorFunction`](crate::VectorFunction)
+//! object instead of a closure.
 //!
 //! Sizes are static (nalgebra's `SVector`/`SMatrix`), so a dimension mismatch
 //! is a compile error. For inputs whose length is known only at run time see
@@ -35,10 +40,12 @@
 mod checked;
 mod first;
 mod hessian;
+mod objects;
 
 pub use checked::{gradient_of, hessian_of, jacobian_of};
 pub use first::{Pushforward, derivative, gradient, jacobian, jvp};
 pub use hessian::{hessian, hvp};
+pub use objects::{derivative_of, hvp_of, jvp_of};
 
 use alloc::vec::Vec;
 

@@ -42,8 +42,9 @@
 //!
 //! ## Contents
 //!
-//! - drivers: [`gradient`], [`vjp`], [`jacobian`], and [`Tape::gradient`]
-//!   which reuses one tape's memory across calls;
+//! - drivers: [`gradient`], [`vjp`], [`jacobian`], their twins for a
+//!   function object ([`gradient_of`], [`vjp_of`], [`jacobian_of`]), and
+//!   [`Tape::gradient`] which reuses one tape's memory across calls;
 //! - [`Tape`] and [`Var`] (a `Copy` handle implementing
 //!   [`num_traits::Float`] and every operator of `Dual`), [`Adjoints`];
 //! - replay: [`compile`] and [`Compiled`], with [`ReplayError`];
@@ -122,7 +123,9 @@ mod var;
 use alloc::vec::Vec;
 
 use nalgebra::{DMatrix, DVector, Scalar};
-use num_traits::Float;
+use num_traits::{Float, Zero};
+
+use crate::{Function, VectorFunction};
 
 pub use replay::{Compiled, ReplayError};
 pub use tape::{Adjoints, Tape};
@@ -262,6 +265,114 @@ where
         }
     }
     (DVector::from_iterator(ys.len(), ys.iter().map(|y| y.val)), jac)
+}
+
+/// [`gradient`] for a [`Function`] object: the way to pass one function,
+/// written once, to reverse mode without a closure. (A bare generic
+/// function name cannot be passed to [`gradient`]: `rosenbrock::<Var<'t, T>>`
+/// names one lifetime `'t`, while the driver needs every lifetime.)
+///
+/// ```
+/// use dualnum::{Function, reverse, test_functions::rosenbrock};
+/// use num_traits::Float;
+///
+/// struct Rosenbrock;
+/// impl Function for Rosenbrock {
+///     fn eval<T: Float>(&self, x: &[T]) -> T {
+///         rosenbrock(x)
+///     }
+/// }
+/// let x = [1.2, 1.0, 0.8];
+/// assert_eq!(reverse::gradient_of(&Rosenbrock, &x), reverse::gradient(|x| rosenbrock(x), &x));
+/// ```
+///
+/// # Panics
+///
+/// As [`gradient`].
+#[must_use]
+#[track_caller]
+pub fn gradient_of<T, F>(f: &F, x: &[T]) -> (T, DVector<T>)
+where
+    T: Float + Scalar,
+    F: Function + ?Sized,
+{
+    gradient(|x| f.eval(x), x)
+}
+
+/// [`vjp`] for a [`VectorFunction`] object.
+///
+/// # Panics
+///
+/// As [`vjp`].
+///
+/// ```
+/// use dualnum::{VectorFunction, reverse};
+/// use num_traits::Float;
+///
+/// struct Map;
+/// impl VectorFunction for Map {
+///     fn outputs(&self, _: usize) -> usize {
+///         2
+///     }
+///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+///         out[0] = x[0] * x[1];
+///         out[1] = x[0].sin();
+///     }
+/// }
+/// let (fx, wj) = reverse::vjp_of(&Map, &[2.0, 3.0], &[1.0, 2.0]);
+/// assert_eq!(fx.as_slice(), &[6.0, 2.0f64.sin()]);
+/// assert_eq!(wj.as_slice(), &[3.0 + 2.0 * 2.0f64.cos(), 2.0]);
+/// ```
+#[must_use]
+#[track_caller]
+pub fn vjp_of<T, F>(f: &F, x: &[T], w: &[T]) -> (DVector<T>, DVector<T>)
+where
+    T: Float + Scalar,
+    F: VectorFunction + ?Sized,
+{
+    let m = f.outputs(x.len());
+    vjp(|v| eval_vector(f, v, m), x, w)
+}
+
+/// [`jacobian`] for a [`VectorFunction`] object.
+///
+/// ```
+/// use dualnum::{VectorFunction, reverse, test_functions::broyden_tridiagonal};
+/// use num_traits::Float;
+///
+/// struct Broyden;
+/// impl VectorFunction for Broyden {
+///     fn outputs(&self, n: usize) -> usize {
+///         n
+///     }
+///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+///         broyden_tridiagonal(x, out)
+///     }
+/// }
+/// let x = [0.5, 1.0, -0.5];
+/// let (_, j) = reverse::jacobian_of(&Broyden, &x);
+/// assert_eq!(j, dualnum::chunked::jacobian_of::<3, _, _>(&Broyden, &x).1);
+/// ```
+#[must_use]
+#[track_caller]
+pub fn jacobian_of<T, F>(f: &F, x: &[T]) -> (DVector<T>, DMatrix<T>)
+where
+    T: Float + Scalar,
+    F: VectorFunction + ?Sized,
+{
+    let m = f.outputs(x.len());
+    jacobian(|v| eval_vector(f, v, m), x)
+}
+
+/// Evaluates a [`VectorFunction`] on variables into a fresh `Vec`.
+fn eval_vector<'t, T: Float, F: VectorFunction + ?Sized>(
+    f: &F,
+    x: &[Var<'t, T>],
+    m: usize,
+) -> Vec<Var<'t, T>> {
+    let mut out = alloc::vec![Var::zero(); m];
+    f.eval(x, &mut out);
+    out
 }
 
 /// Records `f` at `x` once, for replays at other inputs

@@ -23,7 +23,7 @@ fn derivative(c: &mut Criterion) {
     let want = transcendental_derivative(x0);
     let ours = dualnum::derivative(transcendental, x0).1;
     assert_close("dualnum", &[ours], &[want], 1e-14);
-    let (_, nd) = num_dual::first_derivative(nd_transcendental::<Dual64>, x0);
+    let (_, nd) = num_dual::first_derivative(sc_transcendental::<Dual64>, x0);
     assert_close("num-dual", &[nd], &[want], 1e-14);
 
     let mut g = c.benchmark_group("derivative/transcendental");
@@ -36,7 +36,7 @@ fn derivative(c: &mut Criterion) {
         b.iter(|| dualnum::numeric::derivative(transcendental, black_box(x0)))
     });
     g.bench_function("num-dual", |b| {
-        b.iter(|| num_dual::first_derivative(nd_transcendental::<Dual64>, black_box(x0)).1)
+        b.iter(|| num_dual::first_derivative(sc_transcendental::<Dual64>, black_box(x0)).1)
     });
     g.bench_function("autodiff", |b| {
         b.iter(|| autodiff::diff(transcendental::<autodiff::FT<f64>>, black_box(x0)))
@@ -51,7 +51,7 @@ fn rosenbrock_n<const N: usize>(c: &mut Criterion) {
     let xs = SVector::<f64, N>::from(x);
     let ours = dualnum::gradient(|v: SVector<Dual<f64, N>, N>| rosenbrock(v.as_slice()), &xs).1;
     assert_close("dualnum", ours.as_slice(), &want, 1e-13);
-    let nd = num_dual::gradient(|v: SVector<DualSVec64<N>, N>| nd_rosenbrock(v.as_slice()), &xs).1;
+    let nd = num_dual::gradient(|v: SVector<DualSVec64<N>, N>| sc_rosenbrock(v.as_slice()), &xs).1;
     assert_close("num-dual", nd.as_slice(), &want, 1e-13);
     assert_close("autodiff", &autodiff::grad(rosenbrock, &x), &want, 1e-13);
     assert_close("reverse crate", &rv_gradient(rv_rosenbrock, &x), &want, 1e-13);
@@ -81,7 +81,7 @@ fn rosenbrock_n<const N: usize>(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("num-dual", N), |b| {
         b.iter(|| {
             num_dual::gradient(
-                |v: SVector<DualSVec64<N>, N>| nd_rosenbrock(v.as_slice()),
+                |v: SVector<DualSVec64<N>, N>| sc_rosenbrock(v.as_slice()),
                 black_box(&xs),
             )
         })
@@ -90,7 +90,7 @@ fn rosenbrock_n<const N: usize>(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("num-dual dyn", N), |b| {
         b.iter(|| {
             num_dual::gradient(
-                |v: nalgebra::DVector<DualDVec64>| nd_rosenbrock(v.as_slice()),
+                |v: nalgebra::DVector<DualDVec64>| sc_rosenbrock(v.as_slice()),
                 black_box(&xd),
             )
         })

@@ -1,24 +1,27 @@
-//! Shared setup for the benchmarks: evaluation points, central finite
-//! differences, and the test functions rewritten for the peer crates whose
-//! number types do not implement `num_traits::Float` (num-dual's `DualNum`,
-//! the `reverse` crate's `Var`).
+//! Shared setup for the benchmarks: evaluation points, and the test
+//! functions rewritten for the peer crates whose number types do not
+//! implement `num_traits::Float` (num-dual's `DualNum`, the `reverse`
+//! crate's `Var`).
 //!
 //! The dualnum benches and the hand-written baselines call the functions of
 //! `dualnum::test_functions` directly, through dualnum's drivers
 //! (`dualnum::{derivative, gradient, jacobian, hessian}`, `chunked`,
 //! `numeric` for central differences). The versions here mirror those
 //! formulas operation for operation, so every method does the same
-//! arithmetic; `tests` at the bottom checks each against the hand-written
-//! derivatives so a bench can never time a wrong answer.
+//! arithmetic; every bench checks each method against the hand-written
+//! derivative before timing it, so a bench can never time a wrong answer.
+//! echidna's `DualVec` implements `Float` and runs both forms.
 
 #![allow(dead_code)]
 
+use std::ops::{Add, Div, Mul, Neg, Sub};
 use std::time::Duration;
 
 use criterion::Criterion;
 use dualnum::Dual;
 use nalgebra::{SMatrix, SVector};
 use num_dual::DualNum;
+use num_traits::Float;
 use reverse::Var;
 
 /// A map `R^n → R^m` written into an output slice, as in `test_functions`.
@@ -86,20 +89,103 @@ pub fn manual_jacobian<const N: usize, const M: usize>(
 }
 
 // ---------------------------------------------------------------------------
-// num-dual versions (its types implement `DualNum`, not `num_traits::Float`)
+// The scalar-operator form: one body for num-dual, echidna and dualnum
 // ---------------------------------------------------------------------------
 
-/// [`dualnum::test_functions::transcendental`] for num-dual.
+/// The operations of the scalar-operator bodies below: arithmetic between
+/// numbers, arithmetic with an `f64` on the right (`x * 100.0`; num-dual has
+/// no `f64` on the left), and the four transcendentals they use.
+///
+/// num-dual's number types implement `DualNum`, not `num_traits::Float`, so
+/// they cannot run the generic bodies of `dualnum::test_functions`. The
+/// bodies here mirror those functions operation for operation in the only
+/// form num-dual can run; because they are written once against this trait,
+/// num-dual, echidna and dualnum all run the very same source, and a
+/// comparison on them is like for like.
+pub trait ScalarOps:
+    Clone
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + Add<f64, Output = Self>
+    + Mul<f64, Output = Self>
+    + Div<f64, Output = Self>
+{
+    /// A constant (zero tangent).
+    fn cst(v: f64) -> Self;
+    /// `sin x`.
+    fn sin(&self) -> Self;
+    /// `cos x`.
+    fn cos(&self) -> Self;
+    /// `eˣ`.
+    fn exp(&self) -> Self;
+    /// `ln x`.
+    fn ln(&self) -> Self;
+}
+
+/// `ScalarOps` through num-dual's `DualNum` methods.
+macro_rules! scalar_ops_num_dual {
+    ($([$($g:tt)*] $t:ty;)*) => {$(
+        impl<$($g)*> ScalarOps for $t {
+            #[inline(always)]
+            fn cst(v: f64) -> Self { Self::from(v) }
+            #[inline(always)]
+            fn sin(&self) -> Self { DualNum::sin(self) }
+            #[inline(always)]
+            fn cos(&self) -> Self { DualNum::cos(self) }
+            #[inline(always)]
+            fn exp(&self) -> Self { DualNum::exp(self) }
+            #[inline(always)]
+            fn ln(&self) -> Self { DualNum::ln(self) }
+        }
+    )*};
+}
+
+scalar_ops_num_dual! {
+    [] num_dual::Dual64;
+    [] num_dual::DualDVec64;
+    [const N: usize] num_dual::DualSVec64<N>;
+    [const N: usize] num_dual::Dual2SVec64<N>;
+    [const N: usize] num_dual::DualSVec<num_dual::DualSVec64<N>, N>;
+}
+
+/// `ScalarOps` through `num_traits::Float` (dualnum, echidna).
+macro_rules! scalar_ops_float {
+    ($([$($g:tt)*] $t:ty;)*) => {$(
+        impl<$($g)*> ScalarOps for $t {
+            #[inline(always)]
+            fn cst(v: f64) -> Self { <Self as num_traits::NumCast>::from(v).unwrap() }
+            #[inline(always)]
+            fn sin(&self) -> Self { Float::sin(*self) }
+            #[inline(always)]
+            fn cos(&self) -> Self { Float::cos(*self) }
+            #[inline(always)]
+            fn exp(&self) -> Self { Float::exp(*self) }
+            #[inline(always)]
+            fn ln(&self) -> Self { Float::ln(*self) }
+        }
+    )*};
+}
+
+scalar_ops_float! {
+    [const N: usize] Dual<f64, N>;
+    [] echidna::Dual<f64>;
+    [const N: usize] echidna::DualVec<f64, N>;
+}
+
+/// [`dualnum::test_functions::transcendental`] in the scalar-operator form.
 #[inline]
-pub fn nd_transcendental<D: DualNum<Primitive = f64>>(x: D) -> D {
+pub fn sc_transcendental<D: ScalarOps>(x: D) -> D {
     let q = x.clone() * x.clone() + 1.0;
     x.sin() * x.exp() / q.clone() + q.ln() * x.cos()
 }
 
-/// [`dualnum::test_functions::rosenbrock`] for num-dual.
+/// [`dualnum::test_functions::rosenbrock`] in the scalar-operator form.
 #[inline]
-pub fn nd_rosenbrock<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    let mut s = D::from(0.0);
+pub fn sc_rosenbrock<D: ScalarOps>(x: &[D]) -> D {
+    let mut s = D::cst(0.0);
     for w in x.windows(2) {
         let a = w[1].clone() - w[0].clone() * w[0].clone();
         let b = -w[0].clone() + 1.0;
@@ -109,29 +195,31 @@ pub fn nd_rosenbrock<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
 }
 
 /// Output `i` of [`dualnum::test_functions::broyden_tridiagonal`] (or of
-/// `broyden_exp_sin` when `exp_sin`) for num-dual.
+/// `broyden_exp_sin` when `exp_sin`) in the scalar-operator form.
 #[inline]
-pub fn nd_broyden<D: DualNum<Primitive = f64>>(x: &[D], i: usize, exp_sin: bool) -> D {
+pub fn sc_broyden<D: ScalarOps>(x: &[D], i: usize, exp_sin: bool) -> D {
     let n = x.len();
-    let prev = if i > 0 { x[i - 1].clone() } else { D::from(0.0) };
-    let next = if i + 1 < n { x[i + 1].clone() } else { D::from(0.0) };
+    let prev = if i > 0 { x[i - 1].clone() } else { D::cst(0.0) };
+    let next = if i + 1 < n { x[i + 1].clone() } else { D::cst(0.0) };
     let xi = x[i].clone();
     let o = (-xi.clone() * 2.0 + 3.0) * xi.clone() - prev - next.clone() * 2.0 + 1.0;
     if exp_sin { o + xi.exp() * next.sin() } else { o }
 }
 
-/// Output `k` of [`dualnum::test_functions::wide_map`] for num-dual.
+/// Output `k` of [`dualnum::test_functions::wide_map`] in the
+/// scalar-operator form.
 #[inline]
-pub fn nd_wide_map<D: DualNum<Primitive = f64>>(x: &[D], k: usize) -> D {
+pub fn sc_wide_map<D: ScalarOps>(x: &[D], k: usize) -> D {
     let (kp1, kk) = (k as f64 + 1.0, k as f64);
-    x.iter().fold(D::from(0.0), |s, xi| {
+    x.iter().fold(D::cst(0.0), |s, xi| {
         s + (xi.clone() * kp1).sin() / kp1 + xi.clone() * kk * xi.clone()
     })
 }
 
-/// Output `j` of [`dualnum::test_functions::tall_map`] for num-dual.
+/// Output `j` of [`dualnum::test_functions::tall_map`] in the
+/// scalar-operator form.
 #[inline]
-pub fn nd_tall_map<D: DualNum<Primitive = f64>>(x: &[D], j: usize) -> D {
+pub fn sc_tall_map<D: ScalarOps>(x: &[D], j: usize) -> D {
     let n = x.len();
     let (a, b) = (j % n, (j + 1) % n);
     let cj = 1.0 / (j as f64 + 1.0);

@@ -75,7 +75,7 @@ fn scaling(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new("num-dual dyn", n), |b| {
                 b.iter(|| {
                     num_dual::gradient(
-                        |v: nalgebra::DVector<num_dual::DualDVec64>| nd_rosenbrock(v.as_slice()),
+                        |v: nalgebra::DVector<num_dual::DualDVec64>| sc_rosenbrock(v.as_slice()),
                         black_box(&xv),
                     )
                 })

@@ -22,7 +22,7 @@ fn hessian_n<const N: usize>(c: &mut Criterion) {
     let dn_f = |v: SVector<Dual<Dual<f64, N>, N>, N>| rosenbrock(v.as_slice());
     let dn = dualnum::hessian(dn_f, &xs).2;
     assert_close("dualnum", dn.as_slice(), &want, 1e-12);
-    let nd_f = |v: SVector<Dual2SVec64<N>, N>| nd_rosenbrock(v.as_slice());
+    let nd_f = |v: SVector<Dual2SVec64<N>, N>| sc_rosenbrock(v.as_slice());
     let nd = num_dual::hessian(nd_f, &xs).2;
     assert_close("num-dual", nd.as_slice(), &want, 1e-12);
 

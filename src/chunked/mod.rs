@@ -1,5 +1,6 @@
 //! Chunked forward mode for inputs whose length is known only at run time:
-//! `&[T]` in, nalgebra `DVector`/`DMatrix` out.
+//! `&[T]` in, nalgebra `DVector`/`DMatrix` out; first order here, second
+//! order (Hessian, Hessian-vector product) in the `second` submodule.
 //!
 //! A gradient or Jacobian with `n` inputs evaluates the function
 //! `⌈n / C⌉` times on `Dual<T, C>`, each time seeding the next `C` inputs
@@ -11,9 +12,15 @@
 //! | driver | function shape | evaluations |
 //! |---|---|---|
 //! | [`gradient`] | `FnMut(&[Dual<T, C>]) -> Dual<T, C>` | `⌈n / C⌉` |
-//! | [`jacobian`] | `FnMut(&[Dual<T, C>]) -> O`, `O: AsRef<[Dual<T, C>]>` (a `Vec`, an array, …) | `⌈n / C⌉` |
+//! | [`jacobian`] | `FnMut(&[Dual<T, C>]) -> O`: an array, `Vec` or nalgebra vector ([`Outputs`]) | `⌈n / C⌉` |
 //! | [`jacobian_inplace`] | `FnMut(&[Dual<T, C>], &mut [Dual<T, C>])`, `m` outputs | `⌈n / C⌉` |
+//! | [`gradient_into`], [`jacobian_into`] | as `gradient`, `jacobian_inplace`, writing into caller slices | `⌈n / C⌉` |
 //! | `par_jacobian`, `par_jacobian_inplace` (feature `rayon`) | as above, `Fn + Sync` | `⌈n / C⌉`, on several threads |
+//! | [`hessian`] | `FnMut(&[Dual<Dual<T, C>, C>]) -> Dual<Dual<T, C>, C>` | `K(K + 1)/2`, `K = ⌈n / C⌉` |
+//! | [`hvp`] | `FnMut(&[Dual<Dual<T, 1>, C>]) -> Dual<Dual<T, 1>, C>` | `⌈n / C⌉` |
+//!
+//! Every driver has an `_into` twin writing into caller slices and an
+//! `_of` twin taking a [`Function`]/[`VectorFunction`] object.
 //!
 //! # Choosing `C`
 //!
@@ -32,13 +39,19 @@
 //! assert_eq!(g.len(), 10);
 //! ```
 
+mod second;
+
+pub use second::{hessian, hessian_into, hessian_of, hvp, hvp_into, hvp_of};
+
 use alloc::vec::Vec;
 
 use nalgebra::{DMatrix, DVector, Scalar};
 use num_traits::Float;
 
-use crate::Dual;
 use crate::forward::{constants, fill_columns, set_chunk};
+use crate::numeric::check_into;
+use crate::outputs::Outputs;
+use crate::{Dual, Function, VectorFunction};
 
 /// The default chunk width for [`gradient_default`] and
 /// [`jacobian_default`]: 8 lanes.
@@ -89,27 +102,56 @@ pub const DEFAULT_CHUNK: usize = 8;
 /// ```
 #[must_use]
 pub fn gradient<const C: usize, T>(
-    mut f: impl FnMut(&[Dual<T, C>]) -> Dual<T, C>,
+    f: impl FnMut(&[Dual<T, C>]) -> Dual<T, C>,
     x: &[T],
 ) -> (T, DVector<T>)
 where
     T: Float + Scalar,
 {
+    let mut grad = DVector::zeros(x.len());
+    let fx = gradient_into::<C, T>(f, x, grad.as_mut_slice());
+    (fx, grad)
+}
+
+/// [`gradient`] writing the gradient into `grad`; returns the value. The
+/// only allocation is the dual copy of `x`.
+///
+/// # Panics
+///
+/// If `grad.len() != x.len()`.
+///
+/// ```
+/// use dualnum::{chunked, test_functions::rosenbrock};
+///
+/// let x = vec![1.2; 10];
+/// let mut g = vec![0.0; 10];
+/// let fx = chunked::gradient_into::<4, _>(|x| rosenbrock(x), &x, &mut g);
+/// assert_eq!((fx, g.as_slice()), (rosenbrock(&x), chunked::gradient::<4, _>(|x| rosenbrock(x), &x).1.as_slice()));
+/// ```
+#[track_caller]
+pub fn gradient_into<const C: usize, T>(
+    mut f: impl FnMut(&[Dual<T, C>]) -> Dual<T, C>,
+    x: &[T],
+    grad: &mut [T],
+) -> T
+where
+    T: Float,
+{
     const { assert!(C > 0, "the chunk width C must be at least 1") };
+    check_into("chunked::gradient_into", "grad", grad.len(), x.len());
     let n = x.len();
     let mut xd = constants::<T, C>(x);
-    let mut grad = DVector::zeros(n);
     let k = set_chunk(&mut xd, 0, true);
     let y = f(&xd);
     let fx = y.re;
-    grad.as_mut_slice()[..k].copy_from_slice(&y.eps[..k]);
+    grad[..k].copy_from_slice(&y.eps[..k]);
     for start in (C..n).step_by(C) {
         set_chunk(&mut xd, start - C, false);
         let k = set_chunk(&mut xd, start, true);
         let y = f(&xd);
-        grad.as_mut_slice()[start..start + k].copy_from_slice(&y.eps[..k]);
+        grad[start..start + k].copy_from_slice(&y.eps[..k]);
     }
-    (fx, grad)
+    fx
 }
 
 /// [`gradient`] with the chunk width [`DEFAULT_CHUNK`].
@@ -125,8 +167,8 @@ pub fn gradient_default<T: Float + Scalar>(
 /// The value and `m × n` Jacobian of `F: R^n → R^m` at `x`, evaluating `F`
 /// `⌈n / C⌉` times with `Dual<T, C>`.
 ///
-/// The closure returns its outputs as anything that derefs to a slice of
-/// duals (`Vec`, array, `Box<[_]>`); `m` is the length of the first
+/// The closure returns its outputs as an array, a `Vec`, a `Box<[_]>` or
+/// an nalgebra vector (see [`Outputs`]); `m` is the length of the first
 /// result. Column `j` of the Jacobian is lane `j mod C` of the evaluation
 /// that seeded input `j`.
 ///
@@ -152,13 +194,13 @@ pub fn jacobian<const C: usize, T, O>(
 ) -> (DVector<T>, DMatrix<T>)
 where
     T: Float + Scalar,
-    O: AsRef<[Dual<T, C>]>,
+    O: Outputs<Dual<T, C>>,
 {
     jacobian_core(
         |x, out: &mut Vec<Dual<T, C>>| {
             let y = f(x);
             out.clear();
-            out.extend_from_slice(y.as_ref());
+            out.extend_from_slice(y.as_outputs());
         },
         x,
         "chunked::jacobian",
@@ -179,7 +221,7 @@ pub fn jacobian_default<T, O>(
 ) -> (DVector<T>, DMatrix<T>)
 where
     T: Float + Scalar,
-    O: AsRef<[Dual<T, DEFAULT_CHUNK>]>,
+    O: Outputs<Dual<T, DEFAULT_CHUNK>>,
 {
     jacobian::<DEFAULT_CHUNK, T, O>(f, x)
 }
@@ -203,26 +245,76 @@ where
 /// ```
 #[must_use]
 pub fn jacobian_inplace<const C: usize, T>(
-    mut f: impl FnMut(&[Dual<T, C>], &mut [Dual<T, C>]),
+    f: impl FnMut(&[Dual<T, C>], &mut [Dual<T, C>]),
     x: &[T],
     m: usize,
 ) -> (DVector<T>, DMatrix<T>)
 where
     T: Float + Scalar,
 {
-    jacobian_core(
-        |x, out: &mut Vec<Dual<T, C>>| {
-            out.clear();
-            out.resize(m, Dual::constant(T::zero()));
-            f(x, out);
-        },
-        x,
-        "chunked::jacobian_inplace",
-    )
+    let mut fx = DVector::zeros(m);
+    let mut jac = DMatrix::zeros(m, x.len());
+    jacobian_into::<C, T>(f, x, fx.as_mut_slice(), jac.as_mut_slice());
+    (fx, jac)
 }
 
-/// The sequential chunk loop shared by [`jacobian`] and
-/// [`jacobian_inplace`]: `eval(x, out)` leaves the outputs in `out`.
+/// [`jacobian_inplace`] writing `F(x)` into `fx` (its length is `m`) and
+/// the `m × n` Jacobian into `jac`, column-major (`jac[i + m·j] =
+/// ∂Fᵢ/∂xⱼ`, the layout of `DMatrix::as_mut_slice`). The only allocations
+/// are the dual copies of `x` and of the outputs.
+///
+/// # Panics
+///
+/// If `jac.len() != fx.len() · x.len()`.
+///
+/// ```
+/// use dualnum::{chunked, test_functions::broyden_tridiagonal};
+///
+/// let x = [0.5, -0.25, 1.0];
+/// let (mut fx, mut jac) = ([0.0; 3], nalgebra::Matrix3::zeros());
+/// chunked::jacobian_into::<2, _>(|x, out| broyden_tridiagonal(x, out), &x, &mut fx, jac.as_mut_slice());
+/// let (fx2, jac2) = chunked::jacobian_inplace::<2, _>(|x, out| broyden_tridiagonal(x, out), &x, 3);
+/// assert_eq!((fx.as_slice(), jac.as_slice()), (fx2.as_slice(), jac2.as_slice()));
+/// ```
+#[track_caller]
+pub fn jacobian_into<const C: usize, T>(
+    mut f: impl FnMut(&[Dual<T, C>], &mut [Dual<T, C>]),
+    x: &[T],
+    fx: &mut [T],
+    jac: &mut [T],
+) where
+    T: Float,
+{
+    const { assert!(C > 0, "the chunk width C must be at least 1") };
+    let (m, n) = (fx.len(), x.len());
+    check_into("chunked::jacobian_into", "jac", jac.len(), m * n);
+    let mut xd = constants::<T, C>(x);
+    let mut out = alloc::vec![Dual::constant(T::zero()); m];
+    let mut start = 0;
+    loop {
+        let k = set_chunk(&mut xd, start, true);
+        out.iter_mut().for_each(|o| *o = Dual::constant(T::zero()));
+        f(&xd, &mut out);
+        if start == 0 {
+            for (v, y) in fx.iter_mut().zip(&out) {
+                *v = y.re;
+            }
+        }
+        for lane in 0..k {
+            for (dst, y) in jac[m * (start + lane)..m * (start + lane + 1)].iter_mut().zip(&out) {
+                *dst = y.eps[lane];
+            }
+        }
+        set_chunk(&mut xd, start, false);
+        start += C;
+        if start >= n {
+            break;
+        }
+    }
+}
+
+/// The sequential chunk loop of [`jacobian`]: `eval(x, out)` leaves the
+/// outputs in `out`, whose length the first evaluation decides.
 #[track_caller]
 fn jacobian_core<const C: usize, T: Float + Scalar>(
     mut eval: impl FnMut(&[Dual<T, C>], &mut Vec<Dual<T, C>>),
@@ -247,6 +339,63 @@ fn jacobian_core<const C: usize, T: Float + Scalar>(
         fill_columns(&mut jac, start, k, &out);
     }
     (value, jac)
+}
+
+/// [`gradient`] for a [`Function`] object: `f.eval` on `Dual<T, C>`.
+///
+/// ```
+/// use dualnum::{Function, chunked, test_functions::rosenbrock};
+/// use num_traits::Float;
+///
+/// struct Rosenbrock;
+/// impl Function for Rosenbrock {
+///     fn eval<T: Float>(&self, x: &[T]) -> T {
+///         rosenbrock(x)
+///     }
+/// }
+/// let x = vec![0.5; 20];
+/// assert_eq!(chunked::gradient_of::<8, _, _>(&Rosenbrock, &x), chunked::gradient::<8, _>(rosenbrock, &x));
+/// ```
+#[inline]
+#[must_use]
+pub fn gradient_of<const C: usize, T, F>(f: &F, x: &[T]) -> (T, DVector<T>)
+where
+    T: Float + Scalar,
+    F: Function + ?Sized,
+{
+    gradient::<C, T>(|x| f.eval(x), x)
+}
+
+/// [`jacobian_inplace`] for a [`VectorFunction`] object, with
+/// `m = f.outputs(x.len())`.
+///
+/// ```
+/// use dualnum::{VectorFunction, chunked, test_functions::broyden_tridiagonal};
+/// use num_traits::Float;
+///
+/// struct Broyden;
+/// impl VectorFunction for Broyden {
+///     fn outputs(&self, n: usize) -> usize {
+///         n
+///     }
+///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+///         broyden_tridiagonal(x, out)
+///     }
+/// }
+/// let x = vec![0.5; 9];
+/// assert_eq!(
+///     chunked::jacobian_of::<4, _, _>(&Broyden, &x),
+///     chunked::jacobian_inplace::<4, _>(broyden_tridiagonal, &x, 9)
+/// );
+/// ```
+#[inline]
+#[must_use]
+pub fn jacobian_of<const C: usize, T, F>(f: &F, x: &[T]) -> (DVector<T>, DMatrix<T>)
+where
+    T: Float + Scalar,
+    F: VectorFunction + ?Sized,
+{
+    jacobian_inplace::<C, T>(|x, out| f.eval(x, out), x, f.outputs(x.len()))
 }
 
 #[cfg(feature = "rayon")]
@@ -301,9 +450,9 @@ mod par {
     ) -> (DVector<T>, DMatrix<T>)
     where
         T: Float + Scalar + Send + Sync,
-        O: AsRef<[Dual<T, C>]>,
+        O: crate::outputs::Outputs<Dual<T, C>>,
     {
-        par_core(|x| f(x).as_ref().to_vec(), x, "chunked::par_jacobian")
+        par_core(|x| f(x).as_outputs().to_vec(), x, "chunked::par_jacobian")
     }
 
     /// [`jacobian_inplace`](super::jacobian_inplace), evaluating the chunks

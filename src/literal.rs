@@ -1,0 +1,113 @@
+//! Plain `f64`/`f32` literals in dual-number code: a one-word literal for
+//! generic code ([`lit`]) and the trait that lets concrete duals of any
+//! nesting depth take a plain scalar as an operand ([`DualOver`]).
+//!
+//! In code generic over [`Float`] a literal has to become a `T`; `lit` does
+//! that in one word, and for every type of this crate it compiles to the
+//! constant itself (the conversion is `Some(v)` after inlining):
+//!
+//! ```
+//! use dualnum::lit;
+//! use num_traits::Float;
+//!
+//! /// Rosenbrock's banana, written once for every number type.
+//! fn banana<T: Float>(x: T, y: T) -> T {
+//!     lit::<T>(100.0) * (y - x * x).powi(2) + (T::one() - x).powi(2)
+//! }
+//!
+//! let (_, g) = dualnum::gradient(|v| banana(v[0], v[1]), &nalgebra::vector![1.0, 1.0]);
+//! assert_eq!(g, nalgebra::vector![0.0, 0.0]);
+//! ```
+//!
+//! On a concrete dual no helper is needed: `0.5 * x`, `x * 3.0`, `x += 1.0`,
+//! `x.max(0.0)`, `x.powf(1.5)`, `x > 0.0` and `x == 1.0` work at every
+//! nesting depth (`Dual<f64, N>`, `Dual<Dual<f64, M>, N>`, …), for `f64` and
+//! `f32`. A scalar operand behaves exactly as the same scalar lifted to a
+//! constant dual: `x * 3.0` is `x * lit(3.0)`.
+
+use num_traits::Float;
+
+use crate::Dual;
+
+/// The literal `v` as a `T`: `lit::<T>(100.0)` in place of
+/// `T::from(100.0).unwrap()`.
+///
+/// For `f64`, `f32`, [`Dual`] (any depth) and reverse-mode variables the
+/// conversion cannot fail (a value beyond `f32::MAX` becomes an infinity,
+/// as with `as`), and after inlining it is the constant itself: no branch
+/// remains. In generic code the type is usually inferred (`x * lit(2.0)`
+/// with `x: T`); where it is not, name it: `lit::<T>(2.0)`.
+///
+/// # Panics
+///
+/// If `T`'s [`NumCast`](num_traits::NumCast) refuses `v` (returns `None`),
+/// which none of the types above does.
+///
+/// ```
+/// use dualnum::{Dual, lit};
+/// use num_traits::Float;
+///
+/// fn scaled_sin<T: Float>(x: T) -> T {
+///     lit::<T>(2.5) * x.sin()
+/// }
+/// let x = Dual::<f64, 1>::variable(0.0, 0);
+/// assert_eq!(scaled_sin(x).partial(0), 2.5);
+/// assert_eq!(lit::<f32>(0.5), 0.5f32);
+/// ```
+#[inline(always)]
+#[must_use]
+#[track_caller]
+pub fn lit<T: Float>(v: f64) -> T {
+    match T::from(v) {
+        Some(t) => t,
+        None => panic!("dualnum::lit: {v} is not representable in the target type"),
+    }
+}
+
+mod sealed {
+    pub trait Sealed<S> {}
+}
+
+/// A dual number whose innermost scalar is `S`, at any nesting depth:
+/// `Dual<S, N>`, `Dual<Dual<S, M>, N>`, and so on.
+///
+/// This is the bound behind the operators and comparisons that take a plain
+/// `S` (`f64` or `f32`) next to a nested dual (`0.5 * x`, `x > 0.0` with
+/// `x: Dual<Dual<f64, 2>, 2>`); users do not implement it (it is sealed)
+/// and rarely name it.
+///
+/// ```
+/// use dualnum::{Dual, DualOver};
+///
+/// let c = <Dual<Dual<f64, 2>, 3>>::from_scalar(1.5);
+/// assert_eq!(c.value().value(), 1.5);
+/// assert!(c.is_constant() && c.value().is_constant());
+/// ```
+pub trait DualOver<S>: Float + sealed::Sealed<S> {
+    /// The constant with value `s`: zero tangents at every level.
+    fn from_scalar(s: S) -> Self;
+}
+
+macro_rules! dual_over {
+    ($($s:ty),*) => {$(
+        impl<const N: usize, const SAFE: bool> sealed::Sealed<$s> for Dual<$s, N, SAFE> {}
+        impl<const N: usize, const SAFE: bool> DualOver<$s> for Dual<$s, N, SAFE> {
+            #[inline(always)]
+            fn from_scalar(s: $s) -> Self {
+                Dual::lift(s)
+            }
+        }
+        impl<T: DualOver<$s>, const N: usize, const SAFE: bool> sealed::Sealed<$s>
+            for Dual<T, N, SAFE>
+        {
+        }
+        impl<T: DualOver<$s>, const N: usize, const SAFE: bool> DualOver<$s> for Dual<T, N, SAFE> {
+            #[inline(always)]
+            fn from_scalar(s: $s) -> Self {
+                Dual::lift(T::from_scalar(s))
+            }
+        }
+    )*};
+}
+
+dual_over!(f64, f32);

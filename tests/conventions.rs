@@ -1,0 +1,97 @@
+//! One result convention for every driver (issue 11, point 2): value first,
+//! static sizes in nalgebra's static types and run-time sizes in dynamic
+//! ones, `_into` twins identical to the allocating drivers, and
+//! vector-valued closures returning any container.
+
+use dualnum::test_functions::*;
+use dualnum::{chunked, numeric};
+use nalgebra::{DMatrix, DVector, SVector, dvector, vector};
+
+fn map2<T: num_traits::Float>(x: &[T]) -> [T; 2] {
+    [x[0] * x[1].sin(), x[0] + x[2] * x[2]]
+}
+
+#[test]
+fn numeric_drivers_return_the_value_first() {
+    let x = [1.2, -0.7, 0.4];
+    let (fx, g) = numeric::gradient(rosenbrock, &x);
+    assert_eq!(fx, rosenbrock(&x));
+    assert_eq!(g.len(), 3);
+    let (fx, d) = numeric::derivative(transcendental, 0.3f64);
+    assert_eq!(fx, transcendental(0.3));
+    assert!((d - transcendental_derivative(0.3)).abs() < 1e-8);
+    let (fx, j) = numeric::jacobian(map2, &x);
+    assert_eq!(fx.as_slice(), &map2(&x));
+    assert_eq!(j.shape(), (2, 3));
+}
+
+#[test]
+fn hvp_returns_value_gradient_and_product() {
+    let x = vector![1.5, 2.0, 0.5];
+    let v = vector![1.0, -2.0, 0.5];
+    let (fx, g, hv) = dualnum::hvp(|x| rosenbrock(x.as_slice()), &x, &v);
+    let (fh, gh, h) = dualnum::hessian(|x| rosenbrock(x.as_slice()), &x);
+    assert_eq!((fx, g), (fh, gh));
+    assert!((hv - h * v).amax() <= 1e-12 * (h * v).amax());
+}
+
+#[test]
+fn into_twins_match_the_allocating_drivers() {
+    let x: Vec<f64> = (0..11).map(|i| 0.1 * i as f64 - 0.4).collect();
+    let (fx, g) = chunked::gradient::<4, _>(rosenbrock, &x);
+    let mut g2 = vec![f64::NAN; 11];
+    assert_eq!(chunked::gradient_into::<4, _>(rosenbrock, &x, &mut g2), fx);
+    assert_eq!(g.as_slice(), g2.as_slice());
+
+    let (fx, j) = chunked::jacobian_inplace::<3, _>(broyden_exp_sin, &x, 11);
+    let (mut fx2, mut j2) = (vec![f64::NAN; 11], DMatrix::from_element(11, 11, f64::NAN));
+    chunked::jacobian_into::<3, _>(broyden_exp_sin, &x, &mut fx2, j2.as_mut_slice());
+    assert_eq!((fx.as_slice(), &j), (fx2.as_slice(), &j2));
+
+    let (fx, g) = numeric::gradient(rosenbrock, &x);
+    let mut g2 = vec![f64::NAN; 11];
+    assert_eq!(numeric::gradient_into(rosenbrock, &x, &mut g2), fx);
+    assert_eq!(g.as_slice(), g2.as_slice());
+
+    let (fx, j) = numeric::jacobian_inplace(broyden_exp_sin, &x, 11);
+    let (mut fx2, mut j2) = (vec![f64::NAN; 11], DMatrix::from_element(11, 11, f64::NAN));
+    numeric::jacobian_into(broyden_exp_sin, &x, &mut fx2, j2.as_mut_slice());
+    assert_eq!((fx.as_slice(), &j), (fx2.as_slice(), &j2));
+}
+
+#[test]
+#[should_panic(expected = "chunked::gradient_into: `grad` has length 2 but the result needs 3")]
+fn into_twins_check_the_slice_length() {
+    let _ = chunked::gradient_into::<2, _>(|x| x[0], &[1.0, 2.0, 3.0], &mut [0.0; 2]);
+}
+
+#[test]
+fn vector_closures_return_any_container() {
+    let x = [0.3, 1.1, -0.6];
+    let (fa, ja) = chunked::jacobian::<2, _, _>(map2, &x);
+    let (fv, jv) = chunked::jacobian::<2, _, _>(|x| map2(x).to_vec(), &x);
+    let (fd, jd) = chunked::jacobian::<2, _, _>(|x| DVector::from_row_slice(&map2(x)), &x);
+    let (fs, js) = chunked::jacobian::<2, _, _>(|x| SVector::from(map2(x)), &x);
+    let (fb, jb) = chunked::jacobian::<2, _, _>(|x| Box::<[_]>::from(map2(x)), &x);
+    assert!([&fv, &fd, &fs, &fb].iter().all(|f| **f == fa));
+    assert!([&jv, &jd, &js, &jb].iter().all(|j| **j == ja));
+
+    let (_, na) = numeric::jacobian(map2, &x);
+    let (_, nd) = numeric::jacobian(|x| dvector![map2(x)[0], map2(x)[1]], &x);
+    assert_eq!(na, nd);
+    assert!((na - &ja).amax() < 1e-8);
+
+    // static sizes: an array or an SVector
+    let xs = vector![0.3, 1.1, -0.6];
+    let (f1, j1) = dualnum::jacobian(|x| map2(x.as_slice()), &xs);
+    let (f2, j2) = dualnum::jacobian(|x| SVector::from(map2(x.as_slice())), &xs);
+    assert_eq!((f1, j1), (f2, j2));
+    assert_eq!(DMatrix::from_column_slice(2, 3, j1.as_slice()), ja);
+
+    // jvp: an array gives an SVector, a Vec a DVector
+    let v = vector![1.0, 0.5, -2.0];
+    let (_, jv_arr) = dualnum::jvp(|x| map2(x.as_slice()), &xs, &v);
+    let (_, jv_vec) = dualnum::jvp(|x| map2(x.as_slice()).to_vec(), &xs, &v);
+    assert_eq!(jv_arr, j1 * v);
+    assert_eq!(jv_vec.as_slice(), (j1 * v).as_slice());
+}
