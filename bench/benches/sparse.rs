@@ -166,11 +166,7 @@ macro_rules! jacobian_group {
                 + rows[offs[j as usize]..offs[j as usize + 1]]
                     .binary_search(&(i as usize))
                     .unwrap();
-            assert!(
-                (v - want[k]).abs() <= 1e-12 * v.abs().max(1.0),
-                "{}: echidna differs",
-                $name
-            );
+            assert!((v - want[k]).abs() <= 1e-12 * v.abs().max(1.0), "{}: echidna differs", $name);
         }
         eprintln!("{}: echidna colours {ecount} (dualnum {})", $name, sj.colours());
         g.bench_function("echidna_with_pattern", |b| {
@@ -200,10 +196,10 @@ fn detection(c: &mut Criterion) {
     let mut fx = vec![0.0; n];
     g.bench_function("f64_residual", |b| b.iter(|| bratu6(black_box(&x), &mut fx)));
     g.bench_function("detect_pattern", |b| {
-        b.iter(|| JacobianPattern::detect_inplace(|x, o| bratu6(x, o), black_box(&x), n).unwrap())
+        b.iter(|| JacobianPattern::detect_inplace(bratu6, black_box(&x), n).unwrap())
     });
     g.bench_function("detect_and_colour", |b| {
-        b.iter(|| SparseJacobian::detect_inplace(|x, o| bratu6(x, o), black_box(&x), n).unwrap())
+        b.iter(|| SparseJacobian::detect_inplace(bratu6, black_box(&x), n).unwrap())
     });
     g.finish();
 }
@@ -212,7 +208,7 @@ fn hessian(c: &mut Criterion) {
     let n = 10_000;
     let x = point(n);
     let mut g = c.benchmark_group("sparse_hessian/rosenbrock_10000");
-    let sh = SparseHessian::detect(|x| rosenbrock(x), &x).unwrap();
+    let sh = SparseHessian::detect(rosenbrock, &x).unwrap();
     eprintln!("rosenbrock_10000 hessian: nnz {}, colours {}", sh.pattern().nnz(), sh.colours());
     let mut values = vec![0.0; sh.pattern().nnz()];
     rosenbrock_hessian_csc(&x, &mut values);
