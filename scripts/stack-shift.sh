@@ -4,7 +4,8 @@
 # (PAD=xxxx...), which moves the initial stack pointer and so the address of
 # every stack frame and every local array, then reports, per workload and
 # method, the median ratio to hand-written and the median time per call at
-# each shift, and their spread across shifts (max/min).
+# each shift, and their spread across shifts (max/min); then the time per
+# call at every shift, pass by pass.
 #
 # A method whose time depends on where its locals land relative to a cache
 # line or a 4 KiB page (store forwarding, split loads, 4K aliasing) shows a
@@ -84,6 +85,27 @@ awk -F'\t' '
         if (j == 1 || tt < tmin) tmin = tt; if (j == 1 || tt > tmax) tmax = tt
       }
       printf "  %-28s %-20s %7.2f–%-7.2f %8.2f %9.1f–%-9.1f %8.2f\n", p[1], p[2], rmin, rmax, rmax / rmin, tmin, tmax, tmax / tmin
+    }
+  }' "$out"
+echo
+echo "median time per call (ns) at each shift, one number per pass (a shift that"
+echo "is slow in every pass is the stack; one slow pass is the machine)"
+awk -F'\t' '
+  {
+    k = $2 "\t" $3
+    if (!(k in seen)) { seen[k] = 1; order[++keys] = k }
+    if (!($1 in col)) { col[$1] = ++cols; head[cols] = $1 }
+    cell[k "\t" $1] = cell[k "\t" $1] (cell[k "\t" $1] == "" ? "" : "/") sprintf("%.0f", $5)
+  }
+  END {
+    printf "  %-28s %-20s", "workload", "method"
+    for (c = 1; c <= cols; c++) printf " %12s", head[c] " B"
+    printf "\n"
+    for (i = 1; i <= keys; i++) {
+      k = order[i]; split(k, p, "\t")
+      printf "  %-28s %-20s", p[1], p[2]
+      for (c = 1; c <= cols; c++) printf " %12s", cell[k "\t" head[c]]
+      printf "\n"
     }
   }' "$out"
 echo "(raw: $out)"

@@ -104,8 +104,11 @@
 //!   column-major, as `DMatrix::as_mut_slice`): [`chunked::gradient_into`],
 //!   [`chunked::jacobian_into`], [`chunked::hessian_into`],
 //!   [`chunked::hvp_into`], [`numeric::gradient_into`],
-//!   [`numeric::jacobian_into`]; in reverse mode [`reverse::Tape::gradient`]
-//!   reuses one tape.
+//!   [`numeric::jacobian_into`], [`reverse::gradient_into`],
+//!   [`reverse::vjp_into`], [`reverse::jacobian_into`]. Jacobian twins take
+//!   the in-place closure shape `f(x, out)`, so the loop allocates no
+//!   outputs; for a reverse-mode loop free of allocation reuse one tape
+//!   ([`reverse::Tape::gradient`]).
 //! - **Vector-valued closures** may return an array, a `Vec`, a `Box<[_]>`
 //!   or an nalgebra vector ([`outputs::Outputs`]; the static [`jacobian`]
 //!   needs a length in the type: an array or `SVector`). Reverse mode's
@@ -204,6 +207,13 @@
 //! - `rayon`: `chunked::par_jacobian`, the chunks on several threads.
 //! - `sparse`: the `sparse` module (adds the `nalgebra-sparse` dependency;
 //!   needs `std`).
+//! - `argmin`: the module `dualnum::argmin`, a [`Function`] or
+//!   [`VectorFunction`] as an argmin 0.11 problem (cost, gradient, Hessian,
+//!   Jacobian).
+//! - `serde`: `Serialize`/`Deserialize` for [`Dual`], as `{ re, eps }`
+//!   (JSON `{"re":1.5,"eps":[0.5,1.0]}`), nested duals nested.
+//! - `bytemuck`: `Pod`/`Zeroable` for [`Dual`] where `T` is; a slice of
+//!   duals casts to `T`s laid out `[ε₀, …, ε_{N−1}, re]` per number.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unconditional_recursion)]
 #![warn(missing_docs)]
@@ -216,6 +226,8 @@ struct ReadmeDoctests;
 extern crate alloc;
 
 mod approx_impls;
+#[cfg(feature = "argmin")]
+pub mod argmin;
 pub mod block;
 pub mod chunked;
 mod dual;
@@ -223,6 +235,8 @@ mod float;
 pub mod forward;
 pub mod function;
 mod inherent;
+#[cfg(any(feature = "serde", feature = "bytemuck"))]
+mod interop;
 pub mod linalg;
 pub mod literal;
 mod num;

@@ -347,6 +347,33 @@ pub fn sin_exp_sum_gradient<T: Float>(x: &[T], g: &mut [T]) {
     }
 }
 
+/// `f(x) = Σᵢ e^(xᵢ)·sin(xᵢ₊₁)·ln(1 + xᵢ²)`, `i = 0 … n−2`: three
+/// transcendental calls per term, the reverse-mode benches' case where
+/// evaluating the rules costs more than recording them.
+#[inline]
+pub fn exp_sin_ln<T: Float>(x: &[T]) -> T {
+    x.windows(2).fold(T::zero(), |s, w| s + w[0].exp() * w[1].sin() * (T::one() + w[0] * w[0]).ln())
+}
+
+/// The gradient of [`exp_sin_ln`]: with `e = e^(xᵢ)`, `s = sin xᵢ₊₁`,
+/// `l = ln(1 + xᵢ²)`, term `i` adds `e·s·(l + 2xᵢ/(1 + xᵢ²))` to `gᵢ` and
+/// `e·cos(xᵢ₊₁)·l` to `gᵢ₊₁`.
+#[inline]
+pub fn exp_sin_ln_gradient<T: Float>(x: &[T], g: &mut [T]) {
+    let n = x.len();
+    for gi in g.iter_mut().take(n) {
+        *gi = T::zero();
+    }
+    let two = c::<T>(2.0);
+    for i in 0..n.saturating_sub(1) {
+        let q = T::one() + x[i] * x[i];
+        let (e, l) = (x[i].exp(), q.ln());
+        let (s, co) = x[i + 1].sin_cos();
+        g[i] = g[i] + e * s * (l + two * x[i] / q);
+        g[i + 1] = g[i + 1] + e * co * l;
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Sparse problems (their hand-written Jacobians in CSC order)
 // ---------------------------------------------------------------------------
@@ -504,6 +531,7 @@ mod tests {
             ),
             (log_sum_exp, log_sum_exp_gradient),
             (sin_exp_sum, sin_exp_sum_gradient),
+            (exp_sin_ln, exp_sin_ln_gradient),
         ] {
             df(&x, &mut g);
             let r = f(&xd);

@@ -60,6 +60,39 @@ fn into_twins_match_the_allocating_drivers() {
 }
 
 #[test]
+fn reverse_into_twins_match() {
+    let x: Vec<f64> = (0..6).map(|i| 0.3 * i as f64 - 0.7).collect();
+    let (fx, g) = dualnum::reverse::gradient(|x| rosenbrock(x), &x);
+    let mut g2 = vec![f64::NAN; 6];
+    assert_eq!(dualnum::reverse::gradient_into(|x| rosenbrock(x), &x, &mut g2), fx);
+    assert_eq!(g.as_slice(), g2.as_slice());
+
+    let (fx, j) = dualnum::reverse::jacobian(
+        |x| {
+            let mut out = vec![x[0]; 6];
+            broyden_exp_sin(x, &mut out);
+            out
+        },
+        &x,
+    );
+    let (mut fx2, mut j2) = (vec![f64::NAN; 6], DMatrix::from_element(6, 6, f64::NAN));
+    dualnum::reverse::jacobian_into(
+        |x, out| broyden_exp_sin(x, out),
+        &x,
+        &mut fx2,
+        j2.as_mut_slice(),
+    );
+    assert_eq!((fx.as_slice(), &j), (fx2.as_slice(), &j2));
+
+    let w = vec![0.5; 6];
+    let (mut fx3, mut wj) = (vec![f64::NAN; 6], vec![f64::NAN; 6]);
+    dualnum::reverse::vjp_into(|x, out| broyden_exp_sin(x, out), &x, &w, &mut fx3, &mut wj);
+    assert_eq!(fx3.as_slice(), fx.as_slice());
+    let want = j.transpose() * DVector::from_vec(w);
+    assert!((DVector::from_vec(wj) - want).amax() < 1e-14);
+}
+
+#[test]
 #[should_panic(expected = "chunked::gradient_into: `grad` has length 2 but the result needs 3")]
 fn into_twins_check_the_slice_length() {
     let _ = chunked::gradient_into::<2, _>(|x| x[0], &[1.0, 2.0, 3.0], &mut [0.0; 2]);

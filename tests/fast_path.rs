@@ -215,3 +215,36 @@ fn a_branch_on_structural_zero_is_the_documented_difference() {
     assert_eq!(BranchesOnTangent.eval(x.as_slice()), 6.0);
     assert!(Dual::<f64, 3>::constant(0.0).sqrt().is_zero());
 }
+
+#[test]
+fn chunked_fast_path_equals_the_safe_chunks_and_falls_back_per_pass() {
+    let x: Vec<f64> = (0..21).map(|i| 0.3 + 0.05 * i as f64).collect();
+    for (fast, safe) in [
+        (
+            dualnum::chunked::gradient_of::<8, _, _>(&Rosenbrock, &x),
+            dualnum::chunked::gradient::<8, _>(tf::rosenbrock, &x),
+        ),
+        (
+            dualnum::chunked::gradient_of::<4, _, _>(&SinExpSum, &x),
+            dualnum::chunked::gradient::<4, _>(tf::sin_exp_sum, &x),
+        ),
+    ] {
+        assert_eq!(fast.0.to_bits(), safe.0.to_bits());
+        assert!(fast.1.iter().zip(&safe.1).all(|(a, b)| same(*a, *b)));
+    }
+    // √ of input 9 at 0: the pass holding lanes 8..16 has NaN in its other
+    // lanes on the plain kernels; the driver re-runs that pass NaN-safe.
+    struct RootAt9;
+    impl Function for RootAt9 {
+        fn eval<T: Float>(&self, x: &[T]) -> T {
+            x.iter().fold(T::zero(), |s, &v| s + v * v) * x[9].sqrt()
+        }
+    }
+    let mut y = x.clone();
+    y[9] = 0.0;
+    let (_, g) = dualnum::chunked::gradient_of::<8, _, _>(&RootAt9, &y);
+    let (_, g_safe) = dualnum::chunked::gradient::<8, _>(|v| RootAt9.eval(v), &y);
+    assert!(g.iter().zip(&g_safe).all(|(a, b)| same(*a, *b)), "{g} vs {g_safe}");
+    assert_eq!(g[9], f64::INFINITY);
+    assert!(g.iter().enumerate().all(|(i, v)| i == 9 || *v == 0.0));
+}

@@ -1,7 +1,8 @@
 //! Reverse mode against one plain `f64` evaluation of the same function,
-//! side by side in one run: a fresh recording (tape reused) plus backward
-//! sweep, a replay of one recording, the hand-written gradient, and the
-//! `reverse` crate (0.2) as a baseline.
+//! side by side in one run: a fresh recording (new tape, and tape reused)
+//! plus backward sweep, a replay of one recording, the hand-written
+//! gradient, and the `reverse` crate (0.2) as a baseline. The sizes 10 to
+//! 10,000 are in `reverse_interleaved.rs`.
 //!
 //! Run with `cargo bench --bench reverse -- --warm-up-time 1 --measurement-time 3`;
 //! the ratios are the medians of each line over the `f64` line of its group.
@@ -10,7 +11,10 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use dualnum::reverse::{self, Tape};
-use dualnum::test_functions::{rosenbrock, rosenbrock_gradient, sin_exp_sum, sin_exp_sum_gradient};
+use dualnum::test_functions::{
+    exp_sin_ln, exp_sin_ln_gradient, rosenbrock, rosenbrock_gradient, sin_exp_sum,
+    sin_exp_sum_gradient,
+};
 
 const N: usize = 1000;
 
@@ -46,6 +50,18 @@ fn sin_exp_sum_reverse_crate(x: &[f64]) -> Vec<f64> {
     g.wrt(&v)
 }
 
+fn exp_sin_ln_reverse_crate(x: &[f64]) -> Vec<f64> {
+    let tape = ::reverse::Tape::new();
+    let v = tape.add_vars(x);
+    let mut s = tape.add_var(0.0);
+    for w in v.windows(2) {
+        s = s + w[0].exp() * w[1].sin() * (1.0 + w[0] * w[0]).ln();
+    }
+    let g = s.grad();
+    use ::reverse::Gradient;
+    g.wrt(&v)
+}
+
 type Plain = fn(&[f64]) -> f64;
 type Hand = fn(&[f64], &mut [f64]);
 type Other = fn(&[f64]) -> Vec<f64>;
@@ -65,8 +81,16 @@ fn group(c: &mut Criterion, name: &str, f: Plain, hand: Hand, other: Other) {
     let mut tape = Tape::with_capacity(16 * N);
     let record = |tape: &mut Tape<f64>, x: &[f64], g: &mut [f64]| match name {
         "rosenbrock" => tape.gradient(|v| rosenbrock(v), x, g),
+        "exp_sin_ln" => tape.gradient(|v| exp_sin_ln(v), x, g),
         _ => tape.gradient(|v| sin_exp_sum(v), x, g),
     };
+    let fresh = |x: &[f64]| match name {
+        "rosenbrock" => reverse::gradient(|v| rosenbrock(v), x),
+        "exp_sin_ln" => reverse::gradient(|v| exp_sin_ln(v), x),
+        _ => reverse::gradient(|v| sin_exp_sum(v), x),
+    };
+    check(fresh(&x).1.as_slice(), &expected);
+    grp.bench_function(BenchmarkId::new("dualnum_fresh", N), |b| b.iter(|| fresh(black_box(&x))));
     record(&mut tape, &x, &mut g);
     check(&g, &expected);
     grp.bench_function(BenchmarkId::new("dualnum_record", N), |b| {
@@ -75,6 +99,7 @@ fn group(c: &mut Criterion, name: &str, f: Plain, hand: Hand, other: Other) {
 
     let mut compiled = match name {
         "rosenbrock" => reverse::compile(|v| rosenbrock(v), &x),
+        "exp_sin_ln" => reverse::compile(|v| exp_sin_ln(v), &x),
         _ => reverse::compile(|v| sin_exp_sum(v), &x),
     };
     compiled.gradient(&x, &mut g).unwrap();
@@ -103,6 +128,7 @@ fn benches(c: &mut Criterion) {
         sin_exp_sum_gradient::<f64>,
         sin_exp_sum_reverse_crate,
     );
+    group(c, "exp_sin_ln", exp_sin_ln::<f64>, exp_sin_ln_gradient::<f64>, exp_sin_ln_reverse_crate);
 }
 
 criterion_group!(reverse_mode, benches);

@@ -140,7 +140,7 @@ where
     const { assert!(C > 0, "the chunk width C must be at least 1") };
     check_into("chunked::gradient_into", "grad", grad.len(), x.len());
     let n = x.len();
-    let mut xd = constants::<T, C>(x);
+    let mut xd = constants::<T, C, true>(x);
     let k = set_chunk(&mut xd, 0, true);
     let y = f(&xd);
     let fx = y.re;
@@ -288,7 +288,7 @@ pub fn jacobian_into<const C: usize, T>(
     const { assert!(C > 0, "the chunk width C must be at least 1") };
     let (m, n) = (fx.len(), x.len());
     check_into("chunked::jacobian_into", "jac", jac.len(), m * n);
-    let mut xd = constants::<T, C>(x);
+    let mut xd = constants::<T, C, true>(x);
     let mut out = alloc::vec![Dual::constant(T::zero()); m];
     let mut start = 0;
     loop {
@@ -323,7 +323,7 @@ fn jacobian_core<const C: usize, T: Float + Scalar>(
 ) -> (DVector<T>, DMatrix<T>) {
     const { assert!(C > 0, "the chunk width C must be at least 1") };
     let n = x.len();
-    let mut xd = constants::<T, C>(x);
+    let mut xd = constants::<T, C, true>(x);
     let mut out = Vec::new();
     let k = set_chunk(&mut xd, 0, true);
     eval(&xd, &mut out);
@@ -341,7 +341,11 @@ fn jacobian_core<const C: usize, T: Float + Scalar>(
     (value, jac)
 }
 
-/// [`gradient`] for a [`Function`] object: `f.eval` on `Dual<T, C>`.
+/// [`gradient`] for a [`Function`] object, with the checked fast path of
+/// [`gradient_of`](crate::gradient_of): each pass runs `f.eval` on
+/// [`Unchecked`](crate::Unchecked) duals, and a pass whose result has a
+/// non-finite component is run again on the NaN-safe `Dual<T, C>` (see
+/// [`function`](crate::function) for when the two can differ).
 ///
 /// ```
 /// use dualnum::{Function, chunked, test_functions::rosenbrock};
@@ -363,7 +367,38 @@ where
     T: Float + Scalar,
     F: Function + ?Sized,
 {
-    gradient::<C, T>(|x| f.eval(x), x)
+    const { assert!(C > 0, "the chunk width C must be at least 1") };
+    let n = x.len();
+    let mut grad = DVector::zeros(n);
+    let mut fast = constants::<T, C, false>(x);
+    let mut safe: Vec<Dual<T, C>> = Vec::new();
+    let mut fx = T::zero();
+    for start in (0..n.max(1)).step_by(C) {
+        if start >= C {
+            set_chunk(&mut fast, start - C, false);
+        }
+        let k = set_chunk(&mut fast, start, true);
+        let y = f.eval(&fast);
+        let y = if crate::tangent::all_finite(y.re)
+            & y.eps.iter().fold(true, |ok, &e| ok & crate::tangent::all_finite(e))
+        {
+            (y.re, y.eps)
+        } else {
+            // The rare pass with a non-finite component, NaN-safe.
+            if safe.is_empty() {
+                safe = constants(x);
+            }
+            set_chunk(&mut safe, start, true);
+            let y = f.eval(&safe);
+            set_chunk(&mut safe, start, false);
+            (y.re, y.eps)
+        };
+        if start == 0 {
+            fx = y.0;
+        }
+        grad.as_mut_slice()[start..start + k].copy_from_slice(&y.1[..k]);
+    }
+    (fx, grad)
 }
 
 /// [`jacobian_inplace`] for a [`VectorFunction`] object, with
@@ -499,7 +534,7 @@ mod par {
     {
         const { assert!(C > 0, "the chunk width C must be at least 1") };
         let n = x.len();
-        let base = constants::<T, C>(x);
+        let base = constants::<T, C, true>(x);
         let chunks = n.div_ceil(C).max(1);
         let outs: Vec<(usize, Vec<Dual<T, C>>)> = (0..chunks)
             .into_par_iter()

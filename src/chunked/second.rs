@@ -134,10 +134,7 @@ fn set_inner<T: Float, const C: usize>(
     let end = (start + C).min(x.len());
     let start = start.min(end);
     for (lane, xi) in x[start..end].iter_mut().enumerate() {
-        xi.re.eps = [T::zero(); C];
-        if on {
-            xi.re.eps[lane] = T::one();
-        }
+        xi.re.eps = if on { crate::tangent::unit(lane) } else { crate::tangent::zero() };
     }
     end - start
 }

@@ -71,26 +71,25 @@ pub(crate) fn seed_direction<T: Float + Scalar, const N: usize>(
 }
 
 /// `x` as constants (zero tangents): the starting point of a chunked sweep.
-pub(crate) fn constants<T: Float, const C: usize>(x: &[T]) -> Vec<Dual<T, C>> {
-    x.iter().map(|&v| Dual::constant(v)).collect()
+pub(crate) fn constants<T: Float, const C: usize, const SAFE: bool>(
+    x: &[T],
+) -> Vec<Dual<T, C, SAFE>> {
+    x.iter().map(|&v| Dual::lift(v)).collect()
 }
 
 /// Seeds (`on`) or clears the chunk of inputs `start..start + C`, clipped to
 /// the input length: input `start + l` gets the unit tangent `ε_l` (or
 /// zero). Returns the number of inputs in the chunk.
 #[inline]
-pub(crate) fn set_chunk<T: Float, const C: usize>(
-    x: &mut [Dual<T, C>],
+pub(crate) fn set_chunk<T: Float, const C: usize, const SAFE: bool>(
+    x: &mut [Dual<T, C, SAFE>],
     start: usize,
     on: bool,
 ) -> usize {
     let end = (start + C).min(x.len());
     let start = start.min(end);
     for (lane, xi) in x[start..end].iter_mut().enumerate() {
-        xi.eps = [T::zero(); C];
-        if on {
-            xi.eps[lane] = T::one();
-        }
+        xi.eps = if on { crate::tangent::unit(lane) } else { crate::tangent::zero() };
     }
     end - start
 }

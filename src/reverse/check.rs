@@ -1,6 +1,9 @@
 //! Comparisons and predicates made on variables, recorded with their
 //! outcomes so that a replay can tell when the recorded control flow no
-//! longer holds (as CppAD's `compare_change` does).
+//! longer holds (as CppAD's `compare_change` does), and every read of a
+//! variable's value by user code (`value()`, `to_f64()`, formatting, …),
+//! recorded with the value read, so that a replay can tell when what the
+//! code saw would be different.
 
 use num_traits::Float;
 
@@ -36,6 +39,9 @@ pub(crate) enum Test {
     IsSignPositive,
     IsSignNegative,
     Classify,
+    /// The value was read by the named method; the check holds while the
+    /// value is the same bit pattern (`ca` holds it).
+    Read(&'static str),
 }
 
 impl Test {
@@ -73,6 +79,8 @@ impl Test {
                 FpCategory::Subnormal => 3,
                 FpCategory::Normal => 4,
             },
+            // The same value, sign of zero included (`y` is the value read).
+            Test::Read(_) => (x.integer_decode() == y.integer_decode()) as u8,
         }
     }
 
@@ -94,6 +102,7 @@ impl Test {
             Test::IsSignPositive => "is_sign_positive",
             Test::IsSignNegative => "is_sign_negative",
             Test::Classify => "classify",
+            Test::Read(what) => what,
         }
     }
 }

@@ -83,10 +83,11 @@ impl<T: Float> Float for Var<'_, T> {
         }
     }
 
-    /// Reads the value (not recorded).
+    /// Reads the value; on a variable the read is recorded (see
+    /// [`Var::value`]).
     #[inline]
     fn integer_decode(self) -> (u64, i16, i8) {
-        self.val.integer_decode()
+        self.read("integer_decode").integer_decode()
     }
 
     unary!(

@@ -43,11 +43,15 @@
 //! ## Contents
 //!
 //! - drivers: [`gradient`], [`vjp`], [`jacobian`], their twins for a
-//!   function object ([`gradient_of`], [`vjp_of`], [`jacobian_of`]), and
+//!   function object ([`gradient_of`], [`vjp_of`], [`jacobian_of`]) and
+//!   writing into caller slices ([`gradient_into`], [`vjp_into`],
+//!   [`jacobian_into`]), and
 //!   [`Tape::gradient`] which reuses one tape's memory across calls;
 //! - [`Tape`] and [`Var`] (a `Copy` handle implementing
 //!   [`num_traits::Float`] and every operator of `Dual`), [`Adjoints`];
-//! - replay: [`compile`] and [`Compiled`], with [`ReplayError`];
+//! - replay: [`compile`] and [`Compiled`] for `Rⁿ → R`, [`compile_map`]
+//!   and [`CompiledMap`] (values, Jacobian, VJP, JVP) for `Rⁿ → Rᵐ`, with
+//!   [`ReplayError`];
 //! - inspection: [`Trace`] (a table, and Graphviz DOT);
 //! - user-defined blocks work here as in forward mode: see [`crate::block`].
 //!
@@ -65,43 +69,64 @@
 //!   mode, while reverse mode gives 0.)
 //! - **Comparisons look at values** and, on a variable, are recorded with
 //!   their outcome for [`Compiled`] replays; so are the `Float` predicates
-//!   (`is_nan`, `is_sign_negative`, …). Reads of the value (`value()`,
-//!   `to_f64()`) are not.
+//!   (`is_nan`, `is_sign_negative`, …) and every read of a variable's
+//!   value by user code (`value()`, `to_f64()` and the other `to_*`,
+//!   `NumCast`, `integer_decode`, `Display`, `Debug`), with the value read.
+//!   A replay where one would come out differently is refused
+//!   ([`ReplayError`]), so a replay never returns the gradient of another
+//!   branch.
 //!
 //! ## Cost
 //!
-//! Each recorded operation appends one 32-byte node (operands, partials, op
-//! code) to one `Vec`; the backward sweep is one loop over the nodes that
-//! carries the adjoint of the node just before in a register. A replay
-//! ([`Compiled`]) dispatches once per node on the op code to recompute
-//! values and partials into flat arrays, then runs the same sweep over
-//! those. So the cost is a few nanoseconds per elementary operation on top
-//! of evaluating the rules: close to the "small multiple" of one evaluation
-//! for functions dominated by transcendentals, but tens of times a plain
-//! `f64` evaluation for pure arithmetic such as Rosenbrock, whose `f64` loop
-//! vectorizes to about a nanosecond per term while reverse mode handles its
-//! eight nodes per term one at a time.
+//! **Recording.** Each recorded operation appends one 32-byte node
+//! (operands 2 × 4 bytes, partials 2 × 8, op code 8) to one `Vec`; the
+//! backward sweep is one loop over the nodes that carries the adjoint of
+//! the node just before in a register.
 //!
-//! Measured by `benches/reverse.rs` (n = 1000, criterion medians of one
-//! run, as multiples of one `f64` evaluation of the same function):
+//! **Replay.** [`Compiled`] and [`CompiledMap`] run a program compiled from
+//! the recording (`program.rs`): the operations the outputs need, in
+//! batches of one rule each (by dependency level), renumbered in execution
+//! order, each batch one loop with its rule inlined; `+ − ·` store no
+//! partials, accumulations carry their running value and adjoint in
+//! registers, and batches whose operands are runs of consecutive slots
+//! run over slices. Memory per replayed operation: 8 bytes of value, 8 of
+//! adjoint, 4 per operand and 8 per stored partial, i.e. 24 bytes for
+//! `+ − ·`, 28 for a unary rule (`sin`, `exp`, …), 32 for a binary rule
+//! with one constant operand, 40 with two varying ones (`/`, `powf`,
+//! `atan2`, …), 52 for `mul_add`/`clamp`; plus 8 per constant operand.
+//! Rosenbrock replays at 26 bytes per operation, `exp_sin_ln` at 26.5 on
+//! average (constants included); a JVP or a Jacobian by columns adds 8
+//! for tangents.
 //!
-//! | function | fresh recording | replay | `reverse` crate 0.2 |
-//! |---|---|---|---|
-//! | Rosenbrock | 31× | 29× | 67× |
-//! | Σ sin xᵢ · e^(xᵢ₊₁) / (1 + xᵢ²) | 4.5× | 5.5× | 8.7× |
+//! Measured by `bench/benches/reverse_interleaved.rs` (2 shared cores under
+//! load; median of 15 per-round ratios to one `f64` evaluation of the same
+//! function, p25–p75 in brackets), n = 1,000:
 //!
-//! What bounds it, per node (from `perf` profiles): recording (≈ 3 ns) is
-//! the node's stores plus the tape's length and capacity read back from
-//! memory for every push (the tape is reached through each variable's own
-//! reference, so the compiler cannot keep them in registers); the sweep
-//! (≈ 2 ns) and a replay's forward sweep (≈ 3 ns, one indirect jump per
-//! node) are instruction- and latency-bound. Measured and dropped:
-//! unchecked indexing in the tape's sweep, testing for NaN after it
-//! instead of per node (no change; replays do it),
-//! sending constants' terms to the sink instead of testing for them (slower),
-//! carrying the previous value in a register in a replay's forward sweep,
-//! and computing the cheap partials lazily in a replay's backward sweep
-//! (it lost more to that sweep's dispatch than it saved in stores).
+//! | function, target | fresh recording | reused tape | replay | `reverse` 0.2 |
+//! |---|---|---|---|---|
+//! | Rosenbrock, default | 24.9 (21.5–30.6) | 27.4 (26.5–29.5) | 7.5 (7.2–8.4) | 63.6 |
+//! | Rosenbrock, native | 17.6 (17.1–20.3) | 18.5 (18.3–19.1) | 4.6 (4.5–4.9) | 55.4 |
+//! | `exp_sin_ln`, default | 3.03 (2.98–4.44) | 2.98 (2.79–4.39) | 1.89 (1.82–2.92) | 6.53 |
+//! | `exp_sin_ln`, native | 3.11 (2.91–3.90) | 3.05 (3.03–4.12) | 1.81 (1.77–2.45) | 7.16 |
+//!
+//! echidna 0.15 in the same runs (its thread-local tape `grad`, and its
+//! bytecode tape replayed), native: 61.4 and 31.8 on Rosenbrock, 7.7 and
+//! 5.0 on `exp_sin_ln`; default target (another run, where dualnum took
+//! 17.7 reused and 6.7 replayed on Rosenbrock): 65 and 43, 9.5 and 7.1.
+//!
+//! A replay is faster than a recording at every size measured (n = 10 to
+//! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 9–12 (its
+//! 2 MB of values, adjoints and operand indices leave the L2 cache).
+//!
+//! What a replay costs, per operation (callgrind, Rosenbrock n = 1,000:
+//! 151k instructions per gradient for 7,999 operations, against 545k for a
+//! recording and 14k for the `f64` evaluation): batches of `+ − ·` whose
+//! operands are runs of consecutive slots (most of Rosenbrock's) run as
+//! vectorized loops over slices; the rest gather their operands. The
+//! accumulation `s = s + tᵢ` stays a chain of dependent additions, as in
+//! the `f64` loop, whose latency bounds that loop. Measured and dropped
+//! earlier (one dispatch per node): unchecked indexing in the tape's
+//! sweep, sending constants' terms to the sink instead of testing for them.
 //!
 //! ## Out of scope
 //!
@@ -112,10 +137,13 @@
 
 mod check;
 mod float;
+mod map;
 mod num;
 mod op;
 mod ops;
+mod program;
 mod replay;
+mod sweep;
 mod tape;
 mod trace;
 mod var;
@@ -127,6 +155,7 @@ use num_traits::{Float, Zero};
 
 use crate::{Function, VectorFunction};
 
+pub use map::CompiledMap;
 pub use replay::{Compiled, ReplayError};
 pub use tape::{Adjoints, Tape};
 pub use trace::Trace;
@@ -141,7 +170,9 @@ pub use var::Var;
 /// lifetime whatever it is (a higher-ranked bound, which keeps variables
 /// from escaping the recording), and a function named without a closure
 /// is instantiated for one particular lifetime, which the compiler
-/// rejects with "implementation of `FnOnce` is not general enough".
+/// rejects with "implementation of `FnOnce` is not general enough". To
+/// pass one function without a closure, implement
+/// [`Function`] for it and call [`gradient_of`].
 ///
 /// ```
 /// use dualnum::reverse;
@@ -364,6 +395,119 @@ where
     jacobian(|v| eval_vector(f, v, m), x)
 }
 
+/// [`gradient`] writing the gradient into `grad`; returns the value. The
+/// tape is allocated per call: in a loop, reuse one with
+/// [`Tape::gradient`], which allocates nothing once warm.
+///
+/// # Panics
+///
+/// If `grad.len() != x.len()`, or `f` returns a variable of another tape.
+///
+/// ```
+/// use dualnum::{reverse, test_functions::rosenbrock};
+///
+/// let mut g = [0.0; 3];
+/// let fx = reverse::gradient_into(|x| rosenbrock(x), &[1.2, 1.0, 0.8], &mut g);
+/// let (fx2, g2) = reverse::gradient(|x| rosenbrock(x), &[1.2, 1.0, 0.8]);
+/// assert_eq!((fx, &g[..]), (fx2, g2.as_slice()));
+/// ```
+#[track_caller]
+pub fn gradient_into<T, F>(f: F, x: &[T], grad: &mut [T]) -> T
+where
+    T: Float,
+    F: for<'t> FnOnce(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    let mut tape = Tape::with_capacity(16 * x.len());
+    tape.gradient(f, x, grad)
+}
+
+/// [`vjp`] for a map written in place, `f(x, out)` with
+/// `out.len() == fx.len()`, writing `F(x)` into `fx` and `wᵀJ` into `wj`
+/// (the tape is still allocated per call).
+///
+/// # Panics
+///
+/// If `w.len() != fx.len()`, `wj.len() != x.len()`, or an output belongs
+/// to another tape.
+///
+/// ```
+/// use dualnum::reverse;
+/// use num_traits::Float;
+///
+/// let (mut fx, mut wj) = ([0.0; 2], [0.0; 2]);
+/// reverse::vjp_into(
+///     |v, out| {
+///         out[0] = v[0] * v[1];
+///         out[1] = v[0].sin();
+///     },
+///     &[2.0, 3.0],
+///     &[1.0, 2.0],
+///     &mut fx,
+///     &mut wj,
+/// );
+/// assert_eq!(wj, [3.0 + 2.0 * 2.0f64.cos(), 2.0]);
+/// ```
+#[track_caller]
+pub fn vjp_into<T, F>(f: F, x: &[T], w: &[T], fx: &mut [T], wj: &mut [T])
+where
+    T: Float + Scalar,
+    F: for<'t> FnOnce(&[Var<'t, T>], &mut [Var<'t, T>]),
+{
+    let m = fx.len();
+    crate::numeric::check_into("reverse::vjp_into", "wj", wj.len(), x.len());
+    let (v, g) = vjp(|x| in_place(f, x, m), x, w);
+    fx.copy_from_slice(v.as_slice());
+    wj.copy_from_slice(g.as_slice());
+}
+
+/// [`jacobian`] for a map written in place, `f(x, out)` with
+/// `out.len() == fx.len() = m`, writing `F(x)` into `fx` and the `m × n`
+/// Jacobian into `jac`, column-major (`jac[i + m·j] = ∂Fᵢ/∂xⱼ`; the tape is
+/// still allocated per call).
+///
+/// # Panics
+///
+/// If `jac.len() != m·n`, or an output belongs to another tape.
+///
+/// ```
+/// use dualnum::reverse;
+///
+/// let (mut fx, mut jac) = ([0.0; 2], [0.0; 4]);
+/// reverse::jacobian_into(
+///     |v, out| {
+///         out[0] = v[0] * v[1];
+///         out[1] = v[0] - v[1];
+///     },
+///     &[2.0, 3.0],
+///     &mut fx,
+///     &mut jac,
+/// );
+/// assert_eq!((fx, jac), ([6.0, -1.0], [3.0, 1.0, 2.0, -1.0]));
+/// ```
+#[track_caller]
+pub fn jacobian_into<T, F>(f: F, x: &[T], fx: &mut [T], jac: &mut [T])
+where
+    T: Float + Scalar,
+    F: for<'t> FnOnce(&[Var<'t, T>], &mut [Var<'t, T>]),
+{
+    let m = fx.len();
+    crate::numeric::check_into("reverse::jacobian_into", "jac", jac.len(), m * x.len());
+    let (v, j) = jacobian(|x| in_place(f, x, m), x);
+    fx.copy_from_slice(v.as_slice());
+    jac.copy_from_slice(j.as_slice());
+}
+
+/// Runs an in-place map on variables into a fresh `Vec` of `m` outputs.
+fn in_place<'t, T: Float>(
+    f: impl FnOnce(&[Var<'t, T>], &mut [Var<'t, T>]),
+    x: &[Var<'t, T>],
+    m: usize,
+) -> Vec<Var<'t, T>> {
+    let mut out = alloc::vec![Var::zero(); m];
+    f(x, &mut out);
+    out
+}
+
 /// Evaluates a [`VectorFunction`] on variables into a fresh `Vec`.
 fn eval_vector<'t, T: Float, F: VectorFunction + ?Sized>(
     f: &F,
@@ -392,6 +536,50 @@ where
     let xs = tape.vars(x);
     let y = f(&xs);
     Compiled::from_tape(&tape, y)
+}
+
+/// Records `F: Rⁿ → Rᵐ` at `x` once, for replays at other inputs
+/// ([`CompiledMap::jacobian`], [`vjp`](CompiledMap::vjp),
+/// [`jvp`](CompiledMap::jvp), [`value`](CompiledMap::value)) that do not
+/// call `f` again.
+///
+/// ```
+/// use dualnum::reverse;
+/// use dualnum::test_functions::{broyden_tridiagonal, broyden_tridiagonal_jacobian};
+///
+/// let mut compiled = reverse::compile_map(
+///     |v| {
+///         let mut out = vec![v[0]; v.len()];
+///         broyden_tridiagonal(v, &mut out);
+///         out
+///     },
+///     &[0.1f64; 4],
+/// );
+/// let x = [0.3, -1.1, 0.7, 1.9];
+/// let (_, jac) = compiled.jacobian(&x).unwrap();
+/// let mut expected = [0.0; 16];
+/// broyden_tridiagonal_jacobian(&x, &mut expected);
+/// for i in 0..4 {
+///     for j in 0..4 {
+///         assert!((jac[(i, j)] - expected[i * 4 + j]).abs() < 1e-12);
+///     }
+/// }
+/// ```
+///
+/// # Panics
+///
+/// If an output belongs to another tape.
+#[must_use]
+#[track_caller]
+pub fn compile_map<T, F>(f: F, x: &[T]) -> CompiledMap<T>
+where
+    T: Float + Scalar,
+    F: for<'t> FnOnce(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+{
+    let tape = Tape::with_capacity(16 * x.len());
+    let xs = tape.vars(x);
+    let ys = f(&xs);
+    CompiledMap::from_tape(&tape, &ys)
 }
 
 impl<T: Float> Tape<T> {

@@ -3,7 +3,8 @@
 //! `Signed`, `Inv`, `MulAdd`, `MulAddAssign` and `Pow`.
 //!
 //! Conversions *into* a variable give constants (no tape needed);
-//! conversions *out of* one read the value and are not recorded.
+//! conversions *out of* one read the value, and on a variable that read is
+//! recorded (see [`Var::value`]).
 
 use num_traits::{
     Float, FromPrimitive, Inv, MulAdd, MulAddAssign, Num, NumCast, One, Pow, Signed, ToPrimitive,
@@ -64,12 +65,13 @@ macro_rules! to_prim {
     ($($name:ident -> $t:ty),*) => {$(
         #[inline]
         fn $name(&self) -> Option<$t> {
-            self.val.$name()
+            self.read(stringify!($name)).$name()
         }
     )*};
 }
 
-/// Reads the value (not recorded: a replay does not see these reads).
+/// Reads the value; on a variable the read is recorded, so a replay where
+/// the value read would differ is refused (see [`Var::value`]).
 impl<T: Float> ToPrimitive for Var<'_, T> {
     to_prim!(
         to_i64 -> i64, to_u64 -> u64, to_isize -> isize, to_i8 -> i8, to_i16 -> i16,

@@ -19,7 +19,7 @@ macro_rules! op_table {
         binary { $($b:ident => $br:ident, $bl:literal;)* }
     ) => {
         /// What a node of the tape computed.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
         pub(crate) enum Op {
             /// Node 0: the sink for "no operand" and the index of every
             /// constant.
@@ -82,6 +82,37 @@ macro_rules! op_table {
                 (v, if x_var { dx } else { z }, if y_var { dy } else { z })
             }
 
+            /// Runs `v` with the rule of a unary code (negation and `powi`
+            /// included) as a function the compiler can inline into `v`'s
+            /// loop, so a replay dispatches once per batch, not per node.
+            /// False for other codes.
+            #[inline(always)]
+            pub(crate) fn visit_unary<T: Float, V: UnaryRule<T>>(self, v: V) -> bool {
+                match self {
+                    Op::Neg => v.run(|x: T| (-x, -T::one())),
+                    Op::Powi(n) => v.run(move |x: T| rules::powi(x, n)),
+                    $(Op::$u => v.run(rules::$ur::<T>),)*
+                    _ => return false,
+                }
+                true
+            }
+
+            /// As [`visit_unary`](Self::visit_unary) for a binary code; with
+            /// a constant exponent `powf` is the base-only rule, as in
+            /// [`eval`](Self::eval).
+            #[inline(always)]
+            pub(crate) fn visit_binary<T: Float, V: BinaryRule<T>>(self, y_var: bool, v: V) -> bool {
+                match self {
+                    Op::Powf if !y_var => v.run(|x: T, y: T| {
+                        let (v, d) = rules::powf_base(x, y);
+                        (v, d, T::zero())
+                    }),
+                    $(Op::$b => v.run(rules::$br::<T>),)*
+                    _ => return false,
+                }
+                true
+            }
+
             /// True for the binary rules (their nodes have two operands,
             /// one of which may be a constant).
             pub(crate) fn is_binary(self) -> bool {
@@ -129,8 +160,18 @@ op_table! {
     }
 }
 
+/// A loop over a batch of one unary rule, given the rule.
+pub(crate) trait UnaryRule<T> {
+    fn run<F: Fn(T) -> (T, T)>(self, f: F);
+}
+
+/// A loop over a batch of one binary rule, given the rule.
+pub(crate) trait BinaryRule<T> {
+    fn run<F: Fn(T, T) -> (T, T, T)>(self, f: F);
+}
+
 /// The ternary operations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Tern {
     /// `x·a + b` with one rounding.
     MulAdd,

@@ -3,7 +3,8 @@
 //!
 //! This file provides [`Compiled`] (made by [`compile`](super::compile) or
 //! [`Compiled::from_tape`]), its [`value`](Compiled::value) and
-//! [`gradient`](Compiled::gradient), and [`ReplayError`].
+//! [`gradient`](Compiled::gradient), and [`ReplayError`]; the compiled
+//! program itself and its sweeps are in `program.rs`.
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -11,11 +12,20 @@ use core::fmt;
 use num_traits::Float;
 
 use super::op::Op;
-use super::tape::{Check, Node, Record, Tape, Test};
+use super::program::{Program, read_of};
+use super::tape::{Node, Tape, Test};
 use super::var::Var;
 
 /// Why a replay was refused.
+///
+/// A replay returns `Ok` only where the recorded operations are provably
+/// the ones the function would perform at the new inputs: every
+/// comparison and predicate made on a variable comes out as recorded, and
+/// every value user code read from a variable is the same bit pattern. Any
+/// other way the code can learn about a variable's value goes through one
+/// of those.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ReplayError {
     /// The replay was given a different number of inputs than recorded.
     InputCount {
@@ -40,9 +50,25 @@ pub enum ReplayError {
         /// Its outcome at the new inputs.
         now: &'static str,
     },
-    /// The recording contains a user-defined block, which is known only by
-    /// the value and partials it returned at recording and so cannot be
-    /// evaluated at new inputs.
+    /// User code read a variable's value during recording (`value()`,
+    /// `to_f64()`, `NumCast`, formatting, `integer_decode`), and at the new
+    /// inputs that value is different. What the code did with the plain
+    /// value (a branch, a constant computed from it) is not on the tape, so
+    /// the recorded operations may not be the function's here. Record
+    /// afresh, or keep the computation on variables (comparisons on them
+    /// are recorded and checked).
+    ValueRead {
+        /// Which check, counting comparisons and reads from 0 in recording
+        /// order.
+        check: usize,
+        /// The method that read the value, e.g. `"to_f64"`.
+        read: &'static str,
+        /// How many operations had been recorded when it was read.
+        after_node: usize,
+    },
+    /// An output (or a recorded check) depends on a user-defined block,
+    /// which is known only by the value and partials it returned at
+    /// recording and so cannot be evaluated at new inputs.
     UserBlock {
         /// The node of the block.
         node: usize,
@@ -62,6 +88,14 @@ impl fmt::Display for ReplayError {
                 "replay refused: comparison #{check} (`{test}`, made after {after_node} recorded \
                  operations) was {recorded} at recording but is {now} at these inputs, so the \
                  recorded control flow does not hold here; record the function afresh"
+            ),
+            ReplayError::ValueRead { check, read, after_node } => write!(
+                f,
+                "replay refused: check #{check}: user code read a variable's value with \
+                 `{read}` after {after_node} recorded operations, and that value is different at \
+                 these inputs; what the code did with the plain value is not recorded, so the \
+                 recorded operations may not be the function's here; record the function \
+                 afresh, or compare variables instead of reading their values"
             ),
             ReplayError::UserBlock { node } => write!(
                 f,
@@ -109,114 +143,37 @@ pub(crate) fn recorded_values<T: Float>(nodes: &[Node<T>], blocks: &[T], vals: &
     }
 }
 
-/// Checks every recorded comparison against the values of a sweep.
-fn check_all<T: Float>(checks: &[Check<T>], vals: &[T]) -> Result<(), ReplayError> {
-    for (i, c) in checks.iter().enumerate() {
-        let a = if c.a == 0 { c.ca } else { vals[c.a as usize] };
-        let b = if c.b == 0 { c.cb } else { vals[c.b as usize] };
-        let now = c.test.eval(a, b);
-        if now != c.outcome {
-            return Err(ReplayError::BranchChanged {
-                check: i,
-                test: c.test.label(),
-                after_node: c.at as usize - 1,
-                recorded: outcome_label(c.test, c.outcome),
-                now: outcome_label(c.test, now),
-            });
-        }
-    }
-    Ok(())
+/// Refuses a replay whose recorded checks do not hold at the values of the
+/// last forward sweep.
+fn check_all<T: Float>(prog: &Program<T>) -> Result<(), ReplayError> {
+    let Some((i, c, now)) = prog.failed_check() else {
+        return Ok(());
+    };
+    let after_node = c.at as usize - 1;
+    Err(match read_of(c) {
+        Some(read) => ReplayError::ValueRead { check: i, read, after_node },
+        None => ReplayError::BranchChanged {
+            check: i,
+            test: c.test.label(),
+            after_node,
+            recorded: outcome_label(c.test, c.outcome),
+            now: outcome_label(c.test, now),
+        },
+    })
 }
 
-/// One step of a replay's forward sweep: node `k` computes `op` on the
-/// values at `a` and `b` (node values, or constants pooled after them).
-#[derive(Clone, Copy, Debug)]
-struct Instr {
-    k: u32,
-    a: u32,
-    b: u32,
-    op: Op,
-    a_var: bool,
-    b_var: bool,
-}
-
-/// The replay's backward program, one entry per node in separate arrays
-/// (inputs and the sink have zero partials): where its operands' values
-/// live (a node, a pooled constant, or a zero slot of its own for an input
-/// or the missing operand of a unary rule) and
-/// its local partials, written by the forward sweep. The adjoints go to the
-/// same indices; those added into constants and the zero slot are never
-/// read, so no branch asks whether an operand varies.
-#[derive(Clone, Debug)]
-struct Backward<T> {
-    a: Vec<u32>,
-    b: Vec<u32>,
-    dl: Vec<T>,
-    dr: Vec<T>,
-}
-
-impl<T: Float> Backward<T> {
-    /// The backward sweep from node `top` (seeded with 1) into `adj`: the
-    /// same arithmetic in the same order as the tape's sweep
-    /// (`seed_and_sweep` in `tape.rs`, whose comments explain the carried
-    /// adjoint and the NaN-safe fallback), so replays and fresh recordings
-    /// agree bit for bit.
-    fn sweep(&self, top: usize, len: usize, adj: &mut Vec<T>) {
-        let seed = |adj: &mut Vec<T>| {
-            adj.clear();
-            adj.resize(len, T::zero());
-            adj[top] = T::one();
-        };
-        seed(adj);
-        if self.sweep_fast(top, adj) {
-            seed(adj);
-            self.sweep_safe(top, adj);
-        }
+/// The checks shared by every replay entry point: input count, user
+/// blocks, then the forward sweep and the recorded checks.
+pub(crate) fn replay_forward<T: Float>(prog: &mut Program<T>, x: &[T]) -> Result<(), ReplayError> {
+    let expected = prog.inputs;
+    if x.len() != expected {
+        return Err(ReplayError::InputCount { expected, found: x.len() });
     }
-
-    /// The plain sweep; true if an adjoint came out NaN, checked in one pass
-    /// after the loop (each `adj[k]` is final once node `k` is done), which
-    /// decides the same as the tape's test per node.
-    #[inline]
-    fn sweep_fast(&self, top: usize, adj: &mut [T]) -> bool {
-        let n = top + 1;
-        let (a, b, dl, dr) = (&self.a[..n], &self.b[..n], &self.dl[..n], &self.dr[..n]);
-        let mut carry = T::zero();
-        for k in (1..n).rev() {
-            let g = adj[k] + carry;
-            adj[k] = g;
-            let (tl, tr) = (g * dl[k], g * dr[k]);
-            let (a, b, prev) = (a[k], b[k], k as u32 - 1);
-            carry = T::zero();
-            if a == prev {
-                carry = tl;
-            } else {
-                adj[a as usize] = adj[a as usize] + tl;
-            }
-            if b == prev {
-                carry = carry + tr;
-            } else {
-                adj[b as usize] = adj[b as usize] + tr;
-            }
-        }
-        adj[1..n].iter().fold(false, |nan, a| nan | a.is_nan())
+    if let Some(node) = prog.block {
+        return Err(ReplayError::UserBlock { node });
     }
-
-    /// The NaN-safe sweep: skips nodes whose adjoint is zero and drops
-    /// terms with a zero factor.
-    #[cold]
-    fn sweep_safe(&self, top: usize, adj: &mut [T]) {
-        let term = |a: T, d: T| if a.is_zero() || d.is_zero() { T::zero() } else { a * d };
-        for k in (1..=top).rev() {
-            let g = adj[k];
-            if g.is_zero() {
-                continue;
-            }
-            let (a, b) = (self.a[k] as usize, self.b[k] as usize);
-            adj[a] = adj[a] + term(g, self.dl[k]);
-            adj[b] = adj[b] + term(g, self.dr[k]);
-        }
-    }
+    prog.forward(x);
+    check_all(prog)
 }
 
 fn outcome_label(test: Test, code: u8) -> &'static str {
@@ -238,23 +195,45 @@ fn outcome_label(test: Test, code: u8) -> &'static str {
 /// A recorded function `Rⁿ → R`, replayed at new inputs without calling
 /// the original code again: the lecture's "compile the graph".
 ///
-/// The forward sweep re-evaluates every recorded operation by the same rule
-/// functions as recording and forward mode; the backward sweep is the
-/// tape's. Control flow is frozen at recording: every comparison made on a
-/// variable was recorded with its outcome, and a replay where one comes out
-/// differently returns [`ReplayError::BranchChanged`] instead of a wrong
-/// gradient. Replays allocate nothing once the buffers have grown.
+/// The forward sweep re-evaluates every recorded operation the output
+/// depends on, by the same rule functions as recording and forward mode;
+/// the backward sweep then gives the gradient. Replays allocate nothing
+/// once the buffers have grown.
 ///
-/// At creation the recording is turned into a list of steps whose operands
-/// all index one value array (constants pooled after the node values), so
-/// the forward sweep is one dispatch on the op code per node and no
-/// branch on where an operand lives; it writes values and partials into
-/// flat arrays, and the backward sweep runs over those (adjoints of
-/// constants go to slots nobody reads, so it does not branch on them
-/// either). A replay costs about as much as a fresh recording (it skips
-/// the closure but dispatches per node; see `benches/reverse.rs`): its
-/// point is re-evaluation where the closure is not at hand, with the
-/// control flow checked.
+/// # What a replay guarantees
+///
+/// A replay returns `Ok` only where the recorded operations are the ones
+/// the function performs at the new inputs, as far as the tape can see:
+/// every comparison and predicate made on a variable comes out as recorded
+/// ([`ReplayError::BranchChanged`] otherwise), and every value user code
+/// read out of a variable (`value()`, `to_f64()`, `NumCast`, formatting)
+/// is the same bit pattern ([`ReplayError::ValueRead`] otherwise). Every
+/// check made before the recording was compiled counts, also those made
+/// after the output was computed (which output is returned can depend on
+/// them); so compile before printing the output. Then:
+///
+/// - the **value** is bit-for-bit what a fresh recording (and plain `T`)
+///   gives;
+/// - the **gradient** sums the same terms as a fresh recording's, in
+///   another order: it can differ in the last bits, by at most
+///   `2·γ_K·Σ|path products|` per component (`γ_K = K·ε/(1 − K·ε)`, `K`
+///   three times the number of recorded operations), i.e. the rounding
+///   bound of the sum itself.
+///
+/// What the tape cannot see it cannot check: state outside the inputs
+/// (globals, interior mutability, a random number generator) is frozen at
+/// its recorded values.
+///
+/// # How it runs
+///
+/// At creation the operations are sorted into batches of one rule each
+/// (by dependency level), renumbered in execution order, and each batch
+/// runs as one loop with its rule inlined: one dispatch per batch instead
+/// of per operation. `+`, `−` and `·` store no partials (the backward
+/// sweep takes a product's partials from its operands' values), and an
+/// accumulation (`s = s + tᵢ`) keeps its running value and adjoint in a
+/// register. The module docs give the measured cost
+/// (`bench/benches/reverse_interleaved.rs`).
 ///
 /// ```
 /// use dualnum::reverse;
@@ -268,20 +247,7 @@ fn outcome_label(test: Test, code: u8) -> &'static str {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Compiled<T> {
-    rec: Record<T>,
-    /// The forward sweep's steps, inputs excluded.
-    prog: Vec<Instr>,
-    /// The backward sweep's program.
-    back: Backward<T>,
-    /// The first node of a user-defined block, if any (not replayable).
-    block: Option<usize>,
-    /// Node values, then a zero, then the pooled constants and zero slots.
-    vals: Vec<T>,
-    inputs: Vec<u32>,
-    output: u32,
-    constant_output: T,
-    /// Adjoints, indexed as `vals`.
-    adj: Vec<T>,
+    prog: Program<T>,
 }
 
 impl<T: Float> Compiled<T> {
@@ -295,75 +261,22 @@ impl<T: Float> Compiled<T> {
     pub fn from_tape(tape: &Tape<T>, y: Var<'_, T>) -> Self {
         assert!(tape.owns(&y), "Compiled::from_tape: the output belongs to another tape");
         let rec = tape.snapshot();
-        let nodes = &rec.nodes;
-        let zero = nodes.len();
-        let mut vals = alloc::vec![T::zero(); nodes.len() + 1];
-        let mut operand = |i: u32, slot: T| {
-            if i != 0 {
-                i
-            } else {
-                vals.push(slot);
-                (vals.len() - 1) as u32
-            }
-        };
-        let (mut prog, mut inputs, mut block) = (Vec::new(), Vec::new(), None);
-        let mut back = Backward {
-            a: alloc::vec![zero as u32; zero],
-            b: alloc::vec![zero as u32; zero],
-            dl: alloc::vec![T::zero(); zero],
-            dr: alloc::vec![T::zero(); zero],
-        };
-        for (k, n) in nodes.iter().enumerate().skip(1) {
-            let (a, b) = match n.op {
-                Op::Sink => continue,
-                Op::Input => {
-                    // Zero partials, and a slot of its own for them to go to
-                    // (a shared one would chain every input's additions).
-                    let own = operand(0, T::zero());
-                    (back.a[k], back.b[k]) = (own, own);
-                    inputs.push(k as u32);
-                    continue;
-                }
-                Op::Block | Op::BlockLink => {
-                    block = block.or(Some(k));
-                    continue;
-                }
-                Op::Tern(_) => (n.lhs, operand(n.rhs, n.dr)),
-                op if op.is_binary() || op == Op::Link => {
-                    (operand(n.lhs, n.dl), operand(n.rhs, n.dr))
-                }
-                _ => (n.lhs, operand(0, T::zero())),
-            };
-            let (a_var, b_var) = (n.lhs != 0, n.rhs != 0);
-            prog.push(Instr { k: k as u32, a, b, op: n.op, a_var, b_var });
-            (back.a[k], back.b[k]) = (a, b);
-        }
-        let adj = Vec::with_capacity(vals.len());
-        Compiled {
-            rec,
-            prog,
-            back,
-            block,
-            vals,
-            inputs,
-            output: y.idx,
-            constant_output: y.val,
-            adj,
-        }
+        Compiled { prog: Program::build(&rec, &[(y.idx, y.val)]) }
     }
 
     /// The number of inputs the recording expects.
     #[inline]
     #[must_use]
     pub fn inputs(&self) -> usize {
-        self.inputs.len()
+        self.prog.inputs
     }
 
-    /// The number of recorded operations replayed per call (inputs included).
+    /// The number of operations recorded (inputs included); a replay runs
+    /// those the output depends on.
     #[inline]
     #[must_use]
     pub fn len(&self) -> usize {
-        self.rec.nodes.len() - 1
+        self.prog.recorded
     }
 
     /// True when nothing was recorded (the output is a constant).
@@ -373,11 +286,12 @@ impl<T: Float> Compiled<T> {
         self.len() == 0
     }
 
-    /// The number of comparisons whose outcome every replay checks.
+    /// The number of comparisons, predicates and value reads whose outcome
+    /// every replay checks.
     #[inline]
     #[must_use]
     pub fn comparisons(&self) -> usize {
-        self.rec.checks.len()
+        self.prog.checks()
     }
 
     /// The value at `x`, by a forward sweep.
@@ -385,11 +299,13 @@ impl<T: Float> Compiled<T> {
     /// # Errors
     ///
     /// [`ReplayError::InputCount`] if `x.len()` differs from the recording's
-    /// input count, [`ReplayError::BranchChanged`] if a recorded comparison
-    /// comes out differently at `x`, [`ReplayError::UserBlock`] if the
-    /// recording contains a user-defined block.
+    /// input count, [`ReplayError::UserBlock`] if the output depends on a
+    /// user-defined block, [`ReplayError::BranchChanged`] if a recorded
+    /// comparison comes out differently at `x`, [`ReplayError::ValueRead`]
+    /// if a value read during recording is different at `x`.
     pub fn value(&mut self, x: &[T]) -> Result<T, ReplayError> {
-        self.sweep(x)
+        replay_forward(&mut self.prog, x)?;
+        Ok(self.prog.vals[self.prog.outputs[0] as usize])
     }
 
     /// The value and gradient at `x` (gradient written to `grad`), by one
@@ -411,52 +327,8 @@ impl<T: Float> Compiled<T> {
             x.len(),
             grad.len()
         );
-        let fx = self.sweep(x)?;
-        if self.output == 0 {
-            grad.fill(T::zero());
-        } else {
-            self.back.sweep(self.output as usize, self.vals.len(), &mut self.adj);
-            for (g, &k) in grad.iter_mut().zip(&self.inputs) {
-                *g = if k <= self.output { self.adj[k as usize] } else { T::zero() };
-            }
-        }
+        let fx = self.value(x)?;
+        self.prog.backward(&[T::one()], grad);
         Ok(fx)
-    }
-
-    fn sweep(&mut self, x: &[T]) -> Result<T, ReplayError> {
-        let expected = self.inputs.len();
-        if x.len() != expected {
-            return Err(ReplayError::InputCount { expected, found: x.len() });
-        }
-        if let Some(node) = self.block {
-            return Err(ReplayError::UserBlock { node });
-        }
-        let (vals, back) = (&mut self.vals, &mut self.back);
-        for (&k, &xi) in self.inputs.iter().zip(x) {
-            vals[k as usize] = xi;
-        }
-        let mut pending = (T::zero(), T::zero());
-        for ins in &self.prog {
-            let (x, y, k) = (vals[ins.a as usize], vals[ins.b as usize], ins.k as usize);
-            let (v, dl, dr) = match ins.op {
-                Op::Link => {
-                    pending = (x, y);
-                    continue;
-                }
-                Op::Tern(t) => {
-                    let link = ins.a as usize;
-                    let (v, dx, dy, dz) = t.eval(pending.0, pending.1, y);
-                    back.dl[link] = dx;
-                    back.dr[link] = dy;
-                    (v, T::one(), if ins.b_var { dz } else { T::zero() })
-                }
-                op => op.eval(x, y, ins.a_var, ins.b_var),
-            };
-            vals[k] = v;
-            back.dl[k] = dl;
-            back.dr[k] = dr;
-        }
-        check_all(&self.rec.checks, vals)?;
-        Ok(if self.output == 0 { self.constant_output } else { vals[self.output as usize] })
     }
 }

@@ -57,9 +57,34 @@ impl<'t, T: Float> Var<'t, T> {
     }
 
     /// The value.
+    ///
+    /// On a variable the read is recorded with the value read: what code
+    /// does with a plain value (branch on it, make a constant from it) is
+    /// invisible to the tape, so a [`Compiled`](super::Compiled) replay at
+    /// inputs where this value would differ is refused with
+    /// [`ReplayError::ValueRead`](super::ReplayError::ValueRead). Reads made
+    /// after the recording was compiled do not count.
     #[inline]
     #[must_use]
     pub fn value(&self) -> T {
+        self.read("value")
+    }
+
+    /// Returns the value and, on a variable, records that user code read it
+    /// through the method `what`.
+    #[inline]
+    pub(crate) fn read(&self, what: &'static str) -> T {
+        if let Some(t) = self.tape {
+            t.check(Check {
+                a: self.idx,
+                b: 0,
+                ca: self.val,
+                cb: self.val,
+                test: Test::Read(what),
+                outcome: 1,
+                at: 0,
+            });
+        }
         self.val
     }
 
@@ -295,19 +320,23 @@ impl<T: Float> PartialOrd for Var<'_, T> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for Var<'_, T> {
+/// Shows the value and the node; a read of the value, recorded as
+/// [`Var::value`] is.
+impl<T: Float + fmt::Debug> fmt::Debug for Var<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.read("Debug");
         if self.tape.is_some() {
-            write!(f, "Var({:?} @ node {})", self.val, self.idx)
+            write!(f, "Var({v:?} @ node {})", self.idx)
         } else {
-            write!(f, "Var({:?}, constant)", self.val)
+            write!(f, "Var({v:?}, constant)")
         }
     }
 }
 
-/// Formats the value as `T` does (precision and other flags included).
-impl<T: fmt::Display> fmt::Display for Var<'_, T> {
+/// Formats the value as `T` does (precision and other flags included); a
+/// read of the value, recorded as [`Var::value`] is.
+impl<T: Float + fmt::Display> fmt::Display for Var<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.val, f)
+        fmt::Display::fmt(&self.read("Display"), f)
     }
 }

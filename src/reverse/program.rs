@@ -1,0 +1,560 @@
+//! The compiled form of a recording: the operations a replay runs, sorted
+//! into batches of one rule each.
+//!
+//! This file provides [`Program`]: built once from a [`Record`]
+//! ([`Program::build`]), then swept forward (values and the partials worth
+//! storing, [`Program::forward`]), backward (adjoints,
+//! [`Program::backward`]) and forward with tangents ([`Program::tangent`]);
+//! the loops of those sweeps, one per batch, are in `sweep.rs`.
+//!
+//! How it is laid out, and why:
+//!
+//! - **Only what the outputs need.** Nodes neither an output nor a
+//!   recorded check depends on are dropped, and a ternary rule's two tape
+//!   nodes become one step.
+//! - **Batches by level and rule.** Each node's level is one more than its
+//!   varying operands' highest; nodes are ordered by level, and within a
+//!   level grouped by rule (and by which operands vary), so one loop runs a
+//!   whole batch with the rule inlined: one dispatch per batch, not per
+//!   node. A level's first group continues the previous level's last rule
+//!   where it can, and consecutive batches of one rule merge, so a sum
+//!   accumulated in a loop becomes one batch however long it is.
+//! - **Execution order is memory order.** Value slots are the inputs, then
+//!   the nodes in the order they run, then the constants; a batch writes
+//!   consecutive slots, so stores stream.
+//! - **Only non-trivial partials are stored.** `+`, `−`, `·` and negation
+//!   store none: the backward sweep takes a product's partials from its
+//!   operands' values, by the same rule. Other rules store one partial per
+//!   varying operand, in execution order.
+//! - **The previous value stays in a register.** In a batch of `+`, `−` or
+//!   `·` where every node uses the one just before it (an accumulation),
+//!   the forward sweep carries that value and the backward sweep that
+//!   adjoint in a register instead of a store and a reload.
+//! - **No dummy slots.** The backward loop of each batch adds only into
+//!   the operands that vary.
+//!
+//! Values are bit-for-bit a fresh recording's (the same rules on the same
+//! operands, in an order consistent with the data flow). Adjoints are the
+//! same products of the same partials, but each adjoint sums its terms in
+//! the batches' order instead of the tape's; see [`Program::backward`].
+
+use alloc::vec::Vec;
+
+use num_traits::Float;
+
+use super::op::Op;
+use super::sweep::{backward_batch, forward_batch, tangent_batch};
+use super::tape::{Check, Node, Record, Test};
+
+/// `len` nodes of one rule at consecutive slots from `start`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Batch {
+    pub(super) op: Op,
+    /// Bit `i` set: operand `i` varies (others are constants).
+    pub(super) var: u8,
+    /// For `+ − ·` only: 1 (2) when every node but the first has the slot
+    /// just before it as its first (second) operand; 0 otherwise.
+    pub(super) prev: u8,
+    /// With `prev`: every node but the last is used by the next one only,
+    /// so its adjoint is exactly the carried term (no load, no add).
+    pub(super) lone: bool,
+    /// For `+ − ·` without `prev`: every operand is a run of consecutive
+    /// slots (before the batch if it varies, among the constants if not),
+    /// so the loops run over slices (and vectorize).
+    pub(super) stream: bool,
+    pub(super) start: u32,
+    pub(super) len: u32,
+    /// Where the batch's operand slots start in `args` (`arity` per node).
+    pub(super) args: u32,
+    /// Where its stored partials start in `parts` (`stored` per node).
+    pub(super) parts: u32,
+}
+
+/// The number of operands of a code.
+pub(super) fn arity(op: Op) -> usize {
+    match op {
+        Op::Tern(_) => 3,
+        op if op.is_binary() => 2,
+        _ => 1,
+    }
+}
+
+/// True for the codes whose partials the backward sweep recomputes from
+/// the operands' values (they cost less than storing and loading them).
+fn cheap(op: Op) -> bool {
+    matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Neg)
+}
+
+/// The number of partials stored per node.
+pub(super) fn stored(op: Op, var: u8) -> usize {
+    match op {
+        op if cheap(op) => 0,
+        Op::Tern(_) => 3,
+        op if op.is_binary() => var.count_ones() as usize,
+        _ => 1,
+    }
+}
+
+/// A compiled recording.
+#[derive(Clone, Debug)]
+pub(crate) struct Program<T> {
+    /// Values: the inputs, the nodes in execution order, the constants.
+    pub(crate) vals: Vec<T>,
+    args: Vec<u32>,
+    parts: Vec<T>,
+    batches: Vec<Batch>,
+    /// The checks, with operands as value slots.
+    checks: Vec<Check<T>>,
+    /// The output slots.
+    pub(crate) outputs: Vec<u32>,
+    pub(crate) inputs: usize,
+    /// The first user-defined block an output depends on (not replayable).
+    pub(crate) block: Option<usize>,
+    /// The number of nodes recorded (inputs included).
+    pub(crate) recorded: usize,
+    /// Adjoints, indexed as `vals` (the inputs and nodes: the constants
+    /// have none). All zero between sweeps while `clean`: each batch zeroes
+    /// its own adjoints as it consumes them, and the inputs' are zeroed as
+    /// they are handed out, so no sweep starts by clearing the buffer.
+    work: Vec<T>,
+    clean: bool,
+    /// Tangents, indexed as `work`.
+    pub(crate) tan: Vec<T>,
+    /// The first constant's slot.
+    nodes_end: usize,
+}
+
+/// The operands of node `k` as `(node, value if constant)` pairs.
+fn operands<T: Float>(nodes: &[Node<T>], k: usize) -> ([(u32, T); 3], usize) {
+    let n = nodes[k];
+    let z = (0, T::zero());
+    match n.op {
+        Op::Tern(_) => {
+            let l = nodes[k - 1];
+            ([(l.lhs, l.dl), (l.rhs, l.dr), (n.rhs, n.dr)], 3)
+        }
+        op if op.is_binary() => ([(n.lhs, n.dl), (n.rhs, n.dr), z], 2),
+        _ => ([(n.lhs, n.dl), z, z], 1),
+    }
+}
+
+impl<T: Float> Program<T> {
+    /// Compiles `rec` for the outputs `(node, value)` (node 0: a constant
+    /// output of that value). `rec.checks` must hold only the checks that
+    /// can have shaped the outputs.
+    pub(crate) fn build(rec: &Record<T>, outputs: &[(u32, T)]) -> Self {
+        let nodes = &rec.nodes;
+        let total = nodes.len();
+        // What the outputs and checks depend on.
+        let mut needed = alloc::vec![false; total];
+        for &(k, _) in outputs {
+            needed[k as usize] = true;
+        }
+        for c in &rec.checks {
+            (needed[c.a as usize], needed[c.b as usize]) = (true, true);
+        }
+        let mut block = None;
+        for k in (1..total).rev() {
+            if !needed[k] {
+                continue;
+            }
+            match nodes[k].op {
+                Op::Input => {}
+                Op::Block | Op::BlockLink => {
+                    block = Some(k);
+                    (needed[nodes[k].lhs as usize], needed[nodes[k].rhs as usize]) = (true, true);
+                }
+                _ => {
+                    let (ops, ar) = operands(nodes, k);
+                    for &(i, _) in &ops[..ar] {
+                        needed[i as usize] = true;
+                    }
+                }
+            }
+        }
+        // Levels, and the nodes to run keyed by (level, rule, varying operands).
+        let mut level = alloc::vec![0u32; total];
+        let mut order: Vec<(u32, Op, u8, u32)> = Vec::new();
+        let mut input_nodes = Vec::new();
+        for k in 1..total {
+            match nodes[k].op {
+                Op::Input => input_nodes.push(k),
+                Op::Sink | Op::Link | Op::Block | Op::BlockLink => {}
+                op if needed[k] => {
+                    let (ops, ar) = operands(nodes, k);
+                    let (mut lv, mut var) = (0, 0u8);
+                    for (j, &(i, _)) in ops[..ar].iter().enumerate() {
+                        if i != 0 {
+                            lv = lv.max(level[i as usize] + 1);
+                            var |= 1 << j;
+                        }
+                    }
+                    level[k] = lv;
+                    order.push((lv, op, var, k as u32));
+                }
+                _ => {}
+            }
+        }
+        order.sort_unstable();
+        continue_rules(&mut order);
+
+        let inputs = input_nodes.len();
+        let first_const = inputs + order.len();
+        let mut vals = alloc::vec![T::zero(); first_const];
+        let mut slot = alloc::vec![0u32; total];
+        for (i, &k) in input_nodes.iter().enumerate() {
+            slot[k] = i as u32;
+        }
+        // Constants are pooled in the order they are used (not merged by
+        // value: for a nested `T` such as a dual number, equal values can
+        // carry different tangents), so a batch's constant operands form a
+        // run of consecutive slots.
+        let slot_of = |vals: &mut Vec<T>, slot: &[u32], (i, c): (u32, T)| {
+            if i != 0 {
+                slot[i as usize]
+            } else {
+                vals.push(c);
+                (vals.len() - 1) as u32
+            }
+        };
+        let (mut args, mut batches, mut nparts) = (Vec::new(), Vec::<Batch>::new(), 0usize);
+        for (pos, &(_, op, var, k)) in order.iter().enumerate() {
+            let s = (inputs + pos) as u32;
+            slot[k as usize] = s;
+            let (ops, ar) = operands(nodes, k as usize);
+            let first = args.len();
+            for &o in &ops[..ar] {
+                let a = slot_of(&mut vals, &slot, o);
+                args.push(a);
+            }
+            let p = match op {
+                Op::Add | Op::Sub | Op::Mul if var & 1 != 0 && args[first] + 1 == s => 1,
+                Op::Add | Op::Sub | Op::Mul if var & 2 != 0 && args[first + 1] + 1 == s => 2,
+                _ => 0,
+            };
+            match batches.last_mut() {
+                Some(b) if b.op == op && b.var == var && (b.len == 1 || b.prev == p) => {
+                    b.prev = p;
+                    b.len += 1;
+                }
+                _ => batches.push(Batch {
+                    op,
+                    var,
+                    prev: 0,
+                    lone: false,
+                    stream: false,
+                    start: s,
+                    len: 1,
+                    args: first as u32,
+                    parts: nparts as u32,
+                }),
+            }
+            nparts += stored(op, var);
+        }
+        // Uses of each slot as a varying operand or an output, for `lone`.
+        let mut uses = alloc::vec![0u32; first_const];
+        for b in &batches {
+            let ar = arity(b.op);
+            for e in args[b.args as usize..][..b.len as usize * ar].chunks_exact(ar) {
+                for (j, &a) in e.iter().enumerate() {
+                    if b.var & (1 << j) != 0 {
+                        uses[a as usize] += 1;
+                    }
+                }
+            }
+        }
+        for &(k, _) in outputs {
+            if k != 0 {
+                uses[slot[k as usize] as usize] += 1;
+            }
+        }
+        for b in &mut batches {
+            let (s, n) = (b.start as usize, b.len as usize);
+            b.lone = b.prev != 0 && uses[s..s + n - 1].iter().all(|&u| u == 1);
+        }
+        let batches = split_streams(batches, &args);
+        let checks = rec
+            .checks
+            .iter()
+            .map(|c| Check {
+                a: slot_of(&mut vals, &slot, (c.a, c.ca)),
+                b: slot_of(&mut vals, &slot, (c.b, c.cb)),
+                ..*c
+            })
+            .collect();
+        let outputs = outputs.iter().map(|&o| slot_of(&mut vals, &slot, o)).collect();
+        // What the unchecked accesses of the sweeps rely on.
+        assert!(args.iter().all(|&a| (a as usize) < vals.len()), "Program: operand out of range");
+        assert!(u32::try_from(vals.len()).is_ok(), "Program: more than u32::MAX slots");
+        let work = Vec::with_capacity(first_const);
+        Program {
+            vals,
+            args,
+            parts: alloc::vec![T::zero(); nparts],
+            batches,
+            checks,
+            outputs,
+            inputs,
+            block,
+            recorded: total - 1,
+            work,
+            clean: false,
+            tan: Vec::new(),
+            nodes_end: first_const,
+        }
+    }
+
+    /// The forward sweep at `x` (of length `inputs`): every value, and the
+    /// partials the backward sweep reads.
+    pub(crate) fn forward(&mut self, x: &[T]) {
+        self.vals[..self.inputs].copy_from_slice(x);
+        for b in &self.batches {
+            assert!((b.start + b.len) as usize <= self.nodes_end);
+            forward_batch(b, &mut self.vals, &self.args, &mut self.parts);
+        }
+    }
+
+    /// The number of recorded checks.
+    pub(crate) fn checks(&self) -> usize {
+        self.checks.len()
+    }
+
+    /// The first recorded check that fails at the current values, as
+    /// `(index, check, outcome now)`.
+    pub(crate) fn failed_check(&self) -> Option<(usize, &Check<T>, u8)> {
+        self.checks.iter().enumerate().find_map(|(i, c)| {
+            let now = c.test.eval(self.vals[c.a as usize], self.vals[c.b as usize]);
+            (now != c.outcome).then_some((i, c, now))
+        })
+    }
+
+    /// The backward sweep after [`forward`](Self::forward), seeded with
+    /// `w[i]` on output `i`; writes the inputs' adjoints to `grad`.
+    ///
+    /// NaN-safe as the tape's sweep: the plain sweep runs first, and only
+    /// if an input's adjoint came out NaN is it redone skipping zero
+    /// adjoints and zero factors (a NaN term makes its operands' adjoints
+    /// NaN, and so on down to an input, so testing the inputs decides as
+    /// testing every node would).
+    ///
+    /// Each adjoint is the sum of the same terms as in the tape's sweep, but
+    /// summed in the batches' order rather than in reverse recording order,
+    /// which can change the last bits. Floating-point summation in any
+    /// order of the same products gives, for each input, a result within
+    /// `γ_K·Σ|path products|` of the exact one, `K` being at most three
+    /// times the number of nodes; so a replay and a fresh recording differ
+    /// by at most twice that (tested in this module).
+    pub(crate) fn backward(&mut self, w: &[T], grad: &mut [T]) {
+        let (len, n) = (self.nodes_end, self.inputs);
+        if !self.clean || self.work.len() != len {
+            self.work.clear();
+            self.work.resize(len, T::zero());
+        }
+        // Until the sweep has finished (a panic in `T`'s arithmetic leaves
+        // the buffer dirty, and the next sweep clears it).
+        self.clean = false;
+        let seed = |work: &mut [T], outputs: &[u32]| {
+            for (&o, &wi) in outputs.iter().zip(w) {
+                // A constant output has no adjoint slot.
+                if let Some(a) = work.get_mut(o as usize) {
+                    *a = *a + wi;
+                }
+            }
+        };
+        // The adjoint buffer covers every varying operand (`args` below
+        // `nodes_end` where the batch's `var` says it varies).
+        seed(&mut self.work, &self.outputs);
+        for b in self.batches.iter().rev() {
+            backward_batch::<T, false>(b, &self.vals, &self.args, &self.parts, &mut self.work);
+        }
+        // Every node's adjoint has been consumed and zeroed: only the
+        // inputs' remain.
+        if self.work[..n].iter().fold(false, |nan, a| nan | a.is_nan()) {
+            self.work[..n].fill(T::zero());
+            seed(&mut self.work, &self.outputs);
+            for b in self.batches.iter().rev() {
+                backward_batch::<T, true>(b, &self.vals, &self.args, &self.parts, &mut self.work);
+            }
+        }
+        grad.copy_from_slice(&self.work[..n]);
+        self.work[..n].fill(T::zero());
+        self.clean = true;
+    }
+
+    /// The tangent sweep after [`forward`](Self::forward): with tangent
+    /// `v` on the inputs, leaves `J·v` at the output slots of `work`. A
+    /// zero tangent stays zero through an infinite partial, as in forward
+    /// mode.
+    pub(crate) fn tangent(&mut self, v: &[T]) {
+        // Every slot is written before it is read: no clearing.
+        let work = &mut self.tan;
+        work.resize(self.nodes_end, T::zero());
+        work[..self.inputs].copy_from_slice(v);
+        for b in &self.batches {
+            tangent_batch(b, &self.vals, &self.args, &self.parts, work);
+        }
+    }
+}
+
+/// Marks the batches of `+ − ·` (without `prev`) whose operands are runs
+/// of consecutive slots (the varying ones before the batch) as `stream`; a
+/// batch that is not one such run but splits into a few long ones (a merge
+/// of two levels, say) is split.
+fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
+    const MIN_RUN: usize = 16;
+    let mut out = Vec::with_capacity(batches.len());
+    for b in batches {
+        if !matches!(b.op, Op::Add | Op::Sub | Op::Mul) || b.prev != 0 {
+            out.push(b);
+            continue;
+        }
+        let arg = |i: usize, j: usize| args[b.args as usize + 2 * i + j] as usize;
+        // The runs `[from, to)` of elements.
+        let mut runs = Vec::new();
+        let mut from = 0;
+        let n = b.len as usize;
+        for i in 1..=n {
+            let continues = i < n
+                && (0..2).all(|j| {
+                    let varies = b.var & (1 << j) != 0;
+                    let first = arg(from, j);
+                    let start = b.start as usize + from;
+                    arg(i, j) == first + (i - from) && (!varies || first + (i - from) < start)
+                });
+            if !continues {
+                runs.push((from, i));
+                from = i;
+            }
+        }
+        let whole = runs.len() == 1;
+        if !whole && runs.iter().any(|&(a, b)| b - a < MIN_RUN) {
+            out.push(b);
+            continue;
+        }
+        for (from, to) in runs {
+            let k = from as u32;
+            out.push(Batch {
+                start: b.start + k,
+                len: (to - from) as u32,
+                args: b.args + 2 * k,
+                stream: true,
+                ..b
+            });
+        }
+    }
+    out
+}
+
+/// Reorders each level's groups so that the first continues the previous
+/// level's last rule where one can: the batches then merge.
+fn continue_rules(order: &mut [(u32, Op, u8, u32)]) {
+    let mut i = 0;
+    let mut last: Option<(Op, u8)> = None;
+    while i < order.len() {
+        let lv = order[i].0;
+        let end = i + order[i..].iter().take_while(|e| e.0 == lv).count();
+        let level = &mut order[i..end];
+        if let Some(key) = last {
+            // The group of `key` is contiguous (the level is sorted): rotate
+            // it to the front, keeping the others in order.
+            if let Some(a) = level.iter().position(|e| (e.1, e.2) == key) {
+                let b = a + level[a..].iter().take_while(|e| (e.1, e.2) == key).count();
+                level[..b].rotate_right(b - a);
+            }
+        }
+        last = level.last().map(|e| (e.1, e.2));
+        i = end;
+    }
+}
+
+/// Whether a check is a recorded read of a value (as opposed to a
+/// comparison or predicate).
+pub(crate) fn read_of<T>(c: &Check<T>) -> Option<&'static str> {
+    match c.test {
+        Test::Read(what) => Some(what),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reverse::tape::seed_and_sweep;
+    use crate::reverse::{Tape, Var, gradient};
+    use crate::test_functions as tf;
+
+    /// `Σ|path products|` from the output to each input: the tape's sweep
+    /// over the absolute values of the recorded partials.
+    fn abs_gradient(tape: &Tape<f64>, y: Var<'_, f64>) -> Vec<f64> {
+        let mut nodes = tape.snapshot().nodes;
+        for n in &mut nodes {
+            // A constant operand's slot holds its value, an input's its
+            // recorded value: not partials.
+            n.dl = if n.lhs == 0 { 0.0 } else { n.dl.abs() };
+            n.dr = if n.rhs == 0 { 0.0 } else { n.dr.abs() };
+        }
+        let mut adj = Vec::new();
+        seed_and_sweep(&nodes, &mut adj, &[(y.idx, 1.0)]);
+        adj.resize(nodes.len(), 0.0);
+        (1..nodes.len()).filter(|&k| nodes[k].op == Op::Input).map(|k| adj[k]).collect()
+    }
+
+    fn mixed<T: num_traits::Float>(x: &[T]) -> T {
+        let c = |v: f64| T::from(v).unwrap();
+        let mut s = T::zero();
+        for w in x.windows(3) {
+            let p = w[0] * w[1] - w[2] / (c(2.0) + w[1] * w[1]);
+            s = s + p * p + w[0].sin() * w[2].exp() - (w[1] - w[0]).mul_add(c(0.5), w[2]).tanh();
+            s = s * c(0.999) + w[1].hypot(w[2]);
+        }
+        s * s.ln_1p()
+    }
+
+    /// The stated bound: a replay's gradient is within
+    /// `2·γ_K·Σ|path products|` of a fresh recording's, `K = 3·nodes`.
+    #[test]
+    fn replayed_gradients_are_within_the_summation_bound() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64 * 3.0 - 1.5
+        };
+        type F<'a> = &'a dyn for<'t> Fn(&[Var<'t, f64>]) -> Var<'t, f64>;
+        let fs: [F; 4] =
+            [&|v| tf::rosenbrock(v), &|v| tf::sin_exp_sum(v), &|v| tf::log_sum_exp(v), &|v| {
+                mixed(v)
+            }];
+        let mut worst = 0.0f64;
+        for f in fs {
+            for n in [3, 7, 40] {
+                let x0: Vec<f64> = (0..n).map(|_| next().abs() + 0.1).collect();
+                let mut c = crate::reverse::compile(f, &x0);
+                for _ in 0..25 {
+                    let x: Vec<f64> = (0..n).map(|_| next().abs() + 0.1).collect();
+                    let mut g = alloc::vec![0.0; n];
+                    let v = c.gradient(&x, &mut g).unwrap();
+                    let (fv, fg) = gradient(f, &x);
+                    assert_eq!(v.to_bits(), fv.to_bits());
+                    let tape = Tape::new();
+                    let xs = tape.vars(&x);
+                    let y = f(&xs);
+                    let abs = abs_gradient(&tape, y);
+                    let k = 3.0 * tape.len() as f64;
+                    let gamma = k * f64::EPSILON / 2.0 / (1.0 - k * f64::EPSILON / 2.0);
+                    for i in 0..n {
+                        let bound = 2.0 * gamma * abs[i];
+                        let d = (g[i] - fg[i]).abs();
+                        assert!(d <= bound, "f#{n} x{i}: |{} - {}| > {bound}", g[i], fg[i]);
+                        if abs[i] > 0.0 {
+                            worst = worst.max(d / (f64::EPSILON * abs[i]));
+                        }
+                    }
+                }
+            }
+        }
+        // Not vacuous: the orders differ somewhere.
+        assert!(worst > 0.0);
+    }
+}

@@ -1,0 +1,499 @@
+//! The sweeps of a compiled [`Program`](super::program::Program), one
+//! loop per batch: forward (values and stored partials), backward
+//! (adjoints, plain and NaN-safe) and tangent.
+//!
+//! Each batch runs one rule, so each loop has that rule inlined: the
+//! `+ − ·` loops (`cheap_*`, `carry_backward`, `stream_*`), the unary and
+//! binary rule loops (`FwdUnary`, `FwdBinary`, given the rule by
+//! [`Op::visit_unary`]/[`Op::visit_binary`]) and the ternary ones. Loads
+//! and stores through operand indices are unchecked (see [`ld`]).
+
+use num_traits::Float;
+
+use super::op::{BinaryRule, Op, UnaryRule};
+use super::program::{Batch, arity, stored};
+use crate::rules;
+
+/// `s[i]`, unchecked.
+///
+/// # Safety
+///
+/// `i < s.len()`. The sweeps pass only a batch's own node slots (below
+/// `nodes_end`, asserted per batch) and operand slots from `args`, which
+/// `build` checked against the slot count; the value buffer holds every
+/// slot, and the adjoint and tangent buffers (`nodes_end` long) are indexed
+/// only by node slots and varying operands, which are node or input slots.
+/// Measured: unchecked loads and stores cut the instructions of a replay
+/// (Rosenbrock, n = 1000) by about a third, see the commit that made them.
+#[inline(always)]
+unsafe fn ld<T: Copy>(s: &[T], i: usize) -> T {
+    debug_assert!(i < s.len());
+    // SAFETY: the caller's promise.
+    unsafe { *s.get_unchecked(i) }
+}
+
+/// `s[i] = v`, unchecked.
+///
+/// # Safety
+///
+/// As [`ld`].
+#[inline(always)]
+unsafe fn st<T>(s: &mut [T], i: usize, v: T) {
+    debug_assert!(i < s.len());
+    // SAFETY: the caller's promise.
+    unsafe { *s.get_unchecked_mut(i) = v }
+}
+
+/// `s[i] += t`, unchecked.
+///
+/// # Safety
+///
+/// As [`ld`].
+#[inline(always)]
+unsafe fn add_to<T: Float>(s: &mut [T], i: u32, t: T) {
+    // SAFETY: the caller's promise.
+    unsafe { st(s, i as usize, ld(s, i as usize) + t) }
+}
+
+/// The forward loop of a unary rule: value and partial.
+struct FwdUnary<'a, T> {
+    vals: &'a mut [T],
+    args: &'a [u32],
+    parts: &'a mut [T],
+    start: usize,
+}
+
+impl<T: Float> UnaryRule<T> for FwdUnary<'_, T> {
+    #[inline(always)]
+    fn run<F: Fn(T) -> (T, T)>(self, f: F) {
+        let (vals, s) = (self.vals, self.start);
+        for (i, (&a, p)) in self.args.iter().zip(self.parts.iter_mut()).enumerate() {
+            // SAFETY: operand and node slots of a batch (see `ld`).
+            unsafe {
+                let (v, d) = f(ld(vals, a as usize));
+                st(vals, s + i, v);
+                *p = d;
+            }
+        }
+    }
+}
+
+/// The forward loop of a binary rule: value and the varying operands'
+/// partials.
+struct FwdBinary<'a, T> {
+    vals: &'a mut [T],
+    args: &'a [u32],
+    parts: &'a mut [T],
+    start: usize,
+    var: u8,
+}
+
+impl<T: Float> BinaryRule<T> for FwdBinary<'_, T> {
+    #[inline(always)]
+    fn run<F: Fn(T, T) -> (T, T, T)>(self, f: F) {
+        let (vals, s) = (self.vals, self.start);
+        let pairs = self.args.chunks_exact(2);
+        // SAFETY (each block): operand and node slots of a batch (see `ld`).
+        match self.var {
+            3 => {
+                for (i, (a, p)) in pairs.zip(self.parts.chunks_exact_mut(2)).enumerate() {
+                    unsafe {
+                        let (v, dx, dy) = f(ld(vals, a[0] as usize), ld(vals, a[1] as usize));
+                        st(vals, s + i, v);
+                        (p[0], p[1]) = (dx, dy);
+                    }
+                }
+            }
+            var => {
+                for (i, (a, p)) in pairs.zip(self.parts.iter_mut()).enumerate() {
+                    unsafe {
+                        let (v, dx, dy) = f(ld(vals, a[0] as usize), ld(vals, a[1] as usize));
+                        st(vals, s + i, v);
+                        *p = if var == 1 { dx } else { dy };
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn forward_batch<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], parts: &mut [T]) {
+    let (s, n, op) = (b.start as usize, b.len as usize, b.op);
+    let args = &args[b.args as usize..][..n * arity(op)];
+    let parts = &mut parts[b.parts as usize..][..n * stored(op, b.var)];
+    match op {
+        Op::Add if b.stream => stream_forward(b, vals, args, |x, y| rules::add(x, y).0),
+        Op::Sub if b.stream => stream_forward(b, vals, args, |x, y| rules::sub(x, y).0),
+        Op::Mul if b.stream => stream_forward(b, vals, args, |x, y| rules::mul(x, y).0),
+        Op::Add => cheap_forward(b.prev, vals, args, s, |x, y| rules::add(x, y).0),
+        Op::Sub => cheap_forward(b.prev, vals, args, s, |x, y| rules::sub(x, y).0),
+        Op::Mul => cheap_forward(b.prev, vals, args, s, |x, y| rules::mul(x, y).0),
+        Op::Neg => {
+            for (i, &a) in args.iter().enumerate() {
+                // SAFETY: operand and node slots of a batch (see `ld`).
+                unsafe { st(vals, s + i, -ld(vals, a as usize)) }
+            }
+        }
+        Op::Tern(t) => {
+            for (i, (a, p)) in args.chunks_exact(3).zip(parts.chunks_exact_mut(3)).enumerate() {
+                let x = (vals[a[0] as usize], vals[a[1] as usize], vals[a[2] as usize]);
+                let (v, dx, dy, dz) = t.eval(x.0, x.1, x.2);
+                vals[s + i] = v;
+                (p[0], p[1], p[2]) = (dx, dy, dz);
+            }
+        }
+        op => {
+            if !op.visit_unary(FwdUnary { vals: &mut *vals, args, parts: &mut *parts, start: s }) {
+                let run = FwdBinary { vals, args, parts, start: s, var: b.var };
+                op.visit_binary(b.var & 2 != 0, run);
+            }
+        }
+    }
+}
+
+/// The forward loop of `+ − ·`, carrying the previous value in a register
+/// when every node after the first uses it (`prev`).
+#[inline(always)]
+fn cheap_forward<T: Float>(
+    prev: u8,
+    vals: &mut [T],
+    args: &[u32],
+    s: usize,
+    f: impl Fn(T, T) -> T,
+) {
+    let pairs = args.chunks_exact(2);
+    // SAFETY (each block): operand and node slots of a batch (see `ld`).
+    match prev {
+        1 => {
+            let mut p = vals[args[0] as usize];
+            for (i, a) in pairs.enumerate() {
+                unsafe {
+                    p = f(p, ld(vals, a[1] as usize));
+                    st(vals, s + i, p);
+                }
+            }
+        }
+        2 => {
+            let mut p = vals[args[1] as usize];
+            for (i, a) in pairs.enumerate() {
+                unsafe {
+                    p = f(ld(vals, a[0] as usize), p);
+                    st(vals, s + i, p);
+                }
+            }
+        }
+        _ => {
+            for (i, a) in pairs.enumerate() {
+                unsafe {
+                    let v = f(ld(vals, a[0] as usize), ld(vals, a[1] as usize));
+                    st(vals, s + i, v);
+                }
+            }
+        }
+    }
+}
+
+/// The forward loop of a `stream` batch of `+ − ·`: over slices, no
+/// gathers, no aliasing between what is read and what is written.
+#[inline(always)]
+fn stream_forward<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], rule: impl Fn(T, T) -> T) {
+    let (s, n) = (b.start as usize, b.len as usize);
+    let (a0, a1) = (args[0] as usize, args[1] as usize);
+    // Varying operands lie before the batch, constants after the nodes.
+    let (src, rest) = vals.split_at_mut(s);
+    let (dst, after) = rest.split_at_mut(n);
+    let consts = |a: usize| &after[a - s - n..][..n];
+    match b.var {
+        3 => {
+            let (x, y) = (&src[a0..a0 + n], &src[a1..a1 + n]);
+            for i in 0..n {
+                dst[i] = rule(x[i], y[i]);
+            }
+        }
+        1 => {
+            let (x, y) = (&src[a0..a0 + n], consts(a1));
+            for i in 0..n {
+                dst[i] = rule(x[i], y[i]);
+            }
+        }
+        _ => {
+            let (x, y) = (consts(a0), &src[a1..a1 + n]);
+            for i in 0..n {
+                dst[i] = rule(x[i], y[i]);
+            }
+        }
+    }
+}
+
+/// The backward loop of a `stream` batch of `+ − ·`: one pass over the
+/// slices per varying operand (each adjoint gets the same terms as in the
+/// element-by-element loop, possibly in another order).
+#[inline(always)]
+fn stream_backward<T: Float>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    adj: &mut [T],
+    rule: impl Fn(T, T) -> (T, T, T),
+) {
+    let (s, n) = (b.start as usize, b.len as usize);
+    let (a0, a1) = (args[0] as usize, args[1] as usize);
+    let (lo, hi) = adj.split_at_mut(s);
+    let (g, _) = hi.split_at_mut(n);
+    stream_terms(b.var, (a0, a1), vals, lo, g, &rule);
+    g.fill(T::zero());
+}
+
+/// The adjoint terms of a `stream` batch (see [`stream_backward`]).
+#[inline(always)]
+fn stream_terms<T: Float>(
+    var: u8,
+    (a0, a1): (usize, usize),
+    vals: &[T],
+    lo: &mut [T],
+    g: &[T],
+    rule: &impl Fn(T, T) -> (T, T, T),
+) {
+    let n = g.len();
+    // Both operands' values are runs (a constant's among the constants).
+    let (x, y) = (&vals[a0..a0 + n], &vals[a1..a1 + n]);
+    if var & 1 != 0 {
+        let dst = &mut lo[a0..a0 + n];
+        for i in 0..n {
+            dst[i] = dst[i] + g[i] * rule(x[i], y[i]).1;
+        }
+    }
+    if var & 2 != 0 {
+        let dst = &mut lo[a1..a1 + n];
+        for i in 0..n {
+            dst[i] = dst[i] + g[i] * rule(x[i], y[i]).2;
+        }
+    }
+}
+
+/// `g·d`; with `SAFE`, 0 where either factor is zero, whatever the other.
+#[inline(always)]
+fn term<T: Float, const SAFE: bool>(g: T, d: T) -> T {
+    if SAFE && (g.is_zero() || d.is_zero()) { T::zero() } else { g * d }
+}
+
+pub(super) fn backward_batch<T: Float, const SAFE: bool>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    parts: &[T],
+    adj: &mut [T],
+) {
+    let (s, n, op, var) = (b.start as usize, b.len as usize, b.op, b.var);
+    assert!(s + n <= adj.len());
+    let args = &args[b.args as usize..][..n * arity(op)];
+    let parts = &parts[b.parts as usize..][..n * stored(op, var)];
+    let skip = |g: T| SAFE && g.is_zero();
+    // SAFETY (each block): node slots of the batch (below `adj.len()`,
+    // asserted above) and its varying operands (see `ld`).
+    match op {
+        Op::Add if b.stream && !SAFE => stream_backward(b, vals, args, adj, rules::add),
+        Op::Sub if b.stream && !SAFE => stream_backward(b, vals, args, adj, rules::sub),
+        Op::Mul if b.stream && !SAFE => stream_backward(b, vals, args, adj, rules::mul),
+        Op::Add => cheap_backward::<T, SAFE, false>(b, vals, args, adj, rules::add),
+        Op::Sub => cheap_backward::<T, SAFE, false>(b, vals, args, adj, rules::sub),
+        Op::Mul => cheap_backward::<T, SAFE, true>(b, vals, args, adj, rules::mul),
+        Op::Neg => {
+            for (i, &a) in args.iter().enumerate().rev() {
+                unsafe {
+                    let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
+                    if !skip(g) {
+                        add_to(adj, a, term::<T, SAFE>(g, -T::one()));
+                    }
+                }
+            }
+        }
+        Op::Tern(_) => {
+            for (i, (a, p)) in args.chunks_exact(3).zip(parts.chunks_exact(3)).enumerate().rev() {
+                let g = adj[s + i];
+                adj[s + i] = T::zero();
+                if skip(g) {
+                    continue;
+                }
+                for j in 0..3 {
+                    if var & (1 << j) != 0 {
+                        adj[a[j] as usize] = adj[a[j] as usize] + term::<T, SAFE>(g, p[j]);
+                    }
+                }
+            }
+        }
+        op if !op.is_binary() => {
+            for (i, (&a, &d)) in args.iter().zip(parts).enumerate().rev() {
+                unsafe {
+                    let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
+                    if !skip(g) {
+                        add_to(adj, a, term::<T, SAFE>(g, d));
+                    }
+                }
+            }
+        }
+        _ if var == 3 => {
+            for (i, (a, p)) in args.chunks_exact(2).zip(parts.chunks_exact(2)).enumerate().rev() {
+                unsafe {
+                    let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
+                    if !skip(g) {
+                        add_to(adj, a[0], term::<T, SAFE>(g, p[0]));
+                        add_to(adj, a[1], term::<T, SAFE>(g, p[1]));
+                    }
+                }
+            }
+        }
+        _ => {
+            let side = usize::from(var == 2);
+            for (i, (a, &d)) in args.chunks_exact(2).zip(parts).enumerate().rev() {
+                unsafe {
+                    let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
+                    if !skip(g) {
+                        add_to(adj, a[side], term::<T, SAFE>(g, d));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The backward loop of `+ − ·` (partials from the operands' values by
+/// the rule), carrying the adjoint of the previous node in a register when
+/// every node after the first uses it.
+#[inline(always)]
+fn cheap_backward<T: Float, const SAFE: bool, const VALUES: bool>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    adj: &mut [T],
+    rule: impl Fn(T, T) -> (T, T, T),
+) {
+    let s = b.start as usize;
+    let pairs = args.chunks_exact(2).enumerate().rev();
+    // Products read their operands' values (`VALUES`); sums and
+    // differences do not.
+    // SAFETY (here and in each block): operand slots, node slots of the
+    // batch (asserted by the caller) and varying operands (see `ld`).
+    let value = |i: u32| if VALUES { unsafe { ld(vals, i as usize) } } else { T::zero() };
+    match (b.prev, b.var) {
+        (0, 3) => {
+            for (i, a) in pairs {
+                unsafe {
+                    let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
+                    if SAFE && g.is_zero() {
+                        continue;
+                    }
+                    let (_, dx, dy) = rule(value(a[0]), value(a[1]));
+                    add_to(adj, a[0], term::<T, SAFE>(g, dx));
+                    add_to(adj, a[1], term::<T, SAFE>(g, dy));
+                }
+            }
+        }
+        (0, var) => {
+            let side = usize::from(var == 2);
+            for (i, a) in pairs {
+                unsafe {
+                    let g = ld(adj, s + i);
+                    st(adj, s + i, T::zero());
+                    if SAFE && g.is_zero() {
+                        continue;
+                    }
+                    let (_, dx, dy) = rule(value(a[0]), value(a[1]));
+                    add_to(adj, a[side], term::<T, SAFE>(g, if side == 0 { dx } else { dy }));
+                }
+            }
+        }
+        (_, _) if b.lone => carry_backward::<T, SAFE, VALUES, true>(b, vals, args, adj, rule),
+        (_, _) => carry_backward::<T, SAFE, VALUES, false>(b, vals, args, adj, rule),
+    }
+}
+
+/// The backward loop of a batch of `+ − ·` whose nodes each use the one
+/// before: the adjoint of the previous node is carried in a register; with
+/// `LONE` (no other use of it) it is the carried term itself.
+#[inline(always)]
+fn carry_backward<T: Float, const SAFE: bool, const VALUES: bool, const LONE: bool>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    adj: &mut [T],
+    rule: impl Fn(T, T) -> (T, T, T),
+) {
+    let (s, last) = (b.start as usize, b.len as usize - 1);
+    // SAFETY (here and in the block): as in `cheap_backward`.
+    let value = |i: u32| if VALUES { unsafe { ld(vals, i as usize) } } else { T::zero() };
+    // `p` is the operand that is the previous node; `q` the other.
+    let (p, q) = if b.prev == 1 { (0, 1) } else { (1, 0) };
+    let q_var = b.var & (1 << q) != 0;
+    let mut carry = T::zero();
+    for (i, a) in args.chunks_exact(2).enumerate().rev() {
+        unsafe {
+            // A `LONE` node's slot was never added to: it is still zero.
+            let g = if LONE && i != last {
+                carry
+            } else {
+                let a = ld(adj, s + i);
+                st(adj, s + i, T::zero());
+                a + carry
+            };
+            carry = T::zero();
+            if SAFE && g.is_zero() {
+                continue;
+            }
+            let (_, dx, dy) = rule(value(a[0]), value(a[1]));
+            let d = [dx, dy];
+            carry = term::<T, SAFE>(g, d[p]);
+            if q_var {
+                add_to(adj, a[q], term::<T, SAFE>(g, d[q]));
+            }
+        }
+    }
+    adj[args[p] as usize] = adj[args[p] as usize] + carry;
+}
+
+/// `t_k = Σ ∂k/∂operand · t_operand` over a batch; a zero operand tangent
+/// contributes zero whatever the partial.
+pub(super) fn tangent_batch<T: Float>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    parts: &[T],
+    tan: &mut [T],
+) {
+    let (s, n, op, var) = (b.start as usize, b.len as usize, b.op, b.var);
+    let ar = arity(op);
+    let args = &args[b.args as usize..][..n * ar];
+    let np = stored(op, var);
+    let parts = &parts[b.parts as usize..][..n * np];
+    let dot = |d: T, t: T| if t.is_zero() { T::zero() } else { d * t };
+    for i in 0..n {
+        let a = &args[i * ar..][..ar];
+        let mut d = [T::zero(); 3];
+        match op {
+            Op::Add => (_, d[0], d[1]) = rules::add(vals[a[0] as usize], vals[a[1] as usize]),
+            Op::Sub => (_, d[0], d[1]) = rules::sub(vals[a[0] as usize], vals[a[1] as usize]),
+            Op::Mul => (_, d[0], d[1]) = rules::mul(vals[a[0] as usize], vals[a[1] as usize]),
+            Op::Neg => d[0] = -T::one(),
+            _ => {
+                let mut p = parts[i * np..][..np].iter();
+                for (j, dj) in d.iter_mut().enumerate().take(ar) {
+                    if np == ar || var & (1 << j) != 0 {
+                        *dj = *p.next().unwrap_or(&T::zero());
+                    }
+                }
+            }
+        }
+        let mut t = T::zero();
+        for j in 0..ar {
+            if var & (1 << j) != 0 {
+                t = t + dot(d[j], tan[a[j] as usize]);
+            }
+        }
+        tan[s + i] = t;
+    }
+}
