@@ -374,6 +374,141 @@ pub fn exp_sin_ln_gradient<T: Float>(x: &[T], g: &mut [T]) {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Sparse problems (their hand-written Jacobians in CSC order)
+// ---------------------------------------------------------------------------
+
+/// The 2-D Bratu residual on the `N × N` interior grid of the unit square
+/// (`u.len() = N²`, row-major, `h = 1/(N + 1)`, `u = 0` on the boundary):
+/// `Fᵢ = (u_W + u_E + u_S + u_N − 4uᵢ)/h² + λ·e^(uᵢ)`, the five-point
+/// discretisation of `Δu + λe^u = 0`.
+///
+/// Below the fold (`λ < 6.808…`) the solution near 0 has a symmetric
+/// negative definite Jacobian.
+///
+/// # Panics
+/// If `u.len()` is not a square or `out.len() < u.len()`.
+#[inline]
+pub fn bratu<T: Float>(u: &[T], lambda: f64, out: &mut [T]) {
+    let n = grid_side(u.len());
+    let lambda = c::<T>(lambda);
+    let h = c::<T>(1.0) / c::<T>((n + 1) as f64);
+    let inv_h2 = T::one() / (h * h);
+    let four = c::<T>(4.0);
+    for r in 0..n {
+        for col in 0..n {
+            let i = r * n + col;
+            let w = if col > 0 { u[i - 1] } else { T::zero() };
+            let e = if col + 1 < n { u[i + 1] } else { T::zero() };
+            let s = if r > 0 { u[i - n] } else { T::zero() };
+            let nn = if r + 1 < n { u[i + n] } else { T::zero() };
+            out[i] = (w + e + s + nn - four * u[i]) * inv_h2 + lambda * u[i].exp();
+        }
+    }
+}
+
+/// The side `N` of a square grid of `len` points.
+///
+/// # Panics
+/// If `len` is not a square.
+fn grid_side(len: usize) -> usize {
+    let n = len.isqrt();
+    assert!(n * n == len, "bratu: {len} unknowns do not make a square grid");
+    n
+}
+
+/// The Jacobian of [`bratu`] by hand, its values in CSC order (column `j`,
+/// rows ascending: `j − N`, `j − 1`, `j`, `j + 1`, `j + N` where they
+/// exist): `−4/h² + λe^(uⱼ)` on the diagonal, `1/h²` off it.
+///
+/// # Panics
+/// If `u.len()` is not a square or `values` is shorter than the number of
+/// entries (`5N² − 4N`).
+#[inline]
+pub fn bratu_jacobian_csc<T: Float>(u: &[T], lambda: f64, values: &mut [T]) {
+    let n = grid_side(u.len());
+    let lambda = c::<T>(lambda);
+    let h = c::<T>(1.0) / c::<T>((n + 1) as f64);
+    let inv_h2 = T::one() / (h * h);
+    let diag = -c::<T>(4.0) * inv_h2;
+    let mut k = 0;
+    for r in 0..n {
+        for col in 0..n {
+            let j = r * n + col;
+            let mut put = |v: T| {
+                values[k] = v;
+                k += 1;
+            };
+            if r > 0 {
+                put(inv_h2);
+            }
+            if col > 0 {
+                put(inv_h2);
+            }
+            put(diag + lambda * u[j].exp());
+            if col + 1 < n {
+                put(inv_h2);
+            }
+            if r + 1 < n {
+                put(inv_h2);
+            }
+        }
+    }
+}
+
+/// The Jacobian of [`broyden_tridiagonal`] by hand, its values in CSC
+/// order (column `j`: rows `j − 1`, `j`, `j + 1`): `−2`, `3 − 4xⱼ`, `−1`.
+///
+/// # Panics
+/// If `values` is shorter than `3n − 2`.
+#[inline]
+pub fn broyden_tridiagonal_jacobian_csc<T: Float>(x: &[T], values: &mut [T]) {
+    let n = x.len();
+    let (two, three, four) = (c::<T>(2.0), c::<T>(3.0), c::<T>(4.0));
+    let mut k = 0;
+    for (j, &xj) in x.iter().enumerate() {
+        if j > 0 {
+            values[k] = -two;
+            k += 1;
+        }
+        values[k] = three - four * xj;
+        k += 1;
+        if j + 1 < n {
+            values[k] = -T::one();
+            k += 1;
+        }
+    }
+}
+
+/// The Hessian of [`rosenbrock`] by hand, its values in CSC order (column
+/// `j`: rows `j − 1`, `j`, `j + 1`), the entries of
+/// [`rosenbrock_hessian`].
+///
+/// # Panics
+/// If `values` is shorter than `3n − 2`.
+#[inline]
+pub fn rosenbrock_hessian_csc<T: Float>(x: &[T], values: &mut [T]) {
+    let n = x.len();
+    let (two, c200, c400, c1200) = (c::<T>(2.0), c::<T>(200.0), c::<T>(400.0), c::<T>(1200.0));
+    let mut k = 0;
+    for j in 0..n {
+        if j > 0 {
+            values[k] = -c400 * x[j - 1];
+            k += 1;
+        }
+        let mut d = if j > 0 { c200 } else { T::zero() };
+        if j + 1 < n {
+            d = d + c1200 * x[j] * x[j] - c400 * x[j + 1] + two;
+        }
+        values[k] = d;
+        k += 1;
+        if j + 1 < n {
+            values[k] = -c400 * x[j];
+            k += 1;
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::needless_range_loop)]
 mod tests {

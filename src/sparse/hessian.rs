@@ -1,0 +1,211 @@
+//! [`SparseHessian`]: detect and star-colour once, then evaluate Hessians
+//! at new points by compressed Hessian-vector products.
+
+use std::vec::Vec;
+
+use nalgebra::{DVector, Scalar};
+use nalgebra_sparse::CscMatrix;
+use num_traits::Float;
+
+use super::colour::{self, Colouring};
+use super::jacobian::{ColourSets, Scratch, check_len, csc, unit};
+use super::{HessianPattern, SparseError, Tracer};
+use crate::Dual;
+use crate::reverse::{Tape, Var};
+
+/// A prepared sparse Hessian of `f: Rⁿ → R`: a pattern and a star
+/// colouring, computed once, and for each entry the place in the
+/// compressed product `B = H·S` it is read from.
+///
+/// Each evaluation runs reverse mode over forward mode: the inputs are
+/// `Dual<T, C>` seeded with one lane per colour, the gradient is taken by
+/// [`reverse`](crate::reverse) on them, and lane `c` of `∂f/∂xᵢ` is
+/// `(H·s_c)ᵢ`. One recording and one backward sweep give `C` columns of
+/// `B` and the gradient; the whole Hessian takes `⌈colours / C⌉` of them.
+/// Every entry is then copied out of `B` (direct recovery): the diagonal
+/// from `B[i, c(i)]`, an off-diagonal `(i, j)` from `B[i, c(j)]` when `i`
+/// meets colour `c(j)` only at `j`, else from `B[j, c(i)]`.
+///
+/// The closure is generic over the tape's lifetime:
+/// `|x| rosenbrock(x)` works as it is for any generic `rosenbrock`.
+///
+/// ```
+/// use dualnum::sparse::SparseHessian;
+/// use dualnum::test_functions::{rosenbrock, rosenbrock_hessian};
+///
+/// let x: Vec<f64> = (0..6).map(|i| 0.3 * i as f64).collect();
+/// let sh = SparseHessian::detect(|x| rosenbrock(x), &x)?;
+/// assert_eq!(sh.colours(), 3);
+/// let (fx, grad, h) = sh.hessian::<3, _>(|x| rosenbrock(x), &x)?;
+/// let mut want = vec![0.0; 36];
+/// rosenbrock_hessian(&x, &mut want);
+/// for (i, j, v) in h.triplet_iter() {
+///     assert!((v - want[i * 6 + j]).abs() < 1e-12);
+/// }
+/// # let _ = (fx, grad);
+/// # Ok::<(), dualnum::sparse::SparseError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SparseHessian {
+    pattern: HessianPattern,
+    colouring: Colouring,
+    /// For each entry (CSC order), the row of `B` and the colour it is
+    /// read from.
+    source: Vec<(usize, usize)>,
+    /// Per row, a bit set of the colours of its entries.
+    row_colours: ColourSets,
+    /// The tape and gradient buffer of the last evaluation, reused.
+    scratch: Scratch,
+}
+
+impl SparseHessian {
+    /// Prepares the pattern: star-colours it with
+    /// [`colour::star_colouring`].
+    #[must_use]
+    pub fn new(pattern: HessianPattern) -> Self {
+        let colouring = colour::star_colouring(&pattern);
+        Self::with_colouring(pattern, colouring)
+    }
+
+    /// Prepares the pattern with a colouring of the caller's (for example
+    /// [`colour::distance2_colouring`]).
+    ///
+    /// # Panics
+    ///
+    /// If the colouring does not allow direct recovery
+    /// ([`colour::is_star_colouring`]).
+    #[must_use]
+    #[track_caller]
+    pub fn with_colouring(pattern: HessianPattern, colouring: Colouring) -> Self {
+        assert!(
+            colour::is_star_colouring(&pattern, &colouring),
+            "SparseHessian::with_colouring: the colouring does not determine every entry \
+             (it must be a star colouring of the pattern)"
+        );
+        let c = colouring.colours();
+        let p = pattern.as_jacobian_pattern();
+        let unique =
+            |i: usize, col: usize| p.row(i).iter().filter(|&&k| k != i && c[k] == col).count() == 1;
+        let mut source = Vec::with_capacity(p.nnz());
+        for j in 0..p.ncols() {
+            for &i in p.col(j) {
+                source.push(if i == j || unique(i, c[j]) { (i, c[j]) } else { (j, c[i]) });
+            }
+        }
+        let row_colours = ColourSets::new(p, c, colouring.count());
+        SparseHessian { pattern, colouring, source, row_colours, scratch: Scratch::default() }
+    }
+
+    /// Detects the pattern ([`HessianPattern::detect`]) and prepares it.
+    ///
+    /// # Errors
+    ///
+    /// As [`HessianPattern::detect`].
+    pub fn detect<T: Float>(
+        f: impl FnMut(&[Tracer<T>]) -> Tracer<T>,
+        x: &[T],
+    ) -> Result<Self, SparseError> {
+        HessianPattern::detect(f, x).map(Self::new)
+    }
+
+    /// The pattern.
+    #[must_use]
+    pub fn pattern(&self) -> &HessianPattern {
+        &self.pattern
+    }
+
+    /// The star colouring.
+    #[must_use]
+    pub fn colouring(&self) -> &Colouring {
+        &self.colouring
+    }
+
+    /// The number of colours.
+    #[must_use]
+    pub fn colours(&self) -> usize {
+        self.colouring.count()
+    }
+
+    /// The number of recordings and sweeps with `C` lanes: `⌈colours / C⌉`,
+    /// at least 1.
+    #[must_use]
+    pub fn passes(&self, c: usize) -> usize {
+        self.colours().div_ceil(c.max(1)).max(1)
+    }
+
+    /// The value, gradient and Hessian (CSC, both triangles) of `f` at `x`.
+    ///
+    /// # Errors
+    ///
+    /// [`SparseError::InputLength`] if `x` is not `n` long;
+    /// [`SparseError::OutsidePattern`] if a compressed product has a
+    /// non-zero where the pattern allows none.
+    pub fn hessian<const C: usize, T>(
+        &self,
+        mut f: impl for<'t> FnMut(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
+        x: &[T],
+    ) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError>
+    where
+        T: Float + Scalar + Send,
+    {
+        const { assert!(C > 0, "the number of lanes C must be at least 1") };
+        let n = self.pattern.n();
+        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
+        let (mut tape, mut grad) = self.scratch.take::<(Tape<Dual<T, C>>, Vec<Dual<T, C>>)>();
+        grad.resize(n, Dual::new(T::zero(), [T::zero(); C]));
+        let result = self.sweeps(&mut f, x, &mut tape, &mut grad);
+        self.scratch.put((tape, grad));
+        result
+    }
+
+    fn sweeps<const C: usize, T: Float + Scalar>(
+        &self,
+        f: &mut impl for<'t> FnMut(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
+        x: &[T],
+        tape: &mut Tape<Dual<T, C>>,
+        grad: &mut [Dual<T, C>],
+    ) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError> {
+        let p = self.pattern.as_jacobian_pattern();
+        let n = p.ncols();
+        let colour = self.colouring.colours();
+        let mut g = DVector::zeros(n);
+        let mut fx = T::zero();
+        let mut values = vec![T::zero(); p.nnz()];
+        for pass in 0..self.passes(C) {
+            let lo = pass * C;
+            let xd: Vec<Dual<T, C>> = x
+                .iter()
+                .zip(colour)
+                .map(|(&v, &c)| Dual::new(v, unit(c.wrapping_sub(lo))))
+                .collect();
+            let y = tape.gradient(&mut *f, &xd, grad);
+            if pass == 0 {
+                fx = y.re;
+                for (gi, d) in g.iter_mut().zip(grad.iter()) {
+                    *gi = d.re;
+                }
+            }
+            self.check_zero_lanes(grad, lo)?;
+            for (v, &(i, c)) in values.iter_mut().zip(&self.source) {
+                let lane = c.wrapping_sub(lo);
+                if lane < C {
+                    *v = grad[i].eps[lane];
+                }
+            }
+        }
+        Ok((fx, g, csc(p, values)))
+    }
+
+    fn check_zero_lanes<const C: usize, T: Float>(
+        &self,
+        b: &[Dual<T, C>],
+        lo: usize,
+    ) -> Result<(), SparseError> {
+        if let Some((row, colour)) = self.row_colours.first_stray(b, lo) {
+            let c = self.colouring.colours();
+            let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
+            return Err(SparseError::OutsidePattern { row, colour, columns });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,189 @@
+//! Colourings: the optimal counts of patterns whose optimum is known, every
+//! order valid, star ≤ distance-2, and quickcheck over random patterns
+//! (random maps built from random index sets) that detection finds the
+//! sets, the colourings are valid and decompression is exact.
+#![cfg(feature = "sparse")]
+
+use dualnum::sparse::colour::{self, ORDERS};
+use dualnum::sparse::{HessianPattern, JacobianPattern, SparseHessian, SparseJacobian};
+use dualnum::{Dual, chunked};
+use nalgebra::DMatrix;
+use num_traits::Float;
+use quickcheck::{Arbitrary, Gen, quickcheck};
+
+fn tridiagonal(n: usize) -> Vec<(usize, usize)> {
+    (0..n).flat_map(|i| [(i, i), (i, i.saturating_sub(1)), (i, (i + 1).min(n - 1))]).collect()
+}
+
+fn stencil(k: usize) -> Vec<(usize, usize)> {
+    let mut e = Vec::new();
+    for r in 0..k {
+        for c in 0..k {
+            let i = r * k + c;
+            e.push((i, i));
+            if c > 0 {
+                e.push((i, i - 1));
+            }
+            if c + 1 < k {
+                e.push((i, i + 1));
+            }
+            if r > 0 {
+                e.push((i, i - k));
+            }
+            if r + 1 < k {
+                e.push((i, i + k));
+            }
+        }
+    }
+    e
+}
+
+fn arrowhead(n: usize) -> Vec<(usize, usize)> {
+    (0..n).flat_map(|j| [(0, j), (j, 0), (j, j)]).collect()
+}
+
+fn count(n: usize, entries: &[(usize, usize)]) -> usize {
+    let p = JacobianPattern::from_entries(n, n, entries);
+    let c = colour::column_colouring(&p);
+    assert!(colour::is_column_colouring(&p, &c));
+    for o in ORDERS {
+        assert!(colour::is_column_colouring(&p, &colour::column_colouring_ordered(&p, o)), "{o:?}");
+    }
+    c.count()
+}
+
+#[test]
+fn column_colourings_reach_the_known_optimum() {
+    assert_eq!(count(1000, &tridiagonal(1000)), 3);
+    for k in [3, 7, 10, 30, 100] {
+        assert_eq!(count(k * k, &stencil(k)), 5, "{k} × {k} five-point stencil");
+    }
+    assert_eq!(count(12, &arrowhead(12)), 12); // the dense row meets every column
+    let diag: Vec<_> = (0..50).map(|i| (i, i)).collect();
+    assert_eq!(count(50, &diag), 1);
+    // a dense 6 × 6 block in the corner of a diagonal
+    let mut block: Vec<_> = (0..6).flat_map(|i| (0..6).map(move |j| (i, j))).collect();
+    block.extend((6..40).map(|i| (i, i)));
+    assert_eq!(count(40, &block), 6);
+    assert_eq!(count(0, &[]), 0);
+}
+
+#[test]
+fn star_colourings_reach_the_known_optimum() {
+    let star = |n: usize, e: &[(usize, usize)]| {
+        let p = HessianPattern::from_entries(n, e);
+        let c = colour::star_colouring(&p);
+        assert!(colour::is_star_colouring(&p, &c));
+        let d2 = colour::distance2_colouring(&p);
+        assert!(colour::is_star_colouring(&p, &d2), "distance-2 colourings are star colourings");
+        assert!(c.count() <= d2.count());
+        (c.count(), d2.count())
+    };
+    assert_eq!(star(100, &tridiagonal(100)), (3, 3)); // a path: both need 3
+    assert_eq!(star(30, &arrowhead(30)), (2, 30));
+    let diag: Vec<_> = (0..9).map(|i| (i, i)).collect();
+    assert_eq!(star(9, &diag), (1, 1));
+    let (s, d) = star(100, &stencil(10));
+    assert!(s <= d && d == 5, "grid: star {s}, distance-2 {d}");
+}
+
+// ---------------------------------------------------------------------------
+// quickcheck: random patterns
+// ---------------------------------------------------------------------------
+
+/// A random `m × n` pattern as one index set per row.
+#[derive(Clone, Debug)]
+struct Sets {
+    n: usize,
+    rows: Vec<Vec<usize>>,
+}
+
+impl Arbitrary for Sets {
+    fn arbitrary(g: &mut Gen) -> Self {
+        let n = 1 + usize::arbitrary(g) % 25;
+        let m = 1 + usize::arbitrary(g) % 25;
+        let density = 1 + usize::arbitrary(g) % 4;
+        let rows = (0..m)
+            .map(|_| {
+                let k = usize::arbitrary(g) % (density + 1);
+                let mut r: Vec<usize> = (0..k).map(|_| usize::arbitrary(g) % n).collect();
+                r.sort_unstable();
+                r.dedup();
+                r
+            })
+            .collect();
+        Sets { n, rows }
+    }
+}
+
+/// `Fᵢ(x) = Πⱼ∈Sᵢ (sin xⱼ + 2)`: depends on exactly the inputs of `Sᵢ`.
+fn product_map<T: Float>(sets: &Sets, x: &[T]) -> Vec<T> {
+    let two = T::one() + T::one();
+    sets.rows.iter().map(|r| r.iter().fold(T::one(), |p, &j| p * (x[j].sin() + two))).collect()
+}
+
+fn point(n: usize) -> Vec<f64> {
+    (0..n).map(|i| 0.3 + 0.21 * i as f64).collect()
+}
+
+fn detected_valid_exact(sets: Sets) -> bool {
+    let x = point(sets.n);
+    let sj = SparseJacobian::detect(|x| product_map(&sets, x), &x).unwrap();
+    let found = (0..sets.rows.len()).all(|i| sj.pattern().row(i) == &sets.rows[i][..]);
+    let valid = colour::is_column_colouring(sj.pattern(), sj.colouring());
+    let y: Vec<f64> = x.iter().map(|v| v * 1.7 - 0.4).collect();
+    let (_, dense) = chunked::jacobian::<4, _, _>(|x| product_map(&sets, x), &y);
+    let (_, sparse) =
+        sj.jacobian::<3, _, _>(|x: &[Dual<f64, 3>]| product_map(&sets, x), &y).unwrap();
+    found && valid && DMatrix::from(&sparse) == dense
+}
+
+/// `f(x) = Σᵢ Πⱼ∈Sᵢ (sin xⱼ + 2)`: a Hessian with a block per set.
+fn sum_of_products<T: Float>(sets: &Sets, x: &[T]) -> T {
+    product_map(sets, x).into_iter().fold(T::zero(), |s, v| s + v)
+}
+
+fn star_valid_exact(sets: Sets) -> bool {
+    let n = sets.n;
+    let x = point(n);
+    let sh = SparseHessian::detect(|x| sum_of_products(&sets, x), &x).unwrap();
+    let mut want: Vec<(usize, usize)> = Vec::new();
+    for r in &sets.rows {
+        want.extend(r.iter().flat_map(|&i| r.iter().map(move |&j| (i, j))));
+    }
+    let found = *sh.pattern() == HessianPattern::from_entries(n, &want);
+    let valid = colour::is_star_colouring(sh.pattern(), sh.colouring());
+    let (_, _, h) = sh.hessian::<2, _>(|x| sum_of_products(&sets, x), &x).unwrap();
+    // dense reference: reverse over forward, one unit direction per pass
+    let mut dense = DMatrix::zeros(n, n);
+    for j in 0..n {
+        let xd: Vec<Dual<f64, 1>> =
+            (0..n).map(|i| Dual::new(x[i], [if i == j { 1.0 } else { 0.0 }])).collect();
+        let (_, g) = dualnum::reverse::gradient(|x| sum_of_products(&sets, x), &xd);
+        for i in 0..n {
+            dense[(i, j)] = g[i].eps[0];
+        }
+    }
+    let close = DMatrix::from(&h)
+        .iter()
+        .zip(dense.iter())
+        .all(|(a, b)| (a - b).abs() <= 1e-12 * b.abs().max(1.0));
+    found && valid && close
+}
+
+quickcheck! {
+    fn random_jacobians_detected_coloured_exact(sets: Sets) -> bool {
+        detected_valid_exact(sets)
+    }
+
+    fn random_hessians_detected_star_coloured_exact(sets: Sets) -> bool {
+        star_valid_exact(sets)
+    }
+
+    fn every_order_gives_a_valid_colouring(sets: Sets) -> bool {
+        let entries: Vec<_> = sets.rows.iter().enumerate().flat_map(|(i, r)| r.iter().map(move |&j| (i, j))).collect();
+        let p = JacobianPattern::from_entries(sets.rows.len(), sets.n, &entries);
+        ORDERS.iter().all(|&o| colour::is_column_colouring(&p, &colour::column_colouring_ordered(&p, o)))
+            && colour::is_column_colouring(&p, &colour::column_colouring(&p))
+    }
+}
