@@ -135,6 +135,8 @@
 //! user-defined blocks (they are known only by the value and partials they
 //! returned when recorded).
 
+#[cfg(feature = "std")]
+pub mod active;
 mod check;
 mod float;
 mod map;
@@ -155,6 +157,8 @@ use num_traits::{Float, Zero};
 
 use crate::{Function, VectorFunction};
 
+#[cfg(feature = "std")]
+pub use active::Active;
 pub use map::CompiledMap;
 pub use replay::{Compiled, ReplayError};
 pub use tape::{Adjoints, Tape};

@@ -446,3 +446,13 @@ impl<'t, T: Float> Adjoints<'t, T> {
         }
     }
 }
+
+impl<T: Float> Tape<T> {
+    /// [`clear`](Self::clear) through a shared reference, for the
+    /// thread-local tapes of [`Active`](super::Active), whose variables hold
+    /// no borrow of the tape (a generation number marks them stale instead).
+    #[cfg(feature = "std")]
+    pub(crate) fn clear_shared(&self) {
+        self.with(Record::clear);
+    }
+}
