@@ -82,7 +82,7 @@ impl<T: Float> Recording<T> {
 }
 
 /// Runs `f` on this thread's recording for `T`.
-#[inline(always)]
+#[inline]
 fn with<T: ActiveScalar, R>(f: impl FnOnce(&Recording<T>) -> R) -> R {
     T::local().with(f)
 }
@@ -93,7 +93,7 @@ fn with<T: ActiveScalar, R>(f: impl FnOnce(&Recording<T>) -> R) -> R {
 /// # Panics
 ///
 /// If `generation` is not the recording running on this thread.
-#[inline(always)]
+#[inline]
 #[track_caller]
 pub(crate) fn push<T: ActiveScalar>(generation: u64, node: Node<T>) -> u32 {
     with(|r: &Recording<T>| {
@@ -110,7 +110,7 @@ pub(crate) fn push<T: ActiveScalar>(generation: u64, node: Node<T>) -> u32 {
 /// # Panics
 ///
 /// If either generation is not the recording running on this thread.
-#[inline(always)]
+#[inline]
 #[track_caller]
 pub(crate) fn push2<T: ActiveScalar>(g: u64, h: u64, node: Node<T>) -> u32 {
     with(|r: &Recording<T>| {

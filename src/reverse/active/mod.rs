@@ -86,6 +86,7 @@
 
 mod field;
 mod float;
+mod inherent;
 mod local;
 mod num;
 mod ops;

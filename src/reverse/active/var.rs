@@ -70,7 +70,7 @@ impl<T: ActiveScalar> Active<T> {
         Active { val, idx: 0, generation: 0 }
     }
 
-    #[inline(always)]
+    #[inline]
     pub(crate) fn on_tape(val: T, idx: u32, generation: u64) -> Self {
         Active { val, idx, generation }
     }
@@ -105,7 +105,7 @@ impl<T: ActiveScalar> Active<T> {
     }
 
     /// Applies a unary rule, recording one node unless `self` is constant.
-    #[inline(always)]
+    #[inline]
     #[track_caller]
     pub(crate) fn unary(self, op: Op) -> Self {
         let (v, d, _) = op.eval(self.val, self.val, true, false);
@@ -113,7 +113,7 @@ impl<T: ActiveScalar> Active<T> {
     }
 
     /// Records a node with one varying operand, `self`.
-    #[inline(always)]
+    #[inline]
     #[track_caller]
     pub(crate) fn record1(self, v: T, d: T, op: Op) -> Self {
         if self.generation == 0 {
@@ -126,7 +126,7 @@ impl<T: ActiveScalar> Active<T> {
     /// Applies a binary rule, recording one node unless both operands are
     /// constant; a constant operand is stored as `Var`'s are (index 0, its
     /// value in its partial's slot).
-    #[inline(always)]
+    #[inline]
     #[track_caller]
     pub(crate) fn binary(self, other: Self, op: Op) -> Self {
         match (self.generation, other.generation) {
