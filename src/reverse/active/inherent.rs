@@ -70,7 +70,7 @@ macro_rules! predicate {
 ///
 /// let (y, g) = active::gradient(
 ///     |x| x[0].sin() * x[0].exp() + x[0].max(0.0) + x[0].powf(1.5) + x[0].atan2(1.0),
-///     &[0.5],
+///     &[0.5f64],
 /// );
 /// assert!(y.is_finite() && g[0].is_finite());
 /// ```

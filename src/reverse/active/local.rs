@@ -236,3 +236,26 @@ fn nested(driver: &str, now: u64) -> ! {
          inner derivative use reverse::gradient (its own Tape) or forward mode"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::sealed::Sealed;
+    use crate::test_functions::rosenbrock;
+
+    fn state() -> (usize, usize, u64) {
+        f64::local().with(|r| (r.tape.len(), r.tape.capacity(), r.generation.get()))
+    }
+
+    #[test]
+    fn the_tape_is_cleared_after_each_call_and_keeps_its_capacity() {
+        let x = [1.2; 50];
+        let _ = super::super::gradient(rosenbrock, &x);
+        let (len, cap, generation) = state();
+        assert_eq!((len, generation), (0, 0));
+        assert!(cap >= 50 + 4 * 49);
+        for _ in 0..10 {
+            let _ = super::super::gradient(rosenbrock, &x);
+            assert_eq!(state(), (0, cap, 0));
+        }
+    }
+}

@@ -8,7 +8,7 @@
 //! use nalgebra::DMatrix;
 //!
 //! // ∇ det(A) = det(A)·A⁻ᵀ, for the 3×3 matrix A whose entries are x.
-//! let x = [4.0, 1.0, 0.5, 1.0, 3.0, 0.2, 0.5, 0.2, 2.0];
+//! let x = [4.0f64, 1.0, 0.5, 1.0, 3.0, 0.2, 0.5, 0.2, 2.0];
 //! let (det, g) = active::gradient(|x| DMatrix::from_column_slice(3, 3, x).determinant(), &x);
 //! let a = DMatrix::from_column_slice(3, 3, &x);
 //! let expected = a.clone().try_inverse().unwrap().transpose() * a.determinant();
@@ -113,7 +113,7 @@ pub use var::Active;
 /// use dualnum::test_functions::{rosenbrock, rosenbrock_gradient};
 ///
 /// let x = [1.2, 1.0, 0.8];
-/// let (fx, g) = active::gradient(|x| rosenbrock(x), &x);
+/// let (fx, g) = active::gradient(rosenbrock, &x); // a generic fn item works: no lifetime
 /// let mut expected = [0.0f64; 3];
 /// rosenbrock_gradient(&x, &mut expected);
 /// assert_eq!(fx, rosenbrock(&x));
@@ -226,16 +226,22 @@ where
 /// of [`Active`] ([`Outputs`]).
 ///
 /// ```
-/// use dualnum::reverse::active;
+/// use dualnum::reverse::{Active, active};
 /// use nalgebra::{DMatrix, DVector};
 ///
-/// // F(x) = A·x for a matrix A of variables' products: here J = A + (A·x)-terms,
-/// // checked on the simplest case, F(x) = M·x with M constant: J = M.
-/// let m = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
-/// let mc = m.map(dualnum::reverse::Active::constant);
-/// let (fx, j) = active::jacobian(|x| &mc * DVector::from_column_slice(x), &[1.0, 0.0, -1.0]);
-/// assert_eq!(fx.as_slice(), &[-2.0, -2.0]);
-/// assert_eq!(j, m);
+/// // F(x) = M·x + x∘x with M constant: J = M + 2·diag(x).
+/// let m = DMatrix::from_row_slice(3, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.5]);
+/// let mc = m.map(Active::constant);
+/// let x = [1.0, 0.0, -1.0];
+/// let (fx, j) = active::jacobian(
+///     |x| {
+///         let x = DVector::from_column_slice(x);
+///         &mc * &x + x.component_mul(&x)
+///     },
+///     &x,
+/// );
+/// assert_eq!(fx.as_slice(), &[-1.0, -2.0, -1.5]);
+/// assert_eq!(j, m + DMatrix::from_diagonal(&DVector::from_column_slice(&x)) * 2.0);
 /// ```
 ///
 /// # Panics
@@ -255,7 +261,7 @@ where
     let ys = out.as_outputs();
     let mut fx = DVector::from_element(ys.len(), T::zero());
     let mut jac = DMatrix::from_element(ys.len(), x.len(), T::zero());
-    rows(&session, ys, fx.as_mut_slice(), jac.as_mut_slice());
+    rows(&session, x.len(), ys, fx.as_mut_slice(), jac.as_mut_slice());
     (fx, jac)
 }
 
@@ -294,7 +300,7 @@ where
     let xs = session.inputs(x);
     let mut ys = alloc::vec![Active::zero(); m];
     f(&xs, &mut ys);
-    rows(&session, &ys, fx, jac);
+    rows(&session, x.len(), &ys, fx, jac);
 }
 
 /// [`gradient`] for a [`Function`] object.
@@ -369,9 +375,14 @@ where
 /// Writes the outputs' values into `fx` and, by one backward sweep per
 /// output, the Jacobian's rows into `jac` (column-major, `m × n`).
 #[track_caller]
-fn rows<T: ActiveScalar>(session: &Session<T>, ys: &[Active<T>], fx: &mut [T], jac: &mut [T]) {
+fn rows<T: ActiveScalar>(
+    session: &Session<T>,
+    n: usize,
+    ys: &[Active<T>],
+    fx: &mut [T],
+    jac: &mut [T],
+) {
     let m = ys.len();
-    let n = if m == 0 { 0 } else { jac.len() / m };
     for (i, y) in ys.iter().enumerate() {
         session.check_output(y);
         fx[i] = y.val;
