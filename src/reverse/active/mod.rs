@@ -54,8 +54,13 @@
 //!
 //! Every recorded operation is `Var`'s (evaluate the rule, append one
 //! 32-byte node) plus a thread-local access and a comparison of
-//! generations; the backward sweep is the tape's. Comparisons and
-//! predicates are not recorded (an `Active` recording is not replayed).
+//! generations; the backward sweep is the tape's. A whole gradient took
+//! 1.05–1.25 times as long as `Var` on a reused [`Tape`](super::Tape)
+//! (`Tape::gradient`) for Rosenbrock and `exp_sin_ln` at n = 10 and 1,000
+//! (best of 7 timed rounds on a loaded 2-core machine, not the interleaved
+//! harness). Comparisons and predicates are not recorded (an `Active`
+//! recording is not replayed). Each thread keeps its tapes' memory until
+//! it exits.
 //!
 //! ## Panics
 //!
