@@ -237,6 +237,7 @@ pub mod reverse;
 pub mod rules;
 #[cfg(feature = "sparse")]
 pub mod sparse;
+mod surface;
 pub mod test_functions;
 
 pub(crate) use forward::dual::tangent;
