@@ -202,7 +202,11 @@
 //!
 //! ## Features
 //!
-//! - `std` (default): math from the platform's libm through std.
+//! - `std` (default): math from the platform's libm through std. It does
+//!   not turn on nalgebra's own `std` feature (SIMD and `matrixmultiply`
+//!   back-ends that do nothing for duals and cost a third of a cold build);
+//!   enable it in your own nalgebra dependency if you multiply large plain
+//!   matrices.
 //! - `libm`: for `no_std` builds (`--no-default-features --features libm`).
 //! - `rayon`: `chunked::par_jacobian`, the chunks on several threads.
 //! - `sparse`: the `sparse` module (adds the `nalgebra-sparse` dependency;
