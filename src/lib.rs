@@ -202,7 +202,11 @@
 //!
 //! ## Features
 //!
-//! - `std` (default): math from the platform's libm through std.
+//! - `std` (default): math from the platform's libm through std. It does
+//!   not turn on nalgebra's own `std` feature (SIMD and `matrixmultiply`
+//!   back-ends that do nothing for duals and cost a third of a cold build);
+//!   enable it in your own nalgebra dependency if you multiply large plain
+//!   matrices.
 //! - `libm`: for `no_std` builds (`--no-default-features --features libm`).
 //! - `rayon`: `chunked::par_jacobian`, the chunks on several threads.
 //! - `sparse`: the `sparse` module (adds the `nalgebra-sparse` dependency;
@@ -225,36 +229,26 @@ struct ReadmeDoctests;
 
 extern crate alloc;
 
-mod approx_impls;
 #[cfg(feature = "argmin")]
 pub mod argmin;
 pub mod block;
-pub mod chunked;
-mod dual;
-mod float;
 pub mod forward;
 pub mod function;
-mod inherent;
-#[cfg(any(feature = "serde", feature = "bytemuck"))]
-mod interop;
-pub mod linalg;
 pub mod literal;
-mod num;
 pub mod numeric;
-mod ops;
-mod ops_scalar;
 pub mod outputs;
 pub mod reverse;
 pub mod rules;
 #[cfg(feature = "sparse")]
 pub mod sparse;
-mod tangent;
+mod surface;
 pub mod test_functions;
 
-pub use dual::{Dual, Unchecked};
+pub(crate) use forward::dual::tangent;
+pub use forward::dual::{Dual, Unchecked};
 pub use forward::{
-    derivative, derivative_of, gradient, gradient_of, hessian, hessian_of, hvp, hvp_of, jacobian,
-    jacobian_of, jvp, jvp_of,
+    chunked, derivative, derivative_of, gradient, gradient_of, hessian, hessian_of, hvp, hvp_of,
+    jacobian, jacobian_of, jvp, jvp_of, linalg,
 };
 pub use function::{Function, VectorFunction};
 pub use literal::{DualOver, lit};

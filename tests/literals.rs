@@ -2,8 +2,8 @@
 //! elementary functions as inherent methods (issue 11, point 1).
 //!
 //! Most of this file is a compile-pass test: each case below failed to
-//! compile before the scalar impls of `src/ops_scalar.rs` and the inherent
-//! methods of `src/inherent.rs`. The assertions then check that a plain
+//! compile before the scalar impls of `src/forward/dual/ops_scalar.rs` and the inherent
+//! methods of `src/forward/dual/inherent.rs`. The assertions then check that a plain
 //! scalar behaves exactly as the same scalar lifted to a constant dual.
 
 // Each comparison is a case under test, however redundant it looks.

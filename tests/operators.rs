@@ -1,5 +1,5 @@
 //! Every operator combination, following the impl list at the top of
-//! `src/ops.rs`:
+//! `src/forward/dual/ops.rs`:
 //!
 //! - for each of `+ - * / %`: `Dual op Dual` and `Dual op T` by value,
 //!   checked against the hand-written rule (value bit-for-bit as plain `T`);

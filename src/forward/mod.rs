@@ -20,7 +20,7 @@
 //!
 //! Sizes are static (nalgebra's `SVector`/`SMatrix`), so a dimension mismatch
 //! is a compile error. For inputs whose length is known only at run time see
-//! [`chunked`](crate::chunked).
+//! [`chunked`].
 //!
 //! # The closure's argument
 //!
@@ -30,7 +30,7 @@
 //! `|x| rosenbrock(x.as_slice())`. nalgebra's arithmetic works on the
 //! argument directly (`x.component_mul(&x)`, `a * x` with `a` an `SMatrix`
 //! of duals, `x.dot(&x)`, `x + x`); constant matrices of plain numbers are
-//! lifted with [`linalg::constants`](crate::linalg::constants).
+//! lifted with [`linalg::constants`].
 //!
 //! This module provides, in dependency order: the shared seeding and
 //! extraction plumbing (below, also used by `chunked`), then the first-order
@@ -38,8 +38,11 @@
 //! (`hessian.rs`).
 
 mod checked;
+pub mod chunked;
+pub(crate) mod dual;
 mod first;
 mod hessian;
+pub mod linalg;
 mod objects;
 
 pub use checked::{gradient_of, hessian_of, jacobian_of};

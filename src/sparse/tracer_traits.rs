@@ -9,7 +9,6 @@
 
 use core::cmp::Ordering;
 use core::iter::{Product, Sum};
-use core::num::FpCategory;
 use core::ops::SubAssign;
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub};
 
@@ -17,6 +16,7 @@ use num_traits::{Float, Num, NumCast, One, ToPrimitive, Zero};
 
 use super::Tracer;
 use super::record::Kind;
+use crate::surface::{float_methods, to_primitive_methods};
 
 impl<T: Float> Neg for Tracer<T> {
     type Output = Self;
@@ -130,157 +130,127 @@ impl<T: Float> NumCast for Tracer<T> {
     }
 }
 
-macro_rules! to_prim {
-    ($($name:ident -> $t:ty),*) => {$(
+/// `ToPrimitive` reads the value: counted when it depends on the inputs.
+macro_rules! tracer_to_primitive {
+    ($name:ident -> $t:ty) => {
         #[track_caller]
         fn $name(&self) -> Option<$t> {
             self.look();
             self.value.$name()
         }
-    )*};
+    };
 }
 
 impl<T: Float> ToPrimitive for Tracer<T> {
-    to_prim!(to_i64 -> i64, to_u64 -> u64, to_i128 -> i128, to_u128 -> u128,
-             to_f32 -> f32, to_f64 -> f64);
+    to_primitive_methods!(tracer_to_primitive);
 }
 
-macro_rules! constant {
-    ($($name:ident),*) => {$(
+/// How the tracer does each shape of the one method list
+/// ([`crate::surface`]): the value is computed as usual, and the result
+/// depends on the operands according to the kind of derivative the list
+/// gives the method (`flat`: a constant; `linear`: the operand's pattern,
+/// no second-order term; `nonlinear`, `joint`: a nonlinear dependence;
+/// `first`: the first operand only).
+macro_rules! tracer_float {
+    (constant $name:ident) => {
         fn $name() -> Self {
             Tracer::constant(T::$name())
         }
-    )*};
-}
-
-macro_rules! predicate {
-    ($($name:ident),*) => {$(
+    };
+    (predicate $name:ident $code:ident) => {
         #[track_caller]
         fn $name(self) -> bool {
             self.look();
             self.value.$name()
         }
-    )*};
-}
-
-macro_rules! with {
-    ($how:ident: $($name:ident),*) => {$(
+    };
+    (inspect classify -> $ret:ty) => {
+        #[track_caller]
+        fn classify(self) -> $ret {
+            self.look();
+            self.value.classify()
+        }
+    };
+    (inspect $name:ident -> $ret:ty) => {
+        fn $name(self) -> $ret {
+            self.value.$name()
+        }
+    };
+    // Derivative zero almost everywhere: the result is a constant.
+    (unary $name:ident $code:ident flat) => {
+        fn $name(self) -> Self {
+            Tracer::constant(self.value.$name())
+        }
+    };
+    // Linear (almost everywhere) in the one operand.
+    (unary $name:ident $code:ident linear) => {
         #[inline]
         #[track_caller]
         fn $name(self) -> Self {
-            self.$how(self.value.$name())
+            self.same(self.value.$name())
         }
-    )*};
-}
-
-macro_rules! joint {
-    ($($name:ident),*) => {$(
+    };
+    (unary $name:ident $code:ident nonlinear) => {
+        #[inline]
+        #[track_caller]
+        fn $name(self) -> Self {
+            self.unary(self.value.$name())
+        }
+    };
+    (binary $name:ident $code:ident joint) => {
         #[inline]
         #[track_caller]
         fn $name(self, o: Self) -> Self {
             self.binary(o, self.value.$name(o.value), Kind::Joint)
         }
-    )*};
-}
-
-macro_rules! linear2 {
-    ($($name:ident),*) => {$(
+    };
+    (binary $name:ident $code:ident linear) => {
         #[inline]
         #[track_caller]
         fn $name(self, o: Self) -> Self {
             self.binary(o, self.value.$name(o.value), Kind::Linear)
         }
-    )*};
+    };
+    (binary $name:ident $code:ident first) => {
+        #[track_caller]
+        fn $name(self, o: Self) -> Self {
+            self.same(self.value.$name(o.value))
+        }
+    };
+    (ternary mul_add $code:ident) => {
+        #[track_caller]
+        fn mul_add(self, a: Self, b: Self) -> Self {
+            let ab = self.binary(a, self.value * a.value, Kind::Mul);
+            ab.binary(b, self.value.mul_add(a.value, b.value), Kind::Linear)
+        }
+    };
+    (ternary clamp $code:ident) => {
+        #[track_caller]
+        fn clamp(self, lo: Self, hi: Self) -> Self {
+            let v = self.value.clamp(lo.value, hi.value);
+            self.binary(lo, v, Kind::Linear).binary(hi, v, Kind::Linear)
+        }
+    };
+    (powi) => {
+        #[track_caller]
+        fn powi(self, n: i32) -> Self {
+            match n {
+                0 => Tracer::constant(self.value.powi(0)),
+                1 => self.same(self.value.powi(1)),
+                _ => self.unary(self.value.powi(n)),
+            }
+        }
+    };
+    (sin_cos) => {
+        #[track_caller]
+        fn sin_cos(self) -> (Self, Self) {
+            let (s, c) = self.value.sin_cos();
+            let y = self.unary(s);
+            (y, y.same(c))
+        }
+    };
 }
 
 impl<T: Float> Float for Tracer<T> {
-    constant!(
-        nan,
-        infinity,
-        neg_infinity,
-        neg_zero,
-        min_value,
-        min_positive_value,
-        epsilon,
-        max_value
-    );
-    predicate!(
-        is_nan,
-        is_infinite,
-        is_finite,
-        is_normal,
-        is_subnormal,
-        is_sign_positive,
-        is_sign_negative
-    );
-
-    #[track_caller]
-    fn classify(self) -> FpCategory {
-        self.look();
-        self.value.classify()
-    }
-
-    // Derivative zero almost everywhere: the result is a constant.
-    fn floor(self) -> Self {
-        Tracer::constant(self.value.floor())
-    }
-    fn ceil(self) -> Self {
-        Tracer::constant(self.value.ceil())
-    }
-    fn round(self) -> Self {
-        Tracer::constant(self.value.round())
-    }
-    fn trunc(self) -> Self {
-        Tracer::constant(self.value.trunc())
-    }
-    fn signum(self) -> Self {
-        Tracer::constant(self.value.signum())
-    }
-
-    // Linear (almost everywhere) in the one operand.
-    with!(same: fract, abs, to_degrees, to_radians);
-
-    // Nonlinear in the one operand.
-    with!(unary: recip, sqrt, exp, exp2, ln, log2, log10, cbrt, sin, cos, tan, asin, acos,
-          atan, exp_m1, ln_1p, sinh, cosh, tanh, asinh, acosh, atanh);
-
-    joint!(powf, log, hypot, atan2);
-    linear2!(max, min, abs_sub);
-
-    #[track_caller]
-    fn powi(self, n: i32) -> Self {
-        match n {
-            0 => Tracer::constant(self.value.powi(0)),
-            1 => self.same(self.value.powi(1)),
-            _ => self.unary(self.value.powi(n)),
-        }
-    }
-
-    #[track_caller]
-    fn mul_add(self, a: Self, b: Self) -> Self {
-        let ab = self.binary(a, self.value * a.value, Kind::Mul);
-        ab.binary(b, self.value.mul_add(a.value, b.value), Kind::Linear)
-    }
-
-    #[track_caller]
-    fn clamp(self, lo: Self, hi: Self) -> Self {
-        let v = self.value.clamp(lo.value, hi.value);
-        self.binary(lo, v, Kind::Linear).binary(hi, v, Kind::Linear)
-    }
-
-    #[track_caller]
-    fn copysign(self, sign: Self) -> Self {
-        self.same(self.value.copysign(sign.value))
-    }
-
-    #[track_caller]
-    fn sin_cos(self) -> (Self, Self) {
-        let (s, c) = self.value.sin_cos();
-        let y = self.unary(s);
-        (y, y.same(c))
-    }
-
-    fn integer_decode(self) -> (u64, i16, i8) {
-        self.value.integer_decode()
-    }
+    float_methods!(tracer_float);
 }

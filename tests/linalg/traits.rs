@@ -211,3 +211,33 @@ fn simd_value_is_one_lane_of_itself() {
     let w = <D as SupersetOf<f64>>::from_subset(&2.0);
     assert!(w.is_constant() && w.re == 2.0);
 }
+
+/// dualnum turns on nalgebra's `libm` backend rather than its `std` (a
+/// third of a cold build saved); with `num-traits/std` on, nalgebra's plain
+/// `f64` functions must still be std's, bit for bit, at many points.
+#[test]
+fn plain_f64_field_functions_are_std() {
+    type Unary64 = fn(f64) -> f64;
+    let table: &[(&str, Unary64, Unary64)] = &[
+        ("sin", <f64 as ComplexField>::sin, f64::sin),
+        ("cos", <f64 as ComplexField>::cos, f64::cos),
+        ("tan", <f64 as ComplexField>::tan, f64::tan),
+        ("exp", <f64 as ComplexField>::exp, f64::exp),
+        ("ln", <f64 as ComplexField>::ln, f64::ln),
+        ("sqrt", <f64 as ComplexField>::sqrt, f64::sqrt),
+        ("cbrt", <f64 as ComplexField>::cbrt, f64::cbrt),
+        ("atan", <f64 as ComplexField>::atan, f64::atan),
+        ("tanh", <f64 as ComplexField>::tanh, f64::tanh),
+        ("exp_m1", <f64 as ComplexField>::exp_m1, f64::exp_m1),
+        ("ln_1p", <f64 as ComplexField>::ln_1p, f64::ln_1p),
+    ];
+    for (name, field, std) in table {
+        for k in 1..2000 {
+            let x = 0.00731 * f64::from(k) - 3.0;
+            let (a, b) = (field(x), std(x));
+            assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "{name}({x})");
+        }
+    }
+    assert_eq!(RealField::atan2(0.3f64, -2.0), 0.3f64.atan2(-2.0));
+    assert_eq!(ComplexField::powf(1.7f64, 0.3), 1.7f64.powf(0.3));
+}

@@ -27,9 +27,9 @@ use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Rem, RemAssign, 
 
 use num_traits::Float;
 
+use super::ops::{s_add, s_div, s_mul, s_rem, s_sub};
 use crate::Dual;
 use crate::literal::DualOver;
-use crate::ops::{s_add, s_div, s_mul, s_rem, s_sub};
 
 /// `Dual<T, N> op S`, `&Dual op S`, `S op Dual`, `S op &Dual` and
 /// `Dual op= S` for `T: DualOver<S>`.

@@ -13,7 +13,15 @@ use core::hash::{Hash, Hasher};
 
 use num_traits::Float;
 
-use crate::tangent;
+mod approx_impls;
+mod float;
+mod inherent;
+#[cfg(any(feature = "serde", feature = "bytemuck"))]
+mod interop;
+mod num;
+mod ops;
+mod ops_scalar;
+pub(crate) mod tangent;
 
 /// A dual number: a value `re` and an `N`-wide tangent `eps`.
 ///
