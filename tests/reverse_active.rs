@@ -61,6 +61,11 @@ fn c<T: NumCast>(v: f64) -> T {
     T::from(v).unwrap()
 }
 
+/// `τ` in the type of `x` (a constant through `FloatConst`).
+fn tau<T: FloatConst + Float>(_: T) -> T {
+    T::TAU()
+}
+
 fn sum_values<S: std::iter::Sum + Copy>(xs: &[S]) -> S {
     xs.iter().copied().sum()
 }
@@ -244,6 +249,12 @@ fn num_traits_extras_record_their_rules() {
             + Signed::abs(&x)
             + Signed::abs_sub(&y, &x)
             + Signed::signum(&x)
+            // The reference forms of the shared surface.
+            + (&x).inv()
+            + (&x).pow(3i16)
+            + x.pow(&y)
+            + (&x).pow(y)
+            + x * tau(x)
     });
 }
 
