@@ -33,6 +33,19 @@ static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 ///
 /// The trait is sealed: `thread_local!` cannot be generic, so each type
 /// names its own tape, and no other type can be added outside the crate.
+/// The two types have separate tapes, so an `f32` recording may run inside
+/// an `f64` driver's closure.
+///
+/// ```
+/// use dualnum::reverse::active::{self, ActiveScalar};
+///
+/// // A driver generic over the scalar: ∇(x·x) = 2x.
+/// fn grad_of_square<T: ActiveScalar>(x: &[T]) -> Vec<T> {
+///     active::gradient(|v| v.iter().map(|&a| a * a).sum(), x).1.as_slice().to_vec()
+/// }
+/// assert_eq!(grad_of_square(&[1.5f32, -2.0]), [3.0, -4.0]);
+/// assert_eq!(grad_of_square(&[0.25f64]), [0.5]);
+/// ```
 pub trait ActiveScalar:
     Float + FloatConst + RealField + fmt::Debug + fmt::Display + sealed::Sealed
 {

@@ -90,6 +90,18 @@ impl<T: ActiveScalar> Active<T> {
     }
 
     /// True for a constant (no node).
+    ///
+    /// ```
+    /// use dualnum::reverse::{Active, active};
+    ///
+    /// let _ = active::gradient(
+    ///     |x| {
+    ///         assert!(!x[0].is_constant() && Active::constant(1.0).is_constant());
+    ///         x[0]
+    ///     },
+    ///     &[2.0f64],
+    /// );
+    /// ```
     #[inline]
     #[must_use]
     pub fn is_constant(&self) -> bool {
@@ -98,6 +110,23 @@ impl<T: ActiveScalar> Active<T> {
 
     /// The number of the recording this variable belongs to, `None` for a
     /// constant. Every recording in the process gets its own number.
+    ///
+    /// ```
+    /// use dualnum::reverse::{Active, active};
+    ///
+    /// let mut seen = Vec::new();
+    /// for _ in 0..2 {
+    ///     let _ = active::gradient(
+    ///         |x| {
+    ///             seen.push(x[0].recording().unwrap());
+    ///             x[0]
+    ///         },
+    ///         &[1.0f64],
+    ///     );
+    /// }
+    /// assert_ne!(seen[0], seen[1]);
+    /// assert_eq!(Active::constant(1.0f64).recording(), None);
+    /// ```
     #[inline]
     #[must_use]
     pub fn recording(&self) -> Option<u64> {
