@@ -191,10 +191,10 @@ impl<T: ActiveScalar> Session<T> {
 
     /// Records the independent variables, as nodes `1..=x.len()`.
     pub(crate) fn inputs(&self, x: &[T]) -> Vec<super::Active<T>> {
+        let generation = self.generation;
         with(|r: &Recording<T>| {
-            x.iter()
-                .map(|&v| super::Active::on_tape(v, r.tape.var(v).idx, self.generation))
-                .collect()
+            let vars = r.tape.vars(x); // one bulk append
+            vars.iter().map(|v| super::Active::on_tape(v.val, v.idx, generation)).collect()
         })
     }
 
