@@ -409,6 +409,10 @@ fn drivers_agree_with_var_drivers() {
     assert_eq!(ja.as_slice(), &[-1.1, 0.0, 0.3, 0.0, 0.0, 1.0, 0.0, 0.0]);
     let w = [1.0, -2.0, 0.5];
     assert_eq!(active::vjp(map, &x, &w), reverse::vjp(map_var, &x, &w));
+    let (mut fx, mut wj, mut fx2, mut wj2) = ([0.0; 3], [0.0; 4], [0.0; 3], [0.0; 4]);
+    active::vjp_into(tf::map_r4_r3, &x, &w, &mut fx, &mut wj);
+    reverse::vjp_into(|v, o| tf::map_r4_r3(v, o), &x, &w, &mut fx2, &mut wj2);
+    assert_eq!((fx, wj), (fx2, wj2));
     let (mut fx, mut jac) = ([0.0; 3], [0.0; 12]);
     active::jacobian_into(tf::map_r4_r3, &x, &mut fx, &mut jac);
     assert_eq!(jac, reverse::jacobian(map_var, &x).1.as_slice());
@@ -624,4 +628,16 @@ fn jacobian_into_checks_the_slice_length() {
 #[should_panic(expected = "the function has 2 outputs but w has length 1")]
 fn vjp_checks_the_weights_length() {
     let _ = active::vjp(|x| vec![x[0], x[0]], &[1.0], &[1.0]);
+}
+
+#[test]
+#[should_panic(expected = "`wj` has length 1 but the result needs 2")]
+fn vjp_into_checks_the_slice_length() {
+    active::vjp_into(
+        |x, o| o.copy_from_slice(x),
+        &[1.0, 2.0],
+        &[1.0; 2],
+        &mut [0.0; 2],
+        &mut [0.0],
+    );
 }

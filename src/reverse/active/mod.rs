@@ -41,8 +41,9 @@
 //! As [`reverse`](super)'s, with the same shapes: [`gradient`] (value and
 //! gradient), [`vjp`] and [`jacobian`] for `Rⁿ → Rᵐ` (the closure returns
 //! any [`Outputs`]: `Vec`, `DVector`, an array, …), the twins writing into
-//! slices ([`gradient_into`], [`jacobian_into`]) and those taking a
-//! [`Function`]/[`VectorFunction`] ([`gradient_of`], [`jacobian_of`]).
+//! slices ([`gradient_into`], [`vjp_into`], [`jacobian_into`]) and those
+//! taking a [`Function`]/[`VectorFunction`] ([`gradient_of`],
+//! [`jacobian_of`]).
 //! Each starts a recording on this thread, runs the closure once, sweeps,
 //! and clears the tape keeping its memory, so a loop of driver calls
 //! stops allocating tape nodes once the tape has grown to the function's
@@ -210,21 +211,48 @@ where
     let xs = session.inputs(x);
     let out = f(&xs);
     let ys = out.as_outputs();
-    assert_eq!(
-        w.len(),
-        ys.len(),
-        "reverse::active::vjp: the function has {} outputs but w has length {}",
-        ys.len(),
-        w.len()
-    );
-    for y in ys {
-        session.check_output(y);
-    }
-    let seeds: Vec<(u32, T)> = ys.iter().zip(w).map(|(y, &wi)| (y.idx, wi)).collect();
-    let wj = session.sweep(&seeds, |adj| {
-        DVector::from_fn(x.len(), |i, _| adj.get(i + 1).copied().unwrap_or_else(T::zero))
-    });
-    (DVector::from_iterator(ys.len(), ys.iter().map(|y| y.val)), wj)
+    let mut fx = DVector::from_element(ys.len(), T::zero());
+    let mut wj = DVector::from_element(x.len(), T::zero());
+    weighted_sweep(&session, ys, w, fx.as_mut_slice(), wj.as_mut_slice(), "reverse::active::vjp");
+    (fx, wj)
+}
+
+/// [`vjp`] for a map written in place, `f(x, out)` with
+/// `out.len() == fx.len()`, writing `F(x)` into `fx` and `wᵀJ` into `wj`.
+///
+/// ```
+/// use dualnum::reverse::active;
+/// use num_traits::Float;
+///
+/// let (mut fx, mut wj) = ([0.0; 2], [0.0; 2]);
+/// active::vjp_into(
+///     |v, out| {
+///         out[0] = v[0] * v[1];
+///         out[1] = v[0].sin();
+///     },
+///     &[2.0, 3.0],
+///     &[1.0, 2.0],
+///     &mut fx,
+///     &mut wj,
+/// );
+/// assert_eq!(wj, [3.0 + 2.0 * 2.0f64.cos(), 2.0]);
+/// ```
+///
+/// # Panics
+///
+/// If `w.len() != fx.len()` or `wj.len() != x.len()`, and as [`gradient`].
+#[track_caller]
+pub fn vjp_into<T, F>(f: F, x: &[T], w: &[T], fx: &mut [T], wj: &mut [T])
+where
+    T: ActiveScalar,
+    F: FnOnce(&[Active<T>], &mut [Active<T>]),
+{
+    crate::numeric::check_into("reverse::active::vjp_into", "wj", wj.len(), x.len());
+    let session = Session::<T>::begin("reverse::active::vjp_into");
+    let xs = session.inputs(x);
+    let mut ys = alloc::vec![Active::zero(); fx.len()];
+    f(&xs, &mut ys);
+    weighted_sweep(&session, &ys, w, fx, wj, "reverse::active::vjp_into");
 }
 
 /// The values `F(x)` and the `m × n` Jacobian of `F: Rⁿ → Rᵐ`, by one
@@ -400,4 +428,35 @@ fn rows<T: ActiveScalar>(
             }
         });
     }
+}
+
+/// Writes the outputs' values into `fx` and, by one backward sweep seeded
+/// with `w`, `wᵀJ` into `wj`.
+#[track_caller]
+fn weighted_sweep<T: ActiveScalar>(
+    session: &Session<T>,
+    ys: &[Active<T>],
+    w: &[T],
+    fx: &mut [T],
+    wj: &mut [T],
+    who: &str,
+) {
+    assert_eq!(
+        w.len(),
+        ys.len(),
+        "{who}: the function has {} outputs but w has length {}",
+        ys.len(),
+        w.len()
+    );
+    let mut seeds = Vec::with_capacity(ys.len());
+    for ((y, &wi), v) in ys.iter().zip(w).zip(fx.iter_mut()) {
+        session.check_output(y);
+        *v = y.val;
+        seeds.push((y.idx, wi));
+    }
+    session.sweep(&seeds, |adj| {
+        for (j, g) in wj.iter_mut().enumerate() {
+            *g = adj.get(j + 1).copied().unwrap_or_else(T::zero);
+        }
+    });
 }
