@@ -497,6 +497,64 @@ fn values_and_constants_work_outside_any_recording() {
 }
 
 // ---------------------------------------------------------------------------
+// User-defined blocks
+// ---------------------------------------------------------------------------
+
+/// A block with hand-written partials: `f(x) = x₀·Σᵢ (i + 1)·sin xᵢ`,
+/// `∂f/∂x₀ = Σᵢ (i + 1)·sin xᵢ + x₀·cos x₀`, `∂f/∂xᵢ = (i + 1)·x₀·cos xᵢ`
+/// for `i > 0`.
+struct SinSum;
+impl<T: Float, const K: usize> dualnum::block::Block<T, K> for SinSum {
+    fn eval(&self, x: [T; K]) -> (T, [T; K]) {
+        let w = |i: usize| T::from(i + 1).unwrap();
+        let s = (0..K).fold(T::zero(), |acc, i| acc + w(i) * x[i].sin());
+        let mut d = [T::zero(); K];
+        d[0] = s + x[0].cos() * x[0];
+        for i in 1..K {
+            d[i] = w(i) * x[i].cos() * x[0];
+        }
+        (s * x[0], d)
+    }
+}
+
+#[test]
+fn blocks_record_as_for_var() {
+    use dualnum::block::{Block, BlockScalar};
+    fn f<T: BlockScalar<Base = f64>>(v: &[T]) -> T {
+        let c = <T as NumCast>::from(0.3).unwrap();
+        Block::<f64, 1>::call(&SinSum, [v[0]])
+            + Block::<f64, 2>::call(&SinSum, [v[0], v[1]])
+            + Block::<f64, 3>::call(&SinSum, [v[1], c, v[2]])
+            + Block::<f64, 4>::call(&SinSum, [v[0], v[1], v[2], v[3]])
+            + Block::<f64, 4>::call(&SinSum, [c, v[3], c, v[1]])
+            + Block::<f64, 2>::call(&SinSum, [c, c])
+    }
+    same_as_var!([0.7, -0.4, 1.3, 0.2], |v| f(v));
+    let x = [0.7, -0.4, 1.3, 0.2];
+    let (_, g) = active::gradient(f, &x);
+    let (_, gn) = dualnum::numeric::gradient(|v: &[f64]| f(v), &x);
+    assert!((&g - gn).amax() < 1e-8, "{g}");
+}
+
+#[test]
+#[should_panic(expected = "used in recording")]
+fn a_stale_variable_in_a_block_panics() {
+    use dualnum::block::Block;
+    let mut kept = None;
+    let _ = active::gradient(
+        |x| {
+            kept = Some(x[0]);
+            x[0]
+        },
+        &[1.0],
+    );
+    let _ = active::gradient(
+        |x| Block::<f64, 3>::call(&SinSum, [x[0], x[1], kept.unwrap()]),
+        &[2.0, 3.0],
+    );
+}
+
+// ---------------------------------------------------------------------------
 // Bad input
 // ---------------------------------------------------------------------------
 

@@ -138,6 +138,27 @@ pub(crate) fn push2<T: ActiveScalar>(g: u64, h: u64, node: Node<T>) -> u32 {
     })
 }
 
+/// As [`push2`], also keeping `c` for traces (the last node of a
+/// user-defined block).
+///
+/// # Panics
+///
+/// If either generation is not the recording running on this thread.
+#[inline]
+#[track_caller]
+pub(crate) fn push_with_const<T: ActiveScalar>(g: u64, h: u64, node: Node<T>, c: T) -> u32 {
+    with(|r: &Recording<T>| {
+        let now = r.generation.get();
+        if g != now {
+            stale(g, now)
+        }
+        if h != now {
+            stale(h, now)
+        }
+        r.tape.push_with_const(node, c)
+    })
+}
+
 /// The panic for a variable used outside the recording that made it.
 #[cold]
 #[inline(never)]

@@ -93,6 +93,7 @@
 //! nalgebra's singularity tests and gives infinite entries where `f64`
 //! gives `None`.
 
+mod block;
 mod field;
 mod float;
 mod inherent;
