@@ -88,7 +88,8 @@
 //!
 //! As `Var`'s (see [`reverse`](super)): values bit-for-bit those of `T`,
 //! constants carry no node, a NaN-safe backward sweep, comparisons look at
-//! values. As for `Dual`, `Zero::is_zero` is structural (a constant zero),
+//! values, and user-defined blocks ([`crate::block`]) are recorded as one
+//! node each. As for `Dual`, `Zero::is_zero` is structural (a constant zero),
 //! so a matrix of variables that is exactly singular in value passes
 //! nalgebra's singularity tests and gives infinite entries where `f64`
 //! gives `None`.
