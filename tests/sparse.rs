@@ -371,19 +371,6 @@ fn star_colouring_beats_distance_two_on_an_arrowhead() {
 
 #[test]
 fn hessian_errors() {
-    // A bigger stack: in unoptimised builds `rosenbrock` on
-    // `Var<Dual<f64, 3>>` has a frame of about 1.7 MB (measured after the
-    // merge of the policy-parameter core), which with this closure's
-    // exceeds the test thread's 2 MB.
-    std::thread::Builder::new()
-        .stack_size(16 << 20)
-        .spawn(hessian_errors_body)
-        .unwrap()
-        .join()
-        .unwrap();
-}
-
-fn hessian_errors_body() {
     let sh = SparseHessian::detect(rosenbrock, &[0.5; 5]).unwrap();
     assert_eq!(
         sh.hessian::<3, _>(|x| rosenbrock(x), &[0.5; 4]).unwrap_err(),
