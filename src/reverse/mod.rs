@@ -140,6 +140,7 @@
 
 mod check;
 mod float;
+mod inherent;
 mod map;
 mod num;
 mod op;

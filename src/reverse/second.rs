@@ -53,7 +53,6 @@ where
 ///
 /// ```
 /// use dualnum::reverse;
-/// use num_traits::Float;
 ///
 /// // f = x²y + 0.5·y³: ∇f = (2xy, x² + 1.5y²), H = [[2y, 2x], [2x, 3y]]
 /// let (fx, g, hv) =
