@@ -214,6 +214,22 @@ macro_rules! num_surface {
             $crate::surface::to_primitive_methods!($crate::surface::__to_primitive_by_read);
         }
 
+        $crate::surface::num_extras! {
+            impl[$($g)*] $ty, scalar $t;
+            floats[$($fg)*] $ty32, $ty64;
+        }
+    };
+}
+
+/// The part of [`num_surface!`] that needs only `Float` and
+/// [`Surface::lift`]: `FromPrimitive`, `FloatConst`, `Signed`, `Inv`,
+/// `MulAdd`, `MulAddAssign` and `Pow`; for a type (the sparsity tracer)
+/// that keeps its own `Zero`, `One`, `Num`, `NumCast` and `ToPrimitive`.
+macro_rules! num_extras {
+    (
+        impl[$($g:tt)*] $ty:ty, scalar $t:ident;
+        floats[$($fg:tt)*] $ty32:ty, $ty64:ty;
+    ) => {
         impl<$($g)*> num_traits::FromPrimitive for $ty
         where
             $t: num_traits::FromPrimitive,
@@ -538,6 +554,6 @@ macro_rules! inherent_methods {
 
 pub(crate) use {
     __inherent_binary, __inherent_predicate, __inherent_unary, __to_primitive_by_read,
-    float_consts, float_methods, from_primitive_methods, inherent_methods, num_surface, pow_int,
-    to_primitive_methods,
+    float_consts, float_methods, from_primitive_methods, inherent_methods, num_extras, num_surface,
+    pow_int, to_primitive_methods,
 };
