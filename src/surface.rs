@@ -214,6 +214,22 @@ macro_rules! num_surface {
             $crate::surface::to_primitive_methods!($crate::surface::__to_primitive_by_read);
         }
 
+        $crate::surface::num_extras! {
+            impl[$($g)*] $ty, scalar $t;
+            floats[$($fg)*] $ty32, $ty64;
+        }
+    };
+}
+
+/// The part of [`num_surface!`] that needs only `Float` and
+/// [`Surface::lift`]: `FromPrimitive`, `FloatConst`, `Signed`, `Inv`,
+/// `MulAdd`, `MulAddAssign` and `Pow`; for a type (the sparsity tracer)
+/// that keeps its own `Zero`, `One`, `Num`, `NumCast` and `ToPrimitive`.
+macro_rules! num_extras {
+    (
+        impl[$($g:tt)*] $ty:ty, scalar $t:ident;
+        floats[$($fg:tt)*] $ty32:ty, $ty64:ty;
+    ) => {
         impl<$($g)*> num_traits::FromPrimitive for $ty
         where
             $t: num_traits::FromPrimitive,
@@ -398,7 +414,146 @@ macro_rules! pow_int {
     )*};
 }
 
+macro_rules! __inherent_unary {
+    ($($name:ident: $what:literal),* $(,)?) => {$(
+        #[doc = concat!($what, " (as [`num_traits::Float::", stringify!($name), "`]).")]
+        #[inline(always)]
+        #[must_use]
+        pub fn $name(self) -> Self {
+            <Self as num_traits::Float>::$name(self)
+        }
+    )*};
+}
+
+macro_rules! __inherent_binary {
+    ($($name:ident($arg:ident): $what:literal),* $(,)?) => {$(
+        #[doc = concat!(
+            $what, " (as [`num_traits::Float::", stringify!($name), "`]); `", stringify!($arg),
+            "` may be a number of this type or a plain scalar."
+        )]
+        #[inline(always)]
+        #[must_use]
+        pub fn $name(self, $arg: impl Into<Self>) -> Self {
+            <Self as num_traits::Float>::$name(self, $arg.into())
+        }
+    )*};
+}
+
+macro_rules! __inherent_predicate {
+    ($($name:ident: $what:literal),* $(,)?) => {$(
+        #[doc = concat!($what, " (as [`num_traits::Float::", stringify!($name), "`], on the value).")]
+        #[inline(always)]
+        #[must_use]
+        pub fn $name(self) -> bool {
+            <Self as num_traits::Float>::$name(self)
+        }
+    )*};
+}
+
+/// The elementary functions as inherent methods, forwarding to the `Float`
+/// method of the same name: expands inside an inherent `impl` block of a
+/// number type (`Dual`, `Var`). With them `x.sin()` on a concrete number
+/// needs no trait import and stays unambiguous when both
+/// `num_traits::Float` and nalgebra's `ComplexField` are in scope; the
+/// second argument of the two-argument methods is `impl Into<Self>`, so a
+/// plain scalar works there (`x.max(0.0)`, `x.powf(1.5)`).
+macro_rules! inherent_methods {
+    () => {
+        $crate::surface::__inherent_unary!(
+            floor: "The largest integer not above the value; derivative 0",
+            ceil: "The smallest integer not below the value; derivative 0",
+            round: "The nearest integer, half away from zero; derivative 0",
+            trunc: "The integer part; derivative 0",
+            fract: "The fractional part; derivative 1",
+            abs: "`|x|`; derivative `±1`, the sign bit of a zero deciding",
+            signum: "The sign; derivative 0",
+            recip: "`1/x`",
+            sqrt: "`√x`",
+            cbrt: "`∛x`",
+            exp: "`eˣ`",
+            exp2: "`2ˣ`",
+            exp_m1: "`eˣ − 1`, accurate near 0",
+            ln: "The natural logarithm",
+            log2: "The base-2 logarithm",
+            log10: "The base-10 logarithm",
+            ln_1p: "`ln(1 + x)`, accurate near 0",
+            sin: "The sine",
+            cos: "The cosine",
+            tan: "The tangent",
+            asin: "The arcsine",
+            acos: "The arccosine",
+            atan: "The arctangent",
+            sinh: "The hyperbolic sine",
+            cosh: "The hyperbolic cosine",
+            tanh: "The hyperbolic tangent",
+            asinh: "The inverse hyperbolic sine",
+            acosh: "The inverse hyperbolic cosine",
+            atanh: "The inverse hyperbolic tangent",
+            to_degrees: "Radians to degrees",
+            to_radians: "Degrees to radians",
+        );
+
+        $crate::surface::__inherent_binary!(
+            max(other): "The larger of the two values, with its derivative (averaged at a tie)",
+            min(other): "The smaller of the two values, with its derivative (averaged at a tie)",
+            powf(n): "`xⁿ`; a constant exponent contributes no `ln x` term",
+            log(base): "The logarithm to `base`",
+            hypot(other): "`√(x² + y²)` without overflow",
+            atan2(other): "The four-quadrant arctangent of `self / other`",
+            copysign(sign): "`|x|` with the sign of `sign`",
+        );
+
+        $crate::surface::__inherent_predicate!(
+            is_nan: "True if the value is NaN",
+            is_infinite: "True if the value is infinite",
+            is_finite: "True if the value is neither infinite nor NaN",
+            is_normal: "True if the value is neither zero, infinite, subnormal nor NaN",
+            is_sign_positive: "True if the value has a positive sign bit",
+            is_sign_negative: "True if the value has a negative sign bit",
+        );
+
+        /// `xⁿ` for an integer `n`, derivative `n·xⁿ⁻¹` (as [`num_traits::Float::powi`]).
+        #[inline(always)]
+        #[must_use]
+        pub fn powi(self, n: i32) -> Self {
+            <Self as num_traits::Float>::powi(self, n)
+        }
+
+        /// `(sin x, cos x)` in one call (as [`num_traits::Float::sin_cos`]).
+        #[inline(always)]
+        #[must_use]
+        pub fn sin_cos(self) -> (Self, Self) {
+            <Self as num_traits::Float>::sin_cos(self)
+        }
+
+        /// `self·a + b` with one rounding in the value (as [`num_traits::Float::mul_add`]);
+        /// `a` and `b` may be numbers of this type or plain scalars.
+        #[inline(always)]
+        #[must_use]
+        pub fn mul_add(self, a: impl Into<Self>, b: impl Into<Self>) -> Self {
+            <Self as num_traits::Float>::mul_add(self, a.into(), b.into())
+        }
+
+        /// The value restricted to `[lo, hi]`, the bound that was hit passing
+        /// its derivative (as [`num_traits::Float::clamp`]); the bounds may be
+        /// numbers of this type or plain scalars.
+        #[inline(always)]
+        #[must_use]
+        pub fn clamp(self, lo: impl Into<Self>, hi: impl Into<Self>) -> Self {
+            <Self as num_traits::Float>::clamp(self, lo.into(), hi.into())
+        }
+
+        /// The floating-point category of the value (as [`num_traits::Float::classify`]).
+        #[inline(always)]
+        #[must_use]
+        pub fn classify(self) -> core::num::FpCategory {
+            <Self as num_traits::Float>::classify(self)
+        }
+    };
+}
+
 pub(crate) use {
-    __to_primitive_by_read, float_consts, float_methods, from_primitive_methods, num_surface,
+    __inherent_binary, __inherent_predicate, __inherent_unary, __to_primitive_by_read,
+    float_consts, float_methods, from_primitive_methods, inherent_methods, num_extras, num_surface,
     pow_int, to_primitive_methods,
 };

@@ -47,6 +47,10 @@
 //!   writing into caller slices ([`gradient_into`], [`vjp_into`],
 //!   [`jacobian_into`]), and
 //!   [`Tape::gradient`] which reuses one tape's memory across calls;
+//! - second order by forward over reverse (`Var<Dual<T, 1>>`): [`hvp`]
+//!   (value, gradient and `H·v` in one recording and one sweep of dual
+//!   adjoints) and [`hessian`] (`n` of them), with [`hvp_of`] and
+//!   [`hessian_of`];
 //! - [`Tape`] and [`Var`] (a `Copy` handle implementing
 //!   [`num_traits::Float`] and every operator of `Dual`), [`Adjoints`];
 //! - replay: [`compile`] and [`Compiled`] for `Rⁿ → R`, [`compile_map`]
@@ -130,21 +134,23 @@
 //!
 //! ## Out of scope
 //!
-//! Checkpointing, tape optimisation, sparsity, second order by nesting
-//! `Var` (use nested [`Dual`](crate::Dual) for Hessians), and replay of
-//! user-defined blocks (they are known only by the value and partials they
-//! returned when recorded).
+//! Checkpointing, tape optimisation, sparsity (see `dualnum::sparse`),
+//! reverse over reverse, and replay of user-defined blocks (they are known
+//! only by the value and partials they returned when recorded).
 
 #[cfg(feature = "std")]
 pub mod active;
 mod check;
 mod float;
+mod inherent;
 mod map;
 mod num;
 mod op;
 mod ops;
+mod ops_scalar;
 mod program;
 mod replay;
+mod second;
 mod sweep;
 mod tape;
 mod trace;
@@ -161,6 +167,7 @@ use crate::{Function, VectorFunction};
 pub use active::Active;
 pub use map::CompiledMap;
 pub use replay::{Compiled, ReplayError};
+pub use second::{hessian, hessian_of, hvp, hvp_of};
 pub use tape::{Adjoints, Tape};
 pub use trace::Trace;
 pub use var::Var;

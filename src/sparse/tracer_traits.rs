@@ -5,7 +5,8 @@
 //! Provides: `Neg`; `Add Sub Mul Div Rem` by value, with `T` on the right,
 //! and their assign forms; `Sum`, `Product`; `PartialEq`, `PartialOrd`
 //! (value, counted); `Zero`, `One`, `Num`, `NumCast`, `ToPrimitive`
-//! (counted); `Float`.
+//! (counted); `Float`; and, through the shared `num_extras!`,
+//! `FromPrimitive`, `FloatConst`, `Signed`, `Inv`, `MulAdd`, `Pow`.
 
 use core::cmp::Ordering;
 use core::iter::{Product, Sum};
@@ -16,7 +17,7 @@ use num_traits::{Float, Num, NumCast, One, ToPrimitive, Zero};
 
 use super::Tracer;
 use super::record::Kind;
-use crate::surface::{float_methods, to_primitive_methods};
+use crate::surface::{Surface, float_methods, num_extras, to_primitive_methods};
 
 impl<T: Float> Neg for Tracer<T> {
     type Output = Self;
@@ -253,4 +254,38 @@ macro_rules! tracer_float {
 
 impl<T: Float> Float for Tracer<T> {
     float_methods!(tracer_float);
+}
+
+impl<T: Float> Surface for Tracer<T> {
+    type Scalar = T;
+
+    #[inline]
+    fn lift(x: T) -> Self {
+        Tracer::constant(x)
+    }
+
+    #[inline]
+    #[track_caller]
+    fn read_value(&self, _what: &'static str) -> T {
+        self.look();
+        self.value
+    }
+
+    #[inline]
+    fn peek(&self) -> T {
+        self.value
+    }
+
+    #[inline]
+    fn is_constant(&self) -> bool {
+        Tracer::is_constant(self)
+    }
+}
+
+// `FromPrimitive`, `FloatConst`, `Signed`, `Inv`, `MulAdd` and `Pow` as the
+// other number types have them, so a function bounded by any of them can be
+// traced; each goes through the `Float` method above that records it.
+num_extras! {
+    impl[T: Float] Tracer<T>, scalar T;
+    floats[] Tracer<f32>, Tracer<f64>;
 }
