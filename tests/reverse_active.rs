@@ -9,10 +9,11 @@
 //! comparisons with `Active`/`T`/`f64`/`f32`, `Debug`, `Display`,
 //! `Default`, `From`), `ops.rs` (`+ - * / %` by value and reference, assign
 //! forms, scalar on the left, `Neg`, `Sum`, `Product`), `float.rs`
-//! (`Float`, `FloatConst`), `num.rs` (`Zero`, `One`, `Num`, `NumCast`,
-//! `ToPrimitive`, `FromPrimitive`, `Signed`, `Inv`, `MulAdd`, `Pow`),
-//! `simba.rs` and `field.rs` (`SimdValue`, `Field`, `SubsetOf`,
-//! `ComplexField`, `RealField`, approx), `inherent.rs`.
+//! (`Float`), `num.rs` (the shared surface: `Zero`, `One`, `Num`,
+//! `NumCast`, `ToPrimitive`, `FromPrimitive`, `FloatConst`, `Signed`,
+//! `Inv`, `MulAdd`, `Pow`), `simba.rs` and `field.rs` (`SimdValue`,
+//! `Field`, `SubsetOf`, `ComplexField`, `RealField`, approx),
+//! `inherent.rs`, `block.rs` (`BlockScalar`), and the drivers of `mod.rs`.
 #![allow(deprecated)]
 // Float::abs_sub is deprecated but still part of the surface.
 // The reference forms and self-comparisons are what is under test.
