@@ -84,8 +84,10 @@
 //! [`derivative`], [`gradient`], [`jacobian`], [`jvp`], [`hessian`] and
 //! [`hvp`] take nalgebra's static vectors, so a size mismatch is a compile
 //! error; [`chunked`] serves sizes known only at run time; [`reverse`] has
-//! `gradient`, `vjp`, `jacobian` and a compiled replay; [`numeric`] has the
-//! central-difference baseline and a gradient checker.
+//! `gradient`, `vjp`, `jacobian`, a compiled replay, `hvp` and `hessian`
+//! (forward over reverse), and `reverse::Active`, a variable that nalgebra
+//! takes as a scalar; [`numeric`] has the central-difference baseline and a
+//! gradient checker.
 //!
 //! ## Conventions
 //!

@@ -419,6 +419,7 @@ macro_rules! __inherent_unary {
         #[doc = concat!($what, " (as [`num_traits::Float::", stringify!($name), "`]).")]
         #[inline(always)]
         #[must_use]
+        #[track_caller]
         pub fn $name(self) -> Self {
             <Self as num_traits::Float>::$name(self)
         }
@@ -433,6 +434,7 @@ macro_rules! __inherent_binary {
         )]
         #[inline(always)]
         #[must_use]
+        #[track_caller]
         pub fn $name(self, $arg: impl Into<Self>) -> Self {
             <Self as num_traits::Float>::$name(self, $arg.into())
         }
@@ -444,6 +446,7 @@ macro_rules! __inherent_predicate {
         #[doc = concat!($what, " (as [`num_traits::Float::", stringify!($name), "`], on the value).")]
         #[inline(always)]
         #[must_use]
+        #[track_caller]
         pub fn $name(self) -> bool {
             <Self as num_traits::Float>::$name(self)
         }
@@ -515,6 +518,7 @@ macro_rules! inherent_methods {
         /// `xⁿ` for an integer `n`, derivative `n·xⁿ⁻¹` (as [`num_traits::Float::powi`]).
         #[inline(always)]
         #[must_use]
+        #[track_caller]
         pub fn powi(self, n: i32) -> Self {
             <Self as num_traits::Float>::powi(self, n)
         }
@@ -522,6 +526,7 @@ macro_rules! inherent_methods {
         /// `(sin x, cos x)` in one call (as [`num_traits::Float::sin_cos`]).
         #[inline(always)]
         #[must_use]
+        #[track_caller]
         pub fn sin_cos(self) -> (Self, Self) {
             <Self as num_traits::Float>::sin_cos(self)
         }
@@ -530,6 +535,7 @@ macro_rules! inherent_methods {
         /// `a` and `b` may be numbers of this type or plain scalars.
         #[inline(always)]
         #[must_use]
+        #[track_caller]
         pub fn mul_add(self, a: impl Into<Self>, b: impl Into<Self>) -> Self {
             <Self as num_traits::Float>::mul_add(self, a.into(), b.into())
         }
@@ -539,6 +545,7 @@ macro_rules! inherent_methods {
         /// numbers of this type or plain scalars.
         #[inline(always)]
         #[must_use]
+        #[track_caller]
         pub fn clamp(self, lo: impl Into<Self>, hi: impl Into<Self>) -> Self {
             <Self as num_traits::Float>::clamp(self, lo.into(), hi.into())
         }
@@ -546,6 +553,7 @@ macro_rules! inherent_methods {
         /// The floating-point category of the value (as [`num_traits::Float::classify`]).
         #[inline(always)]
         #[must_use]
+        #[track_caller]
         pub fn classify(self) -> core::num::FpCategory {
             <Self as num_traits::Float>::classify(self)
         }

@@ -1,6 +1,7 @@
-//! The num-traits surface is generated for `Dual` and `Var` from one list
-//! (`src/surface.rs`): both number types must offer the same traits, by
-//! value and by reference, and give the same numbers through them.
+//! The num-traits surface is generated for `Dual`, `Var` and `Active` from
+//! one list (`src/surface.rs`): every number type must offer the same
+//! traits, by value and by reference, and give the same numbers through
+//! them.
 
 use dualnum::reverse;
 use num_traits::{
@@ -39,6 +40,9 @@ fn forward_and_reverse_agree_through_every_trait() {
         let scale = fg[k].abs().max(1.0);
         assert!((fg[k] - rg[k]).abs() <= 1e-13 * scale, "∂{k}: {} vs {}", fg[k], rg[k]);
     }
+    let (av, ag) = reverse::active::gradient(|x| everything(x), &X);
+    assert_eq!(av, value);
+    assert_eq!(ag, rg, "Active records what Var records");
     let (_, ng) = dualnum::numeric::gradient(|x: &[f64]| everything(x), &X);
     for k in 0..2 {
         assert!(

@@ -57,6 +57,10 @@
 //!   and [`CompiledMap`] (values, Jacobian, VJP, JVP) for `Rⁿ → Rᵐ`, with
 //!   [`ReplayError`];
 //! - inspection: [`Trace`] (a table, and Graphviz DOT);
+//! - [`Active`] (feature `std`): a second variable type, recorded on a
+//!   per-thread tape, that is `'static` and an nalgebra `RealField`, so
+//!   `det`, `try_inverse`, LU, Cholesky and norms run in reverse mode; its
+//!   drivers are in [`active`];
 //! - user-defined blocks work here as in forward mode: see [`crate::block`].
 //!
 //! ## Semantics
