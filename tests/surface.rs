@@ -40,7 +40,7 @@ fn forward_and_reverse_agree_through_every_trait() {
         let scale = fg[k].abs().max(1.0);
         assert!((fg[k] - rg[k]).abs() <= 1e-13 * scale, "∂{k}: {} vs {}", fg[k], rg[k]);
     }
-    let (av, ag) = reverse::active::gradient(|x| everything(x), &X);
+    let (av, ag) = reverse::active::gradient(everything, &X);
     assert_eq!(av, value);
     assert_eq!(ag, rg, "Active records what Var records");
     let (_, ng) = dualnum::numeric::gradient(|x: &[f64]| everything(x), &X);
