@@ -147,7 +147,7 @@ macro_rules! to_primitive_methods {
 /// The rest of the num-traits surface for a type implementing
 /// [`Surface`]:
 ///
-/// ```ignore
+/// ```text
 /// num_surface! {
 ///     impl[T: Float, const N: usize, const SAFE: bool] Dual<T, N, SAFE>, scalar T;
 ///     floats[const N: usize, const SAFE: bool] Dual<f32, N, SAFE>, Dual<f64, N, SAFE>;
