@@ -43,9 +43,33 @@ pub(crate) struct Record<T> {
 
 impl<T: Float> Record<T> {
     fn new(capacity: usize) -> Self {
-        let mut nodes = Vec::with_capacity(capacity.max(1));
+        let mut nodes = Vec::with_capacity(capacity.clamp(1, u32::MAX as usize));
         nodes.push(Node { dl: T::zero(), dr: T::zero(), lhs: 0, rhs: 0, op: Op::Sink });
         Record { nodes, consts: Vec::new(), checks: Vec::new(), inputs: 0 }
+    }
+
+    /// Appends `node` and returns its index: one compare against the
+    /// capacity, the node's stores and the new length; growing is out of
+    /// line (it also keeps every index below `u32::MAX`).
+    #[inline(always)]
+    pub(crate) fn push(&mut self, node: Node<T>) -> u32 {
+        let k = self.nodes.len();
+        if k == self.nodes.capacity() {
+            self.grow();
+        }
+        self.nodes.push(node);
+        k as u32
+    }
+
+    /// Makes room for more nodes (doubling), keeping every index below
+    /// `u32::MAX`.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let len = self.nodes.len();
+        let want = len.saturating_mul(2).max(64).min(u32::MAX as usize);
+        assert!(want > len, "Tape: more than u32::MAX - 1 nodes recorded");
+        self.nodes.reserve_exact(want - len);
     }
 
     fn clear(&mut self) {
@@ -151,11 +175,7 @@ impl<T: Float> Tape<T> {
     /// Appends a node and returns its index.
     #[inline(always)]
     pub(crate) fn push(&self, node: Node<T>) -> u32 {
-        self.with(|r| {
-            let k = r.nodes.len();
-            r.nodes.push(node);
-            k as u32
-        })
+        self.with(|r| r.push(node))
     }
 
     /// Appends a node and a value for the trace (a user-defined block's).
@@ -163,9 +183,7 @@ impl<T: Float> Tape<T> {
     pub(crate) fn push_with_const(&self, node: Node<T>, c: T) -> u32 {
         self.with(|r| {
             r.consts.push(c);
-            let k = r.nodes.len();
-            r.nodes.push(node);
-            k as u32
+            r.push(node)
         })
     }
 
@@ -189,10 +207,7 @@ impl<T: Float> Tape<T> {
         let node = Node { dl: x, dr: T::zero(), lhs: 0, rhs: 0, op: Op::Input };
         let idx = self.with(|r| {
             r.inputs += 1;
-            let k = r.nodes.len();
-            assert!(k < u32::MAX as usize, "Tape: more than u32::MAX - 1 nodes recorded");
-            r.nodes.push(node);
-            k as u32
+            r.push(node)
         });
         Var::on_tape(x, idx, self)
     }
@@ -202,17 +217,14 @@ impl<T: Float> Tape<T> {
     pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
         let zero = T::zero();
         let first = self.with(|r| {
-            let first = r.nodes.len();
-            assert!(
-                first + xs.len() < u32::MAX as usize,
-                "Tape: more than u32::MAX - 1 nodes recorded"
-            );
             r.inputs += xs.len() as u32;
-            let input = |&x: &T| Node { dl: x, dr: zero, lhs: 0, rhs: 0, op: Op::Input };
-            r.nodes.extend(xs.iter().map(input));
+            let first = r.nodes.len() as u32;
+            for &x in xs {
+                r.push(Node { dl: x, dr: zero, lhs: 0, rhs: 0, op: Op::Input });
+            }
             first
         });
-        xs.iter().enumerate().map(|(i, &x)| Var::on_tape(x, (first + i) as u32, self)).collect()
+        xs.iter().enumerate().map(|(i, &x)| Var::on_tape(x, first + i as u32, self)).collect()
     }
 
     /// The number of recorded operations (inputs included).
