@@ -623,7 +623,7 @@ impl<T: Float> Tape<T> {
         assert!(this.owns(&y), "Tape::gradient: the output belongs to another tape");
         let (fx, top) = (y.val, y.idx);
         let r = self.rec.get_mut();
-        tape::seed_and_sweep(&r.nodes, &mut self.adj, &[(top, T::one())]);
+        tape::sweep_below(&r.nodes, &mut self.adj, &[(top, T::one())], x.len() + 1);
         // The inputs were recorded first, as nodes 1..=n.
         for (i, g) in grad.iter_mut().enumerate() {
             *g = self.adj.get(i + 1).copied().unwrap_or_else(T::zero);

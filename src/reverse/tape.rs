@@ -328,6 +328,21 @@ impl<T: Float> Tape<T> {
 /// sweep whose inputs' adjoints are all free of NaN had no NaN term, and
 /// finite computations pay nothing for the policy.
 pub(crate) fn seed_and_sweep<T: Float>(nodes: &[Node<T>], adj: &mut Vec<T>, seeds: &[(u32, T)]) {
+    sweep_below(nodes, adj, seeds, usize::MAX);
+}
+
+/// As [`seed_and_sweep`], when only the adjoints of nodes `1..keep` are
+/// wanted ([`Tape::gradient`]: the inputs, recorded first); the others are
+/// left partial. The nodes from `keep` up are swept without storing their
+/// own adjoint, and the NaN test looks at the kept ones only: a NaN that
+/// reaches none of them (it runs down to the inputs, see
+/// [`seed_and_sweep`]) cannot change them either.
+pub(crate) fn sweep_below<T: Float>(
+    nodes: &[Node<T>],
+    adj: &mut Vec<T>,
+    seeds: &[(u32, T)],
+    keep: usize,
+) {
     let top = seeds.iter().map(|s| s.0 as usize).max().unwrap_or(0);
     let nodes = &nodes[..=top];
     let seed = |adj: &mut Vec<T>| {
@@ -338,27 +353,42 @@ pub(crate) fn seed_and_sweep<T: Float>(nodes: &[Node<T>], adj: &mut Vec<T>, seed
         }
     };
     seed(adj);
-    if sweep_fast(nodes, adj) {
+    if sweep_fast(nodes, adj, keep.clamp(1, top + 1)) {
         seed(adj);
         sweep_safe(nodes, adj);
     }
     adj[0] = T::zero();
 }
 
-/// The plain sweep; returns true if an adjoint came out NaN. Most nodes use
-/// the node just before them, so the contribution to `adj[k − 1]` is
-/// carried in a register instead of being stored and loaded again at once
-/// (a store-to-load round trip on every node otherwise bounds the loop);
-/// nothing is added into the sink.
+/// The plain sweep; returns true if an adjoint below `keep` came out NaN.
+/// Nodes from `keep` up are swept without storing their adjoint (see
+/// [`sweep_below`]).
 #[inline]
-fn sweep_fast<T: Float>(nodes: &[Node<T>], adj: &mut [T]) -> bool {
-    let adj = &mut adj[..nodes.len()]; // lets the compiler drop the checks on `adj[k]`
-    let mut carry = T::zero();
-    let mut nan = false;
-    for k in (1..nodes.len()).rev() {
+fn sweep_fast<T: Float>(nodes: &[Node<T>], adj: &mut [T], keep: usize) -> bool {
+    let adj = &mut adj[..nodes.len()];
+    let carry = sweep_range::<T, false>(nodes, adj, keep..nodes.len(), T::zero());
+    sweep_range::<T, true>(nodes, adj, 1..keep, carry); // the last carry is the sink's
+    adj[..keep].iter().fold(false, |nan, a| nan | a.is_nan())
+}
+
+/// The plain sweep over the nodes `ks`, from the last down, storing each
+/// node's adjoint if `STORE`. Most nodes use the node just before them, so
+/// the contribution to `adj[k − 1]` is carried in a register (`carry`, in
+/// and out) instead of being stored and loaded again at once (a
+/// store-to-load round trip on every node otherwise bounds the loop);
+/// nothing is added into the sink.
+#[inline(always)]
+fn sweep_range<T: Float, const STORE: bool>(
+    nodes: &[Node<T>],
+    adj: &mut [T],
+    ks: core::ops::Range<usize>,
+    mut carry: T,
+) -> T {
+    for k in ks.rev() {
         let a = adj[k] + carry;
-        adj[k] = a;
-        nan |= a.is_nan();
+        if STORE {
+            adj[k] = a;
+        }
         let n = nodes[k];
         let prev = k as u32 - 1;
         let (tl, tr) = (a * n.dl, a * n.dr);
@@ -374,7 +404,7 @@ fn sweep_fast<T: Float>(nodes: &[Node<T>], adj: &mut [T]) -> bool {
             adj[n.rhs as usize] = adj[n.rhs as usize] + tr;
         }
     }
-    nan
+    carry
 }
 
 /// The NaN-safe sweep: skips nodes whose adjoint is zero and drops terms
