@@ -365,29 +365,34 @@ pub(crate) fn sweep_below<T: Float>(
 /// [`sweep_below`]).
 #[inline]
 fn sweep_fast<T: Float>(nodes: &[Node<T>], adj: &mut [T], keep: usize) -> bool {
-    let adj = &mut adj[..nodes.len()];
-    let carry = sweep_range::<T, false>(nodes, adj, keep..nodes.len(), T::zero());
-    sweep_range::<T, true>(nodes, adj, 1..keep, carry); // the last carry is the sink's
-    adj[..keep].iter().fold(false, |nan, a| nan | a.is_nan())
+    let keep = keep.min(nodes.len());
+    let carry = sweep_range::<T, false>(nodes, &mut adj[..nodes.len()], keep, T::zero()).0;
+    // Operands come before their node, so the nodes below `keep` touch only
+    // `adj[..keep]`; the last carry is the sink's.
+    sweep_range::<T, true>(&nodes[..keep], &mut adj[..keep], 1, carry).1
 }
 
-/// The plain sweep over the nodes `ks`, from the last down, storing each
-/// node's adjoint if `STORE`. Most nodes use the node just before them, so
-/// the contribution to `adj[k − 1]` is carried in a register (`carry`, in
-/// and out) instead of being stored and loaded again at once (a
-/// store-to-load round trip on every node otherwise bounds the loop);
-/// nothing is added into the sink.
+/// The plain sweep over the nodes from the last down to `from`; with
+/// `STORE`, stores each node's adjoint and tests it for NaN. Most nodes use
+/// the node just before them, so the contribution to `adj[k − 1]` is
+/// carried in a register (`carry`, in and out) instead of being stored and
+/// loaded again at once (a store-to-load round trip on every node otherwise
+/// bounds the loop); nothing is added into the sink. `adj` is as long as
+/// `nodes`, which lets the compiler drop the checks on `adj[k]`.
 #[inline(always)]
 fn sweep_range<T: Float, const STORE: bool>(
     nodes: &[Node<T>],
     adj: &mut [T],
-    ks: core::ops::Range<usize>,
+    from: usize,
     mut carry: T,
-) -> T {
-    for k in ks.rev() {
+) -> (T, bool) {
+    let adj = &mut adj[..nodes.len()];
+    let mut nan = false;
+    for k in (from.max(1)..nodes.len()).rev() {
         let a = adj[k] + carry;
         if STORE {
             adj[k] = a;
+            nan |= a.is_nan();
         }
         let n = nodes[k];
         let prev = k as u32 - 1;
@@ -404,7 +409,7 @@ fn sweep_range<T: Float, const STORE: bool>(
             adj[n.rhs as usize] = adj[n.rhs as usize] + tr;
         }
     }
-    carry
+    (carry, nan)
 }
 
 /// The NaN-safe sweep: skips nodes whose adjoint is zero and drops terms
