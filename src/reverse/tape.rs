@@ -328,7 +328,7 @@ impl<T: Float> Tape<T> {
 /// sweep whose inputs' adjoints are all free of NaN had no NaN term, and
 /// finite computations pay nothing for the policy.
 pub(crate) fn seed_and_sweep<T: Float>(nodes: &[Node<T>], adj: &mut Vec<T>, seeds: &[(u32, T)]) {
-    sweep_below(nodes, adj, seeds, usize::MAX);
+    sweep_with(nodes, adj, seeds, |nodes, adj| sweep_range::<T, true>(nodes, adj, 1, T::zero()).1);
 }
 
 /// As [`seed_and_sweep`], when only the adjoints of nodes `1..keep` are
@@ -343,6 +343,24 @@ pub(crate) fn sweep_below<T: Float>(
     seeds: &[(u32, T)],
     keep: usize,
 ) {
+    sweep_with(nodes, adj, seeds, |nodes, adj| {
+        let keep = keep.clamp(1, nodes.len());
+        let carry = sweep_range::<T, false>(nodes, adj, keep, T::zero()).0;
+        // Operands come before their node, so the nodes below `keep` touch
+        // only `adj[..keep]`; the last carry is the sink's.
+        sweep_range::<T, true>(&nodes[..keep], &mut adj[..keep], 1, carry).1
+    });
+}
+
+/// Seeds `adj`, runs the plain sweep `fast` (true if a NaN came out), and
+/// then, only if needed, the NaN-safe one.
+#[inline(always)]
+fn sweep_with<T: Float>(
+    nodes: &[Node<T>],
+    adj: &mut Vec<T>,
+    seeds: &[(u32, T)],
+    fast: impl FnOnce(&[Node<T>], &mut [T]) -> bool,
+) {
     let top = seeds.iter().map(|s| s.0 as usize).max().unwrap_or(0);
     let nodes = &nodes[..=top];
     let seed = |adj: &mut Vec<T>| {
@@ -353,23 +371,11 @@ pub(crate) fn sweep_below<T: Float>(
         }
     };
     seed(adj);
-    if sweep_fast(nodes, adj, keep.clamp(1, top + 1)) {
+    if fast(nodes, adj) {
         seed(adj);
         sweep_safe(nodes, adj);
     }
     adj[0] = T::zero();
-}
-
-/// The plain sweep; returns true if an adjoint below `keep` came out NaN.
-/// Nodes from `keep` up are swept without storing their adjoint (see
-/// [`sweep_below`]).
-#[inline]
-fn sweep_fast<T: Float>(nodes: &[Node<T>], adj: &mut [T], keep: usize) -> bool {
-    let keep = keep.min(nodes.len());
-    let carry = sweep_range::<T, false>(nodes, &mut adj[..nodes.len()], keep, T::zero()).0;
-    // Operands come before their node, so the nodes below `keep` touch only
-    // `adj[..keep]`; the last carry is the sink's.
-    sweep_range::<T, true>(&nodes[..keep], &mut adj[..keep], 1, carry).1
 }
 
 /// The plain sweep over the nodes from the last down to `from`; with
@@ -388,7 +394,7 @@ fn sweep_range<T: Float, const STORE: bool>(
 ) -> (T, bool) {
     let adj = &mut adj[..nodes.len()];
     let mut nan = false;
-    for k in (from.max(1)..nodes.len()).rev() {
+    for k in (from..nodes.len()).rev() {
         let a = adj[k] + carry;
         if STORE {
             adj[k] = a;
