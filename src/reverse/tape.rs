@@ -331,12 +331,13 @@ pub(crate) fn seed_and_sweep<T: Float>(nodes: &[Node<T>], adj: &mut Vec<T>, seed
     sweep_with(nodes, adj, seeds, |nodes, adj| sweep_range::<T, true>(nodes, adj, 1, T::zero()).1);
 }
 
-/// As [`seed_and_sweep`], when only the adjoints of nodes `1..keep` are
-/// wanted ([`Tape::gradient`]: the inputs, recorded first); the others are
-/// left partial. The nodes from `keep` up are swept without storing their
-/// own adjoint, and the NaN test looks at the kept ones only: a NaN that
-/// reaches none of them (it runs down to the inputs, see
-/// [`seed_and_sweep`]) cannot change them either.
+/// As [`seed_and_sweep`], for [`Tape::gradient`]: nodes `1..keep` are
+/// the inputs (recorded first, no operands), and only their adjoints are
+/// wanted; the others are left partial. The nodes from `keep` up are swept
+/// without storing their own adjoint, the inputs are not swept at all
+/// (they have nothing to pass on), and the NaN test looks at the inputs'
+/// adjoints only: a NaN that reaches none of them (it runs down to the
+/// inputs, see [`seed_and_sweep`]) cannot change them either.
 pub(crate) fn sweep_below<T: Float>(
     nodes: &[Node<T>],
     adj: &mut Vec<T>,
@@ -345,10 +346,11 @@ pub(crate) fn sweep_below<T: Float>(
 ) {
     sweep_with(nodes, adj, seeds, |nodes, adj| {
         let keep = keep.clamp(1, nodes.len());
+        debug_assert!(nodes[1..keep].iter().all(|n| n.lhs == 0 && n.rhs == 0));
         let carry = sweep_range::<T, false>(nodes, adj, keep, T::zero()).0;
-        // Operands come before their node, so the nodes below `keep` touch
-        // only `adj[..keep]`; the last carry is the sink's.
-        sweep_range::<T, true>(&nodes[..keep], &mut adj[..keep], 1, carry).1
+        // The carry is node `keep − 1`'s (the sink's if there are no inputs).
+        adj[keep - 1] = adj[keep - 1] + carry;
+        adj[1..keep].iter().fold(false, |nan, a| nan | a.is_nan())
     });
 }
 
@@ -496,6 +498,46 @@ impl<'t, T: Float> Adjoints<'t, T> {
         );
         for (o, v) in out.iter_mut().zip(vs) {
             *o = self.wrt(*v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use num_traits::Float;
+
+    use super::Tape;
+
+    /// `Tape::gradient` (inputs only, `sweep_below`) gives the inputs'
+    /// adjoints of a full sweep (`Tape::adjoints`), bit for bit, including
+    /// where the NaN-safe sweep has to run and where the function makes
+    /// another variable on the tape while recording.
+    #[test]
+    fn gradient_sweep_matches_full_sweep() {
+        type Case = for<'t> fn(&[super::Var<'t, f64>]) -> super::Var<'t, f64>;
+        let cases: [Case; 4] = [
+            |v| v.windows(2).map(|w| (w[1] - w[0] * w[0]) * 3.0 + w[0].sin()).sum(),
+            |v| (v[0] * 0.0).sqrt() + v[1] * v[2],
+            |v| v[2],
+            |v| {
+                let t = v[0].tape().unwrap();
+                let z = t.var(0.5);
+                v[0] * z + v[1].exp() * v[2]
+            },
+        ];
+        let x = [0.7, -1.3, 2.1];
+        for (k, f) in cases.iter().enumerate() {
+            let mut tape = Tape::new();
+            let mut g = [0.0; 3];
+            let fx = tape.gradient(f, &x, &mut g);
+            let t2 = Tape::new();
+            let xs = t2.vars(&x);
+            let y = f(&xs);
+            let adj = t2.adjoints(y);
+            assert_eq!(fx.to_bits(), y.val.to_bits(), "case {k}");
+            for i in 0..3 {
+                assert_eq!(g[i].to_bits(), adj.wrt(xs[i]).to_bits(), "case {k} input {i}");
+            }
         }
     }
 }
