@@ -385,8 +385,7 @@ fn sweep_with<T: Float>(
 /// the node just before them, so the contribution to `adj[k − 1]` is
 /// carried in a register (`carry`, in and out) instead of being stored and
 /// loaded again at once (a store-to-load round trip on every node otherwise
-/// bounds the loop); nothing is added into the sink. `adj` is as long as
-/// `nodes`, which lets the compiler drop the checks on `adj[k]`.
+/// bounds the loop); nothing is added into the sink.
 #[inline(always)]
 fn sweep_range<T: Float, const STORE: bool>(
     nodes: &[Node<T>],
