@@ -51,9 +51,14 @@ impl<T: Float> Record<T> {
     /// Appends `node` and returns its index: one compare against the
     /// capacity, the node's stores and the new length; growing is out of
     /// line (it also keeps every index below `u32::MAX`).
+    ///
+    /// The operands must be nodes already recorded (below `k`): every
+    /// caller passes indices of variables of this tape, and
+    /// [`sweep_below`]'s unchecked loop relies on it.
     #[inline(always)]
     pub(crate) fn push(&mut self, node: Node<T>) -> u32 {
         let k = self.nodes.len();
+        debug_assert!((node.lhs as usize) < k.max(1) && (node.rhs as usize) < k.max(1));
         if k == self.nodes.capacity() {
             self.grow();
         }
@@ -172,7 +177,9 @@ impl<T: Float> Tape<T> {
         out
     }
 
-    /// Appends a node and returns its index.
+    /// Appends a node and returns its index. Its operands must be nodes
+    /// of this tape (indices of its variables, or 0 for a constant): the
+    /// backward sweep indexes the adjoints by them unchecked.
     #[inline(always)]
     pub(crate) fn push(&self, node: Node<T>) -> u32 {
         self.with(|r| r.push(node))
@@ -328,7 +335,7 @@ impl<T: Float> Tape<T> {
 /// sweep whose inputs' adjoints are all free of NaN had no NaN term, and
 /// finite computations pay nothing for the policy.
 pub(crate) fn seed_and_sweep<T: Float>(nodes: &[Node<T>], adj: &mut Vec<T>, seeds: &[(u32, T)]) {
-    sweep_with(nodes, adj, seeds, |nodes, adj| sweep_range::<T, true>(nodes, adj, 1, T::zero()).1);
+    sweep_with(nodes, adj, seeds, |nodes, adj| sweep_range(nodes, adj, 1, T::zero()).1);
 }
 
 /// As [`seed_and_sweep`], for [`Tape::gradient`]: nodes `1..keep` are
@@ -347,11 +354,49 @@ pub(crate) fn sweep_below<T: Float>(
     sweep_with(nodes, adj, seeds, |nodes, adj| {
         let keep = keep.clamp(1, nodes.len());
         debug_assert!(nodes[1..keep].iter().all(|n| n.lhs == 0 && n.rhs == 0));
-        let carry = sweep_range::<T, false>(nodes, adj, keep, T::zero()).0;
+        let carry = sweep_unstored(nodes, adj, keep);
         // The carry is node `keep − 1`'s (the sink's if there are no inputs).
         adj[keep - 1] = adj[keep - 1] + carry;
         adj[1..keep].iter().fold(false, |nan, a| nan | a.is_nan())
     });
+}
+
+/// The plain sweep over the nodes from the last down to `from ≥ 1`,
+/// storing no node's own adjoint (see [`sweep_below`]); returns the carry
+/// into node `from − 1`. As [`sweep_range`], with unchecked indexing:
+/// measured in the interleaved harness (Rosenbrock n = 1,000, four
+/// alternating runs each, a loaded machine), a reused tape's gradient
+/// took 23.0–23.3 f64 evaluations against 25.2–26.8 with the
+/// bounds-checked loop, the replay in the same runs 7.4–8.3 in both.
+#[inline(always)]
+fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) -> T {
+    assert!(from >= 1 && adj.len() >= nodes.len());
+    let mut carry = T::zero();
+    for k in (from..nodes.len()).rev() {
+        // SAFETY: `k < nodes.len() <= adj.len()` (loop bound, assert), and
+        // a node's operands are nodes recorded before it (`lhs, rhs < k`,
+        // the precondition of `Record::push`), so every index is in bounds.
+        unsafe {
+            let a = *adj.get_unchecked(k) + carry;
+            let n = *nodes.get_unchecked(k);
+            let prev = k as u32 - 1;
+            let (tl, tr) = (a * n.dl, a * n.dr);
+            carry = T::zero();
+            if n.lhs == prev {
+                carry = tl;
+            } else if n.lhs != 0 {
+                let s = adj.get_unchecked_mut(n.lhs as usize);
+                *s = *s + tl;
+            }
+            if n.rhs == prev {
+                carry = carry + tr;
+            } else if n.rhs != 0 {
+                let s = adj.get_unchecked_mut(n.rhs as usize);
+                *s = *s + tr;
+            }
+        }
+    }
+    carry
 }
 
 /// Seeds `adj`, runs the plain sweep `fast` (true if a NaN came out), and
@@ -380,27 +425,20 @@ fn sweep_with<T: Float>(
     adj[0] = T::zero();
 }
 
-/// The plain sweep over the nodes from the last down to `from`; with
-/// `STORE`, stores each node's adjoint and tests it for NaN. Most nodes use
+/// The plain sweep over the nodes from the last down to `from`, storing
+/// each node's adjoint and testing it for NaN. Most nodes use
 /// the node just before them, so the contribution to `adj[k − 1]` is
 /// carried in a register (`carry`, in and out) instead of being stored and
 /// loaded again at once (a store-to-load round trip on every node otherwise
 /// bounds the loop); nothing is added into the sink.
 #[inline(always)]
-fn sweep_range<T: Float, const STORE: bool>(
-    nodes: &[Node<T>],
-    adj: &mut [T],
-    from: usize,
-    mut carry: T,
-) -> (T, bool) {
+fn sweep_range<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize, mut carry: T) -> (T, bool) {
     let adj = &mut adj[..nodes.len()];
     let mut nan = false;
     for k in (from..nodes.len()).rev() {
         let a = adj[k] + carry;
-        if STORE {
-            adj[k] = a;
-            nan |= a.is_nan();
-        }
+        adj[k] = a;
+        nan |= a.is_nan();
         let n = nodes[k];
         let prev = k as u32 - 1;
         let (tl, tr) = (a * n.dl, a * n.dr);
