@@ -107,17 +107,17 @@
 //!
 //! | function, target | fresh recording | reused tape | replay | `reverse` 0.2 |
 //! |---|---|---|---|---|
-//! | Rosenbrock, default | 17.0 (16.9–18.2) | 17.1 (16.8–18.8) | 5.4 (5.4–6.0) | 53.1 |
-//! | Rosenbrock, native | 16.3 (16.2–17.8) | 16.0 (15.8–18.0) | 4.3 (4.2–4.6) | 53.0 |
-//! | `exp_sin_ln`, default | 3.17 (3.04–3.39) | 2.87 (2.85–2.95) | 1.85 (1.84–1.87) | 6.68 |
-//! | `exp_sin_ln`, native | 2.94 (2.90–3.13) | 3.05 (2.96–3.23) | 1.78 (1.70–1.81) | 6.76 |
+//! | Rosenbrock, default | 16.4 (16.3–17.3) | 15.9 (15.7–17.5) | 5.5 (5.4–6.1) | 53.4 |
+//! | Rosenbrock, native | 16.6 (16.4–20.5) | 16.2 (15.8–19.3) | 4.3 (4.2–5.2) | 53.5 |
+//! | `exp_sin_ln`, default | 2.78 (2.57–2.89) | 2.77 (2.56–2.88) | 1.80 (1.66–1.92) | 6.54 |
+//! | `exp_sin_ln`, native | 2.86 (2.79–3.12) | 2.86 (2.70–3.08) | 1.79 (1.63–2.02) | 6.80 |
 //!
 //! echidna 0.15 in the same runs (its thread-local tape `grad`, and its
-//! bytecode tape replayed): 60.0 and 37.4 on Rosenbrock, 7.4 and 5.2 on
-//! `exp_sin_ln` (default); 61.0 and 38.9, 7.7 and 4.9 (native).
+//! bytecode tape replayed): 59.3 and 39.1 on Rosenbrock, 7.3 and 5.1 on
+//! `exp_sin_ln` (default); 61.3 and 34.4, 7.8 and 4.9 (native).
 //!
 //! A replay is faster than a recording at every size measured (n = 10 to
-//! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 8.7–9.4 (its
+//! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 6.6–9.3 (its
 //! 2 MB of values, adjoints and operand indices leave the L2 cache).
 //!
 //! What a replay costs, per operation (callgrind, Rosenbrock n = 1,000:
