@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command for all benchmarks: runs the criterion benches and the
-# interleaved ratio harness of the bench crate (bench/, package
-# dualnum-bench), then tools/bench-report, which rewrites the
+# interleaved ratio harnesses (forward and reverse mode) of the bench
+# crate (bench/, package dualnum-bench), then tools/bench-report, which rewrites the
 # generated part of BENCHMARKS.md and docs/bench/*.svg.
 #
 # Environment:
@@ -29,6 +29,8 @@ run() {
     CARGO_TARGET_DIR=$dir RUSTFLAGS=$flags cargo bench -p dualnum-bench --bench "$b" -- $args
   done
   CARGO_TARGET_DIR=$dir RUSTFLAGS=$flags BENCH_LABEL=$label cargo bench -p dualnum-bench --bench interleaved
+  # Reverse mode (issue 12): writes target/interleaved/reverse_<label>.json.
+  CARGO_TARGET_DIR=$dir RUSTFLAGS=$flags BENCH_LABEL=$label cargo bench -p dualnum-bench --bench reverse_interleaved
 }
 
 if [ "${BENCH_REPORT_ONLY:-0}" != 1 ]; then

@@ -87,9 +87,12 @@
 //! ## Cost
 //!
 //! **Recording.** Each recorded operation appends one 32-byte node
-//! (operands 2 × 4 bytes, partials 2 × 8, op code 8) to one `Vec`; the
-//! backward sweep is one loop over the nodes that carries the adjoint of
-//! the node just before in a register.
+//! (operands 2 × 4 bytes, partials 2 × 8, op code 8) to one `Vec` (one
+//! capacity test per node, growth out of line); the backward sweep is one
+//! loop over the nodes that carries the adjoint of the node just before in
+//! a register. [`Tape::gradient`] (and so [`gradient`]) stores no adjoint
+//! but the inputs' and does not sweep the input nodes, which pass nothing
+//! on; its NaN test reads the inputs' adjoints.
 //!
 //! **Replay.** [`Compiled`] and [`CompiledMap`] run a program compiled from
 //! the recording (`program.rs`): the operations the outputs need, in
@@ -106,35 +109,40 @@
 //! average (constants included); a JVP or a Jacobian by columns adds 8
 //! for tangents.
 //!
-//! Measured by `bench/benches/reverse_interleaved.rs` (2 shared cores under
-//! load; median of 15 per-round ratios to one `f64` evaluation of the same
-//! function, p25–p75 in brackets), n = 1,000:
+//! Measured by `bench/benches/reverse_interleaved.rs` (2 shared cores;
+//! median of 201 per-round ratios to one `f64` evaluation of the same
+//! function, p25–p75 in brackets; the quietest of seven runs), n = 1,000:
 //!
 //! | function, target | fresh recording | reused tape | replay | `reverse` 0.2 |
 //! |---|---|---|---|---|
-//! | Rosenbrock, default | 24.9 (21.5–30.6) | 27.4 (26.5–29.5) | 7.5 (7.2–8.4) | 63.6 |
-//! | Rosenbrock, native | 17.6 (17.1–20.3) | 18.5 (18.3–19.1) | 4.6 (4.5–4.9) | 55.4 |
-//! | `exp_sin_ln`, default | 3.03 (2.98–4.44) | 2.98 (2.79–4.39) | 1.89 (1.82–2.92) | 6.53 |
-//! | `exp_sin_ln`, native | 3.11 (2.91–3.90) | 3.05 (3.03–4.12) | 1.81 (1.77–2.45) | 7.16 |
+//! | Rosenbrock, default | 16.4 (16.3–17.3) | 15.9 (15.7–17.5) | 5.5 (5.4–6.1) | 53.4 |
+//! | Rosenbrock, native | 16.6 (16.4–20.5) | 16.2 (15.8–19.3) | 4.3 (4.2–5.2) | 53.5 |
+//! | `exp_sin_ln`, default | 2.78 (2.57–2.89) | 2.77 (2.56–2.88) | 1.80 (1.66–1.92) | 6.54 |
+//! | `exp_sin_ln`, native | 2.86 (2.79–3.12) | 2.86 (2.70–3.08) | 1.79 (1.63–2.02) | 6.80 |
 //!
 //! echidna 0.15 in the same runs (its thread-local tape `grad`, and its
-//! bytecode tape replayed), native: 61.4 and 31.8 on Rosenbrock, 7.7 and
-//! 5.0 on `exp_sin_ln`; default target (another run, where dualnum took
-//! 17.7 reused and 6.7 replayed on Rosenbrock): 65 and 43, 9.5 and 7.1.
+//! bytecode tape replayed): 59.3 and 39.1 on Rosenbrock, 7.3 and 5.1 on
+//! `exp_sin_ln` (default); 61.3 and 34.4, 7.8 and 4.9 (native).
 //!
 //! A replay is faster than a recording at every size measured (n = 10 to
-//! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 9–12 (its
+//! 10,000, both targets); at n = 10,000 Rosenbrock's replay is 6.6–9.3 (its
 //! 2 MB of values, adjoints and operand indices leave the L2 cache).
 //!
 //! What a replay costs, per operation (callgrind, Rosenbrock n = 1,000:
-//! 151k instructions per gradient for 7,999 operations, against 545k for a
-//! recording and 14k for the `f64` evaluation): batches of `+ − ·` whose
-//! operands are runs of consecutive slots (most of Rosenbrock's) run as
-//! vectorized loops over slices; the rest gather their operands. The
-//! accumulation `s = s + tᵢ` stays a chain of dependent additions, as in
-//! the `f64` loop, whose latency bounds that loop. Measured and dropped
-//! earlier (one dispatch per node): unchecked indexing in the tape's
-//! sweep, sending constants' terms to the sink instead of testing for them.
+//! 151k instructions per gradient for 7,999 operations, against 495k for
+//! a recording and its sweep and 14k for the `f64` evaluation): batches
+//! of `+ − ·` whose operands are runs of consecutive slots (most of
+//! Rosenbrock's) run as vectorized loops over slices; the rest gather
+//! their operands. The accumulation `s = s + tᵢ` stays a chain of
+//! dependent additions, as in the `f64` loop, whose latency bounds that
+//! loop. Measured and dropped earlier (one dispatch per node): unchecked
+//! indexing in the tape's sweep, sending constants' terms to the sink
+//! instead of testing for them. Measured and dropped for the tape's sweep
+//! (issue 12): unchecked indexing again (no gain), a second carry register
+//! for the node two back (slower), one update for `x·x` instead of two
+//! (slower where adjoints are stored), the NaN test as a pass after the
+//! loop (slower under load); for recording, storing both operand indices
+//! as one word (3%).
 //!
 //! ## Out of scope
 //!
@@ -638,7 +646,7 @@ impl<T: Float> Tape<T> {
         assert!(this.owns(&y), "Tape::gradient: the output belongs to another tape");
         let (fx, top) = (y.val, y.idx);
         let r = self.rec.get_mut();
-        tape::seed_and_sweep(&r.nodes, &mut self.adj, &[(top, T::one())]);
+        tape::sweep_below(&r.nodes, &mut self.adj, &[(top, T::one())], x.len() + 1);
         // The inputs were recorded first, as nodes 1..=n.
         for (i, g) in grad.iter_mut().enumerate() {
             *g = self.adj.get(i + 1).copied().unwrap_or_else(T::zero);

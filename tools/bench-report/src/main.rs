@@ -5,9 +5,11 @@
 //! Usage: `cargo run --release -- <dualnum root>` (default `../..`).
 //! Targets: `target/criterion` is the default target, `target/native/criterion`
 //! the `-C target-cpu=native` build; `target/interleaved/<label>.json` holds
-//! the interleaved ratios.
+//! the interleaved ratios, `target/interleaved/reverse_<label>.json` the
+//! reverse-mode harness's (see `reverse.rs`).
 
 mod plots;
+mod reverse;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -200,6 +202,14 @@ fn main() {
         inter.push((label, il));
     }
     let crit_ratios: Vec<_> = crit.iter().map(|(l, r)| (*l, ratios(r))).collect();
+    let rev: Vec<_> = TARGETS
+        .iter()
+        .map(|(label, _)| {
+            let t = reverse::load(&root.join(format!("target/interleaved/reverse_{label}.json")));
+            eprintln!("{label}: {} reverse-mode ratios", t.len());
+            (*label, t)
+        })
+        .collect();
 
     // Goals.
     writeln!(
@@ -286,6 +296,8 @@ fn main() {
         }
         writeln!(md).unwrap();
     }
+    reverse::section(&mut md, &rev, &docs);
+
     let mut workloads: Vec<String> =
         crit.iter().flat_map(|(_, r)| r.iter().map(|r| r.workload.clone())).collect();
     workloads.sort_by_key(|w| workload_key(w));

@@ -10,6 +10,9 @@ use crate::Rec;
 
 type Res = Result<(), Box<dyn std::error::Error>>;
 
+/// A plotted line: colour index, label, points.
+type Line<'a> = (usize, &'a str, Vec<(f64, f64)>);
+
 fn color(i: usize) -> RGBColor {
     const P: [RGBColor; 13] = [
         RGBColor(0, 0, 0),
@@ -174,6 +177,77 @@ pub fn ratio_bars(ratios: &BTreeMap<(String, String), f64>, out: &Path, title: &
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// Reverse mode: for each workload family a panel, ratio to one `f64`
+/// evaluation against n (log-log), one line per method.
+pub fn reverse(t: &crate::reverse::Table, out: &Path, title: &str) -> Res {
+    use crate::reverse::{FAMILIES, METHODS};
+    let root = SVGBackend::new(out, (1200, 560)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let root = root.titled(title, ("sans-serif", 22))?;
+    let panels = root.split_evenly((1, FAMILIES.len()));
+    for (panel, (family, _)) in panels.iter().zip(FAMILIES) {
+        let lines: Vec<Line> = METHODS
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let pts: Vec<(f64, f64)> = t
+                    .iter()
+                    .filter(|(k, _)| k.0 == family && k.2 == *m)
+                    .map(|(k, r)| (k.1 as f64, r.ratio))
+                    .collect();
+                (i, *m, pts)
+            })
+            .filter(|l| !l.2.is_empty())
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let (mut lo, mut hi, mut nmin, mut nmax) = (f64::MAX, 0.0f64, f64::MAX, 0.0f64);
+        for (_, _, pts) in &lines {
+            for &(n, r) in pts {
+                (lo, hi) = (lo.min(r), hi.max(r));
+                (nmin, nmax) = (nmin.min(n), nmax.max(n));
+            }
+        }
+        let mut chart = ChartBuilder::on(panel)
+            .caption(family, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(55)
+            .build_cartesian_2d(
+                (nmin / 1.5..nmax * 1.5).log_scale(),
+                (lo / 1.3..hi * 6.0).log_scale(), // room for the legend
+            )?;
+        chart
+            .configure_mesh()
+            .x_desc("n")
+            .y_desc("time / one f64 evaluation")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .draw()?;
+        for (i, m, pts) in lines {
+            let c = color(i);
+            // dualnum's methods solid, the peers' thin.
+            let w = if i < 4 { 2 } else { 1 };
+            chart
+                .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(w)))?
+                .label(m)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
+                });
+            chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?;
+    }
     root.present()?;
     Ok(())
 }
