@@ -7,6 +7,8 @@
 //! Methods: the hand-written adjoint; dualnum's fresh recording
 //! (`reverse::gradient`, a new tape per call), a reused tape
 //! (`Tape::gradient`), a replay of one recording (`Compiled::gradient`);
+//! `reverse::hvp` (value, gradient and H·v by forward over reverse, the
+//! cost of second order against the gradient's);
 //! the `reverse` crate (0.2); echidna 0.15's thread-local tape
 //! (`echidna::grad`) and its bytecode tape recorded once and replayed
 //! (`echidna::record`, then `BytecodeTape::gradient_with_buf`). Every
@@ -114,6 +116,19 @@ macro_rules! case {
         let (mut btape, _) = echidna::record(|v| $f(v), &x0);
         let mut buf = Vec::new();
         check(&btape.gradient_with_buf(&x, &mut buf), &expected, "echidna replay");
+        // H·v by forward over reverse, against a central difference of the
+        // hand-written gradient along v.
+        let v: Vec<f64> = (0..n).map(|i| (i as f64).cos()).collect();
+        let (_, hg, hv) = reverse::hvp(|x| $f(x), &x, &v);
+        check(hg.as_slice(), &expected, "hvp's gradient");
+        let h = 1e-6;
+        let (mut gp, mut gm) = (vec![0.0; n], vec![0.0; n]);
+        $grad(&x.iter().zip(&v).map(|(a, b)| a + h * b).collect::<Vec<_>>(), &mut gp);
+        $grad(&x.iter().zip(&v).map(|(a, b)| a - h * b).collect::<Vec<_>>(), &mut gm);
+        for i in 0..n {
+            let fd = (gp[i] - gm[i]) / (2.0 * h);
+            assert!((hv[i] - fd).abs() <= 1e-5 * fd.abs().max(1.0), "hvp {i}: {} vs {fd}", hv[i]);
+        }
         let methods: Vec<(&str, Timed)> = vec![
             ("f64", {
                 let x = x.clone();
@@ -143,6 +158,10 @@ macro_rules! case {
                     compiled.gradient(black_box(&x), &mut g).unwrap();
                     black_box(&g);
                 })
+            }),
+            ("hvp (forward over reverse)", {
+                let x = x.clone();
+                timed(move || reverse::hvp(|x| $f(x), black_box(&x), &v))
             }),
             ("reverse 0.2", {
                 let x = x.clone();

@@ -36,11 +36,12 @@ pub const FAMILIES: [(&str, &str); 2] = [
 pub const SIZES: [u64; 4] = [10, 100, 1000, 10_000];
 
 /// The methods, in row order: dualnum's, then the peers'.
-pub const METHODS: [&str; 7] = [
+pub const METHODS: [&str; 8] = [
     "hand-written",
     "fresh recording",
     "reused tape",
     "replay",
+    "hvp (forward over reverse)",
     "reverse 0.2",
     "echidna grad",
     "echidna replay",
@@ -107,9 +108,13 @@ pub fn section(md: &mut String, targets: &[(&str, Table)], docs: &Path) {
          against one plain `f64` evaluation of the same function in alternating short rounds; \
          the median of the per-round ratios, 25th–75th percentile in brackets. \"fresh \
          recording\" is `reverse::gradient` (a new tape per call), \"reused tape\" \
-         `Tape::gradient`, \"replay\" `Compiled::gradient` on a program compiled once; \
-         `reverse` 0.2 and echidna 0.15 (its thread-local tape `grad`, and its bytecode tape \
-         recorded once and replayed) beside them.\n\n### Goals at n = 1,000\n\n\
+         `Tape::gradient`, \"replay\" `Compiled::gradient` on a program compiled once, \
+         \"hvp\" `reverse::hvp` (value, gradient and H·v by forward over reverse: second \
+         order, to set against the reused tape's first); `reverse` 0.2 and echidna 0.15 (its thread-local tape `grad`, and its bytecode tape \
+         recorded once and replayed) beside them. The runs shown are, per target, the \
+         quietest of several by the hand-written ratio: on this shared machine whole runs \
+         alternate between two states, and in the busy one every method but the \
+         latency-bound `f64` baseline is about 1.4× slower.\n\n### Goals at n = 1,000\n\n\
          | workload | method | default | native | limit | met |\n|---|---|---|---|---|---|"
     )
     .unwrap();
