@@ -7,7 +7,7 @@
 //! - [`hvp`]: `f(x)`, `∇f(x)` and `H(x)·v` for about the cost of two
 //!   gradients (every recorded value and partial is a `Dual<T, 1>`):
 //!   measured (`bench/benches/reverse_interleaved.rs`, BENCHMARKS.md) at
-//!   2.2–2.5 reused-tape gradients on Rosenbrock for n = 10 to 1,000 (1.7
+//!   2.1–2.6 reused-tape gradients on Rosenbrock for n = 10 to 1,000 (1.7–1.8
 //!   at 10,000) and 1.7–2.2 on `exp_sin_ln`, default and native targets;
 //! - [`hessian`]: the dense `H(x)` by `n` of them, one column each,
 //!   recording the closure `n` times on one reused tape;
