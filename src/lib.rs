@@ -236,6 +236,7 @@ pub mod argmin;
 pub mod block;
 pub mod forward;
 pub mod function;
+mod linalg_surface;
 pub mod literal;
 pub mod numeric;
 pub mod outputs;

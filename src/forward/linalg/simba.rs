@@ -13,42 +13,11 @@ use simba::scalar::{Field, SubsetOf, SupersetOf};
 use simba::simd::SimdValue;
 
 use crate::Dual;
+use crate::linalg_surface::simd_value_scalar;
 
 /// A dual is a scalar to simba: one lane, whose element is itself.
 impl<T: Float, const N: usize, const SAFE: bool> SimdValue for Dual<T, N, SAFE> {
-    const LANES: usize = 1;
-    type Element = Self;
-    type SimdBool = bool;
-
-    #[inline(always)]
-    fn splat(val: Self) -> Self {
-        val
-    }
-
-    #[inline(always)]
-    fn extract(&self, _: usize) -> Self {
-        *self
-    }
-
-    #[inline(always)]
-    unsafe fn extract_unchecked(&self, _: usize) -> Self {
-        *self
-    }
-
-    #[inline(always)]
-    fn replace(&mut self, _: usize, val: Self) {
-        *self = val;
-    }
-
-    #[inline(always)]
-    unsafe fn replace_unchecked(&mut self, _: usize, val: Self) {
-        *self = val;
-    }
-
-    #[inline(always)]
-    fn select(self, cond: bool, other: Self) -> Self {
-        if cond { self } else { other }
-    }
+    simd_value_scalar!();
 }
 
 /// `+ − × ÷` and their assign forms, closed over `Dual<T, N, SAFE>`.
