@@ -9,8 +9,10 @@
 //! [`Unchecked`](crate::Unchecked), nested duals, reverse-mode variables.
 //!
 //! The forward drivers that take a function object ([`gradient_of`],
-//! [`jacobian_of`], [`hessian_of`]) use this freedom for a **checked fast
-//! path**: they evaluate on [`Unchecked`](crate::Unchecked) duals (plain
+//! [`jacobian_of`], [`hessian_of`], and per pass
+//! [`chunked::gradient_of`](crate::chunked::gradient_of) and
+//! [`chunked::jacobian_of`](crate::chunked::jacobian_of)) use this freedom
+//! for a **checked fast path**: they evaluate on [`Unchecked`](crate::Unchecked) duals (plain
 //! kernels, no per-operation NaN test) and look at the result once; only
 //! if some component is not finite do they evaluate again with the
 //! NaN-safe [`Dual`](crate::Dual). See below for exactly when the two

@@ -248,3 +248,62 @@ fn chunked_fast_path_equals_the_safe_chunks_and_falls_back_per_pass() {
     assert_eq!(g[9], f64::INFINITY);
     assert!(g.iter().enumerate().all(|(i, v)| i == 9 || *v == 0.0));
 }
+
+#[test]
+fn chunked_jacobian_fast_path_equals_the_safe_chunks_and_falls_back_per_pass() {
+    // Random points and every chunk width from 1 to wider than the input.
+    fn prop(seed: Vec<i16>) -> TestResult {
+        if seed.is_empty() || seed.len() > 12 {
+            return TestResult::discard();
+        }
+        let x: Vec<f64> = seed.iter().map(|&s| f64::from(s) / 8192.0).collect();
+        let n = x.len();
+        macro_rules! widths {
+            ($($c:literal),*) => {$({
+                let (fv, fj) = dualnum::chunked::jacobian_of::<$c, _, _>(&Broyden, &x);
+                let (sv, sj) = dualnum::chunked::jacobian_inplace::<$c, _>(tf::broyden_exp_sin, &x, n);
+                if !(fv.iter().zip(&sv).all(|(a, b)| same(*a, *b))
+                    && fj.iter().zip(&sj).all(|(a, b)| same(*a, *b)))
+                {
+                    return TestResult::failed();
+                }
+            })*};
+        }
+        widths!(1, 3, 4, 8, 16);
+        TestResult::passed()
+    }
+    QuickCheck::new().tests(200).quickcheck(prop as fn(Vec<i16>) -> TestResult);
+
+    // √ of input 9 at 0 in every output: on the plain kernels the pass
+    // holding lanes 8..16 has NaN in its other lanes; the driver re-runs
+    // that pass NaN-safe, and only that one.
+    struct RootAt9;
+    impl VectorFunction for RootAt9 {
+        fn outputs(&self, _: usize) -> usize {
+            2
+        }
+        fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+            let s = x.iter().fold(T::zero(), |s, &v| s + v * v);
+            out[0] = s * x[9].sqrt();
+            out[1] = s + x[0];
+        }
+    }
+    let mut y: Vec<f64> = (0..21).map(|i| 0.3 + 0.05 * i as f64).collect();
+    y[9] = 0.0;
+    let (v, j) = dualnum::chunked::jacobian_of::<8, _, _>(&RootAt9, &y);
+    let (sv, sj) = dualnum::chunked::jacobian_inplace::<8, _>(|x, o| RootAt9.eval(x, o), &y, 2);
+    assert!(v.iter().zip(&sv).all(|(a, b)| same(*a, *b)));
+    assert!(j.iter().zip(&sj).all(|(a, b)| same(*a, *b)), "{j} vs {sj}");
+    assert_eq!(j[(0, 9)], f64::INFINITY);
+    assert!((0..21).all(|c| c == 9 || j[(0, c)] == 0.0));
+    assert_eq!(j[(1, 0)], 2.0 * y[0] + 1.0);
+    // The plain kernels alone would have put NaN in row 0 of that pass.
+    let mut fast: Vec<Unchecked<f64, 8>> =
+        y.iter().map(|&v| Dual::constant(v).unchecked()).collect();
+    for l in 0..8 {
+        fast[8 + l] = Dual::variable(y[8 + l], l).unchecked();
+    }
+    let mut out = [Dual::constant(0.0).unchecked(); 2];
+    RootAt9.eval(&fast, &mut out);
+    assert!(out[0].eps.iter().any(|e| e.is_nan()));
+}

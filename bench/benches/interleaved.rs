@@ -58,7 +58,7 @@ use std::time::{Duration, Instant};
 use dualnum::test_functions as tf;
 use dualnum::{Dual, Function, Unchecked, VectorFunction};
 use echidna::DualVec;
-use nalgebra::{Const, SMatrix, SVector, U1};
+use nalgebra::{Const, DMatrix, DVector, SMatrix, SVector, U1};
 use num_dual::{Derivative, Dual2SVec64, Dual64, DualSVec, DualSVec64};
 use num_traits::Float;
 use support::*;
@@ -475,6 +475,7 @@ fn jacobian_case<W: MapWorkload, const N: usize, const M: usize>(workload: &'sta
     W::hand(&x, &mut want);
     let mut j1 = vec![0.0; M * N];
     let jrows = |r: &(SVector<f64, M>, SMatrix<f64, M, N>)| rows(&r.1);
+    let drows = |r: &(DVector<f64>, DMatrix<f64>)| r.1.transpose().as_slice().to_vec();
     let eps_rows = |r: &[DualVec<f64, N>; M]| r.iter().flat_map(|d| d.eps).collect();
     Case {
         workload,
@@ -512,6 +513,29 @@ fn jacobian_case<W: MapWorkload, const N: usize, const M: usize>(workload: &'sta
                     )
                 },
                 jrows,
+            ),
+            checked(
+                "chunked<8> (closure)",
+                &want,
+                move || {
+                    dualnum::chunked::jacobian_inplace::<8, _>(
+                        |v, out| W::f(v, out),
+                        black_box(&x),
+                        M,
+                    )
+                },
+                drows,
+            ),
+            checked(
+                "chunked<8> (fn object)",
+                &want,
+                move || {
+                    dualnum::chunked::jacobian_of::<8, _, _>(
+                        &MapFn::<W, M>(core::marker::PhantomData),
+                        black_box(&x),
+                    )
+                },
+                drows,
             ),
             checked(
                 "dualnum manual",

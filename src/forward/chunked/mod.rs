@@ -402,7 +402,12 @@ where
 }
 
 /// [`jacobian_inplace`] for a [`VectorFunction`] object, with
-/// `m = f.outputs(x.len())`.
+/// `m = f.outputs(x.len())`, and the checked fast path of
+/// [`gradient_of`]: each pass runs `f.eval` on
+/// [`Unchecked`](crate::Unchecked) duals, and a pass with a non-finite
+/// output component (value or tangent) is run again on the NaN-safe
+/// `Dual<T, C>` (see [`function`](crate::function) for when the two can
+/// differ).
 ///
 /// ```
 /// use dualnum::{VectorFunction, chunked, test_functions::broyden_tridiagonal};
@@ -430,7 +435,64 @@ where
     T: Float + Scalar,
     F: VectorFunction + ?Sized,
 {
-    jacobian_inplace::<C, T>(|x, out| f.eval(x, out), x, f.outputs(x.len()))
+    const { assert!(C > 0, "the chunk width C must be at least 1") };
+    let (n, m) = (x.len(), f.outputs(x.len()));
+    let mut fx = DVector::zeros(m);
+    let mut jac = DMatrix::zeros(m, n);
+    let mut fast = constants::<T, C, false>(x);
+    let mut out_fast: Vec<Dual<T, C, false>> = alloc::vec![Dual::lift(T::zero()); m];
+    let mut safe: Vec<Dual<T, C>> = Vec::new();
+    let mut out_safe: Vec<Dual<T, C>> = Vec::new();
+    for start in (0..n.max(1)).step_by(C) {
+        if start >= C {
+            set_chunk(&mut fast, start - C, false);
+        }
+        let k = set_chunk(&mut fast, start, true);
+        out_fast.iter_mut().for_each(|o| *o = Dual::lift(T::zero()));
+        f.eval(&fast, &mut out_fast);
+        let finite = out_fast.iter().fold(true, |ok, y| {
+            ok & crate::tangent::all_finite(y.re)
+                & y.eps.iter().fold(true, |ok, &e| ok & crate::tangent::all_finite(e))
+        });
+        if finite {
+            store_pass(&out_fast, start, k, fx.as_mut_slice(), jac.as_mut_slice());
+        } else {
+            // The rare pass with a non-finite component, NaN-safe.
+            if safe.is_empty() {
+                safe = constants(x);
+                out_safe = alloc::vec![Dual::constant(T::zero()); m];
+            }
+            set_chunk(&mut safe, start, true);
+            out_safe.iter_mut().for_each(|o| *o = Dual::constant(T::zero()));
+            f.eval(&safe, &mut out_safe);
+            set_chunk(&mut safe, start, false);
+            store_pass(&out_safe, start, k, fx.as_mut_slice(), jac.as_mut_slice());
+        }
+    }
+    (fx, jac)
+}
+
+/// Writes one pass's outputs: the values (from the first pass) into `fx`,
+/// lane `l`'s tangents into column `start + l` of the column-major `jac`.
+#[inline]
+fn store_pass<T: Float, const C: usize, const SAFE: bool>(
+    out: &[Dual<T, C, SAFE>],
+    start: usize,
+    k: usize,
+    fx: &mut [T],
+    jac: &mut [T],
+) {
+    let m = out.len();
+    if start == 0 {
+        for (v, y) in fx.iter_mut().zip(out) {
+            *v = y.re;
+        }
+    }
+    for lane in 0..k {
+        for (dst, y) in jac[m * (start + lane)..m * (start + lane + 1)].iter_mut().zip(out) {
+            *dst = y.eps[lane];
+        }
+    }
 }
 
 #[cfg(feature = "rayon")]
