@@ -12,7 +12,6 @@ use core::num::FpCategory;
 use num_traits::Float;
 
 use super::Var;
-use super::op::{Op, Tern};
 use super::tape::Test;
 use crate::surface::float_methods;
 
@@ -52,17 +51,28 @@ macro_rules! var_float {
             self.read(stringify!($name)).$name()
         }
     };
+    ($($rest:tt)*) => {
+        recorded_float!($($rest)*);
+    };
+}
+
+/// The shapes every reverse variable records the same way, through its
+/// `unary`, `binary`, `ternary` and `record1` (`Var` here, `Active` in
+/// `active/float.rs`): each differentiable method records its op code, the
+/// rule of the same name in [`crate::rules`].
+macro_rules! recorded_float {
     (unary $name:ident $code:ident $kind:ident) => {
         #[inline(always)]
+        #[track_caller]
         fn $name(self) -> Self {
-            self.unary(Op::$code)
+            self.unary($crate::reverse::op::Op::$code)
         }
     };
     (binary $name:ident $code:ident $kind:ident) => {
         #[inline(always)]
         #[track_caller]
         fn $name(self, other: Self) -> Self {
-            self.binary(other, Op::$code)
+            self.binary(other, $crate::reverse::op::Op::$code)
         }
     };
     (ternary mul_add $code:ident) => {
@@ -70,7 +80,7 @@ macro_rules! var_float {
         #[inline]
         #[track_caller]
         fn mul_add(self, a: Self, b: Self) -> Self {
-            self.ternary(a, b, Tern::$code)
+            self.ternary(a, b, $crate::reverse::op::Tern::$code)
         }
     };
     (ternary clamp $code:ident) => {
@@ -78,23 +88,27 @@ macro_rules! var_float {
         #[inline]
         #[track_caller]
         fn clamp(self, lo: Self, hi: Self) -> Self {
-            self.ternary(lo, hi, Tern::$code)
+            self.ternary(lo, hi, $crate::reverse::op::Tern::$code)
         }
     };
     (powi) => {
         #[inline]
+        #[track_caller]
         fn powi(self, n: i32) -> Self {
-            let (v, d) = crate::rules::powi(self.val, n);
-            self.record1(v, d, Op::Powi(n))
+            let (v, d) = $crate::rules::powi(self.val, n);
+            self.record1(v, d, $crate::reverse::op::Op::Powi(n))
         }
     };
     (sin_cos) => {
         #[inline]
+        #[track_caller]
         fn sin_cos(self) -> (Self, Self) {
-            (self.unary(Op::Sin), self.unary(Op::Cos))
+            (self.unary($crate::reverse::op::Op::Sin), self.unary($crate::reverse::op::Op::Cos))
         }
     };
 }
+
+pub(crate) use recorded_float;
 
 /// Every method of `Float`, each recording its rule; see the rule of the
 /// same name in [`crate::rules`] for the formula and its domain policy.

@@ -26,8 +26,10 @@ use super::{Tape, Var};
 use crate::{Dual, Function};
 
 /// One forward-over-reverse sweep: `f(x)`, `∇f(x)` into `grad` and
-/// `H(x)·v` into `hv`.
+/// `H(x)·v` into `hv`; `xd` and `g` are scratch, kept by [`hessian`]
+/// across its `n` sweeps.
 #[track_caller]
+#[allow(clippy::too_many_arguments)]
 fn sweep<T, F>(
     tape: &mut Tape<Dual<T, 1>>,
     f: F,
@@ -35,15 +37,19 @@ fn sweep<T, F>(
     v: &[T],
     grad: &mut [T],
     hv: &mut [T],
+    xd: &mut Vec<Dual<T, 1>>,
+    g: &mut Vec<Dual<T, 1>>,
 ) -> T
 where
     T: Float + Scalar,
     F: for<'t> FnOnce(&[Var<'t, Dual<T, 1>>]) -> Var<'t, Dual<T, 1>>,
 {
-    let xd: Vec<Dual<T, 1>> = x.iter().zip(v).map(|(&xi, &vi)| Dual::new(xi, [vi])).collect();
-    let mut g = alloc::vec![Dual::new(T::zero(), [T::zero()]); x.len()];
-    let fx = tape.gradient(f, &xd, &mut g);
-    for ((gi, hi), d) in grad.iter_mut().zip(hv.iter_mut()).zip(&g) {
+    xd.clear();
+    xd.extend(x.iter().zip(v).map(|(&xi, &vi)| Dual::new(xi, [vi])));
+    g.clear();
+    g.resize(x.len(), Dual::new(T::zero(), [T::zero()]));
+    let fx = tape.gradient(f, xd, g);
+    for ((gi, hi), d) in grad.iter_mut().zip(hv.iter_mut()).zip(g.iter()) {
         *gi = d.re;
         *hi = d.eps[0];
     }
@@ -86,7 +92,8 @@ where
     let mut tape = Tape::with_capacity(16 * n);
     let (mut g, mut hv) =
         (DVector::from_element(n, T::zero()), DVector::from_element(n, T::zero()));
-    let fx = sweep(&mut tape, f, x, v, g.as_mut_slice(), hv.as_mut_slice());
+    let (mut xd, mut gd) = (Vec::new(), Vec::new());
+    let fx = sweep(&mut tape, f, x, v, g.as_mut_slice(), hv.as_mut_slice(), &mut xd, &mut gd);
     (fx, g, hv)
 }
 
@@ -127,14 +134,15 @@ where
     let mut g = DVector::from_element(n, T::zero());
     let mut h = DMatrix::from_element(n, n, T::zero());
     let mut e = alloc::vec![T::zero(); n];
+    let (mut xd, mut gd) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let mut fx = T::zero();
     if n == 0 {
-        fx = sweep(&mut tape, &f, x, &e, &mut [], &mut []);
+        fx = sweep(&mut tape, &f, x, &e, &mut [], &mut [], &mut xd, &mut gd);
     }
     for j in 0..n {
         e[j] = T::one();
         let mut column = h.column_mut(j);
-        fx = sweep(&mut tape, &f, x, &e, g.as_mut_slice(), column.as_mut_slice());
+        fx = sweep(&mut tape, &f, x, &e, g.as_mut_slice(), column.as_mut_slice(), &mut xd, &mut gd);
         e[j] = T::zero();
     }
     (fx, g, h)

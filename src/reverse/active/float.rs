@@ -11,7 +11,7 @@ use num_traits::Float;
 
 use super::Active;
 use super::local::ActiveScalar;
-use crate::reverse::op::{Op, Tern};
+use crate::reverse::float::recorded_float;
 use crate::surface::float_methods;
 
 /// How `Active` does each shape of [`float_methods!`]: constants are
@@ -37,50 +37,8 @@ macro_rules! active_float {
             <T as Float>::$name(self.val)
         }
     };
-    (unary $name:ident $code:ident $kind:ident) => {
-        #[inline(always)]
-        #[track_caller]
-        fn $name(self) -> Self {
-            self.unary(Op::$code)
-        }
-    };
-    (binary $name:ident $code:ident $kind:ident) => {
-        #[inline(always)]
-        #[track_caller]
-        fn $name(self, other: Self) -> Self {
-            self.binary(other, Op::$code)
-        }
-    };
-    (ternary mul_add $code:ident) => {
-        /// `x·a + b` with one rounding in the value, as `Float` promises.
-        #[inline]
-        #[track_caller]
-        fn mul_add(self, a: Self, b: Self) -> Self {
-            self.ternary(a, b, Tern::$code)
-        }
-    };
-    (ternary clamp $code:ident) => {
-        /// The input passes through on the closed interval `[lo, hi]`.
-        #[inline]
-        #[track_caller]
-        fn clamp(self, lo: Self, hi: Self) -> Self {
-            self.ternary(lo, hi, Tern::$code)
-        }
-    };
-    (powi) => {
-        #[inline]
-        #[track_caller]
-        fn powi(self, n: i32) -> Self {
-            let (v, d) = crate::rules::powi(self.val, n);
-            self.record1(v, d, Op::Powi(n))
-        }
-    };
-    (sin_cos) => {
-        #[inline]
-        #[track_caller]
-        fn sin_cos(self) -> (Self, Self) {
-            (self.unary(Op::Sin), self.unary(Op::Cos))
-        }
+    ($($rest:tt)*) => {
+        recorded_float!($($rest)*);
     };
 }
 
