@@ -108,6 +108,8 @@ macro_rules! recorded_float {
     };
 }
 
+// For `active/float.rs` (feature `std`).
+#[cfg(feature = "std")]
 pub(crate) use recorded_float;
 
 /// Every method of `Float`, each recording its rule; see the rule of the
