@@ -330,10 +330,25 @@ fn an_entry_outside_the_pattern_is_an_error() {
 }
 
 #[test]
-#[should_panic(expected = "two columns sharing a row have the same colour")]
-fn an_invalid_colouring_is_refused() {
-    let p = JacobianPattern::from_entries(1, 2, &[(0, 0), (0, 1)]);
-    let _ = SparseJacobian::with_colouring(p, dualnum::sparse::colour::Colouring::new(vec![0, 0]));
+fn an_invalid_colouring_is_an_error() {
+    use dualnum::sparse::colour::Colouring;
+    let p = JacobianPattern::from_entries(2, 3, &[(0, 0), (1, 1), (1, 2)]);
+    let err = SparseJacobian::with_colouring(p.clone(), Colouring::new(vec![0, 1, 1])).unwrap_err();
+    assert_eq!(err, SparseError::InvalidColouring { row: 1, columns: (1, 2) });
+    assert!(err.to_string().contains("in row 1, columns 1 and 2 have the same colour"));
+    let err = SparseJacobian::with_colouring(p.clone(), Colouring::new(vec![0, 1])).unwrap_err();
+    assert_eq!(err, SparseError::InvalidColouring { row: usize::MAX, columns: (2, 3) });
+    assert!(SparseJacobian::with_colouring(p, Colouring::new(vec![0, 0, 1])).is_ok());
+    // Hessians: neighbours of one colour, and an entry readable from neither end
+    let h = HessianPattern::from_entries(3, &[(0, 1), (1, 2)]);
+    let err = SparseHessian::with_colouring(h.clone(), Colouring::new(vec![0, 0, 1])).unwrap_err();
+    assert_eq!(err, SparseError::InvalidColouring { row: 0, columns: (0, 1) });
+    // path 0–1–2–3 in two colours: (1, 2) is read from neither end
+    let h = HessianPattern::from_entries(4, &[(0, 1), (1, 2), (2, 3)]);
+    let err =
+        SparseHessian::with_colouring(h.clone(), Colouring::new(vec![0, 1, 0, 1])).unwrap_err();
+    assert_eq!(err, SparseError::InvalidColouring { row: 1, columns: (2, 0) });
+    assert!(SparseHessian::with_colouring(h, Colouring::new(vec![0, 1, 2, 0])).is_ok());
 }
 
 // ---------------------------------------------------------------------------
@@ -378,7 +393,7 @@ fn star_colouring_beats_distance_two_on_an_arrowhead() {
     let d2 = dualnum::sparse::colour::distance2_colouring(sh.pattern());
     assert_eq!(d2.count(), N);
     let (_, _, h) = sh.hessian::<2, _>(|x| arrow(x), &x).unwrap();
-    let sd2 = SparseHessian::with_colouring(sh.pattern().clone(), d2);
+    let sd2 = SparseHessian::with_colouring(sh.pattern().clone(), d2).unwrap();
     let (_, _, h2) = sd2.hessian::<4, _>(|x| arrow(x), &x).unwrap();
     let xs = nalgebra::SVector::<f64, N>::from_column_slice(&x);
     let (_, _, dense) = dualnum::hessian(|x| arrow(x.as_slice()), &xs);

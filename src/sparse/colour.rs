@@ -279,6 +279,27 @@ pub fn is_column_colouring(p: &JacobianPattern, c: &Colouring) -> bool {
         })
 }
 
+/// The first row of `p` that meets a colour of `c` twice, with the two
+/// columns; `(usize::MAX, c's length, n)` if the lengths differ.
+pub(crate) fn column_conflict(p: &JacobianPattern, c: &Colouring) -> Option<(usize, usize, usize)> {
+    if c.colour.len() != p.ncols() {
+        return Some((usize::MAX, c.colour.len(), p.ncols()));
+    }
+    let mut seen: Vec<usize> = vec![usize::MAX; c.count];
+    let mut owner: Vec<usize> = vec![0; c.count];
+    for i in 0..p.nrows() {
+        for &j in p.row(i) {
+            let k = c.colour[j];
+            if seen[k] == i {
+                return Some((i, owner[k], j));
+            }
+            seen[k] = i;
+            owner[k] = j;
+        }
+    }
+    None
+}
+
 // ---------------------------------------------------------------------------
 // Symmetric: star and distance-2
 // ---------------------------------------------------------------------------
@@ -390,4 +411,33 @@ pub fn is_star_colouring(p: &HessianPattern, c: &Colouring) -> bool {
                     && (count(i, c.colour[j]) == 1 || count(j, c.colour[i]) == 1))
         })
     })
+}
+
+/// The first entry `(i, j)` of `p` that `c` does not determine directly,
+/// as `(i, j, k)`: `k = i` when `i` and `j` share a colour, else a second
+/// neighbour `k` of `i` with `j`'s colour; `(usize::MAX, c's length, n)` if
+/// the lengths differ.
+pub(crate) fn star_conflict(p: &HessianPattern, c: &Colouring) -> Option<(usize, usize, usize)> {
+    let n = p.n();
+    if c.colour.len() != n {
+        return Some((usize::MAX, c.colour.len(), n));
+    }
+    let others = |i: usize, col: usize| {
+        p.row(i).iter().copied().filter(move |&k| k != i && c.colour[k] == col)
+    };
+    for i in 0..n {
+        for &j in p.row(i) {
+            if j == i {
+                continue;
+            }
+            if c.colour[i] == c.colour[j] {
+                return Some((i, i, j));
+            }
+            if others(i, c.colour[j]).count() > 1 && others(j, c.colour[i]).count() > 1 {
+                let k = others(i, c.colour[j]).find(|&k| k != j).unwrap_or(j);
+                return Some((i, j, k));
+            }
+        }
+    }
+    None
 }

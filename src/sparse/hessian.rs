@@ -7,9 +7,10 @@ use nalgebra::{DVector, Scalar};
 use nalgebra_sparse::CscMatrix;
 use num_traits::Float;
 
+use super::check::Check;
 use super::colour::{self, Colouring};
-use super::jacobian::{ColourSets, Scratch, check_len, csc, unit};
-use super::{HessianPattern, SparseError, Tracer};
+use super::jacobian::{Buffers, ColourSets, Scratch, check_len, csc};
+use super::{HessianPattern, PatternCheck, SparseError, Tracer};
 use crate::Dual;
 use crate::reverse::{Tape, Var};
 
@@ -54,6 +55,8 @@ pub struct SparseHessian {
     source: Vec<(usize, usize)>,
     /// Per row, a bit set of the colours of its entries.
     row_colours: ColourSets,
+    /// The directional check of every evaluation.
+    check: Check,
     /// The tape and gradient buffer of the last evaluation, reused.
     scratch: Scratch,
 }
@@ -64,24 +67,28 @@ impl SparseHessian {
     #[must_use]
     pub fn new(pattern: HessianPattern) -> Self {
         let colouring = colour::star_colouring(&pattern);
-        Self::with_colouring(pattern, colouring)
+        Self::prepare(pattern, colouring)
     }
 
     /// Prepares the pattern with a colouring of the caller's (for example
     /// [`colour::distance2_colouring`]).
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// If the colouring does not allow direct recovery
-    /// ([`colour::is_star_colouring`]).
-    #[must_use]
-    #[track_caller]
-    pub fn with_colouring(pattern: HessianPattern, colouring: Colouring) -> Self {
-        assert!(
-            colour::is_star_colouring(&pattern, &colouring),
-            "SparseHessian::with_colouring: the colouring does not determine every entry \
-             (it must be a star colouring of the pattern)"
-        );
+    /// [`SparseError::InvalidColouring`] if the colouring does not allow
+    /// direct recovery ([`colour::is_star_colouring`]), naming the row of
+    /// an entry that can be read from neither end.
+    pub fn with_colouring(
+        pattern: HessianPattern,
+        colouring: Colouring,
+    ) -> Result<Self, SparseError> {
+        colour::star_conflict(&pattern, &colouring).map_or(Ok(()), |(row, a, b)| {
+            Err(SparseError::InvalidColouring { row, columns: (a, b) })
+        })?;
+        Ok(Self::prepare(pattern, colouring))
+    }
+
+    fn prepare(pattern: HessianPattern, colouring: Colouring) -> Self {
         let c = colouring.colours();
         let p = pattern.as_jacobian_pattern();
         let unique =
@@ -93,7 +100,30 @@ impl SparseHessian {
             }
         }
         let row_colours = ColourSets::new(p, c, colouring.count());
-        SparseHessian { pattern, colouring, source, row_colours, scratch: Scratch::default() }
+        let check = Check::new(p.ncols());
+        SparseHessian {
+            pattern,
+            colouring,
+            source,
+            row_colours,
+            check,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// The same prepared Hessian with the directional check of each
+    /// evaluation set to `check` (see [`PatternCheck`]; here the check
+    /// compares one Hessian-vector product with the sparse `H·v`).
+    #[must_use]
+    pub fn with_pattern_check(mut self, check: PatternCheck) -> Self {
+        self.check.mode = check;
+        self
+    }
+
+    /// The directional check each evaluation makes.
+    #[must_use]
+    pub fn pattern_check(&self) -> PatternCheck {
+        self.check.mode
     }
 
     /// Detects the pattern ([`HessianPattern::detect`]) and prepares it.
@@ -151,10 +181,10 @@ impl SparseHessian {
         const { assert!(C > 0, "the number of lanes C must be at least 1") };
         let n = self.pattern.n();
         check_len(SparseError::InputLength { expected: n, got: x.len() })?;
-        let (mut tape, mut grad) = self.scratch.take::<(Tape<Dual<T, C>>, Vec<Dual<T, C>>)>();
-        grad.resize(n, Dual::new(T::zero(), [T::zero(); C]));
-        let result = self.sweeps(&mut f, x, &mut tape, &mut grad);
-        self.scratch.put((tape, grad));
+        let mut work = self.scratch.take::<HessWork<T, C>>();
+        work.grad.resize(n, Dual::new(T::zero(), [T::zero(); C]));
+        let result = self.sweeps(&mut f, x, &mut work);
+        self.scratch.put(work);
         result
     }
 
@@ -162,37 +192,44 @@ impl SparseHessian {
         &self,
         f: &mut impl for<'t> FnMut(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
         x: &[T],
-        tape: &mut Tape<Dual<T, C>>,
-        grad: &mut [Dual<T, C>],
+        work: &mut HessWork<T, C>,
     ) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError> {
+        let HessWork { tape, grad, seeds, d, acc } = work;
         let p = self.pattern.as_jacobian_pattern();
         let n = p.ncols();
+        let k = self.colours();
         let colour = self.colouring.colours();
         let mut g = DVector::zeros(n);
         let mut fx = T::zero();
         let mut values = vec![T::zero(); p.nnz()];
-        for pass in 0..self.passes(C) {
+        d.clear();
+        d.resize(n, T::zero());
+        for pass in 0..self.check.total_passes(k, C) {
             let lo = pass * C;
-            let xd: Vec<Dual<T, C>> = x
-                .iter()
-                .zip(colour)
-                .map(|(&v, &c)| Dual::new(v, unit(c.wrapping_sub(lo))))
-                .collect();
-            let y = tape.gradient(&mut *f, &xd, grad);
+            let lane = self.check.lane(k, pass, C);
+            seeds.seed(x, colour, pass, lane, &self.check);
+            let y = tape.gradient(&mut *f, &seeds.xd, grad);
             if pass == 0 {
                 fx = y.re;
                 for (gi, d) in g.iter_mut().zip(grad.iter()) {
-                    *gi = d.re;
+                    // `+ 0`: an exact −0 comes out as +0
+                    *gi = d.re + T::zero();
                 }
             }
-            self.check_zero_lanes(grad, lo)?;
+            self.check_zero_lanes(grad, lo, lane)?;
             for (v, &(i, c)) in values.iter_mut().zip(&self.source) {
-                let lane = c.wrapping_sub(lo);
-                if lane < C {
-                    *v = grad[i].eps[lane];
+                let l = c.wrapping_sub(lo);
+                if l < C {
+                    *v = grad[i].eps[l] + T::zero();
+                }
+            }
+            if let Some(l) = lane {
+                for (di, gi) in d.iter_mut().zip(grad.iter()) {
+                    *di = gi.eps[l];
                 }
             }
         }
+        self.check.verify(p, &values, d, acc)?;
         Ok((fx, g, csc(p, values)))
     }
 
@@ -200,12 +237,35 @@ impl SparseHessian {
         &self,
         b: &[Dual<T, C>],
         lo: usize,
+        lane: Option<usize>,
     ) -> Result<(), SparseError> {
-        if let Some((row, colour)) = self.row_colours.first_stray(b, lo) {
+        if let Some((row, colour)) = self.row_colours.first_stray(b, lo, lane) {
             let c = self.colouring.colours();
             let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
             return Err(SparseError::OutsidePattern { row, colour, columns });
         }
         Ok(())
+    }
+}
+
+/// What a Hessian evaluation keeps for the next: the tape, the gradient,
+/// the seeded inputs, the direction's lane and the check's sums.
+struct HessWork<T, const C: usize> {
+    tape: Tape<Dual<T, C>>,
+    grad: Vec<Dual<T, C>>,
+    seeds: Buffers<T, C>,
+    d: Vec<T>,
+    acc: Vec<T>,
+}
+
+impl<T: Float, const C: usize> Default for HessWork<T, C> {
+    fn default() -> Self {
+        HessWork {
+            tape: Tape::default(),
+            grad: Vec::new(),
+            seeds: Buffers::default(),
+            d: Vec::new(),
+            acc: Vec::new(),
+        }
     }
 }

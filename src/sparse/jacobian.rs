@@ -11,9 +11,10 @@ use nalgebra::{DVector, Scalar};
 use nalgebra_sparse::CscMatrix;
 use num_traits::Float;
 
+use super::check::Check;
 use super::colour::{self, Colouring};
-use super::{JacobianPattern, SparseError, Tracer};
-use crate::Dual;
+use super::{JacobianPattern, PatternCheck, SparseError, Tracer};
+use crate::{Dual, VectorFunction, tangent};
 
 /// A prepared sparse Jacobian: a pattern and a column colouring, computed
 /// once, and the plan to read every entry out of the compressed passes.
@@ -52,6 +53,8 @@ pub struct SparseJacobian {
     entry_colour: Vec<usize>,
     /// Per row, a bit set of the colours its entries have.
     row_colours: ColourSets,
+    /// The directional check of every evaluation.
+    check: Check,
     /// The seeded input and output buffers of the last evaluation, reused.
     scratch: Scratch,
 }
@@ -62,23 +65,28 @@ impl SparseJacobian {
     #[must_use]
     pub fn new(pattern: JacobianPattern) -> Self {
         let colouring = colour::column_colouring(&pattern);
-        Self::with_colouring(pattern, colouring)
+        Self::prepare(pattern, colouring)
     }
 
     /// Prepares the pattern with a colouring of the caller's.
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// If `colouring` is not a valid column colouring of `pattern`
-    /// ([`colour::is_column_colouring`]).
-    #[must_use]
-    #[track_caller]
-    pub fn with_colouring(pattern: JacobianPattern, colouring: Colouring) -> Self {
-        assert!(
-            colour::is_column_colouring(&pattern, &colouring),
-            "SparseJacobian::with_colouring: two columns sharing a row have the same colour \
-             (or the colouring's length is not the number of columns)"
-        );
+    /// [`SparseError::InvalidColouring`] if `colouring` is not a valid
+    /// column colouring of `pattern` ([`colour::is_column_colouring`]): it
+    /// names a row and two of its columns that share a colour (or, if the
+    /// lengths differ, `row == usize::MAX` and the two lengths).
+    pub fn with_colouring(
+        pattern: JacobianPattern,
+        colouring: Colouring,
+    ) -> Result<Self, SparseError> {
+        colour::column_conflict(&pattern, &colouring).map_or(Ok(()), |(row, a, b)| {
+            Err(SparseError::InvalidColouring { row, columns: (a, b) })
+        })?;
+        Ok(Self::prepare(pattern, colouring))
+    }
+
+    fn prepare(pattern: JacobianPattern, colouring: Colouring) -> Self {
         let c = colouring.colours();
         let (offs, rows) = pattern.csc();
         let mut entry_colour = vec![0; rows.len()];
@@ -89,10 +97,38 @@ impl SparseJacobian {
         SparseJacobian {
             row_colours,
             entry_colour,
+            check: Check::new(pattern.ncols()),
             pattern,
             colouring,
             scratch: Scratch::default(),
         }
+    }
+
+    /// The same prepared Jacobian with the directional check of each
+    /// evaluation set to `check` ([`PatternCheck::Directional`] by default;
+    /// [`PatternCheck::Off`] saves one lane and one multiply-add per entry
+    /// for a pattern known to be valid).
+    ///
+    /// ```
+    /// use dualnum::sparse::{PatternCheck, SparseJacobian};
+    /// use dualnum::test_functions::broyden_tridiagonal;
+    ///
+    /// let x = vec![0.5; 100];
+    /// let sj = SparseJacobian::detect_inplace(|x, o| broyden_tridiagonal(x, o), &x, 100)?
+    ///     .with_pattern_check(PatternCheck::Off);
+    /// assert_eq!(sj.pattern_check(), PatternCheck::Off);
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    #[must_use]
+    pub fn with_pattern_check(mut self, check: PatternCheck) -> Self {
+        self.check.mode = check;
+        self
+    }
+
+    /// The directional check each evaluation makes.
+    #[must_use]
+    pub fn pattern_check(&self) -> PatternCheck {
+        self.check.mode
     }
 
     /// Detects the pattern ([`JacobianPattern::detect`]) and prepares it.
@@ -139,11 +175,22 @@ impl SparseJacobian {
         self.colouring.count()
     }
 
-    /// The number of evaluations a Jacobian takes with `C` lanes a pass:
-    /// `⌈colours / C⌉`, at least 1.
+    /// The number of compressed evaluations a Jacobian takes with `C`
+    /// lanes a pass: `⌈colours / C⌉`, at least 1. The directional check
+    /// ([`PatternCheck`]) rides in a spare lane of the last one when
+    /// `colours` is not a multiple of `C`, else it takes one more
+    /// evaluation ([`evaluations`](Self::evaluations)).
     #[must_use]
     pub fn passes(&self, c: usize) -> usize {
         self.colours().div_ceil(c.max(1)).max(1)
+    }
+
+    /// The number of evaluations of the function a Jacobian takes with `C`
+    /// lanes: [`passes(C)`](Self::passes), plus one if the directional
+    /// check finds no spare lane.
+    #[must_use]
+    pub fn evaluations(&self, c: usize) -> usize {
+        self.check.total_passes(self.colours(), c.max(1))
     }
 
     /// The values `F(x)` and the Jacobian as a CSC matrix, by
@@ -232,6 +279,74 @@ impl SparseJacobian {
         )
     }
 
+    /// The values `F(x)` and the Jacobian as a CSC matrix, for a function
+    /// object, on the checked fast path: each compressed pass runs on
+    /// [`Unchecked`](crate::Unchecked) duals (the policy-free kernels),
+    /// its outputs are tested once for finiteness, and only a pass with a
+    /// non-finite component is run again on the NaN-safe [`Dual`], as
+    /// [`chunked::jacobian_of`](crate::chunked::jacobian_of) does. The
+    /// directional check's extra pass, when there is no spare lane, is one
+    /// of `Dual<T, 1>`.
+    ///
+    /// ```
+    /// use dualnum::VectorFunction;
+    /// use dualnum::sparse::SparseJacobian;
+    /// use dualnum::test_functions::broyden_tridiagonal;
+    /// use num_traits::Float;
+    ///
+    /// struct Broyden;
+    /// impl VectorFunction for Broyden {
+    ///     fn outputs(&self, n: usize) -> usize {
+    ///         n
+    ///     }
+    ///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+    ///         broyden_tridiagonal(x, out)
+    ///     }
+    /// }
+    ///
+    /// let x = vec![0.5; 1000];
+    /// let sj = SparseJacobian::detect_inplace(|x, o| broyden_tridiagonal(x, o), &x, 1000)?;
+    /// let (_, j) = sj.jacobian_of::<4, _, _>(&Broyden, &x)?; // 3 colours + the check: one pass
+    /// let (_, same) = sj.jacobian_inplace::<4, _>(|x, o| broyden_tridiagonal(x, o), &x)?;
+    /// assert_eq!(j, same);
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`jacobian`](Self::jacobian).
+    pub fn jacobian_of<const C: usize, T, F>(
+        &self,
+        f: &F,
+        x: &[T],
+    ) -> Result<(DVector<T>, CscMatrix<T>), SparseError>
+    where
+        T: Float + Scalar + Send,
+        F: VectorFunction + ?Sized,
+    {
+        self.to_matrix(x, |x, fx, v| self.eval_of::<C, T, F>(f, x, fx, v))
+    }
+
+    /// [`values_inplace`](Self::values_inplace) for a function object, on
+    /// the checked fast path of [`jacobian_of`](Self::jacobian_of).
+    ///
+    /// # Errors
+    ///
+    /// As [`values_inplace`](Self::values_inplace).
+    pub fn values_of<const C: usize, T, F>(
+        &self,
+        f: &F,
+        x: &[T],
+        fx: &mut [T],
+        values: &mut [T],
+    ) -> Result<(), SparseError>
+    where
+        T: Float + Send + 'static,
+        F: VectorFunction + ?Sized,
+    {
+        self.eval_of::<C, T, F>(f, x, fx, values)
+    }
+
     fn to_matrix<T: Float + Scalar>(
         &self,
         x: &[T],
@@ -243,7 +358,8 @@ impl SparseJacobian {
         Ok((fx, csc(&self.pattern, values)))
     }
 
-    /// The pass loop: seed, evaluate, check, decompress.
+    /// The pass loop on the NaN-safe kernels (closures): seed, evaluate,
+    /// check, decompress; then the directional check.
     fn eval<const C: usize, T: Float + Send + 'static>(
         &self,
         mut eval: impl FnMut(&[Dual<T, C>], &mut Vec<Dual<T, C>>),
@@ -252,72 +368,138 @@ impl SparseJacobian {
         values: &mut [T],
     ) -> Result<(), SparseError> {
         const { assert!(C > 0, "the number of lanes C must be at least 1") };
-        let (m, n, nnz) = (self.pattern.nrows(), self.pattern.ncols(), self.pattern.nnz());
-        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
-        check_len(SparseError::OutputLength { expected: m, got: fx.len() })?;
-        check_len(SparseError::ValuesLength { expected: nnz, got: values.len() })?;
-        let mut buffers = self.scratch.take::<Buffers<T, C>>();
-        let result = self.passes_into(&mut eval, x, fx, values, &mut buffers);
-        self.scratch.put(buffers);
+        self.check_lengths(x, fx, values)?;
+        let mut work = self.scratch.take::<Work<T, C>>();
+        let result = (|| {
+            let Work { safe, d, acc, .. } = &mut work;
+            d.clear();
+            d.resize(self.pattern.nrows(), T::zero());
+            for pass in 0..self.check.total_passes(self.colours(), C) {
+                let lane = self.check.lane(self.colours(), pass, C);
+                safe.seed(x, self.colouring.colours(), pass, lane, &self.check);
+                eval(&safe.xd, &mut safe.out);
+                self.store(&safe.out, pass, lane, fx, values, d)?;
+            }
+            self.check.verify(&self.pattern, values, d, acc)
+        })();
+        self.scratch.put(work);
         result
     }
 
-    fn passes_into<const C: usize, T: Float>(
+    /// The pass loop on the checked fast path (function objects): each
+    /// pass on [`Unchecked`](crate::Unchecked) duals, tested once, re-run
+    /// NaN-safe only if some output is not finite.
+    fn eval_of<const C: usize, T: Float + Send + 'static, F: VectorFunction + ?Sized>(
         &self,
-        eval: &mut impl FnMut(&[Dual<T, C>], &mut Vec<Dual<T, C>>),
+        f: &F,
         x: &[T],
         fx: &mut [T],
         values: &mut [T],
-        buffers: &mut Buffers<T, C>,
+    ) -> Result<(), SparseError> {
+        const { assert!(C > 0, "the number of lanes C must be at least 1") };
+        self.check_lengths(x, fx, values)?;
+        let m = self.pattern.nrows();
+        check_len(SparseError::OutputLength { expected: m, got: f.outputs(x.len()) })?;
+        let mut work = self.scratch.take::<Work<T, C>>();
+        let result = (|| {
+            let Work { safe, fast, one_safe, one_fast, d, acc } = &mut work;
+            d.clear();
+            d.resize(m, T::zero());
+            let k = self.colours();
+            for pass in 0..self.passes(C) {
+                let lane = self.check.lane(k, pass, C);
+                self.pass_of(f, x, pass, lane, fast, safe, fx, values, d)?;
+            }
+            if self.check.total_passes(k, C) > self.passes(C) {
+                // no spare lane: the direction alone, one pass of `Dual<T, 1>`
+                // numbered so that no colour falls in its lane
+                self.pass_of(f, x, k.max(1), Some(0), one_fast, one_safe, fx, values, d)?;
+            }
+            self.check.verify(&self.pattern, values, d, acc)
+        })();
+        self.scratch.put(work);
+        result
+    }
+
+    /// One pass of `f` with `L` lanes, fast then (if needed) safe.
+    #[allow(clippy::too_many_arguments)]
+    fn pass_of<const L: usize, T: Float, F: VectorFunction + ?Sized>(
+        &self,
+        f: &F,
+        x: &[T],
+        pass: usize,
+        lane: Option<usize>,
+        fast: &mut Buffers<T, L, false>,
+        safe: &mut Buffers<T, L, true>,
+        fx: &mut [T],
+        values: &mut [T],
+        d: &mut [T],
     ) -> Result<(), SparseError> {
         let m = self.pattern.nrows();
         let colour = self.colouring.colours();
+        fast.seed(x, colour, pass, lane, &self.check);
+        fast.out.clear();
+        fast.out.resize(m, Dual { eps: [T::zero(); L], re: T::zero() });
+        f.eval(&fast.xd, &mut fast.out);
+        let finite = fast.out.iter().fold(true, |ok, y| {
+            ok & tangent::all_finite(y.re)
+                & y.eps.iter().fold(true, |ok, &e| ok & tangent::all_finite(e))
+        });
+        if finite {
+            return self.store(&fast.out, pass, lane, fx, values, d);
+        }
+        // the rare pass with a non-finite component, NaN-safe
+        safe.seed(x, colour, pass, lane, &self.check);
+        safe.out.clear();
+        safe.out.resize(m, Dual::new(T::zero(), [T::zero(); L]));
+        f.eval(&safe.xd, &mut safe.out);
+        self.store(&safe.out, pass, lane, fx, values, d)
+    }
+
+    fn check_lengths<T>(&self, x: &[T], fx: &[T], values: &[T]) -> Result<(), SparseError> {
+        let (m, n, nnz) = (self.pattern.nrows(), self.pattern.ncols(), self.pattern.nnz());
+        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
+        check_len(SparseError::OutputLength { expected: m, got: fx.len() })?;
+        check_len(SparseError::ValuesLength { expected: nnz, got: values.len() })
+    }
+
+    /// Takes one pass's outputs: the values (first pass), the check of the
+    /// lanes that must be zero, the entries of this pass's colours (an
+    /// exact zero as `+0`), and the direction's lane into `d`.
+    fn store<const L: usize, T: Float, const S: bool>(
+        &self,
+        out: &[Dual<T, L, S>],
+        pass: usize,
+        lane: Option<usize>,
+        fx: &mut [T],
+        values: &mut [T],
+        d: &mut [T],
+    ) -> Result<(), SparseError> {
+        let m = self.pattern.nrows();
+        check_len(SparseError::OutputLength { expected: m, got: out.len() })?;
+        let lo = pass * L;
+        if pass == 0 {
+            for (f, y) in fx.iter_mut().zip(out) {
+                *f = y.re;
+            }
+        }
+        if let Some((i, c)) = self.row_colours.first_stray(out, lo, lane) {
+            return Err(self.outside(i, c));
+        }
         let (_, rows) = self.pattern.csc();
-        let Buffers { xd, out, seeded } = buffers;
-        for pass in 0..self.passes(C) {
-            let lo = pass * C;
-            if *seeded == Some(pass) && xd.len() == x.len() {
-                // the tangents are this pass's seeds already: new values only
-                for (d, &v) in xd.iter_mut().zip(x) {
-                    d.re = v;
-                }
-            } else {
-                xd.clear();
-                xd.extend(
-                    x.iter().zip(colour).map(|(&v, &c)| Dual::new(v, unit(c.wrapping_sub(lo)))),
-                );
-                *seeded = Some(pass);
+        for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
+            let l = c.wrapping_sub(lo);
+            if l < L {
+                // `+ 0` turns an exact −0 into +0 and leaves the rest
+                *v = out[i].eps[l] + T::zero();
             }
-            eval(xd, out);
-            check_len(SparseError::OutputLength { expected: m, got: out.len() })?;
-            if pass == 0 {
-                for (f, y) in fx.iter_mut().zip(out.iter()) {
-                    *f = y.re;
-                }
-            }
-            self.check_zero_lanes(out, lo)?;
-            for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
-                let lane = c.wrapping_sub(lo);
-                if lane < C {
-                    *v = out[i].eps[lane];
-                }
+        }
+        if let Some(l) = lane {
+            for (di, y) in d.iter_mut().zip(out) {
+                *di = y.eps[l];
             }
         }
         Ok(())
-    }
-
-    /// Every lane `l` of output `i` whose colour `lo + l` has no entry in
-    /// row `i` must be exactly zero; a non-zero (or NaN) one is an entry
-    /// outside the pattern.
-    fn check_zero_lanes<const C: usize, T: Float>(
-        &self,
-        out: &[Dual<T, C>],
-        lo: usize,
-    ) -> Result<(), SparseError> {
-        match self.row_colours.first_stray(out, lo) {
-            Some((i, c)) => Err(self.outside(i, c)),
-            None => Ok(()),
-        }
     }
 
     fn outside(&self, row: usize, colour: usize) -> SparseError {
@@ -361,16 +543,74 @@ impl fmt::Debug for Scratch {
     }
 }
 
-/// The seeded inputs (and which pass they are seeded for) and the outputs.
-struct Buffers<T, const C: usize> {
-    xd: Vec<Dual<T, C>>,
-    out: Vec<Dual<T, C>>,
-    seeded: Option<usize>,
+/// The seeded inputs (and which pass and check lane they are seeded for)
+/// and the outputs, under either kernel policy.
+pub(crate) struct Buffers<T, const C: usize, const S: bool = true> {
+    pub(crate) xd: Vec<Dual<T, C, S>>,
+    pub(crate) out: Vec<Dual<T, C, S>>,
+    seeded: Option<(usize, Option<usize>)>,
 }
 
-impl<T, const C: usize> Default for Buffers<T, C> {
+impl<T, const C: usize, const S: bool> Default for Buffers<T, C, S> {
     fn default() -> Self {
         Buffers { xd: Vec::new(), out: Vec::new(), seeded: None }
+    }
+}
+
+impl<T: Float, const C: usize, const S: bool> Buffers<T, C, S> {
+    /// Seeds `x` for pass `pass` (lanes `pass·C ..`): input `j` gets the
+    /// unit tangent of its colour's lane, and the check direction's `vⱼ` in
+    /// lane `lane`. Only the values change when the seeds are already
+    /// those of this pass.
+    pub(crate) fn seed(
+        &mut self,
+        x: &[T],
+        colour: &[usize],
+        pass: usize,
+        lane: Option<usize>,
+        check: &Check,
+    ) {
+        if self.seeded == Some((pass, lane)) && self.xd.len() == x.len() {
+            for (d, &v) in self.xd.iter_mut().zip(x) {
+                d.re = v;
+            }
+            return;
+        }
+        let lo = pass * C;
+        self.xd.clear();
+        self.xd.extend(x.iter().zip(colour).enumerate().map(|(j, (&v, &c))| {
+            let mut eps = unit::<T, C>(c.wrapping_sub(lo));
+            if let Some(l) = lane {
+                eps[l] = check.direction::<T>(j);
+            }
+            Dual { eps, re: v }
+        }));
+        self.seeded = Some((pass, lane));
+    }
+}
+
+/// Everything one evaluation uses, kept between evaluations: the buffers
+/// of the safe and fast passes with `C` lanes and with one (the direction
+/// alone), and the direction's lane of every output.
+struct Work<T, const C: usize> {
+    safe: Buffers<T, C, true>,
+    fast: Buffers<T, C, false>,
+    one_safe: Buffers<T, 1, true>,
+    one_fast: Buffers<T, 1, false>,
+    d: Vec<T>,
+    acc: Vec<T>,
+}
+
+impl<T, const C: usize> Default for Work<T, C> {
+    fn default() -> Self {
+        Work {
+            safe: Buffers::default(),
+            fast: Buffers::default(),
+            one_safe: Buffers::default(),
+            one_fast: Buffers::default(),
+            d: Vec::new(),
+            acc: Vec::new(),
+        }
     }
 }
 
@@ -393,17 +633,20 @@ impl ColourSets {
         ColourSets { words, bits }
     }
 
-    /// The first (row, colour) where a lane that must be zero is not.
-    pub(crate) fn first_stray<const C: usize, T: Float>(
+    /// The first (row, colour) where a lane that must be zero is not; lane
+    /// `skip` (the check direction's) is not looked at.
+    pub(crate) fn first_stray<const C: usize, T: Float, const S: bool>(
         &self,
-        out: &[Dual<T, C>],
+        out: &[Dual<T, C, S>],
         lo: usize,
+        skip: Option<usize>,
     ) -> Option<(usize, usize)> {
         if self.words == 1 && C <= 64 {
             // one word per row: the lanes' non-zero mask against the row's
             // colours shifted to this pass
+            let skip = skip.map_or(0, |l| 1u64 << l);
             for (i, y) in out.iter().enumerate() {
-                let expected = if lo < 64 { self.bits[i] >> lo } else { 0 };
+                let expected = skip | if lo < 64 { self.bits[i] >> lo } else { 0 };
                 let mut nonzero = 0u64;
                 for (l, e) in y.eps.iter().enumerate() {
                     nonzero |= u64::from(*e != T::zero()) << l;
@@ -419,7 +662,8 @@ impl ColourSets {
             let row = &self.bits[i * self.words..(i + 1) * self.words];
             for (l, e) in y.eps.iter().enumerate() {
                 let c = lo + l;
-                let expected = row.get(c / 64).is_some_and(|w| w >> (c % 64) & 1 == 1);
+                let expected =
+                    Some(l) == skip || row.get(c / 64).is_some_and(|w| w >> (c % 64) & 1 == 1);
                 if *e != T::zero() && !expected {
                     return Some((i, c));
                 }

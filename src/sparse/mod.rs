@@ -59,22 +59,24 @@
 //! branches are taken). Exploring both sides of every branch is not
 //! offered: the number of paths doubles with each comparison.
 //!
-//! # What each evaluation checks, and what it cannot
+//! # What each evaluation checks
 //!
 //! The pattern is reused, not re-detected, so a function whose sparsity
 //! changes (a branch taken differently, a different closure) must be
 //! detected again. Each evaluation returns an error, never a wrong matrix,
 //! for a point of the wrong length ([`SparseError::InputLength`]) or a
-//! changed number of outputs ([`SparseError::OutputLength`]). It also
-//! checks every lane that must be zero: output `i` may be non-zero only in
-//! the lanes of the colours of its own entries, and a non-zero elsewhere is
-//! [`SparseError::OutsidePattern`]. This costs `m·C` comparisons a pass
-//! (next to the `m·C` multiply-adds of any operation on the outputs) and
-//! catches every new entry `(i, j)` whose column's colour row `i` does not
-//! already use. A new entry whose colour row `i` already uses would be
-//! added silently to the existing entry of that colour: it cannot be told
-//! apart in the compressed result. Re-detect (about 2–3 evaluations) when
-//! in doubt.
+//! changed number of outputs ([`SparseError::OutputLength`]). It checks
+//! every lane that must be zero: output `i` may be non-zero only in the
+//! lanes of the colours of its own entries, and a non-zero elsewhere is
+//! [`SparseError::OutsidePattern`] (`m·C` comparisons a pass). A new entry
+//! `(i, k)` whose column's colour row `i` already uses would be added to
+//! the existing entry of that colour in the compressed product; by default
+//! ([`PatternCheck::Directional`]) each evaluation therefore also computes
+//! one directional derivative `J·v` along a fixed pseudo-random `v` in a
+//! spare lane (or one more pass when there is none) and compares it with
+//! the sparse matrix times `v`: a misattributed entry makes them differ,
+//! and the evaluation fails with [`SparseError::PatternChanged`] naming the
+//! row. [`PatternCheck::Off`] skips it for a pattern known to be valid.
 //!
 //! # Cost
 //!
@@ -82,7 +84,7 @@
 //! |---|---|
 //! | detection | one evaluation recording a 12-byte node per nonlinear operation, then a walk over each output's ancestors |
 //! | colouring | `Σᵢ (entries in row i)²` per order tried, once |
-//! | Jacobian | `⌈colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry |
+//! | Jacobian | `⌈colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry; the check: a spare lane (or one more evaluation) + one multiply-add per entry |
 //! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>` |
 //!
 //! # Design, and the alternatives rejected
@@ -112,6 +114,7 @@
 //!   Jacobians. *Rejected:* substitution-based recovery (acyclic colouring,
 //!   fewer colours for Hessians), which accumulates rounding.
 
+mod check;
 pub mod colour;
 mod hessian;
 mod jacobian;
@@ -120,6 +123,7 @@ mod record;
 mod tracer;
 mod tracer_traits;
 
+pub use check::PatternCheck;
 pub use hessian::SparseHessian;
 pub use jacobian::SparseJacobian;
 pub use pattern::{HessianPattern, JacobianPattern};
@@ -185,6 +189,27 @@ pub enum SparseError {
         /// Columns of that colour (at most eight).
         columns: Vec<usize>,
     },
+    /// Output `row`'s derivative along the check's direction `v` differs
+    /// from the sparse matrix's row times `v` ([`PatternCheck`]): the
+    /// output depends on an input its pattern row does not contain, and
+    /// the compressed product attributed it to an entry of the same colour.
+    /// The function's sparsity changed since detection; detect again.
+    PatternChanged {
+        /// The output (row of the Jacobian or Hessian).
+        row: usize,
+    },
+    /// A caller's colouring does not determine every entry: in `row`, the
+    /// two `columns` have the same colour (a Jacobian), or the entry
+    /// `(row, columns.0)` cannot be read from either end (a Hessian, where
+    /// `columns.1` is the other column of the conflict). If the colouring's
+    /// length is not the number of columns, `row` is `usize::MAX` and
+    /// `columns` is (colouring length, number of columns).
+    InvalidColouring {
+        /// The row of the conflict.
+        row: usize,
+        /// Two columns in conflict.
+        columns: (usize, usize),
+    },
 }
 
 impl fmt::Display for SparseError {
@@ -215,6 +240,21 @@ impl fmt::Display for SparseError {
                 "sparse: output {row} depends on an input of colour {colour} (one of columns \
                  {columns:?}…) that its pattern row does not contain; the function's sparsity \
                  changed since detection: detect the pattern again"
+            ),
+            SparseError::PatternChanged { row } => write!(
+                f,
+                "sparse: output {row}'s derivative along the check direction differs from the \
+                 sparse matrix's row times that direction, so it depends on an input its pattern \
+                 row does not contain; the function's sparsity changed since detection: detect \
+                 the pattern again"
+            ),
+            SparseError::InvalidColouring { row: usize::MAX, columns: (len, n) } => {
+                write!(f, "sparse: the colouring has {len} colours but the pattern has {n} columns")
+            }
+            SparseError::InvalidColouring { row, columns: (a, b) } => write!(
+                f,
+                "sparse: the colouring does not determine every entry: in row {row}, columns \
+                 {a} and {b} have the same colour"
             ),
         }
     }

@@ -1,0 +1,305 @@
+//! Sparse Jacobians and Hessians (feature `sparse`): the directional check
+//! that turns a changed pattern into an error, the checked fast path for
+//! function objects (equal to the NaN-safe closures, with the per-pass
+//! fallback), and exact zeros as `+0`.
+#![cfg(feature = "sparse")]
+
+use dualnum::VectorFunction;
+use dualnum::sparse::{
+    Branches, JacobianPattern, PatternCheck, SparseError, SparseHessian, SparseJacobian, Tracer,
+};
+use dualnum::test_functions::*;
+use nalgebra::DMatrix;
+use nalgebra_sparse::CscMatrix;
+use num_traits::Float;
+use quickcheck::{TestResult, quickcheck};
+
+/// Maps arbitrary quickcheck floats into `[-1, 1]`, `n` of them.
+fn point(seed: &[f64], n: usize) -> Option<Vec<f64>> {
+    if seed.is_empty() || seed.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    Some((0..n).map(|i| (seed[i % seed.len()] + 0.37 * i as f64).sin()).collect())
+}
+
+/// Bit-for-bit equality of two sparse matrices (values and structure).
+fn same_bits(a: &CscMatrix<f64>, b: &CscMatrix<f64>) -> bool {
+    a.col_offsets() == b.col_offsets()
+        && a.row_indices() == b.row_indices()
+        && a.values().iter().zip(b.values()).all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
+// ---------------------------------------------------------------------------
+// A planted pattern change
+// ---------------------------------------------------------------------------
+
+/// Tridiagonal, except that output 0 also depends on `x₃` when `x₀ < 0`
+/// (through a comparison, so the pattern detected at `x₀ > 0` lacks it).
+/// With the tridiagonal colouring (`c(j) = j mod 3`), column 3 has column
+/// 0's colour: the new entry `(0, 3)` lands in the lane of `(0, 0)`.
+fn planted<T: Float>(x: &[T], out: &mut [T]) {
+    let n = x.len();
+    for i in 0..n {
+        let l = if i > 0 { x[i - 1] } else { T::zero() };
+        let r = if i + 1 < n { x[i + 1] } else { T::zero() };
+        out[i] = x[i] * x[i] + l * r.sin() + r;
+    }
+    if x[0] < T::zero() {
+        out[0] = out[0] + x[3] * T::from(0.9).unwrap();
+    }
+}
+
+struct Planted;
+impl VectorFunction for Planted {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        planted(x, out)
+    }
+}
+
+fn planted_jacobian(n: usize) -> SparseJacobian {
+    let x = vec![0.5; n];
+    let p = JacobianPattern::detect_with(
+        |x| {
+            let mut o = vec![Tracer::constant(0.0); n];
+            planted(x, &mut o);
+            o
+        },
+        &x,
+        Branches::AtPoint,
+    )
+    .unwrap();
+    let sj = SparseJacobian::new(p);
+    assert_eq!(sj.colours(), 3);
+    let c = sj.colouring().colours();
+    assert_eq!(c[3], c[0], "the test needs x₃ in row 0's colour of x₀");
+    sj
+}
+
+#[test]
+fn a_planted_pattern_change_is_caught_by_the_default_check() {
+    let n = 9;
+    let sj = planted_jacobian(n);
+    assert_eq!(sj.pattern_check(), PatternCheck::Directional);
+    let good: Vec<f64> = (0..n).map(|i| 0.3 + 0.1 * i as f64).collect();
+    let mut bad = good.clone();
+    bad[0] = -0.4;
+    let dense = |x: &[f64]| dualnum::chunked::jacobian_inplace::<4, _>(planted, x, n).1;
+    // where the pattern holds, every lane width and driver agrees with dense
+    macro_rules! at {
+        ($c:literal, $x:expr) => {
+            (sj.jacobian_inplace::<$c, _>(planted, $x), sj.jacobian_of::<$c, _, _>(&Planted, $x))
+        };
+    }
+    let (a, b) = at!(4, &good);
+    assert_eq!(DMatrix::from(&a.unwrap().1), dense(&good));
+    assert_eq!(DMatrix::from(&b.unwrap().1), dense(&good));
+    // where it does not: an error naming row 0, whether the check rides in
+    // a spare lane (C = 4, 8), needs an extra pass (C = 3, 1) on Dual<T, C>
+    // (closures) or Dual<T, 1> (function objects)
+    for (a, b) in [at!(1, &bad), at!(2, &bad), at!(3, &bad), at!(4, &bad), at!(8, &bad)] {
+        assert_eq!(a.unwrap_err(), SparseError::PatternChanged { row: 0 });
+        assert_eq!(b.unwrap_err(), SparseError::PatternChanged { row: 0 });
+    }
+    let err = sj.jacobian_of::<4, _, _>(&Planted, &bad).unwrap_err();
+    assert!(err.to_string().contains("detect the pattern again"), "{err}");
+    // without the check the same call returns a wrong matrix: the check is
+    // what catches it
+    let off = sj.clone().with_pattern_check(PatternCheck::Off);
+    let (_, j) = off.jacobian_inplace::<4, _>(planted, &bad).unwrap();
+    let (j, want) = (DMatrix::from(&j), dense(&bad));
+    assert_ne!(j[(0, 0)], want[(0, 0)]);
+    assert!((j[(0, 0)] - (want[(0, 0)] + want[(0, 3)])).abs() < 1e-15);
+    assert_eq!(off.evaluations(3), 1);
+    assert_eq!((sj.evaluations(3), sj.evaluations(4), sj.evaluations(1)), (2, 1, 4));
+}
+
+/// The same kind of change in a Hessian: `x₀·xₖ` appears when `x₀ < 0`,
+/// with `k` a column of `x₀`'s colour (so `H[0, 0]` is read from the lane
+/// that now also holds `H[0, k]`).
+fn planted_scalar<T: Float>(x: &[T], k: usize) -> T {
+    let mut s = rosenbrock(x);
+    if x[0] < T::zero() {
+        s = s + x[0] * x[k];
+    }
+    s
+}
+
+#[test]
+fn a_planted_hessian_change_is_caught_by_the_default_check() {
+    let n = 9;
+    let x0 = vec![0.5; n];
+    let p = dualnum::sparse::HessianPattern::detect_with(
+        |x| planted_scalar(x, 0),
+        &x0,
+        Branches::AtPoint,
+    )
+    .unwrap();
+    let sh = SparseHessian::new(p);
+    let c = sh.colouring().colours();
+    let k = (2..n).find(|&k| c[k] == c[0]).expect("a column of x₀'s colour");
+    let good: Vec<f64> = (0..n).map(|i| 0.3 + 0.1 * i as f64).collect();
+    let mut bad = good.clone();
+    bad[0] = -0.4;
+    assert!(sh.hessian::<4, _>(|x| planted_scalar(x, k), &good).is_ok());
+    for r in [
+        sh.hessian::<4, _>(|x| planted_scalar(x, k), &bad).map(|_| ()),
+        sh.hessian::<3, _>(|x| planted_scalar(x, k), &bad).map(|_| ()),
+        sh.hessian::<1, _>(|x| planted_scalar(x, k), &bad).map(|_| ()),
+    ] {
+        assert!(
+            matches!(r, Err(SparseError::PatternChanged { row }) if row == 0 || row == k),
+            "{r:?}"
+        );
+    }
+    // without the check: Ok, and H[0, 0] wrong by the new H[0, k] = 1
+    let off = sh.with_pattern_check(PatternCheck::Off);
+    let (_, _, h) = off.hessian::<4, _>(|x| planted_scalar(x, k), &bad).unwrap();
+    let mut want = vec![0.0; n * n];
+    rosenbrock_hessian(&bad, &mut want);
+    let h00 = DMatrix::from(&h)[(0, 0)];
+    assert!((h00 - (want[0] + 1.0)).abs() < 1e-12, "{h00} vs {}", want[0]);
+}
+
+// ---------------------------------------------------------------------------
+// The checked fast path for function objects
+// ---------------------------------------------------------------------------
+
+struct Bratu;
+impl VectorFunction for Bratu {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        bratu(x, 6.0, out)
+    }
+}
+
+struct Broyden;
+impl VectorFunction for Broyden {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        broyden_tridiagonal(x, out)
+    }
+}
+
+fn fast_equals_safe(seed: Vec<f64>) -> TestResult {
+    let (Some(xb), Some(xr)) = (point(&seed, 64), point(&seed, 40)) else {
+        return TestResult::discard();
+    };
+    let bj = SparseJacobian::detect_inplace(|x, o| bratu(x, 6.0, o), &xb, 64).unwrap();
+    let rj = SparseJacobian::detect_inplace(broyden_tridiagonal, &xr, 40).unwrap();
+    macro_rules! agree {
+        ($($c:literal)*) => {$(
+            let (f1, j1) = bj.jacobian_of::<$c, _, _>(&Bratu, &xb).unwrap();
+            let (f2, j2) = bj.jacobian_inplace::<$c, _>(|x, o| bratu(x, 6.0, o), &xb).unwrap();
+            if f1 != f2 || !same_bits(&j1, &j2) {
+                return TestResult::error(format!("bratu, C = {}", $c));
+            }
+            let (f1, j1) = rj.jacobian_of::<$c, _, _>(&Broyden, &xr).unwrap();
+            let (f2, j2) = rj.jacobian_inplace::<$c, _>(broyden_tridiagonal, &xr).unwrap();
+            if f1 != f2 || !same_bits(&j1, &j2) {
+                return TestResult::error(format!("broyden, C = {}", $c));
+            }
+            let (mut fx, mut v) = (vec![0.0; 40], vec![0.0; rj.pattern().nnz()]);
+            rj.values_of::<$c, _, _>(&Broyden, &xr, &mut fx, &mut v).unwrap();
+            if v.iter().zip(j1.values()).any(|(a, b)| a.to_bits() != b.to_bits()) {
+                return TestResult::error(format!("broyden values_of, C = {}", $c));
+            }
+        )*};
+    }
+    agree!(1 2 3 4 5 6 8 16);
+    TestResult::passed()
+}
+
+#[test]
+fn the_fast_path_equals_the_nan_safe_closures() {
+    quickcheck(fast_equals_safe as fn(Vec<f64>) -> TestResult);
+}
+
+/// `xᵢ·√xᵢ₊₁`: at `xᵢ₊₁ = 0` the fast kernels give `0·∞ = NaN` in the lane
+/// of `xᵢ`, the NaN-safe ones 0.
+struct Root;
+impl VectorFunction for Root {
+    fn outputs(&self, n: usize) -> usize {
+        n - 1
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        for i in 0..x.len() - 1 {
+            out[i] = x[i] * x[i + 1].sqrt();
+        }
+    }
+}
+
+#[test]
+fn a_non_finite_pass_is_rerun_nan_safe() {
+    let n = 7;
+    let x = [2.0, 0.0, 1.0, 3.0, 0.5, 4.0, 0.25];
+    let sj = SparseJacobian::detect_inplace(|x, o| Root.eval(x, o), &x, n - 1).unwrap();
+    assert_eq!(sj.colours(), 2);
+    // one pass with the spare lane, and one colour per pass (the second
+    // fast pass is finite: only the NaN-producing pass is re-run)
+    for (j, want) in [
+        (
+            sj.jacobian_of::<4, _, _>(&Root, &x).unwrap().1,
+            sj.jacobian_inplace::<4, _>(|x, o| Root.eval(x, o), &x),
+        ),
+        (
+            sj.jacobian_of::<1, _, _>(&Root, &x).unwrap().1,
+            sj.jacobian_inplace::<1, _>(|x, o| Root.eval(x, o), &x),
+        ),
+    ] {
+        let want = want.unwrap().1;
+        assert!(same_bits(&j, &want));
+        let d = DMatrix::from(&j);
+        assert_eq!(d[(0, 0)], 0.0); // √0, not NaN
+        assert_eq!(d[(0, 1)], f64::INFINITY);
+        assert_eq!(d[(1, 1)], 1.0);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Exact zeros are +0
+// ---------------------------------------------------------------------------
+
+/// Output 0's derivative along `x₀` is `−(1 − 1) = −0` in forward mode.
+#[allow(clippy::eq_op)]
+fn negzero<T: Float>(x: &[T], out: &mut [T]) {
+    out[0] = -(x[0] - x[0]) + x[1] * x[1];
+    out[1] = x[0] * x[1] - x[1] * x[0] + x[1];
+}
+
+#[test]
+fn exact_zero_entries_are_positive_zero() {
+    let x = [0.7, -1.2];
+    let sj = SparseJacobian::detect_inplace(negzero, &x, 2).unwrap();
+    assert!(sj.pattern().contains(0, 0));
+    struct Z;
+    impl VectorFunction for Z {
+        fn outputs(&self, _: usize) -> usize {
+            2
+        }
+        fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+            negzero(x, out)
+        }
+    }
+    for j in [
+        sj.jacobian_inplace::<2, _>(negzero, &x).unwrap().1,
+        sj.jacobian_inplace::<1, _>(negzero, &x).unwrap().1,
+        sj.jacobian_of::<4, _, _>(&Z, &x).unwrap().1,
+    ] {
+        let zeros: Vec<f64> = j.values().iter().copied().filter(|v| *v == 0.0).collect();
+        assert!(!zeros.is_empty());
+        assert!(zeros.iter().all(|v| v.is_sign_positive()), "{zeros:?}");
+    }
+    // Hessians: x₀·x₁ − x₁·x₀ has a zero cross term
+    #[allow(clippy::eq_op)]
+    let sh = SparseHessian::detect(|x| x[0] * x[1] - x[1] * x[0] - (x[0] - x[0]), &x).unwrap();
+    let (_, g, h) = sh.hessian::<2, _>(|x| x[0] * x[1] - x[1] * x[0] - (x[0] - x[0]), &x).unwrap();
+    assert!(g.iter().all(|v| *v != 0.0 || v.is_sign_positive()), "{g:?}");
+    assert!(h.values().iter().all(|v| *v != 0.0 || v.is_sign_positive()));
+}
