@@ -303,3 +303,140 @@ fn exact_zero_entries_are_positive_zero() {
     assert!(g.iter().all(|v| *v != 0.0 || v.is_sign_positive()), "{g:?}");
     assert!(h.values().iter().all(|v| *v != 0.0 || v.is_sign_positive()));
 }
+
+// ---------------------------------------------------------------------------
+// Rows and both directions
+// ---------------------------------------------------------------------------
+
+use dualnum::sparse::Direction;
+use dualnum::sparse::colour;
+
+/// `F₀ = Σ xⱼ²` (a dense row), `Fᵢ = x₀·xᵢ + sin xᵢ` (a dense column).
+struct Arrow;
+impl VectorFunction for Arrow {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        out[0] = x.iter().fold(T::zero(), |s, &v| s + v * v);
+        for i in 1..x.len() {
+            out[i] = x[0] * x[i] + x[i].sin();
+        }
+    }
+}
+
+fn close(a: &DMatrix<f64>, b: &DMatrix<f64>) -> bool {
+    a.shape() == b.shape()
+        && a.iter().zip(b.iter()).all(|(x, y)| (x - y).abs() <= 1e-12 * y.abs().max(1.0))
+}
+
+#[test]
+fn an_arrowhead_takes_three_colours_in_both_directions() {
+    for n in [5, 1000] {
+        let x: Vec<f64> = (0..n).map(|i| 0.2 + 0.001 * i as f64).collect();
+        let p = JacobianPattern::detect_inplace(|x, o| Arrow.eval(x, o), &x, n).unwrap();
+        let col = SparseJacobian::new(p.clone());
+        let row = SparseJacobian::with_direction(p.clone(), Direction::Row);
+        let auto = SparseJacobian::with_direction(p.clone(), Direction::Auto);
+        assert_eq!((col.colours(), row.colours()), (n, n));
+        assert_eq!((auto.column_colours(), auto.row_colours(), auto.colours()), (2, 1, 3));
+        assert!(auto.bicolouring().is_valid(&p) && row.bicolouring().is_valid(&p));
+        let (_, dense) = dualnum::chunked::jacobian_of::<8, _, _>(&Arrow, &x);
+        for sj in [&col, &row, &auto] {
+            let (fx, j) = sj.jacobian_of::<4, _, _>(&Arrow, &x).unwrap();
+            assert!(close(&DMatrix::from(&j), &dense), "{:?}", sj.bicolouring().row_count);
+            let mut want = vec![0.0; n];
+            Arrow.eval(&x, &mut want);
+            assert_eq!(fx.as_slice(), &want[..]);
+        }
+        // closures cannot run backward sweeps: an error, not a wrong matrix
+        let err = auto.jacobian_inplace::<4, _>(|x, o| Arrow.eval(x, o), &x).unwrap_err();
+        assert_eq!(err, SparseError::NeedsFunctionObject);
+    }
+}
+
+/// A random sparse map: output `i` is `Σₖ sin(x[aₖ])·x[bₖ]` over its pairs.
+struct RandomMap {
+    n: usize,
+    terms: Vec<Vec<(usize, usize)>>,
+}
+impl VectorFunction for RandomMap {
+    fn outputs(&self, _: usize) -> usize {
+        self.terms.len()
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        for (o, t) in out.iter_mut().zip(&self.terms) {
+            *o = t.iter().fold(T::zero(), |s, &(a, b)| s + x[a].sin() * x[b]);
+        }
+    }
+}
+
+fn random_map(seed: u64) -> RandomMap {
+    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = |k: usize| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s % k as u64) as usize
+    };
+    let (m, n) = (1 + next(30), 1 + next(30));
+    let mut terms: Vec<Vec<(usize, usize)>> =
+        (0..m).map(|_| (0..next(4)).map(|_| (next(n), next(n))).collect()).collect();
+    match next(3) {
+        0 => terms[next(m)].extend((0..n).map(|j| (j, j))), // a dense row
+        1 => {
+            let j = next(n);
+            terms.iter_mut().for_each(|t| t.push((j, j))); // a dense column
+        }
+        _ => {}
+    }
+    RandomMap { n, terms }
+}
+
+fn directions_agree(seed: u64) -> TestResult {
+    let f = random_map(seed);
+    let x: Vec<f64> = (0..f.n).map(|i| 0.3 + 0.07 * i as f64).collect();
+    let m = f.terms.len();
+    let p = JacobianPattern::detect_inplace(|x, o| f.eval(x, o), &x, m).unwrap();
+    let col = colour::column_colouring(&p).count();
+    let row = colour::row_colouring(&p).count();
+    let (_, dense) = dualnum::chunked::jacobian_of::<4, _, _>(&f, &x);
+    for d in [Direction::Column, Direction::Row, Direction::Auto] {
+        let sj = SparseJacobian::with_direction(p.clone(), d);
+        if !sj.bicolouring().is_valid(&p) {
+            return TestResult::error(format!("{d:?}: invalid bicolouring"));
+        }
+        if d == Direction::Auto && sj.colours() > col.min(row) {
+            return TestResult::error(format!("auto {} > min({col}, {row})", sj.colours()));
+        }
+        let j = DMatrix::from(&sj.jacobian_of::<3, _, _>(&f, &x).unwrap().1);
+        if !close(&j, &dense) {
+            return TestResult::error(format!("{d:?}: values differ"));
+        }
+    }
+    TestResult::passed()
+}
+
+#[test]
+fn every_direction_gives_the_dense_jacobian() {
+    quickcheck(directions_agree as fn(u64) -> TestResult);
+}
+
+#[test]
+fn a_planted_change_is_caught_in_backward_sweeps_too() {
+    let n = 9;
+    let sj = planted_jacobian(n);
+    let p = sj.pattern().clone();
+    let row = SparseJacobian::with_direction(p.clone(), Direction::Row);
+    let good: Vec<f64> = (0..n).map(|i| 0.3 + 0.1 * i as f64).collect();
+    let mut bad = good.clone();
+    bad[0] = -0.4;
+    assert!(row.jacobian_of::<4, _, _>(&Planted, &good).is_ok());
+    let err = row.jacobian_of::<4, _, _>(&Planted, &bad).unwrap_err();
+    assert!(matches!(err, SparseError::PatternChanged { .. }), "{err:?}");
+    // a caller's bicolouring that reads an entry from a shared sum
+    let mut b = row.bicolouring().clone();
+    b.rows.iter_mut().for_each(|c| *c = Some(0));
+    let err = SparseJacobian::with_bicolouring(p, b).unwrap_err();
+    assert_eq!(err, SparseError::InvalidColouring { row: usize::MAX, columns: (0, 0) });
+}

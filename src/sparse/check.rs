@@ -44,10 +44,13 @@ pub enum PatternCheck {
 pub(crate) struct Check {
     pub(crate) mode: PatternCheck,
     direction: Vec<f64>,
+    /// The direction's entry of each pattern entry's column (CSC order).
+    entry_direction: Vec<f64>,
 }
 
 impl Check {
-    pub(crate) fn new(n: usize) -> Self {
+    pub(crate) fn new(pattern: &JacobianPattern) -> Self {
+        let n = pattern.ncols();
         // splitmix64 of the column index: distinct values in [1, 2) with 23
         // significant bits (exact in f32 too)
         let direction = (0..n as u64)
@@ -58,8 +61,13 @@ impl Check {
                 z ^= z >> 31;
                 1.0 + (z >> 41) as f64 / (1u64 << 23) as f64
             })
-            .collect();
-        Check { mode: PatternCheck::Directional, direction }
+            .collect::<Vec<f64>>();
+        let (offs, _) = pattern.csc();
+        let mut entry_direction = Vec::with_capacity(pattern.nnz());
+        for (j, w) in offs.windows(2).enumerate() {
+            entry_direction.extend(core::iter::repeat_n(direction[j], w[1] - w[0]));
+        }
+        Check { mode: PatternCheck::Directional, direction, entry_direction }
     }
 
     /// The direction's entry for input `j`.
@@ -101,14 +109,11 @@ impl Check {
         acc.clear();
         acc.resize(2 * m, T::zero());
         let (sum, scale) = acc.split_at_mut(m);
-        let (offs, rows) = pattern.csc();
-        for (j, w) in offs.windows(2).enumerate() {
-            let vj: T = self.direction(j);
-            for k in w[0]..w[1] {
-                let t = values[k] * vj;
-                sum[rows[k]] = sum[rows[k]] + t;
-                scale[rows[k]] = scale[rows[k]] + t.abs();
-            }
+        let (_, rows) = pattern.csc();
+        for ((&v, &i), &w) in values.iter().zip(rows).zip(&self.entry_direction) {
+            let t = v * T::from(w).unwrap_or_else(T::one);
+            sum[i] = sum[i] + t;
+            scale[i] = scale[i] + t.abs();
         }
         let tol = T::epsilon().sqrt();
         for (row, ((&s, &a), &di)) in sum.iter().zip(scale.iter()).zip(d).enumerate() {

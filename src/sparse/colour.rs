@@ -301,6 +301,189 @@ pub(crate) fn column_conflict(p: &JacobianPattern, c: &Colouring) -> Option<(usi
 }
 
 // ---------------------------------------------------------------------------
+// Rows, and both directions
+// ---------------------------------------------------------------------------
+
+/// A row colouring: two rows that share a column get different colours
+/// (the column colouring of the transposed pattern), so one backward sweep
+/// seeded with the indicator of a colour's rows gives every entry of those
+/// rows directly. One dense column needs `m` colours here as one dense row
+/// does for columns.
+///
+/// ```
+/// use dualnum::sparse::{JacobianPattern, colour};
+///
+/// // a dense first row: n column colours, but 1 + 1 row colours
+/// let n = 6;
+/// let mut e: Vec<_> = (0..n).map(|j| (0, j)).collect();
+/// e.extend((1..n).map(|i| (i, i)));
+/// let p = JacobianPattern::from_entries(n, n, &e);
+/// assert_eq!(colour::column_colouring(&p).count(), n);
+/// assert_eq!(colour::row_colouring(&p).count(), 2);
+/// ```
+#[must_use]
+pub fn row_colouring(p: &JacobianPattern) -> Colouring {
+    column_colouring(&p.transpose())
+}
+
+/// A colouring for both directions: the entries of the rows marked in
+/// `reverse_rows`… (see the fields) are read from backward sweeps, one per
+/// row colour, the others from forward tangent lanes, one per column
+/// colour.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bicolouring {
+    /// For each entry (the pattern's CSC order), whether a backward sweep
+    /// (its row's colour) gives it; otherwise a forward lane (its column's
+    /// colour) does.
+    pub backward: Vec<bool>,
+    /// The colour of each column among the forward entries (`None` for a
+    /// column no forward entry lies in: it is not seeded).
+    pub columns: Vec<Option<usize>>,
+    /// The colour of each row among the backward entries (`None` for a row
+    /// no backward entry lies in).
+    pub rows: Vec<Option<usize>>,
+    /// The number of column colours (forward lanes).
+    pub column_count: usize,
+    /// The number of row colours (backward sweeps).
+    pub row_count: usize,
+}
+
+impl Bicolouring {
+    /// Column colours plus row colours.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.column_count + self.row_count
+    }
+
+    /// All entries forward, by `columns`.
+    #[must_use]
+    pub fn columns_only(p: &JacobianPattern, c: &Colouring) -> Self {
+        Bicolouring {
+            backward: vec![false; p.nnz()],
+            columns: (0..p.ncols()).map(|j| (!p.col(j).is_empty()).then(|| c.colour[j])).collect(),
+            rows: vec![None; p.nrows()],
+            column_count: c.count,
+            row_count: 0,
+        }
+    }
+
+    /// All entries backward, by [`row_colouring`].
+    #[must_use]
+    pub fn rows_only(p: &JacobianPattern) -> Self {
+        Self::split(p, vec![true; p.nnz()])
+    }
+
+    /// The split of `p` by `backward` (CSC order), each part coloured.
+    fn split(p: &JacobianPattern, backward: Vec<bool>) -> Self {
+        let (offs, rows) = p.csc();
+        let mut fwd: Vec<Vec<usize>> = vec![Vec::new(); p.nrows()];
+        let mut bwd: Vec<Vec<usize>> = vec![Vec::new(); p.nrows()];
+        for j in 0..p.ncols() {
+            for k in offs[j]..offs[j + 1] {
+                let side = if backward[k] { &mut bwd } else { &mut fwd };
+                side[rows[k]].push(j);
+            }
+        }
+        let fwd = JacobianPattern::from_row_sets(p.ncols(), fwd);
+        let bwd = JacobianPattern::from_row_sets(p.ncols(), bwd);
+        let cc = column_colouring(&fwd);
+        let rc = row_colouring(&bwd);
+        let used = |v: usize, empty: bool| (!empty).then_some(v);
+        Bicolouring {
+            backward,
+            columns: (0..p.ncols()).map(|j| used(cc.colour[j], fwd.col(j).is_empty())).collect(),
+            rows: (0..p.nrows()).map(|i| used(rc.colour[i], bwd.row(i).is_empty())).collect(),
+            column_count: if fwd.nnz() == 0 { 0 } else { cc.count },
+            row_count: if bwd.nnz() == 0 { 0 } else { rc.count },
+        }
+    }
+
+    /// Whether every entry is determined directly: no row meets a column
+    /// colour twice among its forward-seeded columns where one of them is
+    /// a forward entry, and no column meets a row colour twice among its
+    /// backward-swept rows where one of them is a backward entry.
+    #[must_use]
+    pub fn is_valid(&self, p: &JacobianPattern) -> bool {
+        if self.backward.len() != p.nnz()
+            || self.columns.len() != p.ncols()
+            || self.rows.len() != p.nrows()
+        {
+            return false;
+        }
+        let (offs, rows) = p.csc();
+        let mut col_of = vec![0; p.nnz()];
+        for j in 0..p.ncols() {
+            col_of[offs[j]..offs[j + 1]].fill(j);
+        }
+        // an entry's forward lane holds Σ over the row's seeded columns of
+        // its colour; its backward sweep Σ over the column's swept rows of
+        // its colour: the entry must be alone in its sum
+        (0..p.nnz()).all(|k| {
+            let (i, j) = (rows[k], col_of[k]);
+            if self.backward[k] {
+                let Some(c) = self.rows[i] else { return false };
+                p.col(j).iter().all(|&r| r == i || self.rows[r] != Some(c))
+            } else {
+                let Some(c) = self.columns[j] else { return false };
+                p.row(i).iter().all(|&q| q == j || self.columns[q] != Some(c))
+            }
+        })
+    }
+}
+
+/// The bicolouring with the fewest colours among: columns only, rows only,
+/// and splits that send the `t` densest rows to backward sweeps (the rest
+/// forward) or the `t` densest columns to forward lanes (the rest
+/// backward), `t = 1, 2, 4, …, 64`. Never more colours than the better of
+/// [`column_colouring`] and [`row_colouring`]; an arrowhead (one dense row,
+/// one dense column, the diagonal) takes 3 at any size.
+///
+/// ```
+/// use dualnum::sparse::{JacobianPattern, colour};
+///
+/// let n = 1000;
+/// let mut e: Vec<_> = (0..n).flat_map(|j| [(0, j), (j, 0), (j, j)]).collect();
+/// let p = JacobianPattern::from_entries(n, n, &e);
+/// let b = colour::bidirectional_colouring(&p);
+/// assert_eq!((b.count(), b.row_count), (3, 1));
+/// assert!(b.is_valid(&p));
+/// ```
+#[must_use]
+pub fn bidirectional_colouring(p: &JacobianPattern) -> Bicolouring {
+    let (offs, rows) = p.csc();
+    let mut best = Bicolouring::columns_only(p, &column_colouring(p));
+    let mut consider = |b: Bicolouring| {
+        if b.count() < best.count() {
+            best = b;
+        }
+    };
+    consider(Bicolouring::rows_only(p));
+    let mut by_rows: Vec<usize> = (0..p.nrows()).collect();
+    by_rows.sort_by_key(|&i| core::cmp::Reverse(p.row(i).len()));
+    let mut by_cols: Vec<usize> = (0..p.ncols()).collect();
+    by_cols.sort_by_key(|&j| core::cmp::Reverse(p.col(j).len()));
+    let mut t = 1;
+    while t <= 64 && (t < p.nrows() || t < p.ncols()) {
+        if t < p.nrows() {
+            let mut back_row = vec![false; p.nrows()];
+            by_rows[..t].iter().for_each(|&i| back_row[i] = true);
+            consider(Bicolouring::split(p, rows.iter().map(|&i| back_row[i]).collect()));
+        }
+        if t < p.ncols() {
+            let mut fwd_col = vec![false; p.ncols()];
+            by_cols[..t].iter().for_each(|&j| fwd_col[j] = true);
+            let mut backward = vec![true; p.nnz()];
+            for &j in &by_cols[..t] {
+                backward[offs[j]..offs[j + 1]].fill(false);
+            }
+            consider(Bicolouring::split(p, backward));
+        }
+        t *= 2;
+    }
+    best
+}
+
+// ---------------------------------------------------------------------------
 // Symmetric: star and distance-2
 // ---------------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ impl SparseHessian {
             }
         }
         let row_colours = ColourSets::new(p, c, colouring.count());
-        let check = Check::new(p.ncols());
+        let check = Check::new(p);
         SparseHessian {
             pattern,
             colouring,

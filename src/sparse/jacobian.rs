@@ -12,8 +12,9 @@ use nalgebra_sparse::CscMatrix;
 use num_traits::Float;
 
 use super::check::Check;
-use super::colour::{self, Colouring};
+use super::colour::{self, Bicolouring, Colouring};
 use super::{JacobianPattern, PatternCheck, SparseError, Tracer};
+use crate::reverse::{Tape, Var};
 use crate::{Dual, VectorFunction, tangent};
 
 /// A prepared sparse Jacobian: a pattern and a column colouring, computed
@@ -48,8 +49,18 @@ use crate::{Dual, VectorFunction, tangent};
 #[derive(Clone, Debug)]
 pub struct SparseJacobian {
     pattern: JacobianPattern,
+    /// The column colouring of the forward entries.
     colouring: Colouring,
-    /// The colour of each entry, CSC order.
+    /// Which entries come from forward lanes and which from backward sweeps.
+    bicolouring: Bicolouring,
+    /// The lane colour each input is seeded with (`NONE`: not seeded).
+    seed_colour: Vec<usize>,
+    /// The number of column colours (forward lanes).
+    column_count: usize,
+    /// The backward sweeps: per row colour, its rows and its entries
+    /// `(index in CSC order, column)`.
+    backward: Vec<Sweep>,
+    /// The colour of each entry, CSC order (`NONE` for backward entries).
     entry_colour: Vec<usize>,
     /// Per row, a bit set of the colours its entries have.
     row_colours: ColourSets,
@@ -86,20 +97,118 @@ impl SparseJacobian {
         Ok(Self::prepare(pattern, colouring))
     }
 
-    fn prepare(pattern: JacobianPattern, colouring: Colouring) -> Self {
-        let c = colouring.colours();
-        let (offs, rows) = pattern.csc();
-        let mut entry_colour = vec![0; rows.len()];
-        for j in 0..pattern.ncols() {
-            entry_colour[offs[j]..offs[j + 1]].fill(c[j]);
+    /// Prepares the pattern for forward lanes, backward sweeps or both,
+    /// as `direction` says: [`Direction::Column`] is [`new`](Self::new);
+    /// [`Direction::Row`] colours the rows ([`colour::row_colouring`]);
+    /// [`Direction::Auto`] takes the fewest colours in total among columns
+    /// only, rows only and the splits of
+    /// [`colour::bidirectional_colouring`] (never more than the better of
+    /// the first two). Row and split colourings need backward sweeps, so
+    /// they are evaluated by [`jacobian_of`](Self::jacobian_of) and
+    /// [`values_of`](Self::values_of) on a function object; the closure
+    /// drivers return [`SparseError::NeedsFunctionObject`].
+    ///
+    /// ```
+    /// use dualnum::VectorFunction;
+    /// use dualnum::sparse::{Direction, JacobianPattern, SparseJacobian};
+    /// use num_traits::Float;
+    ///
+    /// // an arrowhead: F₀ = Σ xⱼ², Fᵢ = x₀·xᵢ + sin xᵢ
+    /// struct Arrow;
+    /// impl VectorFunction for Arrow {
+    ///     fn outputs(&self, n: usize) -> usize {
+    ///         n
+    ///     }
+    ///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+    ///         out[0] = x.iter().fold(T::zero(), |s, &v| s + v * v);
+    ///         for i in 1..x.len() {
+    ///             out[i] = x[0] * x[i] + x[i].sin();
+    ///         }
+    ///     }
+    /// }
+    /// let x = vec![0.5; 1000];
+    /// let p = JacobianPattern::detect_inplace(|x, o| Arrow.eval(x, o), &x, 1000)?;
+    /// let sj = SparseJacobian::with_direction(p.clone(), Direction::Auto);
+    /// assert_eq!((sj.column_colours(), sj.row_colours()), (2, 1)); // not 1000
+    /// let (_, j) = sj.jacobian_of::<4, _, _>(&Arrow, &x)?;
+    /// let (_, dense) = dualnum::chunked::jacobian_of::<8, _, _>(&Arrow, &x);
+    /// assert_eq!(nalgebra::DMatrix::from(&j), dense);
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    #[must_use]
+    pub fn with_direction(pattern: JacobianPattern, direction: Direction) -> Self {
+        match direction {
+            Direction::Column => Self::new(pattern),
+            Direction::Row => {
+                let b = Bicolouring::rows_only(&pattern);
+                Self::prepare_bi(pattern, b)
+            }
+            Direction::Auto => {
+                let b = colour::bidirectional_colouring(&pattern);
+                Self::prepare_bi(pattern, b)
+            }
         }
-        let row_colours = ColourSets::new(&pattern, c, colouring.count());
+    }
+
+    /// Prepares the pattern with a [`Bicolouring`] of the caller's.
+    ///
+    /// # Errors
+    ///
+    /// [`SparseError::InvalidColouring`] (with `row == usize::MAX` and
+    /// `columns == (0, 0)`) if it does not determine every entry directly
+    /// ([`Bicolouring::is_valid`]).
+    pub fn with_bicolouring(
+        pattern: JacobianPattern,
+        bicolouring: Bicolouring,
+    ) -> Result<Self, SparseError> {
+        if !bicolouring.is_valid(&pattern) {
+            return Err(SparseError::InvalidColouring { row: usize::MAX, columns: (0, 0) });
+        }
+        Ok(Self::prepare_bi(pattern, bicolouring))
+    }
+
+    fn prepare(pattern: JacobianPattern, colouring: Colouring) -> Self {
+        let b = Bicolouring::columns_only(&pattern, &colouring);
+        let mut sj = Self::prepare_bi(pattern, b);
+        // every column keeps its colour (seeding a column without entries
+        // is harmless), and the caller's colouring is reported as given
+        sj.seed_colour = colouring.colours().to_vec();
+        sj.colouring = colouring;
+        sj
+    }
+
+    fn prepare_bi(pattern: JacobianPattern, b: Bicolouring) -> Self {
+        let seed_colour: Vec<usize> = b.columns.iter().map(|c| c.unwrap_or(NONE)).collect();
+        let (offs, rows) = pattern.csc();
+        let mut entry_colour = vec![NONE; rows.len()];
+        let mut backward = vec![(Vec::new(), Vec::new()); b.row_count];
+        for j in 0..pattern.ncols() {
+            for k in offs[j]..offs[j + 1] {
+                if b.backward[k] {
+                    if let Some(c) = b.rows[rows[k]] {
+                        backward[c].1.push((k, j));
+                    }
+                } else {
+                    entry_colour[k] = seed_colour[j];
+                }
+            }
+        }
+        for (i, c) in b.rows.iter().enumerate() {
+            if let Some(c) = *c {
+                backward[c].0.push(i);
+            }
+        }
+        let row_colours = ColourSets::new(&pattern, &seed_colour, b.column_count);
         SparseJacobian {
+            colouring: Colouring::new(b.columns.iter().map(|c| c.unwrap_or(0)).collect()),
+            column_count: b.column_count,
+            seed_colour,
+            backward,
+            bicolouring: b,
             row_colours,
             entry_colour,
-            check: Check::new(pattern.ncols()),
+            check: Check::new(&pattern),
             pattern,
-            colouring,
             scratch: Scratch::default(),
         }
     }
@@ -169,20 +278,42 @@ impl SparseJacobian {
         &self.colouring
     }
 
-    /// The number of colours (compressed columns).
+    /// The number of colours: column colours (forward lanes) plus row
+    /// colours (backward sweeps).
     #[must_use]
     pub fn colours(&self) -> usize {
-        self.colouring.count()
+        self.column_count + self.backward.len()
     }
 
-    /// The number of compressed evaluations a Jacobian takes with `C`
-    /// lanes a pass: `⌈colours / C⌉`, at least 1. The directional check
+    /// The number of column colours (forward tangent lanes).
+    #[must_use]
+    pub fn column_colours(&self) -> usize {
+        self.column_count
+    }
+
+    /// The number of row colours (backward sweeps, each on one recording).
+    #[must_use]
+    pub fn row_colours(&self) -> usize {
+        self.backward.len()
+    }
+
+    /// Which entries come from forward lanes and which from backward
+    /// sweeps, with the colours of both.
+    #[must_use]
+    pub fn bicolouring(&self) -> &Bicolouring {
+        &self.bicolouring
+    }
+
+    /// The number of compressed forward evaluations a Jacobian takes with
+    /// `C` lanes a pass: `⌈column colours / C⌉`, at least 1 (plus one
+    /// recording and a backward sweep per row colour, if any). The
+    /// directional check
     /// ([`PatternCheck`]) rides in a spare lane of the last one when
     /// `colours` is not a multiple of `C`, else it takes one more
     /// evaluation ([`evaluations`](Self::evaluations)).
     #[must_use]
     pub fn passes(&self, c: usize) -> usize {
-        self.colours().div_ceil(c.max(1)).max(1)
+        self.column_count.div_ceil(c.max(1)).max(1)
     }
 
     /// The number of evaluations of the function a Jacobian takes with `C`
@@ -190,7 +321,7 @@ impl SparseJacobian {
     /// check finds no spare lane.
     #[must_use]
     pub fn evaluations(&self, c: usize) -> usize {
-        self.check.total_passes(self.colours(), c.max(1))
+        self.check.total_passes(self.column_count, c.max(1))
     }
 
     /// The values `F(x)` and the Jacobian as a CSC matrix, by
@@ -369,14 +500,18 @@ impl SparseJacobian {
     ) -> Result<(), SparseError> {
         const { assert!(C > 0, "the number of lanes C must be at least 1") };
         self.check_lengths(x, fx, values)?;
+        if !self.backward.is_empty() {
+            return Err(SparseError::NeedsFunctionObject);
+        }
+        let k = self.column_count;
         let mut work = self.scratch.take::<Work<T, C>>();
         let result = (|| {
             let Work { safe, d, acc, .. } = &mut work;
             d.clear();
             d.resize(self.pattern.nrows(), T::zero());
-            for pass in 0..self.check.total_passes(self.colours(), C) {
-                let lane = self.check.lane(self.colours(), pass, C);
-                safe.seed(x, self.colouring.colours(), pass, lane, &self.check);
+            for pass in 0..self.check.total_passes(k, C) {
+                let lane = self.check.lane(k, pass, C);
+                safe.seed(x, &self.seed_colour, pass, lane, &self.check);
                 eval(&safe.xd, &mut safe.out);
                 self.store(&safe.out, pass, lane, fx, values, d)?;
             }
@@ -405,7 +540,7 @@ impl SparseJacobian {
             let Work { safe, fast, one_safe, one_fast, d, acc } = &mut work;
             d.clear();
             d.resize(m, T::zero());
-            let k = self.colours();
+            let k = self.column_count;
             for pass in 0..self.passes(C) {
                 let lane = self.check.lane(k, pass, C);
                 self.pass_of(f, x, pass, lane, fast, safe, fx, values, d)?;
@@ -415,6 +550,7 @@ impl SparseJacobian {
                 // numbered so that no colour falls in its lane
                 self.pass_of(f, x, k.max(1), Some(0), one_fast, one_safe, fx, values, d)?;
             }
+            self.backward_of(f, x, values)?;
             self.check.verify(&self.pattern, values, d, acc)
         })();
         self.scratch.put(work);
@@ -436,7 +572,7 @@ impl SparseJacobian {
         d: &mut [T],
     ) -> Result<(), SparseError> {
         let m = self.pattern.nrows();
-        let colour = self.colouring.colours();
+        let colour = &self.seed_colour;
         fast.seed(x, colour, pass, lane, &self.check);
         fast.out.clear();
         fast.out.resize(m, Dual { eps: [T::zero(); L], re: T::zero() });
@@ -454,6 +590,35 @@ impl SparseJacobian {
         safe.out.resize(m, Dual::new(T::zero(), [T::zero(); L]));
         f.eval(&safe.xd, &mut safe.out);
         self.store(&safe.out, pass, lane, fx, values, d)
+    }
+
+    /// The backward sweeps: one recording of `f` on a tape, then per row
+    /// colour one sweep from the sum of that colour's outputs, whose
+    /// adjoints are the entries of those rows.
+    fn backward_of<T: Float, F: VectorFunction + ?Sized>(
+        &self,
+        f: &F,
+        x: &[T],
+        values: &mut [T],
+    ) -> Result<(), SparseError> {
+        if self.backward.is_empty() {
+            return Ok(());
+        }
+        let m = self.pattern.nrows();
+        let tape = Tape::<T>::new();
+        let xs = tape.vars(x);
+        let mut out = vec![<Var<'_, T> as num_traits::Zero>::zero(); m];
+        f.eval(&xs, &mut out);
+        let mut g = vec![T::zero(); x.len()];
+        for (rows, entries) in &self.backward {
+            let Some((&first, rest)) = rows.split_first() else { continue };
+            let y = rest.iter().fold(out[first], |s, &i| s + out[i]);
+            tape.adjoints(y).wrt_into(&xs, &mut g);
+            for &(k, j) in entries {
+                values[k] = g[j] + T::zero();
+            }
+        }
+        Ok(())
     }
 
     fn check_lengths<T>(&self, x: &[T], fx: &[T], values: &[T]) -> Result<(), SparseError> {
@@ -503,7 +668,7 @@ impl SparseJacobian {
     }
 
     fn outside(&self, row: usize, colour: usize) -> SparseError {
-        let c = self.colouring.colours();
+        let c = &self.seed_colour;
         let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
         SparseError::OutsidePattern { row, colour, columns }
     }
@@ -614,7 +779,30 @@ impl<T, const C: usize> Default for Work<T, C> {
     }
 }
 
-/// One bit set of colours per row: the colours of the row's entries.
+/// One backward sweep: its rows, and its entries as (index in CSC order,
+/// column).
+type Sweep = (Vec<usize>, Vec<(usize, usize)>);
+
+/// No colour: an input not seeded, an entry read from a backward sweep.
+const NONE: usize = usize::MAX;
+
+/// Which derivatives give the entries of a [`SparseJacobian`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Direction {
+    /// Forward tangent lanes only, one per column colour (the default;
+    /// evaluated by closures and function objects alike).
+    #[default]
+    Column,
+    /// Backward sweeps only, one per row colour (function objects).
+    Row,
+    /// The fewest colours in total among columns only, rows only and the
+    /// splits of [`colour::bidirectional_colouring`] (function objects,
+    /// unless it comes out columns only).
+    Auto,
+}
+
+/// One bit set of colours per row: the colours of the row's seeded
+/// columns.
 #[derive(Clone, Debug)]
 pub(crate) struct ColourSets {
     words: usize,
@@ -626,7 +814,7 @@ impl ColourSets {
         let words = count.div_ceil(64).max(1);
         let mut bits = vec![0u64; words * p.nrows()];
         for i in 0..p.nrows() {
-            for &j in p.row(i) {
+            for &j in p.row(i).iter().filter(|&&j| colour[j] != NONE) {
                 bits[i * words + colour[j] / 64] |= 1 << (colour[j] % 64);
             }
         }

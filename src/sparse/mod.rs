@@ -125,7 +125,7 @@ mod tracer_traits;
 
 pub use check::PatternCheck;
 pub use hessian::SparseHessian;
-pub use jacobian::SparseJacobian;
+pub use jacobian::{Direction, SparseJacobian};
 pub use pattern::{HessianPattern, JacobianPattern};
 pub use tracer::Tracer;
 
@@ -198,6 +198,11 @@ pub enum SparseError {
         /// The output (row of the Jacobian or Hessian).
         row: usize,
     },
+    /// The Jacobian was prepared with backward sweeps (a row or
+    /// bidirectional colouring), which need the function as a
+    /// [`VectorFunction`](crate::VectorFunction) object: a closure on
+    /// `Dual<T, C>` cannot be run on the tape.
+    NeedsFunctionObject,
     /// A caller's colouring does not determine every entry: in `row`, the
     /// two `columns` have the same colour (a Jacobian), or the entry
     /// `(row, columns.0)` cannot be read from either end (a Hessian, where
@@ -248,8 +253,16 @@ impl fmt::Display for SparseError {
                  row does not contain; the function's sparsity changed since detection: detect \
                  the pattern again"
             ),
+            SparseError::NeedsFunctionObject => write!(
+                f,
+                "sparse: this Jacobian is prepared with backward sweeps (row or bidirectional \
+                 colouring), which need a VectorFunction object: use jacobian_of or values_of"
+            ),
+            SparseError::InvalidColouring { row: usize::MAX, columns: (0, 0) } => {
+                write!(f, "sparse: the bicolouring does not determine every entry directly")
+            }
             SparseError::InvalidColouring { row: usize::MAX, columns: (len, n) } => {
-                write!(f, "sparse: the colouring has {len} colours but the pattern has {n} columns")
+                write!(f, "sparse: the colouring has {len} entries but the pattern has {n} columns")
             }
             SparseError::InvalidColouring { row, columns: (a, b) } => write!(
                 f,

@@ -217,6 +217,19 @@ impl JacobianPattern {
         (&self.col_offsets, &self.col_rows)
     }
 
+    /// The transposed `n × m` pattern.
+    #[must_use]
+    pub fn transpose(&self) -> Self {
+        JacobianPattern {
+            m: self.n,
+            n: self.m,
+            row_offsets: self.col_offsets.clone(),
+            row_cols: self.col_rows.clone(),
+            col_offsets: self.row_offsets.clone(),
+            col_rows: self.row_cols.clone(),
+        }
+    }
+
     /// The CSR row offsets (`m + 1` of them) and column indices.
     #[must_use]
     pub fn csr(&self) -> (&[usize], &[usize]) {

@@ -1,0 +1,293 @@
+//! The interleaved ratio harness for sparse Jacobians and Hessians: each
+//! method against the hand-written sparse derivative in alternating short
+//! rounds, reporting the median of the per-round ratios (method time /
+//! hand-written time) with the interquartile range and min–max. A slow
+//! spell on a shared machine hits both sides of a round alike, so the
+//! ratio is steadier than two separately measured medians.
+//!
+//! Methods: `closure C=k` (`values_inplace::<k>`: NaN-safe kernels),
+//! `fn object C=k` (`values_of::<k>`: the checked fast path), each with
+//! the default directional check (`check` rides in a spare lane when the
+//! colour count is below `k`, else costs one more pass) or with
+//! `PatternCheck::Off` (`no check`).
+//!
+//! `cargo bench -p dualnum-bench --bench sparse_interleaved`; environment:
+//! `INTERLEAVED_ROUNDS` (default 21), `INTERLEAVED_BATCH_US` (default
+//! 2000), `INTERLEAVED_FILTER` (substring of the workload name);
+//! `SPARSE_PROFILE=workload/method` runs that one method
+//! `SPARSE_PROFILE_ITERS` times (default 10) inside `profile_loop`, for
+//! instruction counts under load: `valgrind --tool=callgrind
+//! --toggle-collect='*profile_loop*' <bench binary>`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use dualnum::VectorFunction;
+use dualnum::sparse::{PatternCheck, SparseJacobian};
+use dualnum::test_functions::{
+    bratu, bratu_jacobian_csc, broyden_tridiagonal, broyden_tridiagonal_jacobian_csc,
+};
+use num_traits::Float;
+
+const LAMBDA: f64 = 6.0;
+
+fn point(n: usize) -> Vec<f64> {
+    (0..n).map(|i| 0.3 * ((i as f64) * 0.37).sin() + 0.1).collect()
+}
+
+fn bratu6<T: Float>(u: &[T], out: &mut [T]) {
+    bratu(u, LAMBDA, out);
+}
+
+struct Bratu;
+impl VectorFunction for Bratu {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        bratu(x, LAMBDA, out)
+    }
+}
+
+struct Broyden;
+impl VectorFunction for Broyden {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        broyden_tridiagonal(x, out)
+    }
+}
+
+type Method<'a> = (String, Box<dyn FnMut() + 'a>);
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Times `iters` runs of `f`.
+fn batch(f: &mut dyn FnMut(), iters: usize) -> Duration {
+    let t = Instant::now();
+    for _ in 0..iters {
+        f();
+    }
+    t.elapsed()
+}
+
+/// `iters` runs of `f`, the one place `callgrind --toggle-collect` counts.
+#[inline(never)]
+fn profile_loop(f: &mut dyn FnMut(), iters: usize) {
+    for _ in 0..iters {
+        f();
+    }
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+/// Runs the rounds: every method (the first is the unit) once a round, in
+/// batches of about the same time, and prints the ratio statistics.
+fn run(workload: &str, mut methods: Vec<Method<'_>>) {
+    if std::env::var("INTERLEAVED_FILTER").is_ok_and(|f| !workload.contains(&f)) {
+        return;
+    }
+    if let Ok(want) = std::env::var("SPARSE_PROFILE") {
+        // for callgrind --toggle-collect=*profile_loop*: one method only
+        for (name, f) in &mut methods {
+            if format!("{workload}/{name}") == want {
+                f();
+                profile_loop(f.as_mut(), env("SPARSE_PROFILE_ITERS", 10));
+            }
+        }
+        return;
+    }
+    let rounds = env("INTERLEAVED_ROUNDS", 21);
+    let budget = Duration::from_micros(env("INTERLEAVED_BATCH_US", 2000) as u64);
+    // iterations per batch, from one warm-up run each
+    let iters: Vec<usize> = methods
+        .iter_mut()
+        .map(|(_, f)| {
+            f();
+            let t = batch(f.as_mut(), 1).max(Duration::from_nanos(50));
+            (budget.as_nanos() / t.as_nanos()).clamp(1, 1_000_000) as usize
+        })
+        .collect();
+    let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); methods.len()];
+    let mut unit_ns = Vec::new();
+    for _ in 0..rounds {
+        let per: Vec<f64> = methods
+            .iter_mut()
+            .zip(&iters)
+            .map(|((_, f), &k)| batch(f.as_mut(), k).as_nanos() as f64 / k as f64)
+            .collect();
+        unit_ns.push(per[0]);
+        for (r, t) in ratios.iter_mut().zip(&per) {
+            r.push(t / per[0]);
+        }
+    }
+    unit_ns.sort_by(f64::total_cmp);
+    println!(
+        "{workload}: hand-written {:.1} µs (median of {rounds} rounds)",
+        quantile(&unit_ns, 0.5) / 1e3
+    );
+    for ((name, _), mut r) in methods.iter().zip(ratios).skip(1) {
+        r.sort_by(f64::total_cmp);
+        println!(
+            "  {name:<28} {:6.2}×  IQR {:.2}–{:.2}  min–max {:.2}–{:.2}",
+            quantile(&r, 0.5),
+            quantile(&r, 0.25),
+            quantile(&r, 0.75),
+            r[0],
+            r[r.len() - 1]
+        );
+    }
+}
+
+/// The Jacobian methods of one problem: closure and function object at
+/// lane widths `A` (= colours: the check takes an extra pass) and `B`
+/// (above the colours: the check rides in a spare lane), with and without
+/// the check.
+macro_rules! jacobian_methods {
+    ($sj:expr, $off:expr, $x:expr, $fx:expr, $v:expr, $f:expr, $obj:expr, $a:literal, $b:literal) => {{
+        let (sj, off, x, fx, v) = (&$sj, &$off, &$x, &$fx, &$v);
+        let methods: Vec<Method<'_>> = vec![
+            (
+                format!("closure C={} check", $a),
+                Box::new(move || {
+                    sj.values_inplace::<$a, _>(
+                        $f,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                format!("closure C={} no check", $a),
+                Box::new(move || {
+                    off.values_inplace::<$a, _>(
+                        $f,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                format!("closure C={} check", $b),
+                Box::new(move || {
+                    sj.values_inplace::<$b, _>(
+                        $f,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                format!("fn object C={} check", $a),
+                Box::new(move || {
+                    sj.values_of::<$a, _, _>(
+                        &$obj,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                format!("fn object C={} no check", $a),
+                Box::new(move || {
+                    off.values_of::<$a, _, _>(
+                        &$obj,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                format!("fn object C={} check", $b),
+                Box::new(move || {
+                    sj.values_of::<$b, _, _>(
+                        &$obj,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                format!("fn object C={} no check", $b),
+                Box::new(move || {
+                    off.values_of::<$b, _, _>(
+                        &$obj,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ),
+        ];
+        methods
+    }};
+}
+
+fn jacobians() {
+    use std::cell::RefCell;
+    // Bratu 100×100: 5 colours
+    let n = 10_000;
+    let x = point(n);
+    let sj = SparseJacobian::detect_inplace(|x, o| bratu(x, LAMBDA, o), &x, n).unwrap();
+    let off = sj.clone().with_pattern_check(PatternCheck::Off);
+    let (fx, v) = (RefCell::new(vec![0.0; n]), RefCell::new(vec![0.0; sj.pattern().nnz()]));
+    let mut want = vec![0.0; sj.pattern().nnz()];
+    bratu_jacobian_csc(&x, LAMBDA, &mut want);
+    sj.values_of::<8, _, _>(&Bratu, &x, &mut fx.borrow_mut(), &mut v.borrow_mut()).unwrap();
+    for (a, w) in v.borrow().iter().zip(&want) {
+        assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "bratu: {a} vs {w}");
+    }
+    let hv = RefCell::new(want.clone());
+    let mut methods: Vec<Method<'_>> = vec![(
+        "hand-written".into(),
+        Box::new(|| bratu_jacobian_csc(black_box(&x), LAMBDA, &mut hv.borrow_mut())),
+    )];
+    methods.extend(jacobian_methods!(sj, off, x, fx, v, bratu6, Bratu, 5, 8));
+    run("bratu_100x100", methods);
+
+    // Broyden tridiagonal n = 10,000: 3 colours
+    let x = point(n);
+    let sj = SparseJacobian::detect_inplace(broyden_tridiagonal, &x, n).unwrap();
+    let off = sj.clone().with_pattern_check(PatternCheck::Off);
+    let (fx, v) = (RefCell::new(vec![0.0; n]), RefCell::new(vec![0.0; sj.pattern().nnz()]));
+    let mut want = vec![0.0; sj.pattern().nnz()];
+    broyden_tridiagonal_jacobian_csc(&x, &mut want);
+    sj.values_of::<4, _, _>(&Broyden, &x, &mut fx.borrow_mut(), &mut v.borrow_mut()).unwrap();
+    for (a, w) in v.borrow().iter().zip(&want) {
+        assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "broyden: {a} vs {w}");
+    }
+    let hv = RefCell::new(want.clone());
+    let mut methods: Vec<Method<'_>> = vec![(
+        "hand-written".into(),
+        Box::new(|| broyden_tridiagonal_jacobian_csc(black_box(&x), &mut hv.borrow_mut())),
+    )];
+    methods.extend(jacobian_methods!(sj, off, x, fx, v, broyden_tridiagonal, Broyden, 3, 4));
+    run("broyden_10000", methods);
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    jacobians();
+}
