@@ -440,3 +440,68 @@ fn a_planted_change_is_caught_in_backward_sweeps_too() {
     let err = SparseJacobian::with_bicolouring(p, b).unwrap_err();
     assert_eq!(err, SparseError::InvalidColouring { row: usize::MAX, columns: (0, 0) });
 }
+
+// ---------------------------------------------------------------------------
+// Known patterns in compressed form
+// ---------------------------------------------------------------------------
+
+fn csr_csc_roundtrip(seed: u64) -> bool {
+    let f = random_map(seed);
+    let x: Vec<f64> = (0..f.n).map(|i| 0.3 + 0.07 * i as f64).collect();
+    let m = f.terms.len();
+    let p = JacobianPattern::detect_inplace(|x, o| f.eval(x, o), &x, m).unwrap();
+    let (ro, rc) = p.csr();
+    let (co, cr) = p.csc();
+    let a = JacobianPattern::from_csr(m, f.n, ro.to_vec(), rc.to_vec()).unwrap();
+    let b = JacobianPattern::from_csc(m, f.n, co.to_vec(), cr.to_vec()).unwrap();
+    a == p && b == p && p.transpose().transpose() == p
+}
+
+#[test]
+fn compressed_patterns_round_trip() {
+    quickcheck(csr_csc_roundtrip as fn(u64) -> bool);
+}
+
+#[test]
+fn bad_compressed_patterns_are_errors() {
+    let bad = |row, column| Err(SparseError::InvalidPattern { row, column });
+    // 2 × 3: row 0 = {0, 2}, row 1 = {1}
+    let ok = JacobianPattern::from_csr(2, 3, vec![0, 2, 3], vec![0, 2, 1]).unwrap();
+    assert_eq!(ok, JacobianPattern::from_entries(2, 3, &[(0, 0), (0, 2), (1, 1)]));
+    assert_eq!(JacobianPattern::from_csr(2, 3, vec![0, 2], vec![0, 2, 1]), bad(Some(2), None));
+    assert_eq!(JacobianPattern::from_csr(2, 3, vec![1, 2, 3], vec![0, 2, 1]), bad(Some(0), None));
+    assert_eq!(JacobianPattern::from_csr(2, 3, vec![0, 2, 4], vec![0, 2, 1]), bad(Some(1), None));
+    assert_eq!(JacobianPattern::from_csr(2, 3, vec![0, 3, 2], vec![0, 2, 1]), bad(Some(1), None));
+    assert_eq!(
+        JacobianPattern::from_csr(2, 3, vec![0, 2, 3], vec![0, 3, 1]),
+        bad(Some(0), Some(3))
+    );
+    assert_eq!(
+        JacobianPattern::from_csr(2, 3, vec![0, 2, 3], vec![2, 0, 1]),
+        bad(Some(0), Some(0))
+    );
+    assert_eq!(
+        JacobianPattern::from_csr(2, 3, vec![0, 2, 3], vec![1, 1, 1]),
+        bad(Some(0), Some(1))
+    );
+    // CSC of the same: column 0 = {0}, 1 = {1}, 2 = {0}
+    let c = JacobianPattern::from_csc(2, 3, vec![0, 1, 2, 3], vec![0, 1, 0]).unwrap();
+    assert_eq!(c, ok);
+    assert_eq!(
+        JacobianPattern::from_csc(2, 3, vec![0, 1, 2, 3], vec![0, 2, 0]),
+        bad(Some(2), Some(1))
+    );
+    let err = JacobianPattern::from_csc(2, 3, vec![0, 1, 3], vec![0, 1, 0]).unwrap_err();
+    assert!(err.to_string().contains("invalid compressed pattern"));
+}
+
+#[test]
+fn detect_inplace_with_accepts_branches_at_a_point() {
+    let x = vec![0.5; 9];
+    assert!(matches!(
+        SparseJacobian::detect_inplace(planted, &x, 9),
+        Err(SparseError::ValueDependentBranches { count: 1 })
+    ));
+    let sj = SparseJacobian::detect_inplace_with(planted, &x, 9, Branches::AtPoint).unwrap();
+    assert_eq!(sj.pattern(), planted_jacobian(9).pattern());
+}

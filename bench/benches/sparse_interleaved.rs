@@ -59,6 +59,14 @@ impl VectorFunction for Broyden {
     }
 }
 
+/// Whether `workload` is to be set up at all (filter and profile mode).
+fn wanted(workload: &str) -> bool {
+    if std::env::var("INTERLEAVED_FILTER").is_ok_and(|f| !workload.contains(&f)) {
+        return false;
+    }
+    std::env::var("SPARSE_PROFILE").map_or(true, |p| p.starts_with(&format!("{workload}/")))
+}
+
 type Method<'a> = (String, Box<dyn FnMut() + 'a>);
 
 fn env(name: &str, default: usize) -> usize {
@@ -244,9 +252,18 @@ macro_rules! jacobian_methods {
 }
 
 fn jacobians() {
-    use std::cell::RefCell;
     // Bratu 100×100: 5 colours
     let n = 10_000;
+    if wanted("bratu_100x100") {
+        bratu_workload(n);
+    }
+    if wanted("broyden_10000") {
+        broyden_workload(n);
+    }
+}
+
+fn bratu_workload(n: usize) {
+    use std::cell::RefCell;
     let x = point(n);
     let sj = SparseJacobian::detect_inplace(|x, o| bratu(x, LAMBDA, o), &x, n).unwrap();
     let off = sj.clone().with_pattern_check(PatternCheck::Off);
@@ -264,7 +281,10 @@ fn jacobians() {
     )];
     methods.extend(jacobian_methods!(sj, off, x, fx, v, bratu6, Bratu, 5, 8));
     run("bratu_100x100", methods);
+}
 
+fn broyden_workload(n: usize) {
+    use std::cell::RefCell;
     // Broyden tridiagonal n = 10,000: 3 colours
     let x = point(n);
     let sj = SparseJacobian::detect_inplace(broyden_tridiagonal, &x, n).unwrap();
@@ -285,9 +305,134 @@ fn jacobians() {
     run("broyden_10000", methods);
 }
 
+/// The arrowhead `F₀ = Σ xⱼ²`, `Fᵢ = x₀·xᵢ + sin xᵢ`: one dense row and
+/// one dense column, `n` colours by columns or by rows, 3 in both
+/// directions.
+struct Arrow;
+impl VectorFunction for Arrow {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        out[0] = x.iter().fold(T::zero(), |s, &v| s + v * v);
+        for i in 1..x.len() {
+            out[i] = x[0] * x[i] + x[i].sin();
+        }
+    }
+}
+
+/// The arrowhead's Jacobian by hand, CSC order: column 0 holds rows
+/// `0..n` (`2x₀`, then `xᵢ`), column `j ≥ 1` rows 0 and `j` (`2xⱼ`,
+/// `x₀ + cos xⱼ`).
+fn arrow_jacobian_csc(x: &[f64], values: &mut [f64]) {
+    let n = x.len();
+    values[0] = 2.0 * x[0];
+    values[1..n].copy_from_slice(&x[1..]);
+    for j in 1..n {
+        values[n + 2 * (j - 1)] = 2.0 * x[j];
+        values[n + 2 * (j - 1) + 1] = x[0] + x[j].cos();
+    }
+}
+
+fn arrowheads() {
+    use dualnum::sparse::{Direction, JacobianPattern};
+    use std::cell::RefCell;
+    for n in [1000, 10_000] {
+        if !wanted(&format!("arrowhead_{n}")) {
+            continue;
+        }
+        let x = point(n);
+        let p = JacobianPattern::detect_inplace(|x, o| Arrow.eval(x, o), &x, n).unwrap();
+        let auto = SparseJacobian::with_direction(p.clone(), Direction::Auto);
+        let auto_off = auto.clone().with_pattern_check(PatternCheck::Off);
+        let (col, row) = if n <= 1000 {
+            (
+                Some(SparseJacobian::new(p.clone())),
+                Some(SparseJacobian::with_direction(p.clone(), Direction::Row)),
+            )
+        } else {
+            (None, None)
+        };
+        println!(
+            "arrowhead_{n}: colours column {}, row {}, auto {} ({} column + {} row)",
+            col.as_ref().map_or(n, SparseJacobian::colours),
+            row.as_ref().map_or(n, SparseJacobian::colours),
+            auto.colours(),
+            auto.column_colours(),
+            auto.row_colours()
+        );
+        let (fx, v) = (RefCell::new(vec![0.0; n]), RefCell::new(vec![0.0; p.nnz()]));
+        let mut want = vec![0.0; p.nnz()];
+        arrow_jacobian_csc(&x, &mut want);
+        auto.values_of::<4, _, _>(&Arrow, &x, &mut fx.borrow_mut(), &mut v.borrow_mut()).unwrap();
+        for (a, w) in v.borrow().iter().zip(&want) {
+            assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "arrowhead: {a} vs {w}");
+        }
+        let hv = RefCell::new(want.clone());
+        let (fx, v, x) = (&fx, &v, &x);
+        let mut methods: Vec<Method<'_>> = vec![(
+            "hand-written".into(),
+            Box::new(|| arrow_jacobian_csc(black_box(x), &mut hv.borrow_mut())),
+        )];
+        methods.push((
+            "auto C=4 check".into(),
+            Box::new(|| {
+                auto.values_of::<4, _, _>(
+                    &Arrow,
+                    black_box(x),
+                    &mut fx.borrow_mut(),
+                    &mut v.borrow_mut(),
+                )
+                .unwrap()
+            }),
+        ));
+        methods.push((
+            "auto C=4 no check".into(),
+            Box::new(|| {
+                auto_off
+                    .values_of::<4, _, _>(
+                        &Arrow,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+            }),
+        ));
+        if let (Some(col), Some(row)) = (&col, &row) {
+            methods.push((
+                "column C=8 check".into(),
+                Box::new(move || {
+                    col.values_of::<8, _, _>(
+                        &Arrow,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ));
+            methods.push((
+                "row check".into(),
+                Box::new(move || {
+                    row.values_of::<4, _, _>(
+                        &Arrow,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ));
+        }
+        run(&format!("arrowhead_{n}"), methods);
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
     jacobians();
+    arrowheads();
 }

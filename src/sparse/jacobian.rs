@@ -266,6 +266,23 @@ impl SparseJacobian {
         JacobianPattern::detect_inplace(f, x, m).map(Self::new)
     }
 
+    /// Detects the pattern of a map written in place, choosing what
+    /// value-dependent branches mean
+    /// ([`JacobianPattern::detect_inplace_with`]), and prepares it.
+    ///
+    /// # Errors
+    ///
+    /// As [`JacobianPattern::detect`], only with
+    /// [`Branches::Reject`](super::Branches::Reject).
+    pub fn detect_inplace_with<T: Float>(
+        f: impl FnMut(&[Tracer<T>], &mut [Tracer<T>]),
+        x: &[T],
+        m: usize,
+        branches: super::Branches,
+    ) -> Result<Self, SparseError> {
+        JacobianPattern::detect_inplace_with(f, x, m, branches).map(Self::new)
+    }
+
     /// The pattern.
     #[must_use]
     pub fn pattern(&self) -> &JacobianPattern {
@@ -648,15 +665,18 @@ impl SparseJacobian {
                 *f = y.re;
             }
         }
-        if let Some((i, c)) = self.row_colours.first_stray(out, lo, lane) {
-            return Err(self.outside(i, c));
-        }
-        let (_, rows) = self.pattern.csc();
-        for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
-            let l = c.wrapping_sub(lo);
-            if l < L {
-                // `+ 0` turns an exact −0 into +0 and leaves the rest
-                *v = out[i].eps[l] + T::zero();
+        if lo < self.column_count {
+            // (the check's own pass has no colour: nothing to look at)
+            if let Some((i, c)) = self.row_colours.first_stray(out, lo, lane) {
+                return Err(self.outside(i, c));
+            }
+            let (_, rows) = self.pattern.csc();
+            for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
+                let l = c.wrapping_sub(lo);
+                if l < L {
+                    // `+ 0` turns an exact −0 into +0 and leaves the rest
+                    *v = out[i].eps[l] + T::zero();
+                }
             }
         }
         if let Some(l) = lane {

@@ -198,6 +198,17 @@ pub enum SparseError {
         /// The output (row of the Jacobian or Hessian).
         row: usize,
     },
+    /// Compressed pattern arrays given to
+    /// [`JacobianPattern::from_csr`]/[`from_csc`](JacobianPattern::from_csc)
+    /// are not valid: the offsets of `row` (CSR) or `column` (CSC) are
+    /// wrong (the other is `None`), or the index named by the other is out
+    /// of range or not above its predecessor.
+    InvalidPattern {
+        /// The row of the problem (CSR), or the bad row index (CSC).
+        row: Option<usize>,
+        /// The bad column index (CSR), or the column of the problem (CSC).
+        column: Option<usize>,
+    },
     /// The Jacobian was prepared with backward sweeps (a row or
     /// bidirectional colouring), which need the function as a
     /// [`VectorFunction`](crate::VectorFunction) object: a closure on
@@ -252,6 +263,12 @@ impl fmt::Display for SparseError {
                  sparse matrix's row times that direction, so it depends on an input its pattern \
                  row does not contain; the function's sparsity changed since detection: detect \
                  the pattern again"
+            ),
+            SparseError::InvalidPattern { row, column } => write!(
+                f,
+                "sparse: invalid compressed pattern at row {row:?}, column {column:?}: offsets \
+                 must start at 0, never decrease and end at the number of indices; indices must \
+                 be in range and strictly increasing within each row (CSR) or column (CSC)"
             ),
             SparseError::NeedsFunctionObject => write!(
                 f,

@@ -61,8 +61,63 @@ impl JacobianPattern {
         Self::from_row_sets(n, rows)
     }
 
+    /// The `m × n` pattern with the given compressed sparse rows: row `i`
+    /// holds the columns `col_indices[row_offsets[i]..row_offsets[i + 1]]`,
+    /// strictly increasing. Checked; no sorting, no copying beyond the
+    /// transpose (`O(m + n + nnz)`), so a known pattern of millions of
+    /// entries costs about as much as reading it.
+    ///
+    /// ```
+    /// use dualnum::sparse::{JacobianPattern, SparseError};
+    ///
+    /// // the 3 × 3 lower bidiagonal pattern
+    /// let p = JacobianPattern::from_csr(3, 3, vec![0, 1, 3, 5], vec![0, 0, 1, 1, 2])?;
+    /// assert_eq!(p.col(1), &[1, 2]);
+    /// let bad = JacobianPattern::from_csr(3, 3, vec![0, 1, 3, 5], vec![0, 1, 0, 1, 2]);
+    /// assert_eq!(bad, Err(SparseError::InvalidPattern { row: Some(1), column: Some(0) }));
+    /// # Ok::<(), SparseError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SparseError::InvalidPattern`]: `row_offsets` not `m + 1` long, not
+    /// starting at 0, decreasing, or not ending at `col_indices.len()`
+    /// (`row` names the first bad offset's row, `column` is `None`); a
+    /// column `≥ n`, or not above its predecessor in the row (`row` and
+    /// `column` name it).
+    pub fn from_csr(
+        m: usize,
+        n: usize,
+        row_offsets: Vec<usize>,
+        col_indices: Vec<usize>,
+    ) -> Result<Self, SparseError> {
+        check_compressed(m, n, &row_offsets, &col_indices)
+            .map_err(|(i, j)| SparseError::InvalidPattern { row: Some(i), column: j })?;
+        Ok(Self::from_csr_parts(n, row_offsets, col_indices))
+    }
+
+    /// The `m × n` pattern with the given compressed sparse columns: column
+    /// `j` holds the rows `row_indices[col_offsets[j]..col_offsets[j + 1]]`,
+    /// strictly increasing (the order of the values everywhere here).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_csr`](Self::from_csr), with rows and columns exchanged:
+    /// [`SparseError::InvalidPattern`] names the column and (for a bad
+    /// index) the row.
+    pub fn from_csc(
+        m: usize,
+        n: usize,
+        col_offsets: Vec<usize>,
+        row_indices: Vec<usize>,
+    ) -> Result<Self, SparseError> {
+        check_compressed(n, m, &col_offsets, &row_indices)
+            .map_err(|(j, i)| SparseError::InvalidPattern { row: i, column: Some(j) })?;
+        Ok(Self::from_csr_parts(m, col_offsets, row_indices).transpose())
+    }
+
     /// Builds from CSR arrays with sorted, distinct columns per row.
-    pub(crate) fn from_csr(n: usize, row_offsets: Vec<usize>, row_cols: Vec<usize>) -> Self {
+    pub(crate) fn from_csr_parts(n: usize, row_offsets: Vec<usize>, row_cols: Vec<usize>) -> Self {
         let m = row_offsets.len() - 1;
         let (col_offsets, col_rows) = transpose(m, n, &row_offsets, &row_cols);
         JacobianPattern { m, n, row_offsets, row_cols, col_offsets, col_rows }
@@ -155,6 +210,29 @@ impl JacobianPattern {
         )
     }
 
+    /// [`detect_inplace`](Self::detect_inplace), choosing what
+    /// value-dependent branches mean.
+    ///
+    /// # Errors
+    ///
+    /// As [`detect`](Self::detect), only with [`Branches::Reject`].
+    pub fn detect_inplace_with<T: Float>(
+        mut f: impl FnMut(&[Tracer<T>], &mut [Tracer<T>]),
+        x: &[T],
+        m: usize,
+        branches: Branches,
+    ) -> Result<Self, SparseError> {
+        Self::detect_with(
+            |xt| {
+                let mut out = vec![Tracer::constant(T::zero()); m];
+                f(xt, &mut out);
+                out
+            },
+            x,
+            branches,
+        )
+    }
+
     /// Number of rows (outputs), `m`.
     #[must_use]
     pub fn nrows(&self) -> usize {
@@ -235,6 +313,37 @@ impl JacobianPattern {
     pub fn csr(&self) -> (&[usize], &[usize]) {
         (&self.row_offsets, &self.row_cols)
     }
+}
+
+/// Checks compressed arrays of `major` lines over `minor` indices: the
+/// first bad line and (for a bad index) the index.
+fn check_compressed(
+    major: usize,
+    minor: usize,
+    offs: &[usize],
+    idx: &[usize],
+) -> Result<(), (usize, Option<usize>)> {
+    if offs.len() != major + 1 {
+        return Err((offs.len().min(major), None));
+    }
+    if offs[0] != 0 {
+        return Err((0, None));
+    }
+    if offs[major] != idx.len() {
+        return Err((major.saturating_sub(1), None));
+    }
+    for i in 0..major {
+        if offs[i + 1] < offs[i] || offs[i + 1] > idx.len() {
+            return Err((i, None));
+        }
+        let line = &idx[offs[i]..offs[i + 1]];
+        for (t, &j) in line.iter().enumerate() {
+            if j >= minor || (t > 0 && j <= line[t - 1]) {
+                return Err((i, Some(j)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The CSC arrays of a CSR pattern (a counting sort; rows stay ascending).
@@ -423,7 +532,7 @@ fn jacobian_pattern(graph: &Graph, outs: &[u32]) -> JacobianPattern {
         row_cols[start..].sort_unstable();
         row_offsets.push(row_cols.len());
     }
-    JacobianPattern::from_csr(graph.inputs, row_offsets, row_cols)
+    JacobianPattern::from_csr_parts(graph.inputs, row_offsets, row_cols)
 }
 
 fn hessian_pattern(graph: &Graph, out: u32) -> HessianPattern {
