@@ -14,7 +14,10 @@
 //! and echidna's against dualnum's (same pattern order: CSC).
 //!
 //! Groups: `sparse_jacobian/{broyden_1000, broyden_10000, bratu_50x50,
-//! bratu_100x100}`, `sparse_detection/bratu_100x100`,
+//! bratu_100x100}` (closures on NaN-safe duals, and function objects on the
+//! checked fast path, `sparse_fn_object_*`, with the default directional
+//! check or without), `sparse_jacobian/{arrowhead_1000, arrowhead_10000}`
+//! (columns, rows, both directions), `sparse_detection/bratu_100x100`,
 //! `sparse_hessian/rosenbrock_10000`. Dense chunked forward mode is timed
 //! at every size (the 10,000-unknown ones take seconds and 800 MB each);
 //! dense reverse mode (`reverse::jacobian`, one sweep per row) only at
@@ -26,8 +29,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use dualnum::VectorFunction;
 use dualnum::chunked;
-use dualnum::sparse::{JacobianPattern, SparseHessian, SparseJacobian};
+use dualnum::sparse::{Direction, JacobianPattern, PatternCheck, SparseHessian, SparseJacobian};
 use dualnum::test_functions::{
     bratu, bratu_jacobian_csc, broyden_tridiagonal, broyden_tridiagonal_jacobian_csc, rosenbrock,
     rosenbrock_hessian_csc,
@@ -82,8 +86,56 @@ impl CentralDiff {
     }
 }
 
+/// The residuals as function objects, for the checked fast path
+/// (`values_of`).
+struct Broyden;
+impl VectorFunction for Broyden {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        broyden_tridiagonal(x, out)
+    }
+}
+
+struct Bratu;
+impl VectorFunction for Bratu {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        bratu6(x, out)
+    }
+}
+
+/// The arrowhead `F₀ = Σ xⱼ²`, `Fᵢ = x₀·xᵢ + sin xᵢ`: one dense row, one
+/// dense column; `n` colours by columns or by rows, 3 in both directions.
+struct Arrow;
+impl VectorFunction for Arrow {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        out[0] = x.iter().fold(T::zero(), |s, &v| s + v * v);
+        for i in 1..x.len() {
+            out[i] = x[0] * x[i] + x[i].sin();
+        }
+    }
+}
+
+/// The arrowhead's Jacobian by hand, CSC order.
+fn arrow_jacobian_csc(x: &[f64], values: &mut [f64]) {
+    let n = x.len();
+    values[0] = 2.0 * x[0];
+    values[1..n].copy_from_slice(&x[1..]);
+    for j in 1..n {
+        values[n + 2 * (j - 1)] = 2.0 * x[j];
+        values[n + 2 * (j - 1) + 1] = x[0] + x[j].cos();
+    }
+}
+
 macro_rules! jacobian_group {
-    ($c:expr, $name:expr, $n:expr, $f:ident, $hand:expr, $lanes:expr, dense: $dense:expr, reverse: $rev:expr) => {{
+    ($c:expr, $name:expr, $n:expr, $f:ident, $obj:expr, $hand:expr, $lanes:expr, dense: $dense:expr, reverse: $rev:expr) => {{
         const L: usize = $lanes;
         let n = $n;
         let x = point(n);
@@ -121,6 +173,16 @@ macro_rules! jacobian_group {
                 sj.values_inplace::<8, _>(|x, o| $f(x, o), black_box(&x), &mut fx, &mut values)
                     .unwrap()
             })
+        });
+        g.bench_function(BenchmarkId::new("sparse_fn_object", L), |b| {
+            b.iter(|| sj.values_of::<L, _, _>(&$obj, black_box(&x), &mut fx, &mut values).unwrap())
+        });
+        g.bench_function("sparse_fn_object_8", |b| {
+            b.iter(|| sj.values_of::<8, _, _>(&$obj, black_box(&x), &mut fx, &mut values).unwrap())
+        });
+        let off = sj.clone().with_pattern_check(PatternCheck::Off);
+        g.bench_function("sparse_fn_object_8_no_check", |b| {
+            b.iter(|| off.values_of::<8, _, _>(&$obj, black_box(&x), &mut fx, &mut values).unwrap())
         });
         g.bench_function("sparse_forward_csc_8", |b| {
             b.iter(|| sj.jacobian_inplace::<8, _>(|x, o| $f(x, o), black_box(&x)).unwrap())
@@ -180,13 +242,62 @@ macro_rules! jacobian_group {
 }
 
 fn jacobians(c: &mut Criterion) {
-    jacobian_group!(c, "broyden_1000", 1000, broyden_tridiagonal, broyden_tridiagonal_jacobian_csc, 3,
+    jacobian_group!(c, "broyden_1000", 1000, broyden_tridiagonal, Broyden, broyden_tridiagonal_jacobian_csc, 3,
         dense: true, reverse: true);
-    jacobian_group!(c, "broyden_10000", 10_000, broyden_tridiagonal, broyden_tridiagonal_jacobian_csc, 3,
+    jacobian_group!(c, "broyden_10000", 10_000, broyden_tridiagonal, Broyden, broyden_tridiagonal_jacobian_csc, 3,
         dense: true, reverse: false);
     let bratu_hand = |u: &[f64], v: &mut [f64]| bratu_jacobian_csc(u, LAMBDA, v);
-    jacobian_group!(c, "bratu_50x50", 2500, bratu6, bratu_hand, 5, dense: true, reverse: true);
-    jacobian_group!(c, "bratu_100x100", 10_000, bratu6, bratu_hand, 5, dense: true, reverse: false);
+    jacobian_group!(c, "bratu_50x50", 2500, bratu6, Bratu, bratu_hand, 5, dense: true, reverse: true);
+    jacobian_group!(c, "bratu_100x100", 10_000, bratu6, Bratu, bratu_hand, 5, dense: true, reverse: false);
+}
+
+/// The arrowhead by columns only, rows only (n = 1,000: `n` colours each)
+/// and in both directions (3 colours: 2 column + 1 row).
+fn arrowheads(c: &mut Criterion) {
+    for n in [1000, 10_000] {
+        let x = point(n);
+        let mut g = c.benchmark_group(format!("sparse_jacobian/arrowhead_{n}"));
+        let p = JacobianPattern::detect_inplace(|x, o| Arrow.eval(x, o), &x, n).unwrap();
+        let auto = SparseJacobian::with_direction(p.clone(), Direction::Auto);
+        let mut values = vec![0.0; p.nnz()];
+        let mut fx = vec![0.0; n];
+        let mut want = vec![0.0; p.nnz()];
+        arrow_jacobian_csc(&x, &mut want);
+        auto.values_of::<4, _, _>(&Arrow, &x, &mut fx, &mut values).unwrap();
+        for (a, w) in values.iter().zip(&want) {
+            assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "arrowhead: {a} vs {w}");
+        }
+        eprintln!(
+            "arrowhead_{n}: colours auto {} ({} column + {} row)",
+            auto.colours(),
+            auto.column_colours(),
+            auto.row_colours()
+        );
+        g.bench_function("hand_written", |b| {
+            b.iter(|| arrow_jacobian_csc(black_box(&x), &mut values))
+        });
+        g.bench_function("bidirectional_4", |b| {
+            b.iter(|| {
+                auto.values_of::<4, _, _>(&Arrow, black_box(&x), &mut fx, &mut values).unwrap()
+            })
+        });
+        if n <= 1000 {
+            let col = SparseJacobian::new(p.clone());
+            let row = SparseJacobian::with_direction(p.clone(), Direction::Row);
+            eprintln!("arrowhead_{n}: colours column {}, row {}", col.colours(), row.colours());
+            g.bench_function("column_8", |b| {
+                b.iter(|| {
+                    col.values_of::<8, _, _>(&Arrow, black_box(&x), &mut fx, &mut values).unwrap()
+                })
+            });
+            g.bench_function("row", |b| {
+                b.iter(|| {
+                    row.values_of::<4, _, _>(&Arrow, black_box(&x), &mut fx, &mut values).unwrap()
+                })
+            });
+        }
+        g.finish();
+    }
 }
 
 fn detection(c: &mut Criterion) {
@@ -223,6 +334,14 @@ fn hessian(c: &mut Criterion) {
     g.bench_function("sparse_reverse_over_forward_3", |b| {
         b.iter(|| sh.hessian::<3, _>(|x| rosenbrock(x), black_box(&x)).unwrap())
     });
+    // the directional check in the spare fourth lane, not an extra pass
+    g.bench_function("sparse_reverse_over_forward_4", |b| {
+        b.iter(|| sh.hessian::<4, _>(|x| rosenbrock(x), black_box(&x)).unwrap())
+    });
+    let off = sh.clone().with_pattern_check(PatternCheck::Off);
+    g.bench_function("sparse_reverse_over_forward_3_no_check", |b| {
+        b.iter(|| off.hessian::<3, _>(|x| rosenbrock(x), black_box(&x)).unwrap())
+    });
     let (tape, _) = echidna::record(|x: &[echidna::BReverse<f64>]| rosenbrock(x), &x);
     let ep = tape.detect_sparsity();
     let (ecol, ecount) = echidna::sparse::greedy_coloring(&ep);
@@ -239,5 +358,5 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(2))
 }
 
-criterion_group! { name = benches; config = config(); targets = jacobians, detection, hessian }
+criterion_group! { name = benches; config = config(); targets = jacobians, arrowheads, detection, hessian }
 criterion_main!(benches);

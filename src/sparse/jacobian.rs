@@ -29,9 +29,14 @@ use crate::{Dual, VectorFunction, tangent};
 /// ([`chunked::jacobian`](crate::chunked::jacobian)) has at those places.
 ///
 /// The pattern is **not** re-detected at each evaluation. If the function's
-/// sparsity can change (a value-dependent branch, a changed closure),
-/// detect again; see [`SparseError::OutsidePattern`] for what each
-/// evaluation checks.
+/// sparsity changes (a value-dependent branch, a changed closure), each
+/// evaluation finds out ([`SparseError::OutsidePattern`], and by default
+/// the directional check of [`PatternCheck`]:
+/// [`SparseError::PatternChanged`]) and returns an error, never a wrong
+/// matrix; detect again then.
+///
+/// Rows can be coloured too ([`with_direction`](Self::with_direction)):
+/// one dense row costs one backward sweep instead of `n` column colours.
 ///
 /// ```
 /// use dualnum::sparse::SparseJacobian;

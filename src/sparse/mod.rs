@@ -11,12 +11,23 @@
 //!    [`HessianPattern::detect`]): run the unchanged generic function once
 //!    on [`Tracer`]s, which record which inputs each value depends on (and,
 //!    for Hessians, which operations make two inputs interact).
-//! 2. **Colouring** ([`colour`]): greedy column colouring for Jacobians,
-//!    star colouring for Hessians, several vertex orders, fewest kept.
+//! 2. **Colouring** ([`colour`]): greedy column colouring for Jacobians
+//!    (or row colouring, or both directions: [`Direction`]), star
+//!    colouring for Hessians, several vertex orders, fewest kept.
 //! 3. **Compressed evaluation** ([`SparseJacobian`], [`SparseHessian`]):
 //!    seed each colour as one lane, evaluate, copy each entry out of its
 //!    lane into a `nalgebra_sparse::CscMatrix` (or into your own values
-//!    array, in place). The prepared object is reused at every new point.
+//!    array, in place); row colours are backward sweeps on one recording.
+//!    The prepared object is reused at every new point, and each
+//!    evaluation checks itself along one random direction
+//!    ([`PatternCheck`]).
+//!
+//! A function object ([`VectorFunction`](crate::VectorFunction)) runs each
+//! pass on the checked fast path
+//! ([`SparseJacobian::jacobian_of`], [`values_of`](SparseJacobian::values_of):
+//! policy-free duals, one finiteness test a pass, the NaN-safe re-run of a
+//! pass only if needed) and can use backward sweeps; a closure on
+//! `Dual<T, C>` runs the NaN-safe kernels, forward only.
 //!
 //! ```
 //! use dualnum::sparse::SparseJacobian;
@@ -84,8 +95,8 @@
 //! |---|---|
 //! | detection | one evaluation recording a 12-byte node per nonlinear operation, then a walk over each output's ancestors |
 //! | colouring | `Σᵢ (entries in row i)²` per order tried, once |
-//! | Jacobian | `⌈colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry; the check: a spare lane (or one more evaluation) + one multiply-add per entry |
-//! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>` |
+//! | Jacobian | `⌈column colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry; one recording + one backward sweep per row colour; the check: a spare lane (or one more evaluation) + one multiply-add per entry |
+//! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>`; the check: a spare lane or one more |
 //!
 //! # Design, and the alternatives rejected
 //!
@@ -109,6 +120,24 @@
 //!   needs a gradient per seed direction, which nested forward mode gives
 //!   only with `n` inner lanes (it yields `Sᵀ·H·S`). Star colouring is
 //!   compared with distance-2 colouring and the fewer is kept.
+//! - **Every evaluation checks itself by default** along one pseudo-random
+//!   direction `v` (fixed per prepared object, entries in `[1, 2)`): `J·v`
+//!   from one more tangent lane against the sparse result times `v`, row
+//!   by row, within `√ε` of the row's scale. It turns the one failure a
+//!   compressed product cannot see (a new entry in a colour its row already
+//!   uses) into [`SparseError::PatternChanged`]. *Rejected:* re-detection
+//!   at each evaluation (2–3 evaluations, and still blind to branches not
+//!   taken); a documented "undetectable" case that returns a wrong matrix.
+//!   The lane is free when the colours leave one spare in the last pass;
+//!   [`PatternCheck::Off`] is the opt-out.
+//! - **Both directions by splitting the entries**, not by a full star
+//!   bicolouring: [`colour::bidirectional_colouring`] sends the densest
+//!   rows to backward sweeps (or the densest columns to forward lanes) and
+//!   colours each part on its own, trying `t = 1, 2, …, 64` and the
+//!   one-sided colourings, and keeps the fewest colours. It reaches 3 on an
+//!   arrowhead (against `n` either way) and can never lose to columns or
+//!   rows alone; a Coleman–Verma star bicolouring could find fewer on
+//!   patterns with many medium-dense rows and columns.
 //! - **Direct recovery only** (every entry is one lane, copied): the
 //!   results are the dense forward-mode numbers, bit for bit, for
 //!   Jacobians. *Rejected:* substitution-based recovery (acyclic colouring,
