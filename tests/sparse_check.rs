@@ -505,3 +505,48 @@ fn detect_inplace_with_accepts_branches_at_a_point() {
     let sj = SparseJacobian::detect_inplace_with(planted, &x, 9, Branches::AtPoint).unwrap();
     assert_eq!(sj.pattern(), planted_jacobian(9).pattern());
 }
+
+// ---------------------------------------------------------------------------
+// Values in the caller's order
+// ---------------------------------------------------------------------------
+
+#[test]
+fn values_come_in_the_callers_order() {
+    use nalgebra_sparse::CsrMatrix;
+    for (n, d) in [(64, Direction::Column), (50, Direction::Auto), (30, Direction::Row)] {
+        let x: Vec<f64> = (0..n).map(|i| 0.2 + 0.01 * i as f64).collect();
+        let p = JacobianPattern::detect_inplace(|x, o| Arrow.eval(x, o), &x, n).unwrap();
+        let sj = SparseJacobian::with_direction(p.clone(), d);
+        let (_, j) = sj.jacobian_of::<4, _, _>(&Arrow, &x).unwrap();
+        let csr = sj.clone().with_csr_values();
+        let (mut fx, mut v) = (vec![0.0; n], vec![0.0; p.nnz()]);
+        csr.values_of::<4, _, _>(&Arrow, &x, &mut fx, &mut v).unwrap();
+        assert_eq!(CsrMatrix::from(&j).values(), &v[..], "{d:?}");
+        // the matrix drivers still give CSC
+        assert_eq!(csr.jacobian_of::<4, _, _>(&Arrow, &x).unwrap().1, j);
+        // a reversed order
+        let nnz = p.nnz();
+        let rev = sj.clone().with_value_order((0..nnz).rev().collect()).unwrap();
+        rev.values_of::<2, _, _>(&Arrow, &x, &mut fx, &mut v).unwrap();
+        assert!(v.iter().rev().zip(j.values()).all(|(a, b)| a == b));
+        if d == Direction::Column {
+            rev.values_inplace::<4, _>(|x, o| Arrow.eval(x, o), &x, &mut fx, &mut v).unwrap();
+            assert!(v.iter().rev().zip(j.values()).all(|(a, b)| a == b));
+        }
+    }
+    let sj = planted_jacobian(9);
+    let nnz = sj.pattern().nnz();
+    let err = |position| Err(SparseError::InvalidOrder { position });
+    let order = |o: Vec<usize>| sj.clone().with_value_order(o).map(|_| ());
+    assert_eq!(order(vec![0; nnz]), err(1));
+    assert_eq!(order((0..nnz - 1).collect()), err(nnz - 1));
+    assert_eq!(order((1..=nnz).collect()), err(nnz - 1));
+    // the planted change is still caught with a caller's order
+    let csr = sj.with_csr_values();
+    let mut bad: Vec<f64> = (0..9).map(|i| 0.3 + 0.1 * i as f64).collect();
+    bad[0] = -0.4;
+    assert_eq!(
+        csr.jacobian_of::<4, _, _>(&Planted, &bad).unwrap_err(),
+        SparseError::PatternChanged { row: 0 }
+    );
+}

@@ -102,6 +102,19 @@ impl Check {
         d: &[T],
         acc: &mut Vec<T>,
     ) -> Result<(), SparseError> {
+        self.verify_in(pattern, values, None, d, acc)
+    }
+
+    /// [`verify`](Self::verify) with the values at `dest[k]` for the CSC
+    /// entry `k` when `dest` is given.
+    pub(crate) fn verify_in<T: Float>(
+        &self,
+        pattern: &JacobianPattern,
+        values: &[T],
+        dest: Option<&[usize]>,
+        d: &[T],
+        acc: &mut Vec<T>,
+    ) -> Result<(), SparseError> {
         if self.mode == PatternCheck::Off {
             return Ok(());
         }
@@ -110,10 +123,22 @@ impl Check {
         acc.resize(2 * m, T::zero());
         let (sum, scale) = acc.split_at_mut(m);
         let (_, rows) = pattern.csc();
-        for ((&v, &i), &w) in values.iter().zip(rows).zip(&self.entry_direction) {
+        let mut add = |v: T, i: usize, w: f64| {
             let t = v * T::from(w).unwrap_or_else(T::one);
             sum[i] = sum[i] + t;
             scale[i] = scale[i] + t.abs();
+        };
+        match dest {
+            None => {
+                for ((&v, &i), &w) in values.iter().zip(rows).zip(&self.entry_direction) {
+                    add(v, i, w);
+                }
+            }
+            Some(dest) => {
+                for ((&k, &i), &w) in dest.iter().zip(rows).zip(&self.entry_direction) {
+                    add(values[k], i, w);
+                }
+            }
         }
         let tol = T::epsilon().sqrt();
         for (row, ((&s, &a), &di)) in sum.iter().zip(scale.iter()).zip(d).enumerate() {

@@ -67,6 +67,9 @@ pub struct SparseJacobian {
     backward: Vec<Sweep>,
     /// The colour of each entry, CSC order (`NONE` for backward entries).
     entry_colour: Vec<usize>,
+    /// Where each entry (CSC order) goes in the caller's values, if not
+    /// there.
+    dest: Option<Vec<usize>>,
     /// Per row, a bit set of the colours its entries have.
     row_colours: ColourSets,
     /// The directional check of every evaluation.
@@ -212,6 +215,7 @@ impl SparseJacobian {
             bicolouring: b,
             row_colours,
             entry_colour,
+            dest: None,
             check: Check::new(&pattern),
             pattern,
             scratch: Scratch::default(),
@@ -243,6 +247,73 @@ impl SparseJacobian {
     #[must_use]
     pub fn pattern_check(&self) -> PatternCheck {
         self.check.mode
+    }
+
+    /// The same prepared Jacobian writing its values in the caller's
+    /// order: entry `k` of the pattern's CSC order
+    /// ([`JacobianPattern::indices`]) goes to `values[order[k]]` in
+    /// [`values_inplace`](Self::values_inplace) and
+    /// [`values_of`](Self::values_of), so a solver's own layout (CSR, a
+    /// block order, triplets in its order) is filled directly, without a
+    /// scatter afterwards. The `CscMatrix` drivers still return CSC.
+    ///
+    /// ```
+    /// use dualnum::sparse::{JacobianPattern, SparseJacobian};
+    /// use dualnum::test_functions::broyden_tridiagonal;
+    ///
+    /// let x = vec![0.5; 50];
+    /// let sj = SparseJacobian::detect_inplace(|x, o| broyden_tridiagonal(x, o), &x, 50)?;
+    /// let csr = sj.clone().with_csr_values();
+    /// let (mut fx, mut v) = (vec![0.0; 50], vec![0.0; sj.pattern().nnz()]);
+    /// csr.values_inplace::<4, _>(|x, o| broyden_tridiagonal(x, o), &x, &mut fx, &mut v)?;
+    /// let (_, j) = sj.jacobian_inplace::<4, _>(|x, o| broyden_tridiagonal(x, o), &x)?;
+    /// assert_eq!(nalgebra_sparse::CsrMatrix::from(&j).values(), &v[..]);
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SparseError::InvalidOrder`] if `order` is not a permutation of
+    /// `0..nnz`, naming the first position that is out of range or
+    /// repeated.
+    pub fn with_value_order(mut self, order: Vec<usize>) -> Result<Self, SparseError> {
+        let nnz = self.pattern.nnz();
+        if order.len() != nnz {
+            return Err(SparseError::InvalidOrder { position: order.len().min(nnz) });
+        }
+        let mut seen = vec![false; nnz];
+        for (k, &t) in order.iter().enumerate() {
+            if t >= nnz || core::mem::replace(&mut seen[t], true) {
+                return Err(SparseError::InvalidOrder { position: k });
+            }
+        }
+        self.dest = Some(order);
+        Ok(self)
+    }
+
+    /// [`with_value_order`](Self::with_value_order) for the pattern's CSR
+    /// order ([`JacobianPattern::csr`]): row by row, columns ascending.
+    #[must_use]
+    pub fn with_csr_values(mut self) -> Self {
+        let (row_offs, _) = self.pattern.csr();
+        let mut next = row_offs.to_vec();
+        let (_, rows) = self.pattern.csc();
+        // CSC visits each row's entries in ascending column order
+        let order = rows
+            .iter()
+            .map(|&i| {
+                next[i] += 1;
+                next[i] - 1
+            })
+            .collect();
+        self.dest = Some(order);
+        self
+    }
+
+    /// The caller's order of the values, if one was set.
+    #[must_use]
+    pub fn value_order(&self) -> Option<&[usize]> {
+        self.dest.as_deref()
     }
 
     /// Detects the pattern ([`JacobianPattern::detect`]) and prepares it.
@@ -508,6 +579,9 @@ impl SparseJacobian {
         let mut fx = DVector::zeros(self.pattern.nrows());
         let mut values = vec![T::zero(); self.pattern.nnz()];
         run(x, fx.as_mut_slice(), &mut values)?;
+        if let Some(dest) = &self.dest {
+            values = dest.iter().map(|&k| values[k]).collect();
+        }
         Ok((fx, csc(&self.pattern, values)))
     }
 
@@ -537,7 +611,7 @@ impl SparseJacobian {
                 eval(&safe.xd, &mut safe.out);
                 self.store(&safe.out, pass, lane, fx, values, d)?;
             }
-            self.check.verify(&self.pattern, values, d, acc)
+            self.check.verify_in(&self.pattern, values, self.dest.as_deref(), d, acc)
         })();
         self.scratch.put(work);
         result
@@ -573,7 +647,7 @@ impl SparseJacobian {
                 self.pass_of(f, x, k.max(1), Some(0), one_fast, one_safe, fx, values, d)?;
             }
             self.backward_of(f, x, values)?;
-            self.check.verify(&self.pattern, values, d, acc)
+            self.check.verify_in(&self.pattern, values, self.dest.as_deref(), d, acc)
         })();
         self.scratch.put(work);
         result
@@ -637,6 +711,7 @@ impl SparseJacobian {
             let y = rest.iter().fold(out[first], |s, &i| s + out[i]);
             tape.adjoints(y).wrt_into(&xs, &mut g);
             for &(k, j) in entries {
+                let k = self.dest.as_ref().map_or(k, |dest| dest[k]);
                 values[k] = g[j] + T::zero();
             }
         }
@@ -676,11 +751,23 @@ impl SparseJacobian {
                 return Err(self.outside(i, c));
             }
             let (_, rows) = self.pattern.csc();
-            for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
-                let l = c.wrapping_sub(lo);
-                if l < L {
-                    // `+ 0` turns an exact −0 into +0 and leaves the rest
-                    *v = out[i].eps[l] + T::zero();
+            // `+ 0` turns an exact −0 into +0 and leaves the rest
+            match &self.dest {
+                None => {
+                    for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
+                        let l = c.wrapping_sub(lo);
+                        if l < L {
+                            *v = out[i].eps[l] + T::zero();
+                        }
+                    }
+                }
+                Some(dest) => {
+                    for ((&k, &i), &c) in dest.iter().zip(rows).zip(&self.entry_colour) {
+                        let l = c.wrapping_sub(lo);
+                        if l < L {
+                            values[k] = out[i].eps[l] + T::zero();
+                        }
+                    }
                 }
             }
         }

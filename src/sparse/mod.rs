@@ -238,6 +238,14 @@ pub enum SparseError {
         /// The bad column index (CSR), or the column of the problem (CSC).
         column: Option<usize>,
     },
+    /// A value order given to
+    /// [`SparseJacobian::with_value_order`] is not a permutation of the
+    /// entries: at `position` it is out of range or repeats an earlier
+    /// target (or the order is too short or too long there).
+    InvalidOrder {
+        /// The first bad position.
+        position: usize,
+    },
     /// The Jacobian was prepared with backward sweeps (a row or
     /// bidirectional colouring), which need the function as a
     /// [`VectorFunction`](crate::VectorFunction) object: a closure on
@@ -298,6 +306,11 @@ impl fmt::Display for SparseError {
                 "sparse: invalid compressed pattern at row {row:?}, column {column:?}: offsets \
                  must start at 0, never decrease and end at the number of indices; indices must \
                  be in range and strictly increasing within each row (CSR) or column (CSC)"
+            ),
+            SparseError::InvalidOrder { position } => write!(
+                f,
+                "sparse: the value order is not a permutation of the entries (at position \
+                 {position}: out of range, repeated, or the wrong length)"
             ),
             SparseError::NeedsFunctionObject => write!(
                 f,
