@@ -67,11 +67,19 @@ pub enum Order {
     /// the most distinct colours (its saturation), ties by degree, then by
     /// index (Brélaz's DSatur).
     Saturation,
+    /// Dynamic: next the uncoloured vertex with the most coloured
+    /// neighbours (incidence degree), ties by index.
+    IncidenceDegree,
 }
 
 /// All orders, in the order they are tried.
-pub const ORDERS: [Order; 4] =
-    [Order::Natural, Order::LargestFirst, Order::SmallestLast, Order::Saturation];
+pub const ORDERS: [Order; 5] = [
+    Order::Natural,
+    Order::LargestFirst,
+    Order::SmallestLast,
+    Order::Saturation,
+    Order::IncidenceDegree,
+];
 
 /// The neighbours of a vertex of the column intersection graph (columns
 /// sharing a row with it), each once.
@@ -108,8 +116,50 @@ pub fn column_colouring_ordered(p: &JacobianPattern, order: Order) -> Colouring 
     if order == Order::Saturation {
         return dsatur(n, |j, f| nb.each(j, f));
     }
+    if order == Order::IncidenceDegree {
+        let seq = incidence_order(n, |j, f| nb.each(j, f));
+        return greedy(p, &seq);
+    }
     let seq = vertex_order(n, order, |j, f| nb.each(j, f));
     greedy(p, &seq)
+}
+
+/// The incidence-degree order: repeatedly the unvisited vertex with the
+/// most visited neighbours (ties: smaller index), by buckets of counts.
+fn incidence_order(n: usize, mut each: impl FnMut(usize, &mut dyn FnMut(usize))) -> Vec<usize> {
+    let mut count = vec![0usize; n];
+    let mut done = vec![false; n];
+    let mut buckets: Vec<Vec<usize>> = vec![(0..n).rev().collect()];
+    let mut top = 0;
+    let mut seq = Vec::with_capacity(n);
+    let mut nbrs = Vec::new();
+    while seq.len() < n {
+        let Some(v) = buckets[top].pop() else {
+            if top == 0 {
+                break;
+            }
+            top -= 1;
+            continue;
+        };
+        if done[v] || count[v] != top {
+            continue;
+        }
+        done[v] = true;
+        seq.push(v);
+        nbrs.clear();
+        each(v, &mut |k| nbrs.push(k));
+        for &k in &nbrs {
+            if !done[k] {
+                count[k] += 1;
+                if count[k] >= buckets.len() {
+                    buckets.resize_with(count[k] + 1, Vec::new);
+                }
+                buckets[count[k]].push(k);
+                top = top.max(count[k]);
+            }
+        }
+    }
+    seq
 }
 
 /// DSatur: colour next the vertex with the most distinct colours around
@@ -163,15 +213,48 @@ fn dsatur(n: usize, mut each: impl FnMut(usize, &mut dyn FnMut(usize))) -> Colou
 /// ```
 #[must_use]
 pub fn column_colouring(p: &JacobianPattern) -> Colouring {
+    column_colouring_report(p).0
+}
+
+/// [`column_colouring`] with the colour count of every order tried (in
+/// the order of [`ORDERS`]), to see which order wins on a pattern; the
+/// colouring returned is the best of them after iterated greedy.
+///
+/// ```
+/// use dualnum::sparse::{JacobianPattern, colour};
+///
+/// // 2-D five-point stencil on a 6 × 6 grid: 5 colours at best
+/// let k = 6;
+/// let mut e = Vec::new();
+/// for r in 0..k {
+///     for c in 0..k {
+///         let i = r * k + c;
+///         e.push((i, i));
+///         if c > 0 { e.push((i, i - 1)); }
+///         if c + 1 < k { e.push((i, i + 1)); }
+///         if r > 0 { e.push((i, i - k)); }
+///         if r + 1 < k { e.push((i, i + k)); }
+///     }
+/// }
+/// let p = JacobianPattern::from_entries(k * k, k * k, &e);
+/// let (best, counts) = colour::column_colouring_report(&p);
+/// assert_eq!(counts.len(), colour::ORDERS.len());
+/// assert!(counts.iter().all(|&(_, n)| n >= best.count()));
+/// assert_eq!(best.count(), 5);
+/// ```
+#[must_use]
+pub fn column_colouring_report(p: &JacobianPattern) -> (Colouring, Vec<(Order, usize)>) {
     let mut best: Option<Colouring> = None;
+    let mut counts = Vec::with_capacity(ORDERS.len());
     for order in ORDERS {
         let c = column_colouring_ordered(p, order);
+        counts.push((order, c.count));
         if best.as_ref().is_none_or(|b| c.count < b.count) {
             best = Some(c);
         }
     }
     let best = best.unwrap_or_else(|| Colouring::new(Vec::new()));
-    iterate(best, |seq| greedy(p, seq))
+    (iterate(best, |seq| greedy(p, seq)), counts)
 }
 
 /// Greedy distance-1 colouring of the column intersection graph along `seq`.
@@ -226,6 +309,7 @@ fn vertex_order(
     }
     match order {
         Order::Natural => (0..n).collect(),
+        Order::IncidenceDegree => incidence_order(n, &mut each),
         // (a static stand-in where a dynamic order does not apply)
         Order::LargestFirst | Order::Saturation => {
             let mut seq: Vec<usize> = (0..n).collect();
