@@ -429,10 +429,53 @@ fn arrowheads() {
     }
 }
 
+/// The sparse Hessian of chained Rosenbrock, n = 10,000 (3 star colours):
+/// reverse over `Dual<f64, C>` with the check in an extra pass (`C = 3`),
+/// in the spare lane (`C = 4`) or off.
+fn hessians() {
+    use dualnum::sparse::SparseHessian;
+    use dualnum::test_functions::{rosenbrock, rosenbrock_hessian_csc};
+    use std::cell::RefCell;
+    let workload = "rosenbrock_hessian_10000";
+    if !wanted(workload) {
+        return;
+    }
+    let x = point(10_000);
+    let sh = SparseHessian::detect(rosenbrock, &x).unwrap();
+    let off = sh.clone().with_pattern_check(PatternCheck::Off);
+    let hv = RefCell::new(vec![0.0; sh.pattern().nnz()]);
+    rosenbrock_hessian_csc(&x, &mut hv.borrow_mut());
+    let (_, _, h) = sh.hessian::<4, _>(|x| rosenbrock(x), &x).unwrap();
+    for (a, w) in h.values().iter().zip(hv.borrow().iter()) {
+        assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "hessian: {a} vs {w}");
+    }
+    let x = &x;
+    let methods: Vec<Method<'_>> = vec![
+        (
+            "hand-written".into(),
+            Box::new(|| rosenbrock_hessian_csc(black_box(x), &mut hv.borrow_mut())),
+        ),
+        (
+            "C=3 check".into(),
+            Box::new(|| drop(sh.hessian::<3, _>(|x| rosenbrock(x), black_box(x)).unwrap())),
+        ),
+        (
+            "C=4 check".into(),
+            Box::new(|| drop(sh.hessian::<4, _>(|x| rosenbrock(x), black_box(x)).unwrap())),
+        ),
+        (
+            "C=3 no check".into(),
+            Box::new(|| drop(off.hessian::<3, _>(|x| rosenbrock(x), black_box(x)).unwrap())),
+        ),
+    ];
+    run(workload, methods);
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
     jacobians();
     arrowheads();
+    hessians();
 }

@@ -526,7 +526,7 @@ impl Bicolouring {
 /// use dualnum::sparse::{JacobianPattern, colour};
 ///
 /// let n = 1000;
-/// let mut e: Vec<_> = (0..n).flat_map(|j| [(0, j), (j, 0), (j, j)]).collect();
+/// let e: Vec<_> = (0..n).flat_map(|j| [(0, j), (j, 0), (j, j)]).collect();
 /// let p = JacobianPattern::from_entries(n, n, &e);
 /// let b = colour::bidirectional_colouring(&p);
 /// assert_eq!((b.count(), b.row_count), (3, 1));
