@@ -254,4 +254,4 @@ pub use forward::{
     jacobian, jacobian_of, jvp, jvp_of, linalg,
 };
 pub use function::{Function, VectorFunction};
-pub use literal::{DualOver, lit};
+pub use literal::{DualOver, Real, lit};
