@@ -74,7 +74,7 @@
 //! let (fx, grad) = dualnum::gradient(|x| rosenbrock(x.as_slice()), &x); // one pass
 //! let (_, _, hess) = dualnum::hessian(|x| rosenbrock(x.as_slice()), &x);
 //! let xs = vec![0.5; 100];                                                // run-time size
-//! let (_, g100) = dualnum::chunked::gradient_default(|x| rosenbrock(x), &xs);
+//! let (_, g100) = dualnum::chunked::gradient(|x| rosenbrock(x), &xs);
 //! let (_, g_rev) = dualnum::reverse::gradient(|x| rosenbrock(x), &xs);
 //! let (_, g_num) = dualnum::numeric::gradient(|x| rosenbrock(x), &xs);
 //! assert!((&g100 - &g_rev).amax() < 1e-12 && (&g100 - &g_num).amax() < 1e-6);

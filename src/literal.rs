@@ -151,7 +151,7 @@ dual_over!(f64, f32);
 /// }
 ///
 /// let x = [1.0, 2.0];
-/// let (f, g) = dualnum::chunked::gradient::<8, _>(|x| hinge(x), &x);
+/// let (f, g) = dualnum::chunked::gradient(|x| hinge(x), &x);
 /// let (fr, gr) = reverse::gradient(|x| hinge(x), &x);
 /// let (fa, ga) = reverse::active::gradient(|x| hinge(x), &x);
 /// assert_eq!((f, hinge(&x)), (fr, fa));

@@ -38,14 +38,14 @@ fn hvp_returns_value_gradient_and_product() {
 #[test]
 fn into_twins_match_the_allocating_drivers() {
     let x: Vec<f64> = (0..11).map(|i| 0.1 * i as f64 - 0.4).collect();
-    let (fx, g) = chunked::gradient::<4, _>(rosenbrock, &x);
+    let (fx, g) = chunked::Chunk::<4>::gradient(rosenbrock, &x);
     let mut g2 = vec![f64::NAN; 11];
-    assert_eq!(chunked::gradient_into::<4, _>(rosenbrock, &x, &mut g2), fx);
+    assert_eq!(chunked::Chunk::<4>::gradient_into(rosenbrock, &x, &mut g2), fx);
     assert_eq!(g.as_slice(), g2.as_slice());
 
-    let (fx, j) = chunked::jacobian_inplace::<3, _>(broyden_exp_sin, &x, 11);
+    let (fx, j) = chunked::Chunk::<3>::jacobian_inplace(broyden_exp_sin, &x, 11);
     let (mut fx2, mut j2) = (vec![f64::NAN; 11], DMatrix::from_element(11, 11, f64::NAN));
-    chunked::jacobian_into::<3, _>(broyden_exp_sin, &x, &mut fx2, j2.as_mut_slice());
+    chunked::Chunk::<3>::jacobian_into(broyden_exp_sin, &x, &mut fx2, j2.as_mut_slice());
     assert_eq!((fx.as_slice(), &j), (fx2.as_slice(), &j2));
 
     let (fx, g) = numeric::gradient(rosenbrock, &x);
@@ -95,17 +95,17 @@ fn reverse_into_twins_match() {
 #[test]
 #[should_panic(expected = "chunked::gradient_into: `grad` has length 2 but the result needs 3")]
 fn into_twins_check_the_slice_length() {
-    let _ = chunked::gradient_into::<2, _>(|x| x[0], &[1.0, 2.0, 3.0], &mut [0.0; 2]);
+    let _ = chunked::Chunk::<2>::gradient_into(|x| x[0], &[1.0, 2.0, 3.0], &mut [0.0; 2]);
 }
 
 #[test]
 fn vector_closures_return_any_container() {
     let x = [0.3, 1.1, -0.6];
-    let (fa, ja) = chunked::jacobian::<2, _, _>(map2, &x);
-    let (fv, jv) = chunked::jacobian::<2, _, _>(|x| map2(x).to_vec(), &x);
-    let (fd, jd) = chunked::jacobian::<2, _, _>(|x| DVector::from_row_slice(&map2(x)), &x);
-    let (fs, js) = chunked::jacobian::<2, _, _>(|x| SVector::from(map2(x)), &x);
-    let (fb, jb) = chunked::jacobian::<2, _, _>(|x| Box::<[_]>::from(map2(x)), &x);
+    let (fa, ja) = chunked::Chunk::<2>::jacobian(map2, &x);
+    let (fv, jv) = chunked::Chunk::<2>::jacobian(|x| map2(x).to_vec(), &x);
+    let (fd, jd) = chunked::Chunk::<2>::jacobian(|x| DVector::from_row_slice(&map2(x)), &x);
+    let (fs, js) = chunked::Chunk::<2>::jacobian(|x| SVector::from(map2(x)), &x);
+    let (fb, jb) = chunked::Chunk::<2>::jacobian(|x| Box::<[_]>::from(map2(x)), &x);
     assert!([&fv, &fd, &fs, &fb].iter().all(|f| **f == fa));
     assert!([&jv, &jd, &js, &jb].iter().all(|j| **j == ja));
 

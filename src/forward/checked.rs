@@ -88,10 +88,12 @@ fn finite<T: Float, const N: usize, const SAFE: bool>(y: &Dual<T, N, SAFE>) -> b
 /// ```
 #[inline]
 #[must_use]
-pub fn gradient_of<T, F, const N: usize>(f: &F, x: &SVector<T, N>) -> (T, SVector<T, N>)
+pub fn gradient_of<const N: usize, T>(
+    f: &(impl Function + ?Sized),
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>)
 where
     T: Float + Scalar,
-    F: Function + ?Sized,
 {
     if tiny::<T, N>() {
         return gradient_safe(f, x);
@@ -155,20 +157,26 @@ where
 /// }
 ///
 /// let x = SVector::<f64, 4>::from_fn(|i, _| 0.1 * i as f64 - 0.5);
-/// let (_, j) = dualnum::jacobian_of::<_, _, 4, 4>(&Broyden, &x);
+/// // N comes from `x`, M from the result's type where the code fixes it
+/// // (an annotation, a field, an argument); or name the sizes,
+/// // `jacobian_of::<4, 4, _>`, outputs first, as in `SMatrix<T, M, N>`.
+/// let (fx, j): (SVector<f64, 4>, _) = dualnum::jacobian_of(&Broyden, &x);
+/// let step = j.lu().solve(&fx).unwrap();
+/// assert!((j * step - fx).amax() < 1e-12);
 /// assert_eq!(j[(0, 2)], 0.0);
 /// assert_eq!(j[(1, 0)], -1.0);
+/// let (_, j4) = dualnum::jacobian_of::<4, 4, _>(&Broyden, &x);
+/// assert_eq!(j, j4);
 /// ```
 #[inline]
 #[must_use]
 #[track_caller]
-pub fn jacobian_of<T, F, const N: usize, const M: usize>(
-    f: &F,
+pub fn jacobian_of<const M: usize, const N: usize, T>(
+    f: &(impl VectorFunction + ?Sized),
     x: &SVector<T, N>,
 ) -> (SVector<T, M>, SMatrix<T, M, N>)
 where
     T: Float + Scalar,
-    F: VectorFunction + ?Sized,
 {
     let m = f.outputs(N);
     assert!(
@@ -225,13 +233,12 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn hessian_of<T, F, const N: usize>(
-    f: &F,
+pub fn hessian_of<const N: usize, T>(
+    f: &(impl Function + ?Sized),
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SMatrix<T, N, N>)
 where
     T: Float + Scalar,
-    F: Function + ?Sized,
 {
     let y: Dual<Unchecked<T, N>, N, false> = f.eval(&seeds2(x.as_slice()));
     if finite(&y) {

@@ -26,10 +26,9 @@ use crate::outputs::StaticOutputs;
 /// ```
 #[inline]
 #[must_use]
-pub fn derivative<T, F>(f: F, x: T) -> (T, T)
+pub fn derivative<T>(f: impl FnOnce(Dual<T, 1>) -> Dual<T, 1>, x: T) -> (T, T)
 where
     T: Float,
-    F: FnOnce(Dual<T, 1>) -> Dual<T, 1>,
 {
     let y = f(Dual::variable(x, 0));
     (y.re, y.eps[0])
@@ -55,10 +54,12 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn gradient<T, F, const N: usize>(f: F, x: &SVector<T, N>) -> (T, SVector<T, N>)
+pub fn gradient<const N: usize, T>(
+    f: impl FnOnce(SVector<Dual<T, N>, N>) -> Dual<T, N>,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>)
 where
     T: Float + Scalar,
-    F: FnOnce(SVector<Dual<T, N>, N>) -> Dual<T, N>,
 {
     let y = f(seed_all(x));
     (y.re, tangent_column(&y))
@@ -89,13 +90,12 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn jacobian<T, F, O, const N: usize, const M: usize>(
-    f: F,
+pub fn jacobian<const M: usize, const N: usize, T, O>(
+    f: impl FnOnce(SVector<Dual<T, N>, N>) -> O,
     x: &SVector<T, N>,
 ) -> (SVector<T, M>, SMatrix<T, M, N>)
 where
     T: Float + Scalar,
-    F: FnOnce(SVector<Dual<T, N>, N>) -> O,
     O: StaticOutputs<Dual<T, N>, M>,
 {
     let y = f(seed_all(x)).into_svector();
@@ -126,14 +126,13 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn jvp<T, F, Y, const N: usize>(
-    f: F,
+pub fn jvp<const N: usize, T, Y>(
+    f: impl FnOnce(SVector<Dual<T, 1>, N>) -> Y,
     x: &SVector<T, N>,
     v: &SVector<T, N>,
 ) -> (Y::Value, Y::Value)
 where
     T: Float + Scalar,
-    F: FnOnce(SVector<Dual<T, 1>, N>) -> Y,
     Y: Pushforward<T>,
 {
     f(seed_direction(x, v)).split()
