@@ -217,7 +217,16 @@
 //!   [`VectorFunction`] as an argmin 0.11 problem (cost, gradient, Hessian,
 //!   Jacobian).
 //! - `serde`: `Serialize`/`Deserialize` for [`Dual`], as `{ re, eps }`
-//!   (JSON `{"re":1.5,"eps":[0.5,1.0]}`), nested duals nested.
+//!   (JSON `{"re":1.5,"eps":[0.5,1.0]}`), nested duals nested. The
+//!   numbers are written bit for bit, so a round trip through a lossless
+//!   format gives the same dual back, and a tangent that is exactly zero
+//!   is written with the sign it has inside the kernels (a constant's is
+//!   −0: `Dual::constant(7.0)` writes `"eps":[-0.0,-0.0]`, which reads back
+//!   as the same constant); the drivers and `Display`/`Debug` show +0.
+//!   JSON has no NaN or infinity: `serde_json` writes them as `null`,
+//!   which does not read back as a number. Use a format that has them
+//!   (bincode, CBOR, MessagePack), or check `is_finite` before writing
+//!   JSON.
 //! - `bytemuck`: `Pod`/`Zeroable` for [`Dual`] where `T` is; a slice of
 //!   duals casts to `T`s laid out `[ε₀, …, ε_{N−1}, re]` per number.
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -37,42 +37,39 @@ fn every_run_time_driver_has_a_default_width() {
     let v: Vec<f64> = (0..19).map(|i| 1.0 - 0.05 * f64::from(i)).collect();
     let n = x.len();
 
-    let (f, g) = chunked::gradient(|x| rosenbrock(x), &x);
-    assert_eq!((f, g.clone()), Chunk::<DEFAULT_CHUNK>::gradient(|x| rosenbrock(x), &x));
-    let (f3, g3) = Chunk::<3>::gradient(|x| rosenbrock(x), &x);
+    let (f, g) = chunked::gradient(rosenbrock, &x);
+    assert_eq!((f, g.clone()), Chunk::<DEFAULT_CHUNK>::gradient(rosenbrock, &x));
+    let (f3, g3) = Chunk::<3>::gradient(rosenbrock, &x);
     assert_eq!(f, f3);
     assert!(close(
         &DMatrix::from_column_slice(n, 1, g.as_slice()),
         &DMatrix::from_column_slice(n, 1, g3.as_slice())
     ));
     let mut g_into = vec![0.0; n];
-    assert_eq!(chunked::gradient_into(|x| rosenbrock(x), &x, &mut g_into), f);
+    assert_eq!(chunked::gradient_into(rosenbrock, &x, &mut g_into), f);
     assert_eq!(g_into.as_slice(), g.as_slice());
     assert_eq!(chunked::gradient_of(&Rosenbrock, &x), (f, g.clone()));
 
     let (fx, j) = chunked::jacobian(|x| x.to_vec(), &x);
     assert_eq!(fx.as_slice(), x.as_slice());
     assert_eq!(j, DMatrix::identity(n, n));
-    let (bx, bj) = chunked::jacobian_inplace(|x, out| broyden_tridiagonal(x, out), &x, n);
-    assert_eq!(
-        (bx.clone(), bj.clone()),
-        Chunk::<5>::jacobian_inplace(|x, out| broyden_tridiagonal(x, out), &x, n)
-    );
+    let (bx, bj) = chunked::jacobian_inplace(broyden_tridiagonal, &x, n);
+    assert_eq!((bx.clone(), bj.clone()), Chunk::<5>::jacobian_inplace(broyden_tridiagonal, &x, n));
     let (mut fx2, mut j2) = (vec![0.0; n], vec![0.0; n * n]);
-    chunked::jacobian_into(|x, out| broyden_tridiagonal(x, out), &x, &mut fx2, &mut j2);
+    chunked::jacobian_into(broyden_tridiagonal, &x, &mut fx2, &mut j2);
     assert_eq!((fx2.as_slice(), j2.as_slice()), (bx.as_slice(), bj.as_slice()));
     assert_eq!(chunked::jacobian_of(&Broyden, &x), (bx, bj));
 
-    let (hf, hg, h) = chunked::hessian(|x| rosenbrock(x), &x);
-    let (_, _, h2) = Chunk::<2>::hessian(|x| rosenbrock(x), &x);
+    let (hf, hg, h) = chunked::hessian(rosenbrock, &x);
+    let (_, _, h2) = Chunk::<2>::hessian(rosenbrock, &x);
     assert_eq!((hf, hg.clone()), (f, g.clone()));
     assert!(close(&h, &h2));
     let (mut hg2, mut hh2) = (vec![0.0; n], vec![0.0; n * n]);
-    chunked::hessian_into(|x| rosenbrock(x), &x, &mut hg2, &mut hh2);
+    chunked::hessian_into(rosenbrock, &x, &mut hg2, &mut hh2);
     assert_eq!(hh2.as_slice(), h.as_slice());
     assert_eq!(chunked::hessian_of(&Rosenbrock, &x).2, h);
 
-    let (_, vg, hv) = chunked::hvp(|x| rosenbrock(x), &x, &v);
+    let (_, vg, hv) = chunked::hvp(rosenbrock, &x, &v);
     assert_eq!(vg, g);
     let want = &h * DVector::from_vec(v.clone());
     assert!(close(
@@ -80,7 +77,7 @@ fn every_run_time_driver_has_a_default_width() {
         &DMatrix::from_column_slice(n, 1, want.as_slice())
     ));
     let (mut g4, mut hv4) = (vec![0.0; n], vec![0.0; n]);
-    chunked::hvp_into(|x| rosenbrock(x), &x, &v, &mut g4, &mut hv4);
+    chunked::hvp_into(rosenbrock, &x, &v, &mut g4, &mut hv4);
     assert_eq!(hv4.as_slice(), hv.as_slice());
     assert_eq!(chunked::hvp_of(&Rosenbrock, &x, &v).2, hv);
 }

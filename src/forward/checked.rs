@@ -9,6 +9,7 @@
 use nalgebra::{SMatrix, SVector, Scalar};
 use num_traits::Float;
 
+use super::plus_zero;
 use crate::{Dual, Function, Unchecked, VectorFunction, tangent};
 
 /// The inputs `x` seeded as `N` independent variables, under either policy.
@@ -99,7 +100,11 @@ where
         return gradient_safe(f, x);
     }
     let y = f.eval(&seeds::<T, N, false>(x.as_slice()));
-    if finite(&y) { (y.re, SVector::from(y.eps)) } else { cold(|| gradient_safe(f, x)) }
+    if finite(&y) {
+        (y.re, SVector::from(y.eps.map(plus_zero)))
+    } else {
+        cold(|| gradient_safe(f, x))
+    }
 }
 
 /// Tangents small enough that the NaN-safe select costs no more than the
@@ -129,7 +134,7 @@ where
     F: Function + ?Sized,
 {
     let y = f.eval(&seeds::<T, N, true>(x.as_slice()));
-    (y.re, SVector::from(y.eps))
+    (y.re, SVector::from(y.eps.map(plus_zero)))
 }
 
 /// The value and `M × N` Jacobian of `f` at `x`, like
@@ -190,7 +195,7 @@ where
     let mut out = [Dual::lift(T::zero()); M];
     f.eval(&seeds::<T, N, false>(x.as_slice()), &mut out);
     if out.iter().fold(true, |ok, y| ok & finite(y)) {
-        (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| out[i].eps[j]))
+        (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| plus_zero(out[i].eps[j])))
     } else {
         cold(|| jacobian_safe(f, x))
     }
@@ -207,7 +212,7 @@ where
 {
     let mut out: [Dual<T, N>; M] = [Dual::lift(T::zero()); M];
     f.eval(&seeds::<T, N, true>(x.as_slice()), &mut out);
-    (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| out[i].eps[j]))
+    (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| plus_zero(out[i].eps[j])))
 }
 
 /// The value, gradient and Hessian of `f` at `x`, like
@@ -242,7 +247,11 @@ where
 {
     let y: Dual<Unchecked<T, N>, N, false> = f.eval(&seeds2(x.as_slice()));
     if finite(&y) {
-        (y.re.re, SVector::from(y.re.eps), SMatrix::from_fn(|i, j| y.eps[i].eps[j]))
+        (
+            y.re.re,
+            SVector::from(y.re.eps.map(plus_zero)),
+            SMatrix::from_fn(|i, j| plus_zero(y.eps[i].eps[j])),
+        )
     } else {
         hessian_safe(f, x)
     }
@@ -259,5 +268,9 @@ where
     F: Function + ?Sized,
 {
     let y: Dual<Dual<T, N>, N> = f.eval(&seeds2(x.as_slice()));
-    (y.re.re, SVector::from(y.re.eps), SMatrix::from_fn(|i, j| y.eps[i].eps[j]))
+    (
+        y.re.re,
+        SVector::from(y.re.eps.map(plus_zero)),
+        SMatrix::from_fn(|i, j| plus_zero(y.eps[i].eps[j])),
+    )
 }

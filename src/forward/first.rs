@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use nalgebra::{DVector, SMatrix, SVector, Scalar};
 use num_traits::Float;
 
-use super::{seed_all, seed_direction, tangent_column};
+use super::{plus_zero, seed_all, seed_direction, tangent_column};
 use crate::Dual;
 use crate::outputs::StaticOutputs;
 
@@ -31,7 +31,7 @@ where
     T: Float,
 {
     let y = f(Dual::variable(x, 0));
-    (y.re, y.eps[0])
+    (y.re, plus_zero(y.eps[0]))
 }
 
 /// The value and gradient of `f: R^N → R` at `x`, in one evaluation with
@@ -99,7 +99,7 @@ where
     O: StaticOutputs<Dual<T, N>, M>,
 {
     let y = f(seed_all(x)).into_svector();
-    (y.map(|yi| yi.re), SMatrix::from_fn(|i, j| y[i].eps[j]))
+    (y.map(|yi| yi.re), SMatrix::from_fn(|i, j| plus_zero(y[i].eps[j])))
 }
 
 /// The value and the Jacobian-vector product `J·v` of `F` at `x`: the
@@ -154,7 +154,7 @@ impl<T: Float> Pushforward<T> for Dual<T, 1> {
     type Value = T;
     #[inline]
     fn split(self) -> (T, T) {
-        (self.re, self.eps[0])
+        (self.re, plus_zero(self.eps[0]))
     }
 }
 
@@ -162,7 +162,7 @@ impl<T: Float + Scalar, const M: usize> Pushforward<T> for SVector<Dual<T, 1>, M
     type Value = SVector<T, M>;
     #[inline]
     fn split(self) -> (SVector<T, M>, SVector<T, M>) {
-        (self.map(|y| y.re), self.map(|y| y.eps[0]))
+        (self.map(|y| y.re), self.map(|y| plus_zero(y.eps[0])))
     }
 }
 
@@ -178,7 +178,7 @@ impl<T: Float + Scalar> Pushforward<T> for DVector<Dual<T, 1>> {
     type Value = DVector<T>;
     #[inline]
     fn split(self) -> (DVector<T>, DVector<T>) {
-        (self.map(|y| y.re), self.map(|y| y.eps[0]))
+        (self.map(|y| y.re), self.map(|y| plus_zero(y.eps[0])))
     }
 }
 

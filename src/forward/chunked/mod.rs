@@ -57,7 +57,7 @@ use alloc::vec::Vec;
 use nalgebra::{DMatrix, DVector, Scalar};
 use num_traits::Float;
 
-use crate::forward::{constants, fill_columns, set_chunk};
+use crate::forward::{constants, fill_columns, plus_zero, set_chunk};
 use crate::numeric::check_into;
 use crate::outputs::Outputs;
 use crate::{Dual, Function, VectorFunction};
@@ -191,12 +191,12 @@ impl<const C: usize> Chunk<C> {
         let k = set_chunk(&mut xd, 0, true);
         let y = f(&xd);
         let fx = y.re;
-        grad[..k].copy_from_slice(&y.eps[..k]);
+        copy_derivatives(&mut grad[..k], &y.eps[..k]);
         for start in (C..n).step_by(C) {
             set_chunk(&mut xd, start - C, false);
             let k = set_chunk(&mut xd, start, true);
             let y = f(&xd);
-            grad[start..start + k].copy_from_slice(&y.eps[..k]);
+            copy_derivatives(&mut grad[start..start + k], &y.eps[..k]);
         }
         fx
     }
@@ -327,7 +327,7 @@ impl<const C: usize> Chunk<C> {
             for lane in 0..k {
                 for (dst, y) in jac[m * (start + lane)..m * (start + lane + 1)].iter_mut().zip(&out)
                 {
-                    *dst = y.eps[lane];
+                    *dst = plus_zero(y.eps[lane]);
                 }
             }
             set_chunk(&mut xd, start, false);
@@ -423,7 +423,7 @@ impl<const C: usize> Chunk<C> {
             if start == 0 {
                 fx = y.0;
             }
-            grad.as_mut_slice()[start..start + k].copy_from_slice(&y.1[..k]);
+            copy_derivatives(&mut grad.as_mut_slice()[start..start + k], &y.1[..k]);
         }
         (fx, grad)
     }
@@ -520,7 +520,7 @@ fn store_pass<T: Float, const C: usize, const SAFE: bool>(
     }
     for lane in 0..k {
         for (dst, y) in jac[m * (start + lane)..m * (start + lane + 1)].iter_mut().zip(out) {
-            *dst = y.eps[lane];
+            *dst = plus_zero(y.eps[lane]);
         }
     }
 }
@@ -649,6 +649,15 @@ mod par {
             fill_columns(&mut jac, c * C, *k, out);
         }
         (value, jac)
+    }
+}
+
+/// `dst[i] = src[i] + 0`: derivatives read out with an exact zero as +0
+/// (see `forward::plus_zero`).
+#[inline]
+fn copy_derivatives<T: Float>(dst: &mut [T], src: &[T]) {
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d = plus_zero(s);
     }
 }
 

@@ -23,7 +23,7 @@ use nalgebra::{DMatrix, DVector, Scalar};
 use num_traits::Float;
 
 use super::Chunk;
-use crate::forward::set_chunk;
+use crate::forward::{plus_zero, set_chunk};
 use crate::numeric::check_into;
 use crate::{Dual, Function};
 
@@ -110,10 +110,13 @@ impl<const C: usize> Chunk<C> {
                     if a == 0 {
                         fx = y.re.re;
                     }
-                    grad[a * C..a * C + ka].copy_from_slice(&y.re.eps[..ka]);
+                    for (g, &d) in grad[a * C..a * C + ka].iter_mut().zip(&y.re.eps[..ka]) {
+                        *g = plus_zero(d);
+                    }
                 }
                 for (k, yk) in y.eps[..kb].iter().enumerate() {
                     for (l, &h) in yk.eps[..ka].iter().enumerate() {
+                        let h = plus_zero(h);
                         let (row, col) = (b * C + k, a * C + l);
                         hess[row + n * col] = h;
                         if b != a {
