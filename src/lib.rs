@@ -168,6 +168,25 @@
 //! | `copysign(x, s)` | as T | `±ẋ` as the sign was kept or flipped; `s` contributes 0 |
 //! | `==`, `<`, `>`, `partial_cmp` | compare values only | — |
 //! | `Zero::is_zero`, `One::is_one` | value zero (one) **and** tangent all zero | — |
+//! | a derivative that is exactly zero, as a driver returns it | — | `+0.0` in both modes (constants carry `−0` tangents inside the kernels; `Display`/`Debug` show `0` too) |
+//!
+//! ### The same kinks in PyTorch and JAX
+//!
+//! Where machine-learning code meets a kink, the frameworks differ from
+//! each other and from this crate; read from their derivative rules
+//! (PyTorch `tools/autograd/derivatives.yaml`, JAX `jax/_src/lax/lax.py`,
+//! `jax/_src/nn/functions.py`, `jax/_src/numpy/lax_numpy.py`):
+//!
+//! | call | dualnum | PyTorch | JAX |
+//! |---|---|---|---|
+//! | `x.max(0.0)` at `x = 0` | 0.5 (tie rule) | `torch.maximum(x, zeros)`: 0.5; `torch.relu`: 0; `torch.clamp(x, min=0)`: 1 | `jnp.maximum(x, 0)`: 0.5; `jax.nn.relu`: 0 |
+//! | `x.max(y)` at `x = y` | 0.5 to each | `torch.maximum`: 0.5 to each | `jnp.maximum`, `lax.max`: 0.5 to each |
+//! | `x.abs()` at 0 | `+1` at `+0`, `−1` at `−0` | 0 (`sgn(0)`) | `+1` (at `−0` too) |
+//! | `x.clamp(lo, hi)` at a bound | 1 | 1 (a subgradient, by design) | 0.5 (`jnp.clip` is a maximum then a minimum) |
+//!
+//! For relu's usual `relu'(0) = 0`, branch on the value:
+//! `if x > 0.0 { x } else { x * 0.0 }` (a comparison is recorded in reverse
+//! mode, so a replay across the kink is refused rather than wrong).
 //!
 //! ## Modules
 //!
@@ -181,7 +200,8 @@
 //!   [`jvp`], [`hessian`] and [`hvp`] on nalgebra's static vectors, one
 //!   evaluation each; [`chunked`]: gradient, Jacobian, Hessian and
 //!   Hessian-vector product for run-time lengths (`&[T]` in,
-//!   `DVector`/`DMatrix` out) in chunks of `C` lanes;
+//!   `DVector`/`DMatrix` out) in chunks of [`chunked::DEFAULT_CHUNK`]
+//!   lanes, or of `C` lanes through [`chunked::Chunk<C>`](chunked::Chunk);
 //!   [`numeric`]: central differences and a gradient checker;
 //! - [`reverse`]: reverse mode (the lecture's computational graph): a tape,
 //!   a `Float` variable, gradient/VJP/Jacobian drivers, replay of a
@@ -193,8 +213,10 @@
 //!   forward passes (a 10,000-unknown 2-D stencil residual in one pass of
 //!   five lanes), output as `nalgebra_sparse` matrices;
 //! - [`literal`]: [`lit`], the one-word literal for generic code
-//!   (`lit::<T>(100.0)`), and [`DualOver`], behind plain `f64`/`f32`
-//!   operands at every nesting depth;
+//!   (`lit::<T>(100.0)`), [`Real`], the one bound for generic code that
+//!   mixes numbers with plain floats (`x * 2.0`, `x > 0.0`) in every mode,
+//!   and [`DualOver`], behind plain `f64`/`f32` operands at every nesting
+//!   depth;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
 //!   and `f32`/`f64`-on-either-side forms at every nesting depth,
 //!   comparisons with a plain scalar), the elementary functions also as

@@ -19,11 +19,22 @@
 //! assert_eq!(g, nalgebra::vector![0.0, 0.0]);
 //! ```
 //!
-//! On a concrete dual no helper is needed: `0.5 * x`, `x * 3.0`, `x += 1.0`,
-//! `x.max(0.0)`, `x.powf(1.5)`, `x > 0.0` and `x == 1.0` work at every
-//! nesting depth (`Dual<f64, N>`, `Dual<Dual<f64, M>, N>`, …), for `f64` and
-//! `f32`. A scalar operand behaves exactly as the same scalar lifted to a
-//! constant dual: `x * 3.0` is `x * lit(3.0)`.
+//! On a concrete number no helper is needed: `0.5 * x`, `x * 3.0`,
+//! `x += 1.0`, `x.max(0.0)`, `x.powf(1.5)`, `x > 0.0`, `0.0 < x` and
+//! `x == 1.0` work on every number type of the crate at every nesting
+//! depth (`Dual<f64, N>`, `Dual<Dual<f64, M>, N>`, reverse-mode
+//! `Var<'t, f64>` and `Var<'t, Dual<f64, C>>`, `Active<f64>`, the sparsity
+//! tracer), for `f64` and `f32`, so one closure body compiles in every
+//! mode. A scalar operand behaves exactly as the same scalar lifted to a
+//! constant: `x * 3.0` is `x * lit(3.0)`.
+//!
+//! Generic code has two tools: [`Real`], the bound under which a plain
+//! `f64` goes on the right of operators and comparisons (`x * 2.0`,
+//! `x > 0.0`), and `lit`, for the second argument of a [`Float`] method
+//! (`x.powf(lit(1.5))`). On a *concrete* number write `x.powf(1.5)`, not
+//! `x.powf(lit(1.5))`: the inherent method takes any `impl Into<Self>`, so
+//! `lit`'s type cannot be inferred there (E0283); `lit::<f64>(1.5)` or the
+//! plain literal work.
 
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Rem, Sub, SubAssign};
 

@@ -128,3 +128,44 @@ fn vector_closures_return_any_container() {
     assert_eq!(jv_arr, j1 * v);
     assert_eq!(jv_vec.as_slice(), (j1 * v).as_slice());
 }
+
+/// The dualnum column of the crate docs' table beside PyTorch and JAX
+/// (issue 19): each kink gives the documented derivative in forward and in
+/// reverse mode.
+#[test]
+fn kinks_as_the_pytorch_jax_table_says() {
+    use dualnum::reverse;
+    type Case = (&'static str, f64, fn(f64) -> f64);
+    let fwd: [(&str, f64, f64); 5] = [
+        ("max(x, 0) at 0", 0.0, dualnum::derivative(|x| x.max(0.0), 0.0).1),
+        ("abs at +0", 0.0, dualnum::derivative(|x| x.abs(), 0.0).1),
+        ("abs at -0", -0.0, dualnum::derivative(|x| x.abs(), -0.0).1),
+        ("clamp at lo", 0.0, dualnum::derivative(|x| x.clamp(0.0, 1.0), 0.0).1),
+        (
+            "relu by branch at 0",
+            0.0,
+            dualnum::derivative(|x| if x > 0.0 { x } else { x * 0.0 }, 0.0).1,
+        ),
+    ];
+    let want = [0.5, 1.0, -1.0, 1.0, 0.0];
+    for ((what, _, got), want) in fwd.iter().zip(want) {
+        assert_eq!(*got, want, "forward: {what}");
+    }
+    let rev: [Case; 5] = [
+        ("max(x, 0) at 0", 0.0, |x| reverse::gradient(|v| v[0].max(0.0), &[x]).1[0]),
+        ("abs at +0", 0.0, |x| reverse::gradient(|v| v[0].abs(), &[x]).1[0]),
+        ("abs at -0", -0.0, |x| reverse::gradient(|v| v[0].abs(), &[x]).1[0]),
+        ("clamp at lo", 0.0, |x| reverse::gradient(|v| v[0].clamp(0.0, 1.0), &[x]).1[0]),
+        ("relu by branch at 0", 0.0, |x| {
+            reverse::gradient(|v| if v[0] > 0.0 { v[0] } else { v[0] * 0.0 }, &[x]).1[0]
+        }),
+    ];
+    for ((what, x, d), want) in rev.iter().zip(want) {
+        assert_eq!(d(*x), want, "reverse: {what}");
+    }
+    // max(x, y) at x = y: half to each.
+    let (_, g) = reverse::gradient(|v| v[0].max(v[1]), &[2.0, 2.0]);
+    assert_eq!(g.as_slice(), &[0.5, 0.5]);
+    let (_, g) = dualnum::gradient(|v| v[0].max(v[1]), &vector![2.0, 2.0]);
+    assert_eq!(g.as_slice(), &[0.5, 0.5]);
+}
