@@ -294,3 +294,29 @@ fn every_number_type_takes_the_body() {
         assert_eq!(p.unwrap().nnz(), 3, "Tracer<f32>");
     }
 }
+
+/// A plain scalar next to a reverse variable records one node, whose only
+/// partial is the variable's, as the product with a constant variable
+/// does: the cheapest the rule allows.
+#[test]
+fn a_plain_scalar_records_one_node() {
+    let tape = reverse::Tape::new();
+    let x = tape.var(2.0);
+    let forms: [fn(reverse::Var<'_, f64>) -> reverse::Var<'_, f64>; 6] =
+        [|x| x * 3.0, |x| 3.0 * x, |x| x + 3.0, |x| 3.0 - x, |x| x.max(0.0), |x| x.powf(1.5)];
+    for (k, form) in forms.iter().enumerate() {
+        let before = tape.len();
+        let y = form(x);
+        assert_eq!(tape.len(), before + 1, "form {k} recorded more than one node");
+        let d = tape.adjoints(y).wrt(x);
+        let want = [3.0, 3.0, 1.0, -1.0, 1.0, 1.5 * 2f64.sqrt()][k];
+        close(d, want, &format!("form {k}"));
+    }
+    let tape = reverse::Tape::new();
+    let x = tape.var(dualnum::Dual::<f64, 1>::new(2.0, [1.0]));
+    let before = tape.len();
+    let y = x * 3.0;
+    assert_eq!(tape.len(), before + 1, "Var<Dual> · f64");
+    assert!(x > 1.0 && y == 6.0);
+    assert!(1.0 < x);
+}
