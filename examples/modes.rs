@@ -33,7 +33,7 @@ fn main() {
     // 3. Forward mode: one pass with Dual<f64, 10> (static size), or
     //    ⌈10 / 8⌉ = 2 passes with Dual<f64, 8> (length known at run time).
     let (_, fwd) = dualnum::gradient(|v| sin_exp_sum(v.as_slice()), &xs);
-    let (_, fwd_chunked) = chunked::gradient_default(sin_exp_sum, &x);
+    let (_, fwd_chunked) = chunked::gradient(sin_exp_sum, &x);
 
     // 4. Reverse mode: record the run on a tape and sweep it backward once;
     //    or record once (here at another point) and replay the recording.
@@ -52,7 +52,7 @@ fn main() {
     let rows: [(&str, &str, &[f64], f64); 5] = [
         ("numeric (central differences)", "20 evaluations", num.as_slice(), 1e-8),
         ("forward, dualnum::gradient", "1 pass, 10 lanes", fwd.as_slice(), 1e-14),
-        ("forward, chunked::gradient_default", "2 passes, 8 lanes", fwd_chunked.as_slice(), 1e-14),
+        ("forward, chunked::gradient", "2 passes, 8 lanes", fwd_chunked.as_slice(), 1e-14),
         ("reverse, reverse::gradient", "record + 1 sweep", rev.as_slice(), 1e-14),
         ("reverse, compiled replay", "replay + 1 sweep", &replayed, 1e-14),
     ];
@@ -92,7 +92,7 @@ fn timings(x: &[f64; N], xs: &SVector<f64, N>) {
         (
             "forward, chunked C = 8, 2 passes",
             time_per_call(|| {
-                black_box(chunked::gradient_default(sin_exp_sum, black_box(x)));
+                black_box(chunked::gradient(sin_exp_sum, black_box(x)));
             }),
         ),
         (

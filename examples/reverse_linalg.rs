@@ -37,7 +37,7 @@ fn main() {
     let y = DVector::from_fn(N, |i, _| (i as f64 * 0.9).sin());
 
     let (f, g) = active::gradient(|b| neg_log_likelihood(b, &y), &b);
-    let (f_fwd, g_fwd) = chunked::gradient::<8, _>(|b| neg_log_likelihood(b, &y), &b);
+    let (f_fwd, g_fwd) = chunked::Chunk::<8>::gradient(|b| neg_log_likelihood(b, &y), &b);
 
     // The closed form.
     let bm = DMatrix::from_column_slice(N, N, &b);

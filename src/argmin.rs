@@ -97,7 +97,7 @@ impl<F: Function, const C: usize> Gradient for Problem<F, C> {
     /// `∇f(x)` by [`chunked::gradient_into`].
     fn gradient(&self, x: &Vec<f64>) -> Result<Vec<f64>, Error> {
         let mut g = alloc::vec![0.0; x.len()];
-        chunked::gradient_into::<C, f64>(|x| self.f.eval(x), x, &mut g);
+        chunked::Chunk::<C>::gradient_into(|x| self.f.eval(x), x, &mut g);
         Ok(g)
     }
 }
@@ -108,7 +108,7 @@ impl<F: Function, const C: usize> Hessian for Problem<F, C> {
 
     /// `∇²f(x)` by [`chunked::hessian`], one `Vec` per row.
     fn hessian(&self, x: &Vec<f64>) -> Result<Vec<Vec<f64>>, Error> {
-        let (_, _, h) = chunked::hessian::<C, f64>(|x| self.f.eval(x), x);
+        let (_, _, h) = chunked::Chunk::<C>::hessian(|x| self.f.eval(x), x);
         Ok(h.row_iter().map(|r| r.iter().copied().collect()).collect())
     }
 }
@@ -181,7 +181,7 @@ impl<F: VectorFunction, const C: usize> Jacobian for LeastSquares<F, C> {
     /// The `m × n` Jacobian of the residuals by [`chunked::jacobian_of`],
     /// one `Vec` per row.
     fn jacobian(&self, x: &Vec<f64>) -> Result<Vec<Vec<f64>>, Error> {
-        let (_, j) = chunked::jacobian_of::<C, f64, F>(&self.r, x);
+        let (_, j) = chunked::Chunk::<C>::jacobian_of(&self.r, x);
         Ok(j.row_iter().map(|r| r.iter().copied().collect()).collect())
     }
 }
@@ -202,7 +202,7 @@ impl<F: VectorFunction, const C: usize> Gradient for LeastSquares<F, C> {
 
     /// `Jᵀr`, from one chunked Jacobian evaluation.
     fn gradient(&self, x: &Vec<f64>) -> Result<Vec<f64>, Error> {
-        let (r, j) = chunked::jacobian_of::<C, f64, F>(&self.r, x);
+        let (r, j) = chunked::Chunk::<C>::jacobian_of(&self.r, x);
         Ok(j.tr_mul(&r).as_slice().to_vec())
     }
 }

@@ -91,7 +91,7 @@ pub trait Function {
 /// }
 ///
 /// let x = vector![0.5, 2.0];
-/// let (fx, j) = dualnum::jacobian_of::<_, _, 2, 2>(&Map, &x);
+/// let (fx, j) = dualnum::jacobian_of::<2, 2, _>(&Map, &x);
 /// assert_eq!(fx, vector![1.0, 0.5f64.sin()]);
 /// assert_eq!(j, matrix![2.0, 0.5; 0.5f64.cos(), 0.0]);
 /// ```

@@ -74,7 +74,7 @@
 //! let (fx, grad) = dualnum::gradient(|x| rosenbrock(x.as_slice()), &x); // one pass
 //! let (_, _, hess) = dualnum::hessian(|x| rosenbrock(x.as_slice()), &x);
 //! let xs = vec![0.5; 100];                                                // run-time size
-//! let (_, g100) = dualnum::chunked::gradient_default(|x| rosenbrock(x), &xs);
+//! let (_, g100) = dualnum::chunked::gradient(|x| rosenbrock(x), &xs);
 //! let (_, g_rev) = dualnum::reverse::gradient(|x| rosenbrock(x), &xs);
 //! let (_, g_num) = dualnum::numeric::gradient(|x| rosenbrock(x), &xs);
 //! assert!((&g100 - &g_rev).amax() < 1e-12 && (&g100 - &g_num).amax() < 1e-6);
@@ -168,6 +168,25 @@
 //! | `copysign(x, s)` | as T | `±ẋ` as the sign was kept or flipped; `s` contributes 0 |
 //! | `==`, `<`, `>`, `partial_cmp` | compare values only | — |
 //! | `Zero::is_zero`, `One::is_one` | value zero (one) **and** tangent all zero | — |
+//! | a derivative that is exactly zero, as a driver returns it | — | `+0.0` in both modes (constants carry `−0` tangents inside the kernels; `Display`/`Debug` show `0` too) |
+//!
+//! ### The same kinks in PyTorch and JAX
+//!
+//! Where machine-learning code meets a kink, the frameworks differ from
+//! each other and from this crate; read from their derivative rules
+//! (PyTorch `tools/autograd/derivatives.yaml`, JAX `jax/_src/lax/lax.py`,
+//! `jax/_src/nn/functions.py`, `jax/_src/numpy/lax_numpy.py`):
+//!
+//! | call | dualnum | PyTorch | JAX |
+//! |---|---|---|---|
+//! | `x.max(0.0)` at `x = 0` | 0.5 (tie rule) | `torch.maximum(x, zeros)`: 0.5; `torch.relu`: 0; `torch.clamp(x, min=0)`: 1 | `jnp.maximum(x, 0)`: 0.5; `jax.nn.relu`: 0 |
+//! | `x.max(y)` at `x = y` | 0.5 to each | `torch.maximum`: 0.5 to each | `jnp.maximum`, `lax.max`: 0.5 to each |
+//! | `x.abs()` at 0 | `+1` at `+0`, `−1` at `−0` | 0 (`sgn(0)`) | `+1` (at `−0` too) |
+//! | `x.clamp(lo, hi)` at a bound | 1 | 1 (a subgradient, by design) | 0.5 (`jnp.clip` is a maximum then a minimum) |
+//!
+//! For relu's usual `relu'(0) = 0`, branch on the value:
+//! `if x > 0.0 { x } else { x * 0.0 }` (a comparison is recorded in reverse
+//! mode, so a replay across the kink is refused rather than wrong).
 //!
 //! ## Modules
 //!
@@ -181,7 +200,8 @@
 //!   [`jvp`], [`hessian`] and [`hvp`] on nalgebra's static vectors, one
 //!   evaluation each; [`chunked`]: gradient, Jacobian, Hessian and
 //!   Hessian-vector product for run-time lengths (`&[T]` in,
-//!   `DVector`/`DMatrix` out) in chunks of `C` lanes;
+//!   `DVector`/`DMatrix` out) in chunks of [`chunked::DEFAULT_CHUNK`]
+//!   lanes, or of `C` lanes through [`chunked::Chunk<C>`](chunked::Chunk);
 //!   [`numeric`]: central differences and a gradient checker;
 //! - [`reverse`]: reverse mode (the lecture's computational graph): a tape,
 //!   a `Float` variable, gradient/VJP/Jacobian drivers, replay of a
@@ -193,8 +213,10 @@
 //!   forward passes (a 10,000-unknown 2-D stencil residual in one pass of
 //!   five lanes), output as `nalgebra_sparse` matrices;
 //! - [`literal`]: [`lit`], the one-word literal for generic code
-//!   (`lit::<T>(100.0)`), and [`DualOver`], behind plain `f64`/`f32`
-//!   operands at every nesting depth;
+//!   (`lit::<T>(100.0)`), [`Real`], the one bound for generic code that
+//!   mixes numbers with plain floats (`x * 2.0`, `x > 0.0`) in every mode,
+//!   and [`DualOver`], behind plain `f64`/`f32` operands at every nesting
+//!   depth;
 //! - trait implementations: operators (`+ - * / %`, all reference, assign
 //!   and `f32`/`f64`-on-either-side forms at every nesting depth,
 //!   comparisons with a plain scalar), the elementary functions also as
@@ -217,7 +239,16 @@
 //!   [`VectorFunction`] as an argmin 0.11 problem (cost, gradient, Hessian,
 //!   Jacobian).
 //! - `serde`: `Serialize`/`Deserialize` for [`Dual`], as `{ re, eps }`
-//!   (JSON `{"re":1.5,"eps":[0.5,1.0]}`), nested duals nested.
+//!   (JSON `{"re":1.5,"eps":[0.5,1.0]}`), nested duals nested. The
+//!   numbers are written bit for bit, so a round trip through a lossless
+//!   format gives the same dual back, and a tangent that is exactly zero
+//!   is written with the sign it has inside the kernels (a constant's is
+//!   −0: `Dual::constant(7.0)` writes `"eps":[-0.0,-0.0]`, which reads back
+//!   as the same constant); the drivers and `Display`/`Debug` show +0.
+//!   JSON has no NaN or infinity: `serde_json` writes them as `null`,
+//!   which does not read back as a number. Use a format that has them
+//!   (bincode, CBOR, MessagePack), or check `is_finite` before writing
+//!   JSON.
 //! - `bytemuck`: `Pod`/`Zeroable` for [`Dual`] where `T` is; a slice of
 //!   duals casts to `T`s laid out `[ε₀, …, ε_{N−1}, re]` per number.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -254,4 +285,4 @@ pub use forward::{
     jacobian, jacobian_of, jvp, jvp_of, linalg,
 };
 pub use function::{Function, VectorFunction};
-pub use literal::{DualOver, lit};
+pub use literal::{DualOver, Real, lit};

@@ -19,15 +19,31 @@
 //! assert_eq!(g, nalgebra::vector![0.0, 0.0]);
 //! ```
 //!
-//! On a concrete dual no helper is needed: `0.5 * x`, `x * 3.0`, `x += 1.0`,
-//! `x.max(0.0)`, `x.powf(1.5)`, `x > 0.0` and `x == 1.0` work at every
-//! nesting depth (`Dual<f64, N>`, `Dual<Dual<f64, M>, N>`, …), for `f64` and
-//! `f32`. A scalar operand behaves exactly as the same scalar lifted to a
-//! constant dual: `x * 3.0` is `x * lit(3.0)`.
+//! On a concrete number no helper is needed: `0.5 * x`, `x * 3.0`,
+//! `x += 1.0`, `x.max(0.0)`, `x.powf(1.5)`, `x > 0.0`, `0.0 < x` and
+//! `x == 1.0` work on every number type of the crate at every nesting
+//! depth (`Dual<f64, N>`, `Dual<Dual<f64, M>, N>`, reverse-mode
+//! `Var<'t, f64>` and `Var<'t, Dual<f64, C>>`, `Active<f64>`, the sparsity
+//! tracer), for `f64` and `f32`, so one closure body compiles in every
+//! mode. A scalar operand behaves exactly as the same scalar lifted to a
+//! constant: `x * 3.0` is `x * lit(3.0)`.
+//!
+//! Generic code has two tools: [`Real`], the bound under which a plain
+//! `f64` goes on the right of operators and comparisons (`x * 2.0`,
+//! `x > 0.0`), and `lit`, for the second argument of a [`Float`] method
+//! (`x.powf(lit(1.5))`). On a *concrete* number write `x.powf(1.5)`, not
+//! `x.powf(lit(1.5))`: the inherent method takes any `impl Into<Self>`, so
+//! `lit`'s type cannot be inferred there (E0283); `lit::<f64>(1.5)` or the
+//! plain literal work.
+
+use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Rem, Sub, SubAssign};
 
 use num_traits::Float;
 
 use crate::Dual;
+
+#[cfg(feature = "sparse")]
+mod tracer;
 
 /// The literal `v` as a `T`: `lit::<T>(100.0)` in place of
 /// `T::from(100.0).unwrap()`.
@@ -111,3 +127,76 @@ macro_rules! dual_over {
 }
 
 dual_over!(f64, f32);
+
+/// The one bound for generic code that mixes a number with plain floats:
+/// a [`Float`] that takes a plain `S` (`f64` unless named) on the right of
+/// `+ - * / %`, of `+= -= *= /=`, and of `==`, `<`, `<=`, `>`, `>=`.
+///
+/// Every number type of the crate over `f64` has it, at every nesting
+/// depth: `f64` itself, [`Dual`] (`Dual<f64, N>`, `Dual<Dual<f64, M>, N>`,
+/// …), [`reverse::Var`](crate::reverse::Var) over `f64` or over duals (as
+/// [`reverse::gradient`](crate::reverse::gradient) and
+/// [`reverse::hessian`](crate::reverse::hessian) record),
+/// [`reverse::Active`](crate::reverse::Active) and the sparsity tracer;
+/// `Real<f32>` is the same over `f32`. It is implemented for every type
+/// with those operators, so it is never implemented by hand.
+///
+/// Each plain-scalar operation costs what the rule needs and no more:
+/// `x * 3.0` scales the tangents of a dual, and on a tape records one
+/// node whose only partial is the one for `x` (the constant's is never
+/// computed or swept).
+///
+/// What it cannot give, because Rust does not let a generic bound say it:
+/// the scalar on the *left* (`2.0 * x`; write `x * 2.0`), and a plain
+/// scalar as the second argument of a [`Float`] method (`x.powf(1.5)`;
+/// write `x.powf(lit(1.5))`). On a concrete number type both work as
+/// written.
+///
+/// ```
+/// use dualnum::{Real, lit, reverse};
+///
+/// /// A smooth hinge, written once for every mode.
+/// fn hinge<T: Real>(x: &[T]) -> T {
+///     let t = x[0] * 2.0 - 1.0;
+///     if t > 0.0 { t.powf(lit(1.5)) + x[1] / 4.0 } else { x[1] * 0.25 }
+/// }
+///
+/// let x = [1.0, 2.0];
+/// let (f, g) = dualnum::chunked::gradient(|x| hinge(x), &x);
+/// let (fr, gr) = reverse::gradient(|x| hinge(x), &x);
+/// let (fa, ga) = reverse::active::gradient(|x| hinge(x), &x);
+/// assert_eq!((f, hinge(&x)), (fr, fa));
+/// assert_eq!(g.as_slice(), &[3.0, 0.25]);
+/// assert_eq!((g.as_slice(), g.as_slice()), (gr.as_slice(), ga.as_slice()));
+/// ```
+pub trait Real<S = f64>:
+    Float
+    + Add<S, Output = Self>
+    + Sub<S, Output = Self>
+    + Mul<S, Output = Self>
+    + Div<S, Output = Self>
+    + Rem<S, Output = Self>
+    + AddAssign<S>
+    + SubAssign<S>
+    + MulAssign<S>
+    + DivAssign<S>
+    + PartialEq<S>
+    + PartialOrd<S>
+{
+}
+
+impl<S, T> Real<S> for T where
+    T: Float
+        + Add<S, Output = T>
+        + Sub<S, Output = T>
+        + Mul<S, Output = T>
+        + Div<S, Output = T>
+        + Rem<S, Output = T>
+        + AddAssign<S>
+        + SubAssign<S>
+        + MulAssign<S>
+        + DivAssign<S>
+        + PartialEq<S>
+        + PartialOrd<S>
+{
+}

@@ -19,9 +19,9 @@ use nalgebra::{DVector, SVector, Scalar};
 ///
 /// assert_eq!(dvector![1.0, 2.0].as_outputs(), &[1.0, 2.0]);
 /// let x = [2.0, 3.0];
-/// let (_, j1) = chunked::jacobian::<2, _, _>(|x| [x[0] * x[1]], &x);
-/// let (_, j2) = chunked::jacobian::<2, _, _>(|x| vec![x[0] * x[1]], &x);
-/// let (_, j3) = chunked::jacobian::<2, _, _>(|x| nalgebra::dvector![x[0] * x[1]], &x);
+/// let (_, j1) = chunked::Chunk::<2>::jacobian(|x| [x[0] * x[1]], &x);
+/// let (_, j2) = chunked::Chunk::<2>::jacobian(|x| vec![x[0] * x[1]], &x);
+/// let (_, j3) = chunked::Chunk::<2>::jacobian(|x| nalgebra::dvector![x[0] * x[1]], &x);
 /// assert!(j1 == j2 && j2 == j3);
 /// ```
 pub trait Outputs<D> {

@@ -36,7 +36,7 @@ fn rows(m: &nalgebra::DMatrix<f64>) -> Vec<Vec<f64>> {
 fn derivatives_are_the_drivers() {
     let x: Vec<f64> = (0..11).map(|i| 0.2 * i as f64 - 1.0).collect();
     let p = Problem::new(Rosenbrock);
-    let (fx, g, h) = chunked::hessian::<8, _>(rosenbrock, &x);
+    let (fx, g, h) = chunked::Chunk::<8>::hessian(rosenbrock, &x);
     assert_eq!(p.cost(&x).unwrap(), fx);
     assert_eq!(p.gradient(&x).unwrap(), g.as_slice());
     assert_eq!(p.hessian(&x).unwrap(), rows(&h));
@@ -44,7 +44,7 @@ fn derivatives_are_the_drivers() {
     assert_eq!(q.gradient(&x).unwrap(), g.as_slice());
 
     let ls = LeastSquares::new(Broyden);
-    let (r, j) = chunked::jacobian_of::<8, _, _>(&Broyden, &x);
+    let (r, j) = chunked::Chunk::<8>::jacobian_of(&Broyden, &x);
     assert_eq!(ls.apply(&x).unwrap(), r.as_slice());
     assert_eq!(ls.jacobian(&x).unwrap(), rows(&j));
     assert_eq!(ls.cost(&x).unwrap(), 0.5 * r.norm_squared());

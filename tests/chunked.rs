@@ -48,7 +48,7 @@ fn gradient_equals_one_pass_for_every_length() {
         for n in 1..=3 * C + 1 {
             let x = point(n);
             let calls = Cell::new(0);
-            let (fx, g) = chunked::gradient::<C, _>(
+            let (fx, g) = chunked::Chunk::<C>::gradient(
                 |x| {
                     calls.set(calls.get() + 1);
                     rosenbrock(x) + sin_exp_sum(x)
@@ -56,7 +56,7 @@ fn gradient_equals_one_pass_for_every_length() {
                 &x,
             );
             assert_eq!(calls.get(), n.div_ceil(C), "C = {C}, n = {n}: evaluations");
-            let (f1, g1) = chunked::gradient::<WIDE, _>(|x| rosenbrock(x) + sin_exp_sum(x), &x);
+            let (f1, g1) = chunked::Chunk::<WIDE>::gradient(|x| rosenbrock(x) + sin_exp_sum(x), &x);
             // every lane runs the same arithmetic whatever the width: equal bit for bit
             assert_eq!((fx, &g), (f1, &g1), "C = {C}, n = {n}");
             assert_eq!(fx, rosenbrock(&x) + sin_exp_sum(&x));
@@ -78,7 +78,7 @@ fn jacobian_equals_one_pass_for_every_length() {
         for n in 1..=3 * C + 1 {
             let x = point(n);
             let calls = Cell::new(0);
-            let (fx, j) = chunked::jacobian_inplace::<C, _>(
+            let (fx, j) = chunked::Chunk::<C>::jacobian_inplace(
                 |x, out| {
                     calls.set(calls.get() + 1);
                     broyden_exp_sin(x, out)
@@ -87,7 +87,7 @@ fn jacobian_equals_one_pass_for_every_length() {
                 n,
             );
             assert_eq!(calls.get(), n.div_ceil(C));
-            let one = chunked::jacobian_inplace::<WIDE, _>(broyden_exp_sin, &x, n);
+            let one = chunked::Chunk::<WIDE>::jacobian_inplace(broyden_exp_sin, &x, n);
             assert_eq!((&fx, &j), (&one.0, &one.1), "C = {C}, n = {n}");
             let mut want = vec![0.0; n * n];
             broyden_exp_sin_jacobian(&x, &mut want);
@@ -96,7 +96,7 @@ fn jacobian_equals_one_pass_for_every_length() {
 
             // a tall map (m = 2n + 1) through the Vec-returning form
             let m = 2 * n + 1;
-            let (tx, tj) = chunked::jacobian::<C, _, _>(
+            let (tx, tj) = chunked::Chunk::<C>::jacobian(
                 |x| {
                     let mut out = vec![Dual::constant(0.0); m];
                     tall_map(x, &mut out);
@@ -104,7 +104,7 @@ fn jacobian_equals_one_pass_for_every_length() {
                 },
                 &x,
             );
-            let one = chunked::jacobian_inplace::<WIDE, _>(tall_map, &x, m);
+            let one = chunked::Chunk::<WIDE>::jacobian_inplace(tall_map, &x, m);
             assert_eq!((&tx, &tj), (&one.0, &one.1), "tall, C = {C}, n = {n}");
             let mut want = vec![0.0; m * n];
             tall_map_jacobian(&x, m, &mut want);
@@ -117,9 +117,9 @@ fn jacobian_equals_one_pass_for_every_length() {
 #[test]
 fn values_are_exact_and_defaults_agree() {
     let x = point(19);
-    let (fx, g) = chunked::gradient_default(log_sum_exp, &x);
+    let (fx, g) = chunked::gradient(log_sum_exp, &x);
     assert_eq!(fx, log_sum_exp(&x));
-    assert_eq!(g, chunked::gradient::<{ chunked::DEFAULT_CHUNK }, _>(log_sum_exp, &x).1);
+    assert_eq!(g, chunked::Chunk::<{ chunked::DEFAULT_CHUNK }>::gradient(log_sum_exp, &x).1);
     let mut want = vec![0.0; 19];
     log_sum_exp_gradient(&x, &mut want);
     assert!((g - DVector::from_vec(want)).amax() <= 1e-15);
@@ -129,7 +129,7 @@ fn values_are_exact_and_defaults_agree() {
         wide_map(x, &mut out);
         out
     };
-    let (fx, j) = chunked::jacobian_default(f, &x);
+    let (fx, j) = chunked::jacobian(f, &x);
     let mut plain = [0.0; 3];
     wide_map(&x, &mut plain);
     assert_eq!(fx.as_slice(), &plain);
@@ -140,9 +140,10 @@ fn values_are_exact_and_defaults_agree() {
 
 #[test]
 fn empty_input_evaluates_once() {
-    let (fx, g) = chunked::gradient::<4, _>(|x| x.iter().copied().sum::<Dual<f64, 4>>() + 2.0, &[]);
+    let (fx, g) =
+        chunked::Chunk::<4>::gradient(|x| x.iter().copied().sum::<Dual<f64, 4>>() + 2.0, &[]);
     assert_eq!((fx, g.len()), (2.0, 0));
-    let (fx, j) = chunked::jacobian::<4, _, _>(|_| [Dual::constant(1.0); 2], &[]);
+    let (fx, j) = chunked::Chunk::<4>::jacobian(|_| [Dual::constant(1.0); 2], &[]);
     assert_eq!((fx.len(), j.shape()), (2, (2, 0)));
 }
 
@@ -153,7 +154,7 @@ fn empty_input_evaluates_once() {
 )]
 fn jacobian_panics_when_the_output_length_changes() {
     // the output length depends on which input is seeded: a bug to report
-    let _ = chunked::jacobian::<2, _, _>(
+    let _ = chunked::Chunk::<2>::jacobian(
         |x: &[Dual<f64, 2>]| {
             let len = if x[0].eps[0] == 1.0 { 3 } else { 4 };
             vec![x[0]; len]
@@ -176,10 +177,10 @@ mod parallel {
                     tall_map(x, &mut out);
                     out
                 };
-                assert_eq!(chunked::par_jacobian::<C, _, _>(f, &x), chunked::jacobian::<C, _, _>(f, &x));
+                assert_eq!(chunked::Chunk::<C>::par_jacobian(f, &x), chunked::Chunk::<C>::jacobian(f, &x));
                 assert_eq!(
-                    chunked::par_jacobian_inplace::<C, _>(broyden_exp_sin, &x, n),
-                    chunked::jacobian_inplace::<C, _>(broyden_exp_sin, &x, n),
+                    chunked::Chunk::<C>::par_jacobian_inplace(broyden_exp_sin, &x, n),
+                    chunked::Chunk::<C>::jacobian_inplace(broyden_exp_sin, &x, n),
                 );
             }
         });
@@ -188,7 +189,7 @@ mod parallel {
     #[test]
     #[should_panic(expected = "returned 3 outputs on its first evaluation but 4")]
     fn parallel_panics_when_the_output_length_changes() {
-        let _ = chunked::par_jacobian::<2, _, _>(
+        let _ = chunked::Chunk::<2>::par_jacobian(
             |x: &[Dual<f64, 2>]| {
                 let len = if x[0].eps[0] == 1.0 { 3 } else { 4 };
                 vec![x[0]; len]

@@ -31,7 +31,7 @@ macro_rules! against_static {
     ($($c:literal),*) => {$({
         let x = SVector::<f64, 5>::from_column_slice(&point(5));
         let (fs, gs, hs) = dualnum::hessian(|x| mixed(x.as_slice()), &x);
-        let (fc, gc, hc) = chunked::hessian::<$c, _>(|x| mixed(x), x.as_slice());
+        let (fc, gc, hc) = chunked::Chunk::<$c>::hessian(|x| mixed(x), x.as_slice());
         assert_eq!(fc, fs, "C = {}", $c);
         assert_eq!(gc.as_slice(), gs.as_slice(), "C = {}", $c);
         let hs = DMatrix::from_column_slice(5, 5, hs.as_slice());
@@ -40,7 +40,7 @@ macro_rules! against_static {
 
         let v = SVector::<f64, 5>::from_fn(|i, _| 1.0 - 0.3 * i as f64);
         let (fv, gv, hv) = dualnum::hvp(|x| mixed(x.as_slice()), &x, &v);
-        let (fcv, gcv, hcv) = chunked::hvp::<$c, _>(|x| mixed(x), x.as_slice(), v.as_slice());
+        let (fcv, gcv, hcv) = chunked::Chunk::<$c>::hvp(|x| mixed(x), x.as_slice(), v.as_slice());
         assert_eq!((fcv, gcv.as_slice()), (fv, gv.as_slice()), "C = {}", $c);
         assert_eq!(hcv.as_slice(), hv.as_slice(), "C = {}: hvp as the static one", $c);
     })*};
@@ -61,9 +61,9 @@ fn rosenbrock_against_its_hand_written_hessian() {
         let mut g_want = vec![0.0; n];
         rosenbrock_gradient(&x, &mut g_want);
         for (fx, g, h) in [
-            chunked::hessian::<1, _>(rosenbrock, &x),
-            chunked::hessian::<3, _>(rosenbrock, &x),
-            chunked::hessian::<8, _>(rosenbrock, &x),
+            chunked::Chunk::<1>::hessian(rosenbrock, &x),
+            chunked::Chunk::<3>::hessian(rosenbrock, &x),
+            chunked::Chunk::<8>::hessian(rosenbrock, &x),
         ] {
             assert_eq!(fx, rosenbrock(&x));
             assert_close(
@@ -81,11 +81,11 @@ fn rosenbrock_against_its_hand_written_hessian() {
 fn against_central_differences_of_the_gradient() {
     let x = point(11);
     let (_, h_fd) =
-        numeric::jacobian(|x| chunked::gradient::<4, _>(mixed, x).1.as_slice().to_vec(), &x);
-    let (_, _, h) = chunked::hessian::<4, _>(mixed, &x);
+        numeric::jacobian(|x| chunked::Chunk::<4>::gradient(mixed, x).1.as_slice().to_vec(), &x);
+    let (_, _, h) = chunked::Chunk::<4>::hessian(mixed, &x);
     assert_close(&h, &h_fd, 1e-7, "hessian vs central differences");
     let v: Vec<f64> = (0..11).map(|i| (i as f64).sin()).collect();
-    let (_, _, hv) = chunked::hvp::<3, _>(mixed, &x, &v);
+    let (_, _, hv) = chunked::Chunk::<3>::hvp(mixed, &x, &v);
     let want = &h_fd * DVector::from_column_slice(&v);
     assert!((hv - &want).amax() <= 1e-7 * want.amax().max(1.0));
 }
@@ -97,7 +97,7 @@ fn log_sum_exp_hvp_matches_its_hessian() {
     log_sum_exp_hessian(&x, &mut h);
     let h = DMatrix::from_row_slice(9, 9, &h);
     let v = DVector::from_fn(9, |i, _| 0.5 - 0.1 * i as f64);
-    let (fx, _, hv) = chunked::hvp::<4, _>(log_sum_exp, &x, v.as_slice());
+    let (fx, _, hv) = chunked::Chunk::<4>::hvp(log_sum_exp, &x, v.as_slice());
     assert_eq!(fx, log_sum_exp(&x));
     assert!((hv - &h * &v).amax() < 1e-15);
 }
@@ -106,7 +106,7 @@ fn log_sum_exp_hvp_matches_its_hessian() {
 fn hessian_evaluates_only_the_upper_blocks() {
     // n = 7, C = 3: K = 3 chunks, K(K + 1)/2 = 6 evaluations
     let mut calls = 0;
-    let _ = chunked::hessian::<3, _>(
+    let _ = chunked::Chunk::<3>::hessian(
         |x| {
             calls += 1;
             mixed(x)
@@ -115,7 +115,7 @@ fn hessian_evaluates_only_the_upper_blocks() {
     );
     assert_eq!(calls, 6);
     let mut calls = 0;
-    let _ = chunked::hvp::<3, _>(
+    let _ = chunked::Chunk::<3>::hvp(
         |x| {
             calls += 1;
             mixed(x)
@@ -129,7 +129,7 @@ fn hessian_evaluates_only_the_upper_blocks() {
 #[test]
 fn empty_input_evaluates_once() {
     let mut calls = 0;
-    let (fx, g, h) = chunked::hessian::<4, f64>(
+    let (fx, g, h) = chunked::Chunk::<4>::hessian(
         |_| {
             calls += 1;
             dualnum::Dual::constant(dualnum::Dual::constant(2.5))
@@ -142,5 +142,5 @@ fn empty_input_evaluates_once() {
 #[test]
 #[should_panic(expected = "chunked::hvp_into: `v` has length 2 but the result needs 3")]
 fn hvp_checks_the_direction_length() {
-    let _ = chunked::hvp::<2, _>(rosenbrock, &[1.0, 2.0, 3.0], &[1.0, 0.0]);
+    let _ = chunked::Chunk::<2>::hvp(rosenbrock, &[1.0, 2.0, 3.0], &[1.0, 0.0]);
 }

@@ -38,14 +38,14 @@ fn hvp_returns_value_gradient_and_product() {
 #[test]
 fn into_twins_match_the_allocating_drivers() {
     let x: Vec<f64> = (0..11).map(|i| 0.1 * i as f64 - 0.4).collect();
-    let (fx, g) = chunked::gradient::<4, _>(rosenbrock, &x);
+    let (fx, g) = chunked::Chunk::<4>::gradient(rosenbrock, &x);
     let mut g2 = vec![f64::NAN; 11];
-    assert_eq!(chunked::gradient_into::<4, _>(rosenbrock, &x, &mut g2), fx);
+    assert_eq!(chunked::Chunk::<4>::gradient_into(rosenbrock, &x, &mut g2), fx);
     assert_eq!(g.as_slice(), g2.as_slice());
 
-    let (fx, j) = chunked::jacobian_inplace::<3, _>(broyden_exp_sin, &x, 11);
+    let (fx, j) = chunked::Chunk::<3>::jacobian_inplace(broyden_exp_sin, &x, 11);
     let (mut fx2, mut j2) = (vec![f64::NAN; 11], DMatrix::from_element(11, 11, f64::NAN));
-    chunked::jacobian_into::<3, _>(broyden_exp_sin, &x, &mut fx2, j2.as_mut_slice());
+    chunked::Chunk::<3>::jacobian_into(broyden_exp_sin, &x, &mut fx2, j2.as_mut_slice());
     assert_eq!((fx.as_slice(), &j), (fx2.as_slice(), &j2));
 
     let (fx, g) = numeric::gradient(rosenbrock, &x);
@@ -95,17 +95,17 @@ fn reverse_into_twins_match() {
 #[test]
 #[should_panic(expected = "chunked::gradient_into: `grad` has length 2 but the result needs 3")]
 fn into_twins_check_the_slice_length() {
-    let _ = chunked::gradient_into::<2, _>(|x| x[0], &[1.0, 2.0, 3.0], &mut [0.0; 2]);
+    let _ = chunked::Chunk::<2>::gradient_into(|x| x[0], &[1.0, 2.0, 3.0], &mut [0.0; 2]);
 }
 
 #[test]
 fn vector_closures_return_any_container() {
     let x = [0.3, 1.1, -0.6];
-    let (fa, ja) = chunked::jacobian::<2, _, _>(map2, &x);
-    let (fv, jv) = chunked::jacobian::<2, _, _>(|x| map2(x).to_vec(), &x);
-    let (fd, jd) = chunked::jacobian::<2, _, _>(|x| DVector::from_row_slice(&map2(x)), &x);
-    let (fs, js) = chunked::jacobian::<2, _, _>(|x| SVector::from(map2(x)), &x);
-    let (fb, jb) = chunked::jacobian::<2, _, _>(|x| Box::<[_]>::from(map2(x)), &x);
+    let (fa, ja) = chunked::Chunk::<2>::jacobian(map2, &x);
+    let (fv, jv) = chunked::Chunk::<2>::jacobian(|x| map2(x).to_vec(), &x);
+    let (fd, jd) = chunked::Chunk::<2>::jacobian(|x| DVector::from_row_slice(&map2(x)), &x);
+    let (fs, js) = chunked::Chunk::<2>::jacobian(|x| SVector::from(map2(x)), &x);
+    let (fb, jb) = chunked::Chunk::<2>::jacobian(|x| Box::<[_]>::from(map2(x)), &x);
     assert!([&fv, &fd, &fs, &fb].iter().all(|f| **f == fa));
     assert!([&jv, &jd, &js, &jb].iter().all(|j| **j == ja));
 
@@ -127,4 +127,45 @@ fn vector_closures_return_any_container() {
     let (_, jv_vec) = dualnum::jvp(|x| map2(x.as_slice()).to_vec(), &xs, &v);
     assert_eq!(jv_arr, j1 * v);
     assert_eq!(jv_vec.as_slice(), (j1 * v).as_slice());
+}
+
+/// The dualnum column of the crate docs' table beside PyTorch and JAX
+/// (issue 19): each kink gives the documented derivative in forward and in
+/// reverse mode.
+#[test]
+fn kinks_as_the_pytorch_jax_table_says() {
+    use dualnum::reverse;
+    type Case = (&'static str, f64, fn(f64) -> f64);
+    let fwd: [(&str, f64, f64); 5] = [
+        ("max(x, 0) at 0", 0.0, dualnum::derivative(|x| x.max(0.0), 0.0).1),
+        ("abs at +0", 0.0, dualnum::derivative(|x| x.abs(), 0.0).1),
+        ("abs at -0", -0.0, dualnum::derivative(|x| x.abs(), -0.0).1),
+        ("clamp at lo", 0.0, dualnum::derivative(|x| x.clamp(0.0, 1.0), 0.0).1),
+        (
+            "relu by branch at 0",
+            0.0,
+            dualnum::derivative(|x| if x > 0.0 { x } else { x * 0.0 }, 0.0).1,
+        ),
+    ];
+    let want = [0.5, 1.0, -1.0, 1.0, 0.0];
+    for ((what, _, got), want) in fwd.iter().zip(want) {
+        assert_eq!(*got, want, "forward: {what}");
+    }
+    let rev: [Case; 5] = [
+        ("max(x, 0) at 0", 0.0, |x| reverse::gradient(|v| v[0].max(0.0), &[x]).1[0]),
+        ("abs at +0", 0.0, |x| reverse::gradient(|v| v[0].abs(), &[x]).1[0]),
+        ("abs at -0", -0.0, |x| reverse::gradient(|v| v[0].abs(), &[x]).1[0]),
+        ("clamp at lo", 0.0, |x| reverse::gradient(|v| v[0].clamp(0.0, 1.0), &[x]).1[0]),
+        ("relu by branch at 0", 0.0, |x| {
+            reverse::gradient(|v| if v[0] > 0.0 { v[0] } else { v[0] * 0.0 }, &[x]).1[0]
+        }),
+    ];
+    for ((what, x, d), want) in rev.iter().zip(want) {
+        assert_eq!(d(*x), want, "reverse: {what}");
+    }
+    // max(x, y) at x = y: half to each.
+    let (_, g) = reverse::gradient(|v| v[0].max(v[1]), &[2.0, 2.0]);
+    assert_eq!(g.as_slice(), &[0.5, 0.5]);
+    let (_, g) = dualnum::gradient(|v| v[0].max(v[1]), &vector![2.0, 2.0]);
+    assert_eq!(g.as_slice(), &[0.5, 0.5]);
 }

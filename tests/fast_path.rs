@@ -80,7 +80,7 @@ fn all_agree(seed: Vec<f64>) -> TestResult {
         (&|| hessians_agree(&SinExpSum, &x2), "hessian sin_exp_sum 2"),
         (
             &|| {
-                let (y1, j1) = dualnum::jacobian_of::<_, _, 8, 8>(&Broyden, &x8);
+                let (y1, j1) = dualnum::jacobian_of::<8, 8, _>(&Broyden, &x8);
                 let (y2, j2): (SVector<f64, 8>, SMatrix<f64, 8, 8>) = dualnum::jacobian(
                     |v| {
                         let mut o = SVector::<Dual<f64, 8>, 8>::zeros();
@@ -221,12 +221,12 @@ fn chunked_fast_path_equals_the_safe_chunks_and_falls_back_per_pass() {
     let x: Vec<f64> = (0..21).map(|i| 0.3 + 0.05 * i as f64).collect();
     for (fast, safe) in [
         (
-            dualnum::chunked::gradient_of::<8, _, _>(&Rosenbrock, &x),
-            dualnum::chunked::gradient::<8, _>(tf::rosenbrock, &x),
+            dualnum::chunked::Chunk::<8>::gradient_of(&Rosenbrock, &x),
+            dualnum::chunked::Chunk::<8>::gradient(tf::rosenbrock, &x),
         ),
         (
-            dualnum::chunked::gradient_of::<4, _, _>(&SinExpSum, &x),
-            dualnum::chunked::gradient::<4, _>(tf::sin_exp_sum, &x),
+            dualnum::chunked::Chunk::<4>::gradient_of(&SinExpSum, &x),
+            dualnum::chunked::Chunk::<4>::gradient(tf::sin_exp_sum, &x),
         ),
     ] {
         assert_eq!(fast.0.to_bits(), safe.0.to_bits());
@@ -242,8 +242,8 @@ fn chunked_fast_path_equals_the_safe_chunks_and_falls_back_per_pass() {
     }
     let mut y = x.clone();
     y[9] = 0.0;
-    let (_, g) = dualnum::chunked::gradient_of::<8, _, _>(&RootAt9, &y);
-    let (_, g_safe) = dualnum::chunked::gradient::<8, _>(|v| RootAt9.eval(v), &y);
+    let (_, g) = dualnum::chunked::Chunk::<8>::gradient_of(&RootAt9, &y);
+    let (_, g_safe) = dualnum::chunked::Chunk::<8>::gradient(|v| RootAt9.eval(v), &y);
     assert!(g.iter().zip(&g_safe).all(|(a, b)| same(*a, *b)), "{g} vs {g_safe}");
     assert_eq!(g[9], f64::INFINITY);
     assert!(g.iter().enumerate().all(|(i, v)| i == 9 || *v == 0.0));
@@ -260,8 +260,8 @@ fn chunked_jacobian_fast_path_equals_the_safe_chunks_and_falls_back_per_pass() {
         let n = x.len();
         macro_rules! widths {
             ($($c:literal),*) => {$({
-                let (fv, fj) = dualnum::chunked::jacobian_of::<$c, _, _>(&Broyden, &x);
-                let (sv, sj) = dualnum::chunked::jacobian_inplace::<$c, _>(tf::broyden_exp_sin, &x, n);
+                let (fv, fj) = dualnum::chunked::Chunk::<$c>::jacobian_of(&Broyden, &x);
+                let (sv, sj) = dualnum::chunked::Chunk::<$c>::jacobian_inplace(tf::broyden_exp_sin, &x, n);
                 if !(fv.iter().zip(&sv).all(|(a, b)| same(*a, *b))
                     && fj.iter().zip(&sj).all(|(a, b)| same(*a, *b)))
                 {
@@ -290,8 +290,8 @@ fn chunked_jacobian_fast_path_equals_the_safe_chunks_and_falls_back_per_pass() {
     }
     let mut y: Vec<f64> = (0..21).map(|i| 0.3 + 0.05 * i as f64).collect();
     y[9] = 0.0;
-    let (v, j) = dualnum::chunked::jacobian_of::<8, _, _>(&RootAt9, &y);
-    let (sv, sj) = dualnum::chunked::jacobian_inplace::<8, _>(|x, o| RootAt9.eval(x, o), &y, 2);
+    let (v, j) = dualnum::chunked::Chunk::<8>::jacobian_of(&RootAt9, &y);
+    let (sv, sj) = dualnum::chunked::Chunk::<8>::jacobian_inplace(|x, o| RootAt9.eval(x, o), &y, 2);
     assert!(v.iter().zip(&sv).all(|(a, b)| same(*a, *b)));
     assert!(j.iter().zip(&sj).all(|(a, b)| same(*a, *b)), "{j} vs {sj}");
     assert_eq!(j[(0, 9)], f64::INFINITY);

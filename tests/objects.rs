@@ -49,8 +49,8 @@ fn static_drivers() {
         dualnum::hvp_of(&Rosenbrock, &x, &v),
         dualnum::hvp(|x| rosenbrock(x.as_slice()), &x, &v)
     );
-    let (fx, j) = dualnum::jacobian_of::<_, _, 3, 3>(&Broyden, &x);
-    let (fj, jv) = dualnum::jvp_of::<_, _, 3, 3>(&Broyden, &x, &v);
+    let (fx, j) = dualnum::jacobian_of::<3, 3, _>(&Broyden, &x);
+    let (fj, jv) = dualnum::jvp_of::<3, 3, _>(&Broyden, &x, &v);
     assert_eq!(fx, fj);
     assert!((jv - j * v).amax() < 1e-14);
     assert_eq!(f(x.as_slice()), dualnum::gradient_of(&Rosenbrock, &x).0);
@@ -60,7 +60,7 @@ fn static_drivers() {
 #[should_panic(expected = "jvp_of: the function has 3 outputs for 3 inputs")]
 fn static_output_size_is_checked() {
     let x = SVector::<f64, 3>::zeros();
-    let _ = dualnum::jvp_of::<_, _, 3, 2>(&Broyden, &x, &x);
+    let _ = dualnum::jvp_of::<2, 3, _>(&Broyden, &x, &x);
 }
 
 #[test]
@@ -68,12 +68,12 @@ fn run_time_drivers() {
     let x: Vec<f64> = (0..13).map(|i| 0.1 * i as f64 - 0.5).collect();
     let w: Vec<f64> = (0..13).map(|i| 1.0 - 0.2 * i as f64).collect();
     assert_eq!(
-        chunked::gradient_of::<4, _, _>(&Rosenbrock, &x),
-        chunked::gradient::<4, _>(rosenbrock, &x)
+        chunked::Chunk::<4>::gradient_of(&Rosenbrock, &x),
+        chunked::Chunk::<4>::gradient(rosenbrock, &x)
     );
     assert_eq!(
-        chunked::jacobian_of::<4, _, _>(&Broyden, &x),
-        chunked::jacobian_inplace::<4, _>(broyden_exp_sin, &x, 13)
+        chunked::Chunk::<4>::jacobian_of(&Broyden, &x),
+        chunked::Chunk::<4>::jacobian_inplace(broyden_exp_sin, &x, 13)
     );
     assert_eq!(numeric::gradient_of(&Rosenbrock, &x), numeric::gradient(rosenbrock, &x));
     assert_eq!(
@@ -84,7 +84,7 @@ fn run_time_drivers() {
     let (fx, j) = reverse::jacobian_of(&Broyden, &x);
     let (fv, wj) = reverse::vjp_of(&Broyden, &x, &w);
     assert_eq!(fx, fv);
-    let (cf, cj) = chunked::jacobian_of::<4, _, _>(&Broyden, &x);
+    let (cf, cj) = chunked::Chunk::<4>::jacobian_of(&Broyden, &x);
     assert_eq!(fx, cf);
     assert!((&j - &cj).amax() < 1e-13);
     assert!((wj - j.transpose() * nalgebra::DVector::from_vec(w)).amax() < 1e-12);

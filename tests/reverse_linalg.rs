@@ -148,7 +148,7 @@ fn agrees(
 ) -> TestResult {
     let (n, x) = (case.n, &case.x[..]);
     let (fx, g) = active::gradient(|x| active_fn(x, n), x);
-    let (fd, gd) = chunked::gradient::<4, _>(|x| dual_fn(x, n), x);
+    let (fd, gd) = chunked::Chunk::<4>::gradient(|x| dual_fn(x, n), x);
     let (fn_, gn) = numeric::gradient(|x| f64_fn(x, n), x);
     let plain = f64_fn(x, n);
     if fx.to_bits() != plain.to_bits() || fd.to_bits() != plain.to_bits() || fn_ != plain {
@@ -248,7 +248,7 @@ fn solve_jacobian(case: Case) -> bool {
         &x,
     );
     let (ad, bd) = (a.map(dualnum::Dual::constant), b.map(dualnum::Dual::constant));
-    let (uf, jf) = chunked::jacobian::<4, _, _>(
+    let (uf, jf) = chunked::Chunk::<4>::jacobian(
         |x| (&ad + DMatrix::from_diagonal(&DVector::from_column_slice(x))).lu().solve(&bd).unwrap(),
         &x,
     );

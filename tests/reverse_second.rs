@@ -33,7 +33,7 @@ fn hessian_matches_forward_mode() {
     for n in [1, 2, 5, 9] {
         let x = point(n);
         let (fr, gr, hr) = reverse::hessian(|x| mixed(x), &x);
-        let (ff, gf, hf) = chunked::hessian::<4, _>(mixed, &x);
+        let (ff, gf, hf) = chunked::Chunk::<4>::hessian(mixed, &x);
         assert_eq!(fr, ff, "n = {n}");
         assert!((&gr - &gf).amax() <= 1e-14 * gf.amax().max(1.0), "n = {n}");
         assert!(close(&hr, &hf, 1e-14), "n = {n}: {hr}{hf}");
@@ -57,13 +57,13 @@ fn hvp_is_the_hessian_times_v() {
     let x = point(7);
     let v: Vec<f64> = (0..7).map(|i| (i as f64).cos()).collect();
     let (fx, g, hv) = reverse::hvp(|x| mixed(x), &x, &v);
-    let (ff, gf, hf) = chunked::hessian::<3, _>(mixed, &x);
+    let (ff, gf, hf) = chunked::Chunk::<3>::hessian(mixed, &x);
     assert_eq!(fx, ff);
     assert!((&g - &gf).amax() <= 1e-14 * gf.amax());
     let want = &hf * DVector::from_column_slice(&v);
     assert!((&hv - &want).amax() <= 1e-13 * want.amax().max(1.0), "{hv}{want}");
     // The forward-over-forward product agrees too.
-    let (_, _, hv_fwd) = chunked::hvp::<3, _>(mixed, &x, &v);
+    let (_, _, hv_fwd) = chunked::Chunk::<3>::hvp(mixed, &x, &v);
     assert!((&hv - &hv_fwd).amax() <= 1e-13 * want.amax().max(1.0));
 }
 
@@ -113,7 +113,7 @@ fn random_points_agree_with_forward_mode() {
         }
         let x: Vec<f64> = seed.iter().map(|&s| f64::from(s) / 8192.0).collect();
         let (_, _, hr) = reverse::hessian(|x| mixed(x), &x);
-        let (_, _, hf) = chunked::hessian::<2, _>(mixed, &x);
+        let (_, _, hf) = chunked::Chunk::<2>::hessian(mixed, &x);
         TestResult::from_bool(close(&hr, &hf, 1e-13))
     }
     QuickCheck::new().tests(200).quickcheck(prop as fn(Vec<i16>) -> TestResult);

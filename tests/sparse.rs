@@ -150,7 +150,7 @@ macro_rules! check_exact {
         let sj = SparseJacobian::detect_inplace(|x, o| $f(x, o), &x0, $m).unwrap();
         for seed in 1..4 {
             let x = point($n, seed);
-            let (_, dense) = chunked::jacobian_inplace::<8, _>(|x, o| $f(x, o), &x, $m);
+            let (_, dense) = chunked::Chunk::<8>::jacobian_inplace(|x, o| $f(x, o), &x, $m);
             let (fx1, j1) = sj.jacobian_inplace::<1, _>(|x, o| $f(x, o), &x).unwrap();
             let (fx3, j3) = sj.jacobian_inplace::<3, _>(|x, o| $f(x, o), &x).unwrap();
             let (fx8, j8) = sj.jacobian_inplace::<8, _>(|x, o| $f(x, o), &x).unwrap();
@@ -429,7 +429,7 @@ fn reused_buffers_give_fresh_answers() {
     let sj = SparseJacobian::detect_inplace(|u, o| bratu(u, 6.0, o), &point(n, 0), n).unwrap();
     for seed in [1, 2, 1, 3] {
         let x = point(n, seed);
-        let (_, dense) = chunked::jacobian_inplace::<8, _>(|u, o| bratu(u, 6.0, o), &x, n);
+        let (_, dense) = chunked::Chunk::<8>::jacobian_inplace(|u, o| bratu(u, 6.0, o), &x, n);
         let (f8, j8) = sj.jacobian_inplace::<8, _>(|u, o| bratu(u, 6.0, o), &x).unwrap();
         let (f8b, j8b) = sj.jacobian_inplace::<8, _>(|u, o| bratu(u, 6.0, o), &x).unwrap();
         let (_, j2) = sj.jacobian_inplace::<2, _>(|u, o| bratu(u, 6.0, o), &x).unwrap();

@@ -132,7 +132,7 @@ fn detected_valid_exact(sets: Sets) -> bool {
     let found = (0..sets.rows.len()).all(|i| sj.pattern().row(i) == &sets.rows[i][..]);
     let valid = colour::is_column_colouring(sj.pattern(), sj.colouring());
     let y: Vec<f64> = x.iter().map(|v| v * 1.7 - 0.4).collect();
-    let (_, dense) = chunked::jacobian::<4, _, _>(|x| product_map(&sets, x), &y);
+    let (_, dense) = chunked::Chunk::<4>::jacobian(|x| product_map(&sets, x), &y);
     let (_, sparse) =
         sj.jacobian::<3, _, _>(|x: &[Dual<f64, 3>]| product_map(&sets, x), &y).unwrap();
     found && valid && DMatrix::from(&sparse) == dense

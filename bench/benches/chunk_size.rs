@@ -16,7 +16,7 @@ fn chunk_size(c: &mut Criterion) {
         macro_rules! width {
             ($($c:literal),*) => {$(
                 group.bench_with_input(BenchmarkId::from_parameter($c), &x, |b, x| {
-                    b.iter(|| chunked::gradient::<$c, _>(|x| rosenbrock(x), black_box(x)))
+                    b.iter(|| chunked::Chunk::<$c>::gradient(|x| rosenbrock(x), black_box(x)))
                 });
             )*};
         }

@@ -507,7 +507,7 @@ fn jacobian_case<W: MapWorkload, const N: usize, const M: usize>(workload: &'sta
                 "dualnum (fn object)",
                 &want,
                 move || {
-                    dualnum::jacobian_of::<_, _, N, M>(
+                    dualnum::jacobian_of::<M, N, _>(
                         &MapFn::<W, M>(core::marker::PhantomData),
                         black_box(&xs),
                     )
@@ -518,7 +518,7 @@ fn jacobian_case<W: MapWorkload, const N: usize, const M: usize>(workload: &'sta
                 "chunked<8> (closure)",
                 &want,
                 move || {
-                    dualnum::chunked::jacobian_inplace::<8, _>(
+                    dualnum::chunked::Chunk::<8>::jacobian_inplace(
                         |v, out| W::f(v, out),
                         black_box(&x),
                         M,
@@ -530,7 +530,7 @@ fn jacobian_case<W: MapWorkload, const N: usize, const M: usize>(workload: &'sta
                 "chunked<8> (fn object)",
                 &want,
                 move || {
-                    dualnum::chunked::jacobian_of::<8, _, _>(
+                    dualnum::chunked::Chunk::<8>::jacobian_of(
                         &MapFn::<W, M>(core::marker::PhantomData),
                         black_box(&x),
                     )

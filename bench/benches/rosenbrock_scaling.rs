@@ -25,7 +25,7 @@ fn scaling(c: &mut Criterion) {
         let mut want = vec![0.0; n];
         rosenbrock_gradient(&x, &mut want);
         let mut out = vec![0.0; n];
-        let ch = dualnum::chunked::gradient::<8, _>(rosenbrock, &x).1;
+        let ch = dualnum::chunked::Chunk::<8>::gradient(rosenbrock, &x).1;
         assert_close("dualnum chunked", ch.as_slice(), &want, 1e-13);
         assert_close("reverse crate", &rv_gradient(rv_rosenbrock, &x), &want, 1e-13);
         let rg = dualnum::reverse::gradient(|v| rosenbrock(v), &x).1;
@@ -44,7 +44,7 @@ fn scaling(c: &mut Criterion) {
             b.iter(|| rosenbrock(black_box(&x)))
         });
         g.bench_function(BenchmarkId::new("dualnum chunked", n), |b| {
-            b.iter(|| dualnum::chunked::gradient::<8, _>(rosenbrock, black_box(&x)))
+            b.iter(|| dualnum::chunked::Chunk::<8>::gradient(rosenbrock, black_box(&x)))
         });
         g.bench_function(BenchmarkId::new("dualnum reverse", n), |b| {
             b.iter(|| dualnum::reverse::gradient(|v| rosenbrock(v), black_box(&x)))

@@ -193,7 +193,7 @@ macro_rules! jacobian_group {
         });
         if $dense {
             g.bench_function("dense_chunked_8", |b| {
-                b.iter(|| chunked::jacobian_inplace::<8, _>(|x, o| $f(x, o), black_box(&x), n))
+                b.iter(|| chunked::Chunk::<8>::jacobian_inplace(|x, o| $f(x, o), black_box(&x), n))
             });
         }
         if $rev {

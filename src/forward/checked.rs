@@ -9,6 +9,7 @@
 use nalgebra::{SMatrix, SVector, Scalar};
 use num_traits::Float;
 
+use super::plus_zero;
 use crate::{Dual, Function, Unchecked, VectorFunction, tangent};
 
 /// The inputs `x` seeded as `N` independent variables, under either policy.
@@ -88,16 +89,22 @@ fn finite<T: Float, const N: usize, const SAFE: bool>(y: &Dual<T, N, SAFE>) -> b
 /// ```
 #[inline]
 #[must_use]
-pub fn gradient_of<T, F, const N: usize>(f: &F, x: &SVector<T, N>) -> (T, SVector<T, N>)
+pub fn gradient_of<const N: usize, T>(
+    f: &(impl Function + ?Sized),
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>)
 where
     T: Float + Scalar,
-    F: Function + ?Sized,
 {
     if tiny::<T, N>() {
         return gradient_safe(f, x);
     }
     let y = f.eval(&seeds::<T, N, false>(x.as_slice()));
-    if finite(&y) { (y.re, SVector::from(y.eps)) } else { cold(|| gradient_safe(f, x)) }
+    if finite(&y) {
+        (y.re, SVector::from(y.eps.map(plus_zero)))
+    } else {
+        cold(|| gradient_safe(f, x))
+    }
 }
 
 /// Tangents small enough that the NaN-safe select costs no more than the
@@ -127,7 +134,7 @@ where
     F: Function + ?Sized,
 {
     let y = f.eval(&seeds::<T, N, true>(x.as_slice()));
-    (y.re, SVector::from(y.eps))
+    (y.re, SVector::from(y.eps.map(plus_zero)))
 }
 
 /// The value and `M × N` Jacobian of `f` at `x`, like
@@ -155,20 +162,26 @@ where
 /// }
 ///
 /// let x = SVector::<f64, 4>::from_fn(|i, _| 0.1 * i as f64 - 0.5);
-/// let (_, j) = dualnum::jacobian_of::<_, _, 4, 4>(&Broyden, &x);
+/// // N comes from `x`, M from the result's type where the code fixes it
+/// // (an annotation, a field, an argument); or name the sizes,
+/// // `jacobian_of::<4, 4, _>`, outputs first, as in `SMatrix<T, M, N>`.
+/// let (fx, j): (SVector<f64, 4>, _) = dualnum::jacobian_of(&Broyden, &x);
+/// let step = j.lu().solve(&fx).unwrap();
+/// assert!((j * step - fx).amax() < 1e-12);
 /// assert_eq!(j[(0, 2)], 0.0);
 /// assert_eq!(j[(1, 0)], -1.0);
+/// let (_, j4) = dualnum::jacobian_of::<4, 4, _>(&Broyden, &x);
+/// assert_eq!(j, j4);
 /// ```
 #[inline]
 #[must_use]
 #[track_caller]
-pub fn jacobian_of<T, F, const N: usize, const M: usize>(
-    f: &F,
+pub fn jacobian_of<const M: usize, const N: usize, T>(
+    f: &(impl VectorFunction + ?Sized),
     x: &SVector<T, N>,
 ) -> (SVector<T, M>, SMatrix<T, M, N>)
 where
     T: Float + Scalar,
-    F: VectorFunction + ?Sized,
 {
     let m = f.outputs(N);
     assert!(
@@ -182,7 +195,7 @@ where
     let mut out = [Dual::lift(T::zero()); M];
     f.eval(&seeds::<T, N, false>(x.as_slice()), &mut out);
     if out.iter().fold(true, |ok, y| ok & finite(y)) {
-        (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| out[i].eps[j]))
+        (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| plus_zero(out[i].eps[j])))
     } else {
         cold(|| jacobian_safe(f, x))
     }
@@ -199,7 +212,7 @@ where
 {
     let mut out: [Dual<T, N>; M] = [Dual::lift(T::zero()); M];
     f.eval(&seeds::<T, N, true>(x.as_slice()), &mut out);
-    (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| out[i].eps[j]))
+    (SVector::from_fn(|i, _| out[i].re), SMatrix::from_fn(|i, j| plus_zero(out[i].eps[j])))
 }
 
 /// The value, gradient and Hessian of `f` at `x`, like
@@ -225,17 +238,20 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn hessian_of<T, F, const N: usize>(
-    f: &F,
+pub fn hessian_of<const N: usize, T>(
+    f: &(impl Function + ?Sized),
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SMatrix<T, N, N>)
 where
     T: Float + Scalar,
-    F: Function + ?Sized,
 {
     let y: Dual<Unchecked<T, N>, N, false> = f.eval(&seeds2(x.as_slice()));
     if finite(&y) {
-        (y.re.re, SVector::from(y.re.eps), SMatrix::from_fn(|i, j| y.eps[i].eps[j]))
+        (
+            y.re.re,
+            SVector::from(y.re.eps.map(plus_zero)),
+            SMatrix::from_fn(|i, j| plus_zero(y.eps[i].eps[j])),
+        )
     } else {
         hessian_safe(f, x)
     }
@@ -252,5 +268,9 @@ where
     F: Function + ?Sized,
 {
     let y: Dual<Dual<T, N>, N> = f.eval(&seeds2(x.as_slice()));
-    (y.re.re, SVector::from(y.re.eps), SMatrix::from_fn(|i, j| y.eps[i].eps[j]))
+    (
+        y.re.re,
+        SVector::from(y.re.eps.map(plus_zero)),
+        SMatrix::from_fn(|i, j| plus_zero(y.eps[i].eps[j])),
+    )
 }

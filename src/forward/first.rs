@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use nalgebra::{DVector, SMatrix, SVector, Scalar};
 use num_traits::Float;
 
-use super::{seed_all, seed_direction, tangent_column};
+use super::{plus_zero, seed_all, seed_direction, tangent_column};
 use crate::Dual;
 use crate::outputs::StaticOutputs;
 
@@ -26,13 +26,12 @@ use crate::outputs::StaticOutputs;
 /// ```
 #[inline]
 #[must_use]
-pub fn derivative<T, F>(f: F, x: T) -> (T, T)
+pub fn derivative<T>(f: impl FnOnce(Dual<T, 1>) -> Dual<T, 1>, x: T) -> (T, T)
 where
     T: Float,
-    F: FnOnce(Dual<T, 1>) -> Dual<T, 1>,
 {
     let y = f(Dual::variable(x, 0));
-    (y.re, y.eps[0])
+    (y.re, plus_zero(y.eps[0]))
 }
 
 /// The value and gradient of `f: R^N → R` at `x`, in one evaluation with
@@ -55,10 +54,12 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn gradient<T, F, const N: usize>(f: F, x: &SVector<T, N>) -> (T, SVector<T, N>)
+pub fn gradient<const N: usize, T>(
+    f: impl FnOnce(SVector<Dual<T, N>, N>) -> Dual<T, N>,
+    x: &SVector<T, N>,
+) -> (T, SVector<T, N>)
 where
     T: Float + Scalar,
-    F: FnOnce(SVector<Dual<T, N>, N>) -> Dual<T, N>,
 {
     let y = f(seed_all(x));
     (y.re, tangent_column(&y))
@@ -89,17 +90,16 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn jacobian<T, F, O, const N: usize, const M: usize>(
-    f: F,
+pub fn jacobian<const M: usize, const N: usize, T, O>(
+    f: impl FnOnce(SVector<Dual<T, N>, N>) -> O,
     x: &SVector<T, N>,
 ) -> (SVector<T, M>, SMatrix<T, M, N>)
 where
     T: Float + Scalar,
-    F: FnOnce(SVector<Dual<T, N>, N>) -> O,
     O: StaticOutputs<Dual<T, N>, M>,
 {
     let y = f(seed_all(x)).into_svector();
-    (y.map(|yi| yi.re), SMatrix::from_fn(|i, j| y[i].eps[j]))
+    (y.map(|yi| yi.re), SMatrix::from_fn(|i, j| plus_zero(y[i].eps[j])))
 }
 
 /// The value and the Jacobian-vector product `J·v` of `F` at `x`: the
@@ -126,14 +126,13 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn jvp<T, F, Y, const N: usize>(
-    f: F,
+pub fn jvp<const N: usize, T, Y>(
+    f: impl FnOnce(SVector<Dual<T, 1>, N>) -> Y,
     x: &SVector<T, N>,
     v: &SVector<T, N>,
 ) -> (Y::Value, Y::Value)
 where
     T: Float + Scalar,
-    F: FnOnce(SVector<Dual<T, 1>, N>) -> Y,
     Y: Pushforward<T>,
 {
     f(seed_direction(x, v)).split()
@@ -155,7 +154,7 @@ impl<T: Float> Pushforward<T> for Dual<T, 1> {
     type Value = T;
     #[inline]
     fn split(self) -> (T, T) {
-        (self.re, self.eps[0])
+        (self.re, plus_zero(self.eps[0]))
     }
 }
 
@@ -163,7 +162,7 @@ impl<T: Float + Scalar, const M: usize> Pushforward<T> for SVector<Dual<T, 1>, M
     type Value = SVector<T, M>;
     #[inline]
     fn split(self) -> (SVector<T, M>, SVector<T, M>) {
-        (self.map(|y| y.re), self.map(|y| y.eps[0]))
+        (self.map(|y| y.re), self.map(|y| plus_zero(y.eps[0])))
     }
 }
 
@@ -179,7 +178,7 @@ impl<T: Float + Scalar> Pushforward<T> for DVector<Dual<T, 1>> {
     type Value = DVector<T>;
     #[inline]
     fn split(self) -> (DVector<T>, DVector<T>) {
-        (self.map(|y| y.re), self.map(|y| y.eps[0]))
+        (self.map(|y| y.re), self.map(|y| plus_zero(y.eps[0])))
     }
 }
 

@@ -37,13 +37,12 @@ use crate::Dual;
 /// ```
 #[inline]
 #[must_use]
-pub fn hessian<T, F, const N: usize>(
-    f: F,
+pub fn hessian<const N: usize, T>(
+    f: impl FnOnce(SVector<Dual<Dual<T, N>, N>, N>) -> Dual<Dual<T, N>, N>,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SMatrix<T, N, N>)
 where
     T: Float + Scalar,
-    F: FnOnce(SVector<Dual<Dual<T, N>, N>, N>) -> Dual<Dual<T, N>, N>,
 {
     let mut fx = T::zero();
     let (g, h) = jacobian(
@@ -79,14 +78,13 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn hvp<T, F, const N: usize>(
-    f: F,
+pub fn hvp<const N: usize, T>(
+    f: impl FnOnce(SVector<Dual<Dual<T, 1>, N>, N>) -> Dual<Dual<T, 1>, N>,
     x: &SVector<T, N>,
     v: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SVector<T, N>)
 where
     T: Float + Scalar,
-    F: FnOnce(SVector<Dual<Dual<T, 1>, N>, N>) -> Dual<Dual<T, 1>, N>,
 {
     let mut fx = T::zero();
     let (g, hv) = jvp(

@@ -105,7 +105,21 @@ pub(crate) fn set_chunk<T: Float, const C: usize, const SAFE: bool>(
 /// were seeded by [`seed_all`].
 #[inline]
 pub(crate) fn tangent_column<T: Float + Scalar, const N: usize>(y: &Dual<T, N>) -> SVector<T, N> {
-    SVector::from_column_slice(&y.eps)
+    SVector::from_fn(|i, _| plus_zero(y.eps[i]))
+}
+
+/// A derivative as the drivers hand it out: `d + 0`, which is `d` itself
+/// except that an exact zero comes out as +0.0.
+///
+/// Inside the kernels a constant carries −0 tangents (adding −0 changes
+/// no sign, so a constant term can be folded away; see `tangent.rs`), and
+/// a lane that no input reaches can end as −0. Users read +0 from every
+/// driver in both modes, as reverse mode's accumulated adjoints give. One
+/// addition per derivative read out, nothing per operation; values are
+/// never touched (they are bit-for-bit what plain `T` computes).
+#[inline(always)]
+pub(crate) fn plus_zero<T: Float>(d: T) -> T {
+    d + T::zero()
 }
 
 /// Writes lanes `0..k` of the outputs' tangents into the Jacobian columns
@@ -119,7 +133,7 @@ pub(crate) fn fill_columns<T: Float + Scalar, const C: usize>(
 ) {
     for lane in 0..k {
         for (dst, y) in jac.column_mut(start + lane).iter_mut().zip(out) {
-            *dst = y.eps[lane];
+            *dst = plus_zero(y.eps[lane]);
         }
     }
 }

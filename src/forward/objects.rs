@@ -27,10 +27,9 @@ use crate::{Dual, Function, VectorFunction};
 /// ```
 #[inline]
 #[must_use]
-pub fn derivative_of<T, F>(f: &F, x: T) -> (T, T)
+pub fn derivative_of<T>(f: &(impl Function + ?Sized), x: T) -> (T, T)
 where
     T: Float,
-    F: Function + ?Sized,
 {
     derivative(|x: Dual<T, 1>| f.eval(&[x]), x)
 }
@@ -57,20 +56,19 @@ where
 ///         out[1] = x[0] + x[1] * x[1];
 ///     }
 /// }
-/// let (fx, jv) = dualnum::jvp_of::<_, _, 2, 2>(&Map, &vector![2.0, 3.0], &vector![1.0, -1.0]);
+/// let (fx, jv) = dualnum::jvp_of::<2, 2, _>(&Map, &vector![2.0, 3.0], &vector![1.0, -1.0]);
 /// assert_eq!((fx, jv), (vector![6.0, 11.0], vector![1.0, -5.0]));
 /// ```
 #[inline]
 #[must_use]
 #[track_caller]
-pub fn jvp_of<T, F, const N: usize, const M: usize>(
-    f: &F,
+pub fn jvp_of<const M: usize, const N: usize, T>(
+    f: &(impl VectorFunction + ?Sized),
     x: &SVector<T, N>,
     v: &SVector<T, N>,
 ) -> (SVector<T, M>, SVector<T, M>)
 where
     T: Float + Scalar,
-    F: VectorFunction + ?Sized,
 {
     check_outputs("jvp_of", f.outputs(N), N, M);
     jvp(
@@ -104,14 +102,13 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn hvp_of<T, F, const N: usize>(
-    f: &F,
+pub fn hvp_of<const N: usize, T>(
+    f: &(impl Function + ?Sized),
     x: &SVector<T, N>,
     v: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SVector<T, N>)
 where
     T: Float + Scalar,
-    F: Function + ?Sized,
 {
     hvp(|x| f.eval(x.as_slice()), x, v)
 }

@@ -405,7 +405,7 @@ where
 /// }
 /// let x = [0.5, 1.0, -0.5];
 /// let (_, j) = reverse::jacobian_of(&Broyden, &x);
-/// assert_eq!(j, dualnum::chunked::jacobian_of::<3, _, _>(&Broyden, &x).1);
+/// assert_eq!(j, dualnum::chunked::Chunk::<3>::jacobian_of(&Broyden, &x).1);
 /// ```
 #[must_use]
 #[track_caller]

@@ -1,15 +1,25 @@
-//! Plain `f64`/`f32` operands next to a reverse variable over duals:
-//! `Var<'t, Dual<f64, C>>` (forward over reverse, as [`super::hvp`] and
-//! [`super::hessian`] record) takes `0.5 * x`, `x * 3.0`, `x += 1.0`,
-//! `x > 0.0` and `x == 1.0` like any other number of the crate.
+//! Plain `f64`/`f32` operands next to a reverse variable: `Var<'t, f64>`
+//! (as [`super::gradient`] records) and `Var<'t, Dual<f64, C>>` (forward
+//! over reverse, as [`super::hvp`] and [`super::hessian`] record) take
+//! `0.5 * x`, `x * 3.0`, `x += 1.0`, `x > 0.0`, `0.0 < x`, `x == 1.0`,
+//! `x.max(0.0)` and `x.powf(1.5)` like any other number of the crate.
 //!
 //! `ops.rs` gives `Var<'t, T> op T` and, for `T = f64`/`f32`, the scalar on
-//! the left. Here, for `S = f64` and `S = f32` and every `T: DualOver<S>`
-//! (a dual over `S`, at any depth): `Var op S`, `&Var op S`, `S op Var`,
-//! `S op &Var` for `+ - * / %`, `Var op= S`, and the comparisons both ways
-//! round. Each lifts the scalar to the constant `T::from_scalar(s)` and
-//! applies the operator with `T` on that side, so no rule is written here
-//! and a comparison is recorded as every comparison is.
+//! the left. Here:
+//!
+//! - `Var<'t, T> == T` and `Var<'t, T> < T` for every `T`, and `f64 ==
+//!   Var<'t, f64>`, `f64 < Var<'t, f64>` (and `f32`) with the scalar on the
+//!   left;
+//! - for `S = f64` and `S = f32` and every `T: DualOver<S>` (a dual over
+//!   `S`, at any depth): `Var op S`, `&Var op S`, `S op Var`, `S op &Var`
+//!   for `+ - * / %`, `Var op= S`, the comparisons both ways round, and
+//!   `From<S>` (so the inherent two-argument methods, which take
+//!   `impl Into<Self>`, accept a plain scalar).
+//!
+//! Each lifts the scalar to a constant variable (`T::from_scalar(s)` for a
+//! dual) and applies the operator or comparison of `ops.rs`/`var.rs`, so
+//! no rule is written here, a constant operand records one partial (the
+//! other side's), and a comparison is recorded as every comparison is.
 //!
 //! Coherence: `impl Mul<T> for Var<'t, T>` and `impl Mul<f64> for
 //! Var<'t, T> where T: DualOver<f64>` cannot overlap, because `f64` is not
@@ -18,8 +28,61 @@
 use core::cmp::Ordering;
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Rem, RemAssign, Sub, SubAssign};
 
+use num_traits::Float;
+
 use super::Var;
 use crate::literal::DualOver;
+
+/// `Var<'t, T> == T` and `Var<'t, T> < T`: the comparison with the constant.
+impl<T: Float> PartialEq<T> for Var<'_, T> {
+    #[inline]
+    fn eq(&self, other: &T) -> bool {
+        *self == Var::constant(*other)
+    }
+}
+
+impl<T: Float> PartialOrd<T> for Var<'_, T> {
+    #[inline]
+    fn partial_cmp(&self, other: &T) -> Option<Ordering> {
+        self.partial_cmp(&Var::constant(*other))
+    }
+    #[inline]
+    fn lt(&self, other: &T) -> bool {
+        *self < Var::constant(*other)
+    }
+    #[inline]
+    fn le(&self, other: &T) -> bool {
+        *self <= Var::constant(*other)
+    }
+    #[inline]
+    fn gt(&self, other: &T) -> bool {
+        *self > Var::constant(*other)
+    }
+    #[inline]
+    fn ge(&self, other: &T) -> bool {
+        *self >= Var::constant(*other)
+    }
+}
+
+/// `f64 == Var<'t, f64>` and `f64 < Var<'t, f64>` (and `f32`).
+macro_rules! scalar_left_cmp {
+    ($($s:ty),*) => {$(
+        impl<'t> PartialEq<Var<'t, $s>> for $s {
+            #[inline]
+            fn eq(&self, other: &Var<'t, $s>) -> bool {
+                Var::constant(*self) == *other
+            }
+        }
+        impl<'t> PartialOrd<Var<'t, $s>> for $s {
+            #[inline]
+            fn partial_cmp(&self, other: &Var<'t, $s>) -> Option<Ordering> {
+                Var::constant(*self).partial_cmp(other)
+            }
+        }
+    )*};
+}
+
+scalar_left_cmp!(f64, f32);
 
 macro_rules! nested_ops {
     ($s:ty: $($Op:ident $op:ident $OpAssign:ident $op_assign:ident),*) => {$(
@@ -67,6 +130,13 @@ macro_rules! nested_ops {
 
 macro_rules! nested_cmp {
     ($($s:ty),*) => {$(
+        impl<'t, T: DualOver<$s>> From<$s> for Var<'t, T> {
+            /// The constant with value `s` (zero tangents at every level).
+            #[inline]
+            fn from(s: $s) -> Self {
+                Var::constant(T::from_scalar(s))
+            }
+        }
         impl<'t, T: DualOver<$s>> PartialEq<$s> for Var<'t, T> {
             #[inline]
             fn eq(&self, other: &$s) -> bool {

@@ -50,8 +50,10 @@ where
     g.resize(x.len(), Dual::new(T::zero(), [T::zero()]));
     let fx = tape.gradient(f, xd, g);
     for ((gi, hi), d) in grad.iter_mut().zip(hv.iter_mut()).zip(g.iter()) {
-        *gi = d.re;
-        *hi = d.eps[0];
+        // An exact zero as +0, as every driver gives it (the dual
+        // constants carry −0 tangents).
+        *gi = d.re + T::zero();
+        *hi = d.eps[0] + T::zero();
     }
     fx.re
 }

@@ -48,7 +48,7 @@
 //! assert_eq!((sj.colours(), sj.passes(4)), (3, 1));
 //! let (fx, j) = sj.jacobian_inplace::<4, _>(|x, out| bratu1d(x, out), &x)?;
 //! // exactly the dense forward-mode numbers
-//! let (_, dense) = dualnum::chunked::jacobian_inplace::<8, _>(|x, out| bratu1d(x, out), &x, 500);
+//! let (_, dense) = dualnum::chunked::Chunk::<8>::jacobian_inplace(|x, out| bratu1d(x, out), &x, 500);
 //! assert_eq!(nalgebra::DMatrix::from(&j), dense);
 //! # let _ = fx;
 //! # Ok::<(), dualnum::sparse::SparseError>(())

@@ -74,7 +74,7 @@ fn hessian_of_the_norm() {
 #[test]
 fn chunked_gradient_of_a_dynamic_norm() {
     let x = [3.0f64, -4.0, 12.0, 0.0, 1.0];
-    let (n, g) = dualnum::chunked::gradient::<2, _>(
+    let (n, g) = dualnum::chunked::Chunk::<2>::gradient(
         |x: &[dualnum::Dual<f64, 2>]| DVector::from_column_slice(x).norm(),
         &x,
     );

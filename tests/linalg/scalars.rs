@@ -19,7 +19,7 @@ fn convert_and_cast_make_constants() {
 
     let a = Matrix2::new(1.0, 2.0, 3.0, 4.0);
     let cast = a.cast::<Dual<f64, 3>>();
-    let lifted = linalg::constants::<_, _, _, _, 3>(&a);
+    let lifted = linalg::constants::<3, _, _, _, _>(&a);
     for (x, y) in cast.iter().zip(lifted.iter()) {
         assert!(x.is_constant() && y.is_constant() && x.re == y.re);
     }

@@ -6,7 +6,10 @@
 //!   `{"re":1.5,"eps":[0.5,1.0]}`); nested duals nest. Deserialising
 //!   accepts that struct, as a map or as a sequence `[re, eps]`, and
 //!   refuses a tangent of another length. The policy parameter `SAFE` is
-//!   not written: it is part of the type, not of the number.
+//!   not written: it is part of the type, not of the number. Every number
+//!   is written as it is, the sign of a zero tangent included (constants
+//!   carry −0), so a round trip gives back the same bits; NaN and infinity
+//!   become `null` in JSON (the format has neither) and do not read back.
 //! - **bytemuck**: `Dual<T, N, SAFE>` is `Zeroable` where `T` is, and
 //!   `Pod` where `T` is: the struct is `repr(C)` with fields `eps: [T; N]`
 //!   then `re: T`, all of one type, so it has no padding, and any bytes

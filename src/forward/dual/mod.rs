@@ -63,7 +63,7 @@ pub(crate) mod tangent;
 /// assert!((r.partial(0) - 8.0 * e2).abs() < 1e-13);
 /// assert!((r.partial(1) + 4.0 * e2).abs() < 1e-13);
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Dual<T, const N: usize, const SAFE: bool = true> {
     /// The tangent: the derivative of the value along each of `N` directions.
@@ -296,15 +296,18 @@ impl<T: Hash, const N: usize, const SAFE: bool> Hash for Dual<T, N, SAFE> {
 }
 
 /// Formats as `value + [t₀, t₁, …]ε`; width-free flags such as precision
-/// (`{:.3}`) and sign (`{:+}`) apply to every number.
+/// (`{:.3}`) and sign (`{:+}`) apply to every number. A tangent that is
+/// exactly zero shows as `0` (constants carry −0 tangents internally);
+/// the value is shown as it is.
 ///
 /// ```
 /// # use dualnum::Dual;
 /// let x = Dual::new(1.5, [0.5, 1.0]);
 /// assert_eq!(format!("{x}"), "1.5 + [0.5, 1]ε");
 /// assert_eq!(format!("{x:.2}"), "1.50 + [0.50, 1.00]ε");
+/// assert_eq!(format!("{}", Dual::<f64, 2>::constant(7.0)), "7 + [0, 0]ε");
 /// ```
-impl<T: fmt::Display, const N: usize, const SAFE: bool> fmt::Display for Dual<T, N, SAFE> {
+impl<T: fmt::Display + Float, const N: usize, const SAFE: bool> fmt::Display for Dual<T, N, SAFE> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let one = |f: &mut fmt::Formatter<'_>, v: &T| -> fmt::Result {
             match (f.precision(), f.sign_plus()) {
@@ -320,8 +323,19 @@ impl<T: fmt::Display, const N: usize, const SAFE: bool> fmt::Display for Dual<T,
             if i > 0 {
                 f.write_str(", ")?;
             }
-            one(f, e)?;
+            one(f, &(*e + T::zero()))?;
         }
         f.write_str("]ε")
+    }
+}
+
+/// As derived (`Dual { eps: [..], re: .. }`, `{:#?}` included), with a
+/// tangent that is exactly zero shown as `0.0`, as in `Display`.
+impl<T: fmt::Debug + Float, const N: usize, const SAFE: bool> fmt::Debug for Dual<T, N, SAFE> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dual")
+            .field("eps", &self.eps.map(|e| e + T::zero()))
+            .field("re", &self.re)
+            .finish()
     }
 }

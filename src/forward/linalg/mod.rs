@@ -116,7 +116,7 @@ use crate::Dual;
 /// ```
 #[inline]
 #[must_use]
-pub fn constants<T, R, C, S, const N: usize>(a: &Matrix<T, R, C, S>) -> OMatrix<Dual<T, N>, R, C>
+pub fn constants<const N: usize, T, R, C, S>(a: &Matrix<T, R, C, S>) -> OMatrix<Dual<T, N>, R, C>
 where
     T: Float + Scalar,
     R: Dim,
@@ -141,6 +141,6 @@ where
 /// ```
 #[inline]
 #[must_use]
-pub fn variables<T: Float + Scalar, const N: usize>(x: &SVector<T, N>) -> SVector<Dual<T, N>, N> {
+pub fn variables<const N: usize, T: Float + Scalar>(x: &SVector<T, N>) -> SVector<Dual<T, N>, N> {
     SVector::from_fn(|i, _| Dual::variable(x[i], i))
 }
