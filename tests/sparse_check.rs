@@ -86,11 +86,11 @@ fn a_planted_pattern_change_is_caught_by_the_default_check() {
     let good: Vec<f64> = (0..n).map(|i| 0.3 + 0.1 * i as f64).collect();
     let mut bad = good.clone();
     bad[0] = -0.4;
-    let dense = |x: &[f64]| dualnum::chunked::jacobian_inplace::<4, _>(planted, x, n).1;
+    let dense = |x: &[f64]| dualnum::chunked::Chunk::<4>::jacobian_inplace(planted, x, n).1;
     // where the pattern holds, every lane width and driver agrees with dense
     macro_rules! at {
         ($c:literal, $x:expr) => {
-            (sj.jacobian_inplace::<$c, _>(planted, $x), sj.jacobian_of::<$c, _, _>(&Planted, $x))
+            (sj.jacobian_inplace::<$c, _>(planted, $x), sj.jacobian_of::<$c, _>(&Planted, $x))
         };
     }
     let (a, b) = at!(4, &good);
@@ -103,7 +103,7 @@ fn a_planted_pattern_change_is_caught_by_the_default_check() {
         assert_eq!(a.unwrap_err(), SparseError::PatternChanged { row: 0 });
         assert_eq!(b.unwrap_err(), SparseError::PatternChanged { row: 0 });
     }
-    let err = sj.jacobian_of::<4, _, _>(&Planted, &bad).unwrap_err();
+    let err = sj.jacobian_of::<4, _>(&Planted, &bad).unwrap_err();
     assert!(err.to_string().contains("detect the pattern again"), "{err}");
     // without the check the same call returns a wrong matrix: the check is
     // what catches it
@@ -195,18 +195,18 @@ fn fast_equals_safe(seed: Vec<f64>) -> TestResult {
     let rj = SparseJacobian::detect_inplace(broyden_tridiagonal, &xr, 40).unwrap();
     macro_rules! agree {
         ($($c:literal)*) => {$(
-            let (f1, j1) = bj.jacobian_of::<$c, _, _>(&Bratu, &xb).unwrap();
+            let (f1, j1) = bj.jacobian_of::<$c, _>(&Bratu, &xb).unwrap();
             let (f2, j2) = bj.jacobian_inplace::<$c, _>(|x, o| bratu(x, 6.0, o), &xb).unwrap();
             if f1 != f2 || !same_bits(&j1, &j2) {
                 return TestResult::error(format!("bratu, C = {}", $c));
             }
-            let (f1, j1) = rj.jacobian_of::<$c, _, _>(&Broyden, &xr).unwrap();
+            let (f1, j1) = rj.jacobian_of::<$c, _>(&Broyden, &xr).unwrap();
             let (f2, j2) = rj.jacobian_inplace::<$c, _>(broyden_tridiagonal, &xr).unwrap();
             if f1 != f2 || !same_bits(&j1, &j2) {
                 return TestResult::error(format!("broyden, C = {}", $c));
             }
             let (mut fx, mut v) = (vec![0.0; 40], vec![0.0; rj.pattern().nnz()]);
-            rj.values_of::<$c, _, _>(&Broyden, &xr, &mut fx, &mut v).unwrap();
+            rj.values_of::<$c, _>(&Broyden, &xr, &mut fx, &mut v).unwrap();
             if v.iter().zip(j1.values()).any(|(a, b)| a.to_bits() != b.to_bits()) {
                 return TestResult::error(format!("broyden values_of, C = {}", $c));
             }
@@ -245,11 +245,11 @@ fn a_non_finite_pass_is_rerun_nan_safe() {
     // fast pass is finite: only the NaN-producing pass is re-run)
     for (j, want) in [
         (
-            sj.jacobian_of::<4, _, _>(&Root, &x).unwrap().1,
+            sj.jacobian_of::<4, _>(&Root, &x).unwrap().1,
             sj.jacobian_inplace::<4, _>(|x, o| Root.eval(x, o), &x),
         ),
         (
-            sj.jacobian_of::<1, _, _>(&Root, &x).unwrap().1,
+            sj.jacobian_of::<1, _>(&Root, &x).unwrap().1,
             sj.jacobian_inplace::<1, _>(|x, o| Root.eval(x, o), &x),
         ),
     ] {
@@ -290,7 +290,7 @@ fn exact_zero_entries_are_positive_zero() {
     for j in [
         sj.jacobian_inplace::<2, _>(negzero, &x).unwrap().1,
         sj.jacobian_inplace::<1, _>(negzero, &x).unwrap().1,
-        sj.jacobian_of::<4, _, _>(&Z, &x).unwrap().1,
+        sj.jacobian_of::<4, _>(&Z, &x).unwrap().1,
     ] {
         let zeros: Vec<f64> = j.values().iter().copied().filter(|v| *v == 0.0).collect();
         assert!(!zeros.is_empty());
@@ -341,9 +341,9 @@ fn an_arrowhead_takes_three_colours_in_both_directions() {
         assert_eq!((col.colours(), row.colours()), (n, n));
         assert_eq!((auto.column_colours(), auto.row_colours(), auto.colours()), (2, 1, 3));
         assert!(auto.bicolouring().is_valid(&p) && row.bicolouring().is_valid(&p));
-        let (_, dense) = dualnum::chunked::jacobian_of::<8, _, _>(&Arrow, &x);
+        let (_, dense) = dualnum::chunked::jacobian_of(&Arrow, &x);
         for sj in [&col, &row, &auto] {
-            let (fx, j) = sj.jacobian_of::<4, _, _>(&Arrow, &x).unwrap();
+            let (fx, j) = sj.jacobian_of::<4, _>(&Arrow, &x).unwrap();
             assert!(close(&DMatrix::from(&j), &dense), "{:?}", sj.bicolouring().row_count);
             let mut want = vec![0.0; n];
             Arrow.eval(&x, &mut want);
@@ -400,7 +400,7 @@ fn directions_agree(seed: u64) -> TestResult {
     let p = JacobianPattern::detect_inplace(|x, o| f.eval(x, o), &x, m).unwrap();
     let col = colour::column_colouring(&p).count();
     let row = colour::row_colouring(&p).count();
-    let (_, dense) = dualnum::chunked::jacobian_of::<4, _, _>(&f, &x);
+    let (_, dense) = dualnum::chunked::Chunk::<4>::jacobian_of(&f, &x);
     for d in [Direction::Column, Direction::Row, Direction::Auto] {
         let sj = SparseJacobian::with_direction(p.clone(), d);
         if !sj.bicolouring().is_valid(&p) {
@@ -409,7 +409,7 @@ fn directions_agree(seed: u64) -> TestResult {
         if d == Direction::Auto && sj.colours() > col.min(row) {
             return TestResult::error(format!("auto {} > min({col}, {row})", sj.colours()));
         }
-        let j = DMatrix::from(&sj.jacobian_of::<3, _, _>(&f, &x).unwrap().1);
+        let j = DMatrix::from(&sj.jacobian_of::<3, _>(&f, &x).unwrap().1);
         if !close(&j, &dense) {
             return TestResult::error(format!("{d:?}: values differ"));
         }
@@ -431,8 +431,8 @@ fn a_planted_change_is_caught_in_backward_sweeps_too() {
     let good: Vec<f64> = (0..n).map(|i| 0.3 + 0.1 * i as f64).collect();
     let mut bad = good.clone();
     bad[0] = -0.4;
-    assert!(row.jacobian_of::<4, _, _>(&Planted, &good).is_ok());
-    let err = row.jacobian_of::<4, _, _>(&Planted, &bad).unwrap_err();
+    assert!(row.jacobian_of::<4, _>(&Planted, &good).is_ok());
+    let err = row.jacobian_of::<4, _>(&Planted, &bad).unwrap_err();
     assert!(matches!(err, SparseError::PatternChanged { .. }), "{err:?}");
     // a caller's bicolouring that reads an entry from a shared sum
     let mut b = row.bicolouring().clone();
@@ -517,17 +517,17 @@ fn values_come_in_the_callers_order() {
         let x: Vec<f64> = (0..n).map(|i| 0.2 + 0.01 * i as f64).collect();
         let p = JacobianPattern::detect_inplace(|x, o| Arrow.eval(x, o), &x, n).unwrap();
         let sj = SparseJacobian::with_direction(p.clone(), d);
-        let (_, j) = sj.jacobian_of::<4, _, _>(&Arrow, &x).unwrap();
+        let (_, j) = sj.jacobian_of::<4, _>(&Arrow, &x).unwrap();
         let csr = sj.clone().with_csr_values();
         let (mut fx, mut v) = (vec![0.0; n], vec![0.0; p.nnz()]);
-        csr.values_of::<4, _, _>(&Arrow, &x, &mut fx, &mut v).unwrap();
+        csr.values_of::<4, _>(&Arrow, &x, &mut fx, &mut v).unwrap();
         assert_eq!(CsrMatrix::from(&j).values(), &v[..], "{d:?}");
         // the matrix drivers still give CSC
-        assert_eq!(csr.jacobian_of::<4, _, _>(&Arrow, &x).unwrap().1, j);
+        assert_eq!(csr.jacobian_of::<4, _>(&Arrow, &x).unwrap().1, j);
         // a reversed order
         let nnz = p.nnz();
         let rev = sj.clone().with_value_order((0..nnz).rev().collect()).unwrap();
-        rev.values_of::<2, _, _>(&Arrow, &x, &mut fx, &mut v).unwrap();
+        rev.values_of::<2, _>(&Arrow, &x, &mut fx, &mut v).unwrap();
         assert!(v.iter().rev().zip(j.values()).all(|(a, b)| a == b));
         if d == Direction::Column {
             rev.values_inplace::<4, _>(|x, o| Arrow.eval(x, o), &x, &mut fx, &mut v).unwrap();
@@ -546,7 +546,7 @@ fn values_come_in_the_callers_order() {
     let mut bad: Vec<f64> = (0..9).map(|i| 0.3 + 0.1 * i as f64).collect();
     bad[0] = -0.4;
     assert_eq!(
-        csr.jacobian_of::<4, _, _>(&Planted, &bad).unwrap_err(),
+        csr.jacobian_of::<4, _>(&Planted, &bad).unwrap_err(),
         SparseError::PatternChanged { row: 0 }
     );
 }

@@ -175,14 +175,14 @@ macro_rules! jacobian_group {
             })
         });
         g.bench_function(BenchmarkId::new("sparse_fn_object", L), |b| {
-            b.iter(|| sj.values_of::<L, _, _>(&$obj, black_box(&x), &mut fx, &mut values).unwrap())
+            b.iter(|| sj.values_of::<L, _>(&$obj, black_box(&x), &mut fx, &mut values).unwrap())
         });
         g.bench_function("sparse_fn_object_8", |b| {
-            b.iter(|| sj.values_of::<8, _, _>(&$obj, black_box(&x), &mut fx, &mut values).unwrap())
+            b.iter(|| sj.values_of::<8, _>(&$obj, black_box(&x), &mut fx, &mut values).unwrap())
         });
         let off = sj.clone().with_pattern_check(PatternCheck::Off);
         g.bench_function("sparse_fn_object_8_no_check", |b| {
-            b.iter(|| off.values_of::<8, _, _>(&$obj, black_box(&x), &mut fx, &mut values).unwrap())
+            b.iter(|| off.values_of::<8, _>(&$obj, black_box(&x), &mut fx, &mut values).unwrap())
         });
         g.bench_function("sparse_forward_csc_8", |b| {
             b.iter(|| sj.jacobian_inplace::<8, _>(|x, o| $f(x, o), black_box(&x)).unwrap())
@@ -263,7 +263,7 @@ fn arrowheads(c: &mut Criterion) {
         let mut fx = vec![0.0; n];
         let mut want = vec![0.0; p.nnz()];
         arrow_jacobian_csc(&x, &mut want);
-        auto.values_of::<4, _, _>(&Arrow, &x, &mut fx, &mut values).unwrap();
+        auto.values_of::<4, _>(&Arrow, &x, &mut fx, &mut values).unwrap();
         for (a, w) in values.iter().zip(&want) {
             assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "arrowhead: {a} vs {w}");
         }
@@ -277,9 +277,7 @@ fn arrowheads(c: &mut Criterion) {
             b.iter(|| arrow_jacobian_csc(black_box(&x), &mut values))
         });
         g.bench_function("bidirectional_4", |b| {
-            b.iter(|| {
-                auto.values_of::<4, _, _>(&Arrow, black_box(&x), &mut fx, &mut values).unwrap()
-            })
+            b.iter(|| auto.values_of::<4, _>(&Arrow, black_box(&x), &mut fx, &mut values).unwrap())
         });
         if n <= 1000 {
             let col = SparseJacobian::new(p.clone());
@@ -287,12 +285,12 @@ fn arrowheads(c: &mut Criterion) {
             eprintln!("arrowhead_{n}: colours column {}, row {}", col.colours(), row.colours());
             g.bench_function("column_8", |b| {
                 b.iter(|| {
-                    col.values_of::<8, _, _>(&Arrow, black_box(&x), &mut fx, &mut values).unwrap()
+                    col.values_of::<8, _>(&Arrow, black_box(&x), &mut fx, &mut values).unwrap()
                 })
             });
             g.bench_function("row", |b| {
                 b.iter(|| {
-                    row.values_of::<4, _, _>(&Arrow, black_box(&x), &mut fx, &mut values).unwrap()
+                    row.values_of::<4, _>(&Arrow, black_box(&x), &mut fx, &mut values).unwrap()
                 })
             });
         }

@@ -201,7 +201,7 @@ macro_rules! jacobian_methods {
             (
                 format!("fn object C={} check", $a),
                 Box::new(move || {
-                    sj.values_of::<$a, _, _>(
+                    sj.values_of::<$a, _>(
                         &$obj,
                         black_box(x),
                         &mut fx.borrow_mut(),
@@ -213,7 +213,7 @@ macro_rules! jacobian_methods {
             (
                 format!("fn object C={} no check", $a),
                 Box::new(move || {
-                    off.values_of::<$a, _, _>(
+                    off.values_of::<$a, _>(
                         &$obj,
                         black_box(x),
                         &mut fx.borrow_mut(),
@@ -225,7 +225,7 @@ macro_rules! jacobian_methods {
             (
                 format!("fn object C={} check", $b),
                 Box::new(move || {
-                    sj.values_of::<$b, _, _>(
+                    sj.values_of::<$b, _>(
                         &$obj,
                         black_box(x),
                         &mut fx.borrow_mut(),
@@ -237,7 +237,7 @@ macro_rules! jacobian_methods {
             (
                 format!("fn object C={} no check", $b),
                 Box::new(move || {
-                    off.values_of::<$b, _, _>(
+                    off.values_of::<$b, _>(
                         &$obj,
                         black_box(x),
                         &mut fx.borrow_mut(),
@@ -270,7 +270,7 @@ fn bratu_workload(n: usize) {
     let (fx, v) = (RefCell::new(vec![0.0; n]), RefCell::new(vec![0.0; sj.pattern().nnz()]));
     let mut want = vec![0.0; sj.pattern().nnz()];
     bratu_jacobian_csc(&x, LAMBDA, &mut want);
-    sj.values_of::<8, _, _>(&Bratu, &x, &mut fx.borrow_mut(), &mut v.borrow_mut()).unwrap();
+    sj.values_of::<8, _>(&Bratu, &x, &mut fx.borrow_mut(), &mut v.borrow_mut()).unwrap();
     for (a, w) in v.borrow().iter().zip(&want) {
         assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "bratu: {a} vs {w}");
     }
@@ -292,7 +292,7 @@ fn broyden_workload(n: usize) {
     let (fx, v) = (RefCell::new(vec![0.0; n]), RefCell::new(vec![0.0; sj.pattern().nnz()]));
     let mut want = vec![0.0; sj.pattern().nnz()];
     broyden_tridiagonal_jacobian_csc(&x, &mut want);
-    sj.values_of::<4, _, _>(&Broyden, &x, &mut fx.borrow_mut(), &mut v.borrow_mut()).unwrap();
+    sj.values_of::<4, _>(&Broyden, &x, &mut fx.borrow_mut(), &mut v.borrow_mut()).unwrap();
     for (a, w) in v.borrow().iter().zip(&want) {
         assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "broyden: {a} vs {w}");
     }
@@ -364,7 +364,7 @@ fn arrowheads() {
         let (fx, v) = (RefCell::new(vec![0.0; n]), RefCell::new(vec![0.0; p.nnz()]));
         let mut want = vec![0.0; p.nnz()];
         arrow_jacobian_csc(&x, &mut want);
-        auto.values_of::<4, _, _>(&Arrow, &x, &mut fx.borrow_mut(), &mut v.borrow_mut()).unwrap();
+        auto.values_of::<4, _>(&Arrow, &x, &mut fx.borrow_mut(), &mut v.borrow_mut()).unwrap();
         for (a, w) in v.borrow().iter().zip(&want) {
             assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "arrowhead: {a} vs {w}");
         }
@@ -377,7 +377,7 @@ fn arrowheads() {
         methods.push((
             "auto C=4 check".into(),
             Box::new(|| {
-                auto.values_of::<4, _, _>(
+                auto.values_of::<4, _>(
                     &Arrow,
                     black_box(x),
                     &mut fx.borrow_mut(),
@@ -390,7 +390,7 @@ fn arrowheads() {
             "auto C=4 no check".into(),
             Box::new(|| {
                 auto_off
-                    .values_of::<4, _, _>(
+                    .values_of::<4, _>(
                         &Arrow,
                         black_box(x),
                         &mut fx.borrow_mut(),
@@ -403,7 +403,7 @@ fn arrowheads() {
             methods.push((
                 "column C=8 check".into(),
                 Box::new(move || {
-                    col.values_of::<8, _, _>(
+                    col.values_of::<8, _>(
                         &Arrow,
                         black_box(x),
                         &mut fx.borrow_mut(),
@@ -415,7 +415,7 @@ fn arrowheads() {
             methods.push((
                 "row check".into(),
                 Box::new(move || {
-                    row.values_of::<4, _, _>(
+                    row.values_of::<4, _>(
                         &Arrow,
                         black_box(x),
                         &mut fx.borrow_mut(),

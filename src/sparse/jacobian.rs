@@ -138,8 +138,8 @@ impl SparseJacobian {
     /// let p = JacobianPattern::detect_inplace(|x, o| Arrow.eval(x, o), &x, 1000)?;
     /// let sj = SparseJacobian::with_direction(p.clone(), Direction::Auto);
     /// assert_eq!((sj.column_colours(), sj.row_colours()), (2, 1)); // not 1000
-    /// let (_, j) = sj.jacobian_of::<4, _, _>(&Arrow, &x)?;
-    /// let (_, dense) = dualnum::chunked::jacobian_of::<8, _, _>(&Arrow, &x);
+    /// let (_, j) = sj.jacobian_of::<4, _>(&Arrow, &x)?;
+    /// let (_, dense) = dualnum::chunked::jacobian_of(&Arrow, &x);
     /// assert_eq!(nalgebra::DMatrix::from(&j), dense);
     /// # Ok::<(), dualnum::sparse::SparseError>(())
     /// ```
@@ -530,7 +530,7 @@ impl SparseJacobian {
     ///
     /// let x = vec![0.5; 1000];
     /// let sj = SparseJacobian::detect_inplace(|x, o| broyden_tridiagonal(x, o), &x, 1000)?;
-    /// let (_, j) = sj.jacobian_of::<4, _, _>(&Broyden, &x)?; // 3 colours + the check: one pass
+    /// let (_, j) = sj.jacobian_of::<4, _>(&Broyden, &x)?; // 3 colours + the check: one pass
     /// let (_, same) = sj.jacobian_inplace::<4, _>(|x, o| broyden_tridiagonal(x, o), &x)?;
     /// assert_eq!(j, same);
     /// # Ok::<(), dualnum::sparse::SparseError>(())
@@ -539,16 +539,15 @@ impl SparseJacobian {
     /// # Errors
     ///
     /// As [`jacobian`](Self::jacobian).
-    pub fn jacobian_of<const C: usize, T, F>(
+    pub fn jacobian_of<const C: usize, T>(
         &self,
-        f: &F,
+        f: &(impl VectorFunction + ?Sized),
         x: &[T],
     ) -> Result<(DVector<T>, CscMatrix<T>), SparseError>
     where
         T: Float + Scalar + Send,
-        F: VectorFunction + ?Sized,
     {
-        self.to_matrix(x, |x, fx, v| self.eval_of::<C, T, F>(f, x, fx, v))
+        self.to_matrix(x, |x, fx, v| self.eval_of::<C, T, _>(f, x, fx, v))
     }
 
     /// [`values_inplace`](Self::values_inplace) for a function object, on
@@ -557,18 +556,17 @@ impl SparseJacobian {
     /// # Errors
     ///
     /// As [`values_inplace`](Self::values_inplace).
-    pub fn values_of<const C: usize, T, F>(
+    pub fn values_of<const C: usize, T>(
         &self,
-        f: &F,
+        f: &(impl VectorFunction + ?Sized),
         x: &[T],
         fx: &mut [T],
         values: &mut [T],
     ) -> Result<(), SparseError>
     where
         T: Float + Send + 'static,
-        F: VectorFunction + ?Sized,
     {
-        self.eval_of::<C, T, F>(f, x, fx, values)
+        self.eval_of::<C, T, _>(f, x, fx, values)
     }
 
     fn to_matrix<T: Float + Scalar>(
