@@ -109,10 +109,9 @@ pub(crate) fn scale_unchecked<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T;
 ///   and n = 16 Rosenbrock gradients 10–18% more instructions);
 /// - nested tangents (lanes that are duals: the Hessian) test the
 ///   coefficient once and run the plain loop, with the select loop inline
-///   in the rare branch: the out-of-line call made LLVM spill the live
-///   inner tangents around every operation, and the closure Hessian of
-///   Rosenbrock n = 4 took 4 628 instructions against 2 802 inline, which
-///   is what the policy-free fast path takes (2 763). (A per-lane select of
+///   in the rare branch, where a call makes LLVM spill live inner tangents
+///   (the closure Hessian of Rosenbrock n = 4: 4 628 → 2 802 instructions
+///   with 16 codegen units, 5 507 → 5 377 with one). (A per-lane select of
 ///   whole inner duals, with no test, cost 13% more than the test.)
 ///
 /// The paths may give zero lanes opposite signs (`d·0` is `−0` for a
