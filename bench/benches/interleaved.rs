@@ -48,7 +48,8 @@
 //! `target/interleaved/<label>.json` for `tools/bench-report`;
 //! `INTERLEAVED_TSV` (a file to append one line per workload and method:
 //! `INTERLEAVED_TAG`, workload, method, median ratio, median ns), used by
-//! `scripts/stack-shift.sh`.
+//! `scripts/stack-shift.sh` and `scripts/rows-elsewhere.sh`. The feature
+//! `extra-row` adds unrelated `extra/…` workloads, for the latter.
 
 mod support;
 
@@ -676,7 +677,8 @@ fn hessian_case<const N: usize>(workload: &'static str) -> Case {
 }
 
 fn cases() -> Vec<Case> {
-    vec![
+    #[allow(unused_mut)] // mutated only with the `extra-row` feature
+    let mut cases = vec![
         derivative_case(),
         rosenbrock_case::<2>("gradient/rosenbrock/2"),
         rosenbrock_case::<4>("gradient/rosenbrock/4"),
@@ -689,7 +691,16 @@ fn cases() -> Vec<Case> {
         jacobian_case::<Tall<64>, 4, 64>("jacobian/tall_4x64"),
         hessian_case::<4>("hessian/rosenbrock/4"),
         hessian_case::<8>("hessian/rosenbrock/8"),
-    ]
+    ];
+    // Unrelated rows (new instantiations: other sizes), for the
+    // rows-elsewhere check: every other row should time the same with and
+    // without them.
+    #[cfg(feature = "extra-row")]
+    cases.extend([
+        rosenbrock_case::<12>("extra/rosenbrock/12"),
+        jacobian_case::<Broyden, 12, 12>("extra/jacobian/broyden_12"),
+    ]);
+    cases
 }
 
 fn main() {

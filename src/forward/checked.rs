@@ -113,10 +113,19 @@ where
 /// with AVX but three instructions with SSE2 only, so the limit depends on
 /// the target: interleaved, ∇ Rosenbrock n = 4 took 4.8 × hand-written on
 /// the safe kernels and 6.5 on the fast path with `-C target-cpu=native`
-/// (AVX2), but 8.4 and 5.9 on the default target.
+/// (AVX2), but 8.4 and 5.9 on the default target. With AVX-512 the kernels
+/// take the select up to 64 bytes (one masked multiply per `zmm`), and the
+/// safe kernels ran ∇ Rosenbrock n = 8 at the policy-free floor (6.17 ×
+/// hand-written against 6.20 unchecked) where the fast path took 11.2.
 #[inline(always)]
 const fn tiny<T, const N: usize>() -> bool {
-    let limit = if cfg!(target_feature = "avx") { 32 } else { 16 };
+    let limit = if cfg!(target_feature = "avx512f") {
+        64
+    } else if cfg!(target_feature = "avx") {
+        32
+    } else {
+        16
+    };
     core::mem::size_of::<[T; N]>() <= limit
 }
 

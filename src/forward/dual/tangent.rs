@@ -14,11 +14,12 @@
 //! gradient, although that lane does not depend on the input at all. The
 //! kernels therefore keep a zero lane exactly zero whenever a coefficient
 //! is not finite. For tangents of primitive floats up to 32 bytes (four
-//! `f64` lanes) this is a branch-free select per lane; for wider and for
-//! nested tangents it is one well-predicted test of the coefficients per
-//! operation (not per lane), after which the plain loop runs, with the safe
-//! loop out of line so the hot path stays small. See [`scale`] for the
-//! measurements behind the split.
+//! `f64` lanes; 64 bytes with AVX-512) this is a branch-free select per
+//! lane; for wider and for nested tangents it is one well-predicted test of
+//! the coefficients per operation (not per lane), after which the plain
+//! loop runs; the rare safe loop is out of line for wide primitive tangents
+//! and inline for nested ones. See [`scale`] for the measurements behind
+//! the split.
 //!
 //! # Zero lanes are −0
 //!
@@ -94,35 +95,54 @@ pub(crate) fn scale_unchecked<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T;
 /// The unary chain kernel `d·ẋ`, NaN-safe: where `d` is not finite, a lane
 /// of `ẋ` that is exactly zero stays zero.
 ///
-/// Two implementations of the same policy. Tangents of primitive floats up
-/// to 32 bytes take a branch-free select, zero lanes returned as `−0`: for
-/// them the per-operation finiteness test was the largest cost (it took
-/// the scalar `derivative` bench from 1.06 to 1.29 times the hand-written
-/// derivative; the select brings it to 1.19, and the n = 2 Rosenbrock
-/// gradient from 3.3 to 1.9). Wider and nested tangents test the
-/// coefficient once and run the plain loop, with the safe loop out of line
-/// (for the nested Hessian the per-lane select of whole inner duals cost
-/// 13% more instructions than the test). The two may give zero lanes
-/// opposite signs (`d·0` is `−0` for a negative `d`), never different
-/// numbers. With `SAFE = false` the plain loop runs unconditionally.
+/// Three implementations of the same policy, chosen by the lane type and
+/// width at compile time:
+///
+/// - tangents of primitive floats up to 32 bytes (64 with AVX-512, see
+///   [`small`]) take a branch-free select per lane, zero lanes returned as
+///   `−0`: for them the per-operation finiteness test was the largest cost
+///   (it took the scalar `derivative` bench from 1.06 to 1.29 times the
+///   hand-written derivative; the select brings it to 1.19, and the n = 2
+///   Rosenbrock gradient from 3.3 to 1.9);
+/// - wider primitive tangents test the coefficient once and run the plain
+///   loop, with the safe loop out of line (kept inline, it cost the n = 8
+///   and n = 16 Rosenbrock gradients 10–18% more instructions);
+/// - nested tangents (lanes that are duals: the Hessian) test the
+///   coefficient once and run the plain loop, with the select loop inline
+///   in the rare branch, where a call makes LLVM spill live inner tangents
+///   (the closure Hessian of Rosenbrock n = 4: 4 628 → 2 802 instructions
+///   with 16 codegen units, 5 507 → 5 377 with one). (A per-lane select of
+///   whole inner duals, with no test, cost 13% more than the test.)
+///
+/// The paths may give zero lanes opposite signs (`d·0` is `−0` for a
+/// negative `d`), never different numbers. With `SAFE = false` the plain
+/// loop runs unconditionally.
 #[inline(always)]
 pub(crate) fn scale<T: Float, const N: usize, const SAFE: bool>(d: T, x: &[T; N]) -> [T; N] {
     if !SAFE {
         scale_unchecked(d, x)
     } else if small::<T, N>() {
-        let mut r = *x;
-        for r in &mut r {
-            *r = term(d, *r);
-        }
-        r
+        scale_select(d, x)
     } else if all_finite(d) {
         scale_unchecked(d, x)
+    } else if nested::<T>() {
+        scale_select(d, x)
     } else {
         scale_slow(d, *x)
     }
 }
 
-/// The safe branch of [`scale`] for large tangents, out of line.
+/// `d·ẋ` with the policy applied lane by lane, in place.
+#[inline(always)]
+fn scale_select<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T; N] {
+    let mut r = *x;
+    for r in &mut r {
+        *r = term(d, *r);
+    }
+    r
+}
+
+/// The safe branch of [`scale`] for wide primitive tangents, out of line.
 #[cold]
 #[inline(never)]
 fn scale_slow<T: Float, const N: usize>(d: T, x: [T; N]) -> [T; N] {
@@ -131,8 +151,7 @@ fn scale_slow<T: Float, const N: usize>(d: T, x: [T; N]) -> [T; N] {
 
 /// The binary chain kernel `a·ẋ + b·ẏ`, NaN-safe: where a coefficient is not
 /// finite, its term is dropped in every lane whose tangent is exactly zero.
-/// Small tangents take a branch-free select, wider ones one test of both
-/// coefficients, as in [`scale`].
+/// The same three implementations as [`scale`].
 #[inline(always)]
 pub(crate) fn lincomb<T: Float, const N: usize, const SAFE: bool>(
     a: T,
@@ -142,7 +161,7 @@ pub(crate) fn lincomb<T: Float, const N: usize, const SAFE: bool>(
 ) -> [T; N] {
     if !SAFE || !small::<T, N>() && all_finite(a) && all_finite(b) {
         lincomb_unchecked(a, x, b, y)
-    } else if small::<T, N>() {
+    } else if small::<T, N>() || nested::<T>() {
         let mut r = *x;
         for (r, y) in r.iter_mut().zip(y) {
             *r = term(a, *r) + term(b, *y);
@@ -169,18 +188,21 @@ pub(crate) fn lincomb_unchecked<T: Float, const N: usize>(
 }
 
 /// Whether a tangent takes the branch-free select: primitive lanes, at most
-/// 32 bytes. Larger tangents test the coefficients and take the safe loop
-/// out of line: two inlined loops per operator made LLVM spill and copy
-/// whole tangents through memory in every operator (perf: `memcpy` at 45%
-/// of an `N = 32` gradient). At 32 bytes the in-place select (no
-/// `array::from_fn`) costs what the test costs (n = 4 Rosenbrock gradient:
-/// 349 instructions against 343) and folds constants' lanes.
+/// 32 bytes (64 with AVX-512). Larger tangents test the coefficients and
+/// take the safe loop out of line: two inlined loops per operator made LLVM
+/// spill and copy whole tangents through memory in every operator (perf:
+/// `memcpy` at 45% of an `N = 32` gradient). At 32 bytes the in-place
+/// select (no `array::from_fn`) costs what the test costs (n = 4
+/// Rosenbrock gradient: 349 instructions against 343) and folds constants'
+/// lanes. With AVX-512 the select is one masked multiply per register, so a
+/// whole `f64` tangent of width 8 (one `zmm`) takes it there.
 #[inline(always)]
 const fn small<T, const N: usize>() -> bool {
-    core::mem::size_of::<[T; N]>() <= 32 && core::mem::size_of::<T>() <= 8
+    let limit = if cfg!(target_feature = "avx512f") { 64 } else { 32 };
+    core::mem::size_of::<[T; N]>() <= limit && core::mem::size_of::<T>() <= 8
 }
 
-/// The safe branch of [`lincomb`] for large tangents, out of line.
+/// The safe branch of [`lincomb`] for wide primitive tangents, out of line.
 #[cold]
 #[inline(never)]
 fn lincomb_slow<T: Float, const N: usize>(a: T, x: [T; N], b: T, y: [T; N]) -> [T; N] {
@@ -201,6 +223,13 @@ pub(crate) fn all_finite<T: Float>(d: T) -> bool {
     (d - d).is_zero()
 }
 
+/// Whether the lanes are themselves duals (a nested tangent, wider than a
+/// primitive float).
+#[inline(always)]
+const fn nested<T>() -> bool {
+    core::mem::size_of::<T>() > 8
+}
+
 /// `a·ẋ` that is zero when `ẋ` is zero, whatever `a` is. The product is
 /// formed first so that, for plain floats, the choice compiles to a select.
 #[inline(always)]
@@ -217,8 +246,9 @@ pub(crate) fn is_zero<T: Float, const N: usize>(x: &[T; N]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    //! The kernels take a branch-free select for tangents of up to 16
-    //! bytes and a checked path (inline, or out of line) above; all must
+    //! The kernels take a branch-free select for small primitive tangents
+    //! and a checked path (out of line for wide primitive tangents, inline
+    //! for nested ones) otherwise; all must
     //! follow the NaN-safe policy lane by lane, whatever the width: the same
     //! numbers exactly, with NaN where and only where the policy gives NaN.
     //! Only the sign of a zero lane may differ between paths (±0 are the
@@ -271,6 +301,40 @@ mod tests {
                             r[i]
                         );
                     }
+                }
+            }
+        }
+    }
+
+    /// Nested lanes (inner duals) take the test and, for a non-finite
+    /// coefficient, the inline select: a lane that is an exact zero (value
+    /// and inner tangent) stays zero, every other lane is the product.
+    #[test]
+    fn nested_lanes_follow_the_policy() {
+        use crate::Dual;
+        type D = Dual<f64, 2>;
+        let zero = D::new(0.0, [0.0, 0.0]);
+        let x = [zero, D::new(1.5, [0.5, -1.0]), D::new(0.0, [1.0, 0.0]), zero];
+        let y = [D::new(-2.0, [0.0, 3.0]), zero, zero, D::new(0.25, [1.0, 1.0])];
+        let coeffs = [
+            D::new(2.0, [1.0, 0.0]),
+            D::new(f64::INFINITY, [0.0, 0.0]),
+            D::new(3.0, [f64::NAN, 0.0]),
+            D::new(f64::NAN, [1.0, 1.0]),
+        ];
+        let policy = |a: D, x: D| if x.re == 0.0 && x.eps == [0.0; 2] { zero } else { a * x };
+        let same =
+            |p: D, q: D| same(p.re, q.re) && p.eps.iter().zip(q.eps).all(|(&u, v)| same(u, v));
+        for &a in &coeffs {
+            let r = sc::<D, 4, true>(a, &x);
+            for i in 0..4 {
+                assert!(same(r[i], policy(a, x[i])), "scale a={a} lane {i}: {}", r[i]);
+            }
+            for &b in &coeffs {
+                let r = lc::<D, 4, true>(a, &x, b, &y);
+                for i in 0..4 {
+                    let want = policy(a, x[i]) + policy(b, y[i]);
+                    assert!(same(r[i], want), "lincomb a={a} b={b} lane {i}: {}", r[i]);
                 }
             }
         }
