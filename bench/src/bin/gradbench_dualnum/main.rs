@@ -18,9 +18,10 @@
 //! whichever is longer, and reports one `evaluate` timing a run (the
 //! conversion of the input and output to and from JSON is outside them, as
 //! in GradBench's C++ tools), plus `peak_rss_bytes`: the largest resident
-//! set of this process during that message (Linux `VmHWM`, reset before
-//! each message), which GradBench ignores and `scripts/gradbench.sh` reads
-//! from the log.
+//! set of this process from the message's arrival to the end of its runs
+//! (Linux `VmHWM`, reset at each message; it includes the heap the
+//! allocator kept from earlier messages), which GradBench ignores and
+//! `scripts/gradbench.sh` reads from the log.
 
 // The evals' loops follow GradBench's reference C++ index for index, so
 // they can be checked against it line by line.
@@ -41,7 +42,12 @@ mod ode;
 
 use serde_json::{Value, json};
 use std::io::{BufRead, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
+
+/// The peak resident set when the last [`repeat`] finished its runs (so
+/// without the output's conversion to JSON), in bytes; 0 if unknown.
+static PEAK_RSS: AtomicU64 = AtomicU64::new(0);
 
 /// An evaluation's output and the nanoseconds of each run, or an error.
 pub(crate) type Outcome = Result<(Value, Vec<u64>), String>;
@@ -65,6 +71,7 @@ pub(crate) fn repeat<O>(input: &Value, mut f: impl FnMut() -> O) -> (O, Vec<u64>
         timings.push(ns);
         elapsed += ns as f64 * 1e-9;
         if timings.len() as u64 >= min_runs && elapsed >= min_seconds {
+            PEAK_RSS.store(peak_rss().unwrap_or(0), Ordering::Relaxed);
             return (out, timings);
         }
     }
@@ -89,7 +96,8 @@ fn evaluate(module: &str, function: &str, input: &Value) -> Outcome {
     }
 }
 
-/// The peak resident set of this process since the last [`reset_peak_rss`],
+/// The peak resident set of this process since the last [`reset_peak_rss`]
+/// (with the heap the allocator kept from earlier messages),
 /// in bytes (`VmHWM` in `/proc/self/status`; `None` off Linux).
 fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -103,40 +111,43 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-/// The response to one protocol message.
-fn respond(message: &Value) -> Value {
+/// Writes the response to one protocol message as one line. An evaluation's
+/// timings are written one by one, not gathered into a JSON value first:
+/// a fast function runs hundreds of thousands of times in `min_seconds`.
+fn respond(message: &Value, out: &mut impl Write) -> std::io::Result<()> {
     let id = message.get("id").cloned().unwrap_or(Value::Null);
     let field = |k: &str| message.get(k).and_then(Value::as_str).unwrap_or("");
     match field("kind") {
-        "start" => json!({ "id": id, "tool": "dualnum" }),
+        "start" => writeln!(out, "{}", json!({ "id": id, "tool": "dualnum" })),
         "define" => {
             let known = MODULES.contains(&field("module"));
-            json!({ "id": id, "success": known })
+            writeln!(out, "{}", json!({ "id": id, "success": known }))
         }
         "evaluate" => {
             let input = message.get("input").unwrap_or(&Value::Null);
             reset_peak_rss();
-            let outcome = evaluate(field("module"), field("function"), input);
-            let peak = peak_rss();
-            match outcome {
+            PEAK_RSS.store(0, Ordering::Relaxed);
+            match evaluate(field("module"), field("function"), input) {
                 Ok((output, ns)) => {
-                    let timings: Vec<Value> = ns
-                        .iter()
-                        .map(|t| json!({ "name": "evaluate", "nanoseconds": t }))
-                        .collect();
-                    json!({ "id": id, "success": true, "output": output, "timings": timings,
-                            "peak_rss_bytes": peak })
+                    write!(out, r#"{{"id":{id},"success":true,"output":{output},"timings":["#)?;
+                    for (i, t) in ns.iter().enumerate() {
+                        let sep = if i == 0 { "" } else { "," };
+                        write!(out, r#"{sep}{{"name":"evaluate","nanoseconds":{t}}}"#)?;
+                    }
+                    writeln!(out, r#"],"peak_rss_bytes":{}}}"#, PEAK_RSS.load(Ordering::Relaxed))
                 }
-                Err(error) => json!({ "id": id, "success": false, "error": error }),
+                Err(error) => {
+                    writeln!(out, "{}", json!({ "id": id, "success": false, "error": error }))
+                }
             }
         }
-        _ => json!({ "id": id }),
+        _ => writeln!(out, "{}", json!({ "id": id })),
     }
 }
 
 fn main() {
     let stdin = std::io::stdin();
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     for line in stdin.lock().lines() {
         let line = line.expect("gradbench-dualnum: reading stdin");
         if line.trim().is_empty() {
@@ -144,8 +155,7 @@ fn main() {
         }
         let message: Value =
             serde_json::from_str(&line).expect("gradbench-dualnum: a message that is not JSON");
-        let response = respond(&message);
-        writeln!(stdout, "{response}").expect("gradbench-dualnum: writing stdout");
+        respond(&message, &mut stdout).expect("gradbench-dualnum: writing stdout");
         stdout.flush().expect("gradbench-dualnum: flushing stdout");
     }
 }
