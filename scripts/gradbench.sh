@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Runs GradBench's own evals against dualnum's GradBench tool and against
+# GradBench's hand-written C++ "manual" tool, and writes the comparison
+# (table and plot) into BENCHMARKS.md between the GRADBENCH markers.
+#
+#   scripts/gradbench.sh GRADBENCH_DIR [EVAL[=ARGS]...]
+#
+# GRADBENCH_DIR is a checkout of github.com/gradbench/gradbench (it is not
+# part of this repository). EVAL names one of its evals (default: all
+# twelve); `EVAL=ARGS` passes ARGS to that eval instead of its default
+# sizes, e.g. 'det=-l 5 6 7 8 9 10'. Each eval runs first against manual
+# (whose binaries GradBench's validation uses), then against dualnum; every
+# output is validated by the eval against manual's.
+#
+# What it needs and does:
+# - Python 3 with venv: a venv in target/gradbench/venv with the evals'
+#   imports from PyPI (numpy, pydantic, scipy, dataclasses-json), made once;
+# - GradBench's own runner, `GRADBENCH_DIR/gradbench run` (which builds
+#   GradBench's CLI with cargo when needed), and its manual tool run by its
+#   own `cpp.py`, which compiles each eval with make and g++ on `define`;
+#   their JSON header, nlohmann's json.hpp, from GRADBENCH_DIR/cpp or the
+#   system (Debian: nlohmann-json3-dev);
+# - both tools on the default target of the machine: dualnum's in release
+#   (`cargo build --release`), manual with NATIVE=no (no -march=native);
+# - GradBench's lstm eval reads evals/lstm/data/lstm_full.txt, which a
+#   checkout may lack (large file): then a stand-in (the ASCII characters of
+#   this repository's ARCHITECTURE.md and README.md) is written there, and
+#   the report says so.
+#
+# Environment:
+#   GRADBENCH_MIN_SECONDS  repeat each evaluation at least this long (the
+#                          evals' default is 1).
+#   GRADBENCH_TIMEOUT      seconds a tool may take for one response
+#                          (default 1800).
+#
+# Timing: GradBench's own statistic, the mean of a message's "evaluate"
+# timings. Peak memory: the largest resident set of the dualnum tool
+# process during the message (its `peak_rss_bytes`). Logs go to
+# target/gradbench/logs/EVAL/{manual,dualnum}.jsonl.
+set -euo pipefail
+[ $# -ge 1 ] || { sed -n '2,12p' "$0" >&2; exit 2; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+gb=$(cd "$1" && pwd)
+shift
+all_evals="hello lse llsq det ode kmeans gmm lstm ba ht particle saddle"
+[ $# -ge 1 ] || set -- $all_evals
+work="$root/target/gradbench"
+logs="$work/logs"
+mkdir -p "$logs"
+
+[ -f "$gb/python/gradbench/gradbench/eval.py" ] && [ -d "$gb/tools/manual" ] || {
+  echo "gradbench.sh: $gb is not a GradBench checkout (no python/gradbench or tools/manual)" >&2
+  exit 1
+}
+if [ ! -f "$gb/cpp/json.hpp" ]; then
+  if [ -f /usr/include/nlohmann/json.hpp ]; then
+    export CPATH=/usr/include/nlohmann${CPATH:+:$CPATH}
+  else
+    echo "gradbench.sh: manual needs nlohmann's json.hpp: put it in $gb/cpp/ or install it (Debian: apt-get install nlohmann-json3-dev)" >&2
+    exit 1
+  fi
+fi
+
+echo "== Python venv with the evals' dependencies ($work/venv)"
+if [ ! -f "$work/venv/.ready" ]; then
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install --quiet "numpy~=1.0" "pydantic~=2.0" "scipy~=1.0" "dataclasses-json~=0.6"
+  touch "$work/venv/.ready"
+fi
+py="$work/venv/bin/python"
+export PYTHONPATH="$gb/python/gradbench${PYTHONPATH:+:$PYTHONPATH}"
+# manual on the default target, as dualnum's tool is built
+export MAKEFLAGS="NATIVE=no${MAKEFLAGS:+ $MAKEFLAGS}"
+
+echo "== dualnum's tool (release)"
+(cd "$root" && cargo build --release --quiet -p dualnum-bench --bin gradbench-dualnum)
+tool="$root/target/release/gradbench-dualnum"
+
+if [ ! -f "$gb/evals/lstm/data/lstm_full.txt" ]; then
+  echo "== evals/lstm/data/lstm_full.txt is missing: writing a stand-in text"
+  cat "$root/ARCHITECTURE.md" "$root/README.md" | LC_ALL=C tr -cd '\11\12\15\40-\176' > "$gb/evals/lstm/data/lstm_full.txt"
+  touch "$logs/lstm-stand-in-text"
+fi
+
+echo "== GradBench's CLI (its own ./gradbench builds it when needed)"
+if ! out=$(cd "$gb" && ./gradbench --help 2>&1); then echo "$out" >&2; exit 1; fi
+cli="$gb/target/release-with-debug/gradbench"
+[ -x "$cli" ] || cli="$gb/gradbench"
+
+min_seconds=()
+[ -n "${GRADBENCH_MIN_SECONDS:-}" ] && min_seconds=(--min-seconds "$GRADBENCH_MIN_SECONDS")
+timeout=${GRADBENCH_TIMEOUT:-1800}
+for spec in "$@"; do
+  eval_name=${spec%%=*}
+  args=""
+  [ "$spec" != "$eval_name" ] && args=${spec#*=}
+  case " $all_evals " in *" $eval_name "*) ;; *) echo "gradbench.sh: unknown eval $eval_name" >&2; exit 1 ;; esac
+  mkdir -p "$logs/$eval_name"
+  printf '%s\n' "$args" > "$logs/$eval_name/args"
+  evalcmd="$py python/gradbench/gradbench/evals/$eval_name/run.py $args ${min_seconds[*]}"
+  for t in manual dualnum; do
+    if [ "$t" = manual ]; then toolcmd="$py python/gradbench/gradbench/cpp.py manual"; else toolcmd="$tool"; fi
+    echo "== $eval_name ${args:+($args) }on $t"
+    # A tool's failure (e.g. manual has no particle) is recorded in its log.
+    (cd "$gb" && "$cli" run --timeout "$timeout" -o "$logs/$eval_name/$t.jsonl" \
+      --eval "$evalcmd" --tool "$toolcmd") || echo "   ($t on $eval_name exited with $?)"
+  done
+done
+
+echo "== report"
+"$py" "$root/scripts/gradbench_report.py" "$logs" "$root/BENCHMARKS.md" "$root/docs/bench/gradbench.svg" $all_evals
