@@ -12,16 +12,18 @@
 # (whose binaries GradBench's validation uses), then against dualnum; every
 # output is validated by the eval against manual's.
 #
-# What it needs and does:
+# What it needs (this script builds nothing of GradBench's; it checks that
+# the pieces are there and runs them):
+# - GRADBENCH_CLI: GradBench's command-line runner, already built (an
+#   executable file);
+# - GRADBENCH_MANUAL: the command that starts GradBench's hand-written C++
+#   "manual" tool, already built, as GradBench's runner launches a tool
+#   (run from GRADBENCH_DIR); its first word must be an executable file;
 # - Python 3 with venv: a venv in target/gradbench/venv with the evals'
 #   imports from PyPI (numpy, pydantic, scipy, dataclasses-json), made once;
-# - GradBench's own runner, `GRADBENCH_DIR/gradbench run` (which builds
-#   GradBench's CLI with cargo when needed), and its manual tool run by its
-#   own `cpp.py`, which compiles each eval with make and g++ on `define`;
-#   their JSON header, nlohmann's json.hpp, from GRADBENCH_DIR/cpp or the
-#   system (Debian: nlohmann-json3-dev);
-# - both tools on the default target of the machine: dualnum's in release
-#   (`cargo build --release`), manual with NATIVE=no (no -march=native);
+# - dualnum's tool, built here in release (`cargo build --release`), on the
+#   default target; build manual on the default target too, for a like-for-
+#   like comparison;
 # - GradBench's lstm eval reads evals/lstm/data/lstm_full.txt, which a
 #   checkout may lack (large file): then a stand-in (the ASCII characters of
 #   this repository's ARCHITECTURE.md and README.md) is written there, and
@@ -52,14 +54,17 @@ mkdir -p "$logs"
   echo "gradbench.sh: $gb is not a GradBench checkout (no python/gradbench or tools/manual)" >&2
   exit 1
 }
-if [ ! -f "$gb/cpp/json.hpp" ]; then
-  if [ -f /usr/include/nlohmann/json.hpp ]; then
-    export CPATH=/usr/include/nlohmann${CPATH:+:$CPATH}
-  else
-    echo "gradbench.sh: manual needs nlohmann's json.hpp: put it in $gb/cpp/ or install it (Debian: apt-get install nlohmann-json3-dev)" >&2
-    exit 1
-  fi
-fi
+cli=${GRADBENCH_CLI:-}
+[ -n "$cli" ] && [ -x "$cli" ] && [ -f "$cli" ] || {
+  echo "gradbench.sh: set GRADBENCH_CLI to GradBench's runner, already built (got '${cli}')" >&2
+  exit 1
+}
+manual=${GRADBENCH_MANUAL:-}
+manual_prog=${manual%% *}
+[ -n "$manual" ] && (cd "$gb" && [ -f "$manual_prog" ] && [ -x "$manual_prog" ]) || {
+  echo "gradbench.sh: set GRADBENCH_MANUAL to the command that starts GradBench's manual tool, already built (its first word, '${manual_prog}', must be an executable file, relative to $gb or absolute)" >&2
+  exit 1
+}
 
 echo "== Python venv with the evals' dependencies ($work/venv)"
 if [ ! -f "$work/venv/.ready" ]; then
@@ -69,8 +74,6 @@ if [ ! -f "$work/venv/.ready" ]; then
 fi
 py="$work/venv/bin/python"
 export PYTHONPATH="$gb/python/gradbench${PYTHONPATH:+:$PYTHONPATH}"
-# manual on the default target, as dualnum's tool is built
-export MAKEFLAGS="NATIVE=no${MAKEFLAGS:+ $MAKEFLAGS}"
 
 echo "== dualnum's tool (release)"
 (cd "$root" && cargo build --release --quiet -p dualnum-bench --bin gradbench-dualnum)
@@ -81,11 +84,6 @@ if [ ! -f "$gb/evals/lstm/data/lstm_full.txt" ]; then
   cat "$root/ARCHITECTURE.md" "$root/README.md" | LC_ALL=C tr -cd '\11\12\15\40-\176' > "$gb/evals/lstm/data/lstm_full.txt"
   touch "$logs/lstm-stand-in-text"
 fi
-
-echo "== GradBench's CLI (its own ./gradbench builds it when needed)"
-if ! out=$(cd "$gb" && ./gradbench --help 2>&1); then echo "$out" >&2; exit 1; fi
-cli="$gb/target/release-with-debug/gradbench"
-[ -x "$cli" ] || cli="$gb/gradbench"
 
 min_seconds=()
 [ -n "${GRADBENCH_MIN_SECONDS:-}" ] && min_seconds=(--min-seconds "$GRADBENCH_MIN_SECONDS")
@@ -99,7 +97,7 @@ for spec in "$@"; do
   printf '%s\n' "$args" > "$logs/$eval_name/args"
   evalcmd="$py python/gradbench/gradbench/evals/$eval_name/run.py $args ${min_seconds[*]}"
   for t in manual dualnum; do
-    if [ "$t" = manual ]; then toolcmd="$py python/gradbench/gradbench/cpp.py manual"; else toolcmd="$tool"; fi
+    if [ "$t" = manual ]; then toolcmd="$manual"; else toolcmd="$tool"; fi
     echo "== $eval_name ${args:+($args) }on $t"
     # A tool's failure (e.g. manual has no particle) is recorded in its log.
     (cd "$gb" && "$cli" run --timeout "$timeout" -o "$logs/$eval_name/$t.jsonl" \

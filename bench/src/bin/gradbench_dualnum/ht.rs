@@ -237,7 +237,7 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
             let x: Vec<f64> = vec![0.0; shifts].into_iter().chain(theta.iter().copied()).collect();
             let (mut fx, mut jac) = (vec![0.0; rows_out], vec![0.0; rows_out * x.len()]);
             let (_, ns) = repeat(input, || {
-                dualnum::chunked::jacobian_into::<14, f64>(
+                dualnum::chunked::Chunk::<14>::jacobian_into(
                     |v, out| {
                         let du =
                             if shifts == 2 { [v[0], v[1]] } else { [num_traits::Zero::zero(); 2] };

@@ -133,7 +133,7 @@ trait OuterMode {
 
 impl OuterMode for Fwd {
     fn gradient(f: &impl OuterFn, x: &[f64]) -> Vec<f64> {
-        dualnum::chunked::gradient::<2, f64>(|v| f.eval(v), x).1.as_slice().to_vec()
+        dualnum::chunked::Chunk::<2>::gradient(|v| f.eval(v), x).1.as_slice().to_vec()
     }
 }
 
