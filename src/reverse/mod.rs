@@ -182,6 +182,7 @@
 #[cfg(feature = "std")]
 pub mod active;
 mod check;
+pub mod checkpoint;
 mod float;
 mod inherent;
 mod map;
@@ -193,6 +194,7 @@ mod prepared;
 mod program;
 mod replay;
 mod second;
+mod sum;
 mod sweep;
 mod tape;
 mod trace;
@@ -211,6 +213,7 @@ pub use map::CompiledMap;
 pub use prepared::{Prepared, PreparedHvp, prepare, prepare_hvp, prepare_hvp_of, prepare_of};
 pub use replay::{Compiled, ReplayError};
 pub use second::{hessian, hessian_of, hvp, hvp_of};
+pub use sum::gradient_sum;
 pub use tape::{Adjoints, Tape};
 pub use trace::Trace;
 pub use var::Var;

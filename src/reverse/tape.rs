@@ -361,6 +361,36 @@ pub(crate) fn sweep_below<T: Float>(
     });
 }
 
+/// One term of a sum ([`Tape::gradient_sum`]): sweeps the nodes
+/// `keep..=top` from `adj[top] += 1` and adds into the inputs' adjoints
+/// `adj[1..keep]`, which accumulate across terms. With `SAFE`, the
+/// NaN-safe sweep. `adj` must be at least `top + 1` long; the slots from
+/// `keep` up are zeroed first.
+pub(crate) fn sweep_term<T: Float, const SAFE: bool>(
+    nodes: &[Node<T>],
+    adj: &mut [T],
+    top: usize,
+    keep: usize,
+) {
+    if top == 0 {
+        return;
+    }
+    if top < keep {
+        adj[top] = adj[top] + T::one();
+        return;
+    }
+    let nodes = &nodes[..=top];
+    adj[keep..=top].fill(T::zero());
+    adj[top] = T::one();
+    if SAFE {
+        sweep_safe_from(nodes, adj, keep);
+    } else {
+        let carry = sweep_unstored(nodes, adj, keep);
+        adj[keep - 1] = adj[keep - 1] + carry;
+    }
+    adj[0] = T::zero();
+}
+
 /// The plain sweep over the nodes from the last down to `from ≥ 1`,
 /// storing no node's own adjoint (see [`sweep_below`]); returns the carry
 /// into node `from − 1`. As [`sweep_range`], with unchecked indexing:
@@ -461,7 +491,12 @@ fn sweep_range<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize, mut carr
 /// with a zero factor.
 #[cold]
 fn sweep_safe<T: Float>(nodes: &[Node<T>], adj: &mut [T]) {
-    for k in (1..nodes.len()).rev() {
+    sweep_safe_from(nodes, adj, 1);
+}
+
+/// [`sweep_safe`] over the nodes from the last down to `from ≥ 1`.
+fn sweep_safe_from<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) {
+    for k in (from..nodes.len()).rev() {
         let a = adj[k];
         if a.is_zero() {
             continue;
