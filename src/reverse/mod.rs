@@ -589,10 +589,14 @@ where
     T: Float,
     F: for<'t> FnOnce(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    let tape = Tape::with_capacity(16 * x.len());
-    let xs = tape.vars(x);
+    let mut tape = Tape::with_capacity(16 * x.len());
+    let this = &tape;
+    let xs = this.vars(x);
     let y = f(&xs);
-    Compiled::from_tape(&tape, y)
+    assert!(this.owns(&y), "Compiled::from_tape: the output belongs to another tape");
+    let out = (y.idx, y.val);
+    // Compiled from the record itself, not a copy.
+    Compiled::from_record(tape.rec.get_mut(), out)
 }
 
 /// Records `F: Rⁿ → Rᵐ` at `x` once, for replays at other inputs

@@ -408,6 +408,13 @@ fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) -> T 
         // the precondition of `Record::push`), so every index is in bounds.
         unsafe {
             let a = *adj.get_unchecked(k) + carry;
+            if a.is_zero() {
+                // Nothing the output depends on: its terms would add +0·d
+                // to slots that are never −0, or a NaN (0·∞) the safe sweep
+                // drops anyway.
+                carry = T::zero();
+                continue;
+            }
             let n = *nodes.get_unchecked(k);
             let prev = k as u32 - 1;
             let (tl, tr) = (a * n.dl, a * n.dr);
@@ -595,7 +602,7 @@ mod tests {
     #[test]
     fn gradient_sweep_matches_full_sweep() {
         type Case = for<'t> fn(&[super::Var<'t, f64>]) -> super::Var<'t, f64>;
-        let cases: [Case; 4] = [
+        let cases: [Case; 5] = [
             |v| v.windows(2).map(|w| (w[1] - w[0] * w[0]) * 3.0 + w[0].sin()).sum(),
             |v| (v[0] * 0.0).sqrt() + v[1] * v[2],
             |v| v[2],
@@ -603,6 +610,12 @@ mod tests {
                 let t = v[0].tape().unwrap();
                 let z = t.var(0.5);
                 v[0] * z + v[1].exp() * v[2]
+            },
+            // Nodes the output does not depend on, between live ones.
+            |v| {
+                let a = v[0].sin() * v[1];
+                let _dead = (a * v[2]).exp() + v[0] / 0.0;
+                a * v[2] + v[1]
             },
         ];
         let x = [0.7, -1.3, 2.1];
