@@ -2,8 +2,9 @@
 # Miri over the reverse-mode tests: the tape's unchecked sweeps, the
 # `UnsafeCell` record and the replay programs' unchecked loads and stores.
 #
-# Runs the reverse, replay and Active test files and the reverse module's
-# unit tests under Miri on the nightly toolchain, with deterministic
+# Runs the reverse, replay, prepared, bounded-memory and Active test files
+# and the reverse module's unit tests under Miri on the nightly toolchain,
+# with deterministic
 # floating point (Miri otherwise perturbs transcendental results by a few
 # ulps on purpose, which trips the bit-for-bit tests that compare a replay
 # with a recording). Not part of .ci/run: it takes minutes.
@@ -15,9 +16,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MIRIFLAGS="${MIRIFLAGS:--Zmiri-deterministic-floats}"
+# Quickcheck's 100 random cases a property are minutes each under Miri.
+export QUICKCHECK_TESTS="${QUICKCHECK_TESTS:-10}"
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
-  tests=(reverse reverse_active reverse_second replay replay_map)
+  tests=(reverse reverse_active reverse_second reverse_prepared reverse_bounded replay replay_map)
 fi
 args=()
 for t in "${tests[@]}"; do args+=(--test "$t"); done

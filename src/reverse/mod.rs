@@ -61,6 +61,9 @@
 //!   ([`Prepared`]: record once, replay, and record again by itself where
 //!   the replay guard refuses) and [`prepare_hvp`] / [`prepare_hvp_of`]
 //!   ([`PreparedHvp`]: the same for `H·v` by forward over reverse);
+//! - bounded memory: [`Tape::gradient_sum`] and [`gradient_sum`] (a sum
+//!   with one term on the tape at a time) and [`checkpoint`] (binomial
+//!   checkpointing of a loop of steps);
 //! - inspection: [`Trace`] (a table, and Graphviz DOT);
 //! - [`Active`] (feature `std`): a second variable type, recorded on a
 //!   per-thread tape, that is `'static` and an nalgebra `RealField`, so
@@ -97,7 +100,9 @@
 //! loop over the nodes that carries the adjoint of the node just before in
 //! a register. [`Tape::gradient`] (and so [`gradient`]) stores no adjoint
 //! but the inputs' and does not sweep the input nodes, which pass nothing
-//! on; its NaN test reads the inputs' adjoints.
+//! on; its NaN test reads the inputs' adjoints. Its sweep skips a node
+//! whose adjoint is zero (one the output does not depend on) with one
+//! compare, exactly (see ARCHITECTURE.md).
 //!
 //! **Replay.** [`Compiled`] and [`CompiledMap`] run a program compiled from
 //! the recording (`program.rs`): the operations the outputs need, in
