@@ -124,6 +124,20 @@ pub(crate) struct Program<T> {
     nodes_end: usize,
 }
 
+/// The operand nodes of node `k` (0 for a constant), and how many.
+#[inline(always)]
+fn operand_ids<T>(nodes: &[Node<T>], k: usize) -> ([u32; 3], usize) {
+    let n = &nodes[k];
+    match n.op {
+        Op::Tern(_) => {
+            let l = &nodes[k - 1];
+            ([l.lhs, l.rhs, n.rhs], 3)
+        }
+        op if op.is_binary() => ([n.lhs, n.rhs, 0], 2),
+        _ => ([n.lhs, 0, 0], 1),
+    }
+}
+
 /// The operands of node `k` as `(node, value if constant)` pairs.
 fn operands<T: Float>(nodes: &[Node<T>], k: usize) -> ([(u32, T); 3], usize) {
     let n = nodes[k];
@@ -165,8 +179,8 @@ impl<T: Float> Program<T> {
                     (needed[nodes[k].lhs as usize], needed[nodes[k].rhs as usize]) = (true, true);
                 }
                 _ => {
-                    let (ops, ar) = operands(nodes, k);
-                    for &(i, _) in &ops[..ar] {
+                    let (ops, ar) = operand_ids(nodes, k);
+                    for &i in &ops[..ar] {
                         needed[i as usize] = true;
                     }
                 }
@@ -174,16 +188,16 @@ impl<T: Float> Program<T> {
         }
         // Levels, and the nodes to run keyed by (level, rule, varying operands).
         let mut level = alloc::vec![0u32; total];
-        let mut order: Vec<(u32, Op, u8, u32)> = Vec::new();
+        let mut order: Vec<(u32, Op, u8, u32)> = Vec::with_capacity(total);
         let mut input_nodes = Vec::new();
         for k in 1..total {
             match nodes[k].op {
                 Op::Input => input_nodes.push(k),
                 Op::Sink | Op::Link | Op::Block | Op::BlockLink => {}
                 op if needed[k] => {
-                    let (ops, ar) = operands(nodes, k);
+                    let (ops, ar) = operand_ids(nodes, k);
                     let (mut lv, mut var) = (0, 0u8);
-                    for (j, &(i, _)) in ops[..ar].iter().enumerate() {
+                    for (j, &i) in ops[..ar].iter().enumerate() {
                         if i != 0 {
                             lv = lv.max(level[i as usize] + 1);
                             var |= 1 << j;
@@ -217,7 +231,8 @@ impl<T: Float> Program<T> {
                 (vals.len() - 1) as u32
             }
         };
-        let (mut args, mut batches, mut nparts) = (Vec::new(), Vec::<Batch>::new(), 0usize);
+        let (mut args, mut batches, mut nparts) =
+            (Vec::with_capacity(2 * order.len()), Vec::<Batch>::new(), 0usize);
         for (pos, &(_, op, var, k)) in order.iter().enumerate() {
             let s = (inputs + pos) as u32;
             slot[k as usize] = s;
