@@ -280,6 +280,7 @@ pub mod test_functions;
 
 pub(crate) use forward::dual::tangent;
 pub use forward::dual::{Dual, Unchecked};
+pub use forward::dual2::Dual2;
 pub use forward::{
     chunked, derivative, derivative_of, gradient, gradient_of, hessian, hessian_of, hvp, hvp_of,
     jacobian, jacobian_of, jvp, jvp_of, linalg,

@@ -40,6 +40,7 @@
 mod checked;
 pub mod chunked;
 pub(crate) mod dual;
+pub(crate) mod dual2;
 mod first;
 mod hessian;
 pub mod linalg;
