@@ -5,7 +5,7 @@
 //! `rule_table.rs`.
 
 use dualnum::test_functions::*;
-use dualnum::{Dual, Dual2, Function, chunked};
+use dualnum::{Dual, Dual2, Function};
 use nalgebra::{SMatrix, SVector, vector};
 use num_traits::Float;
 use quickcheck::{QuickCheck, TestResult};
@@ -204,17 +204,6 @@ fn hessian_driver_keeps_the_policy() {
     let (_, g, h) = dualnum::hessian(|x| x[0] * 2.0 + x[1].sin(), &vector![1.0f64, 0.0]);
     assert!(g[0].is_sign_positive() && h.iter().all(|v| v.is_sign_positive() || *v < 0.0));
     assert_eq!(h[(0, 1)].to_bits(), 0.0f64.to_bits());
-}
-
-#[test]
-fn chunked_hessian_of_matches_the_static_driver() {
-    let x: Vec<f64> = (0..7).map(|i| 0.3 * i as f64 - 0.8).collect();
-    let (f1, g1, h1) = chunked::Chunk::<3>::hessian_of(&LogSumExp, &x);
-    let (f2, g2, h2) = chunked::Chunk::<3>::hessian(log_sum_exp, &x);
-    assert_eq!(f1, f2);
-    assert!((g1 - g2).amax() <= 1e-15);
-    assert!((&h1 - &h2).amax() <= 1e-14);
-    assert_eq!(h1, h1.transpose());
 }
 
 // ---- accessors, formatting, panics

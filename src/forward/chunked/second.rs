@@ -11,11 +11,6 @@
 //! (as by the static [`hessian`](crate::hessian), their two triangles may
 //! differ in the last ulp).
 //!
-//! [`Chunk::hessian_of`] (a function object, which can be evaluated on two
-//! number types) takes the diagonal blocks on the second-order
-//! [`Dual2<T, C>`](crate::Dual2) instead: one chunk of inputs, the upper
-//! triangle of the block only.
-//!
 //! The Hessian-vector product needs no second chunk: on
 //! `Dual<Dual<T, 1>, C>` the inner level carries the direction `v` (one
 //! lane) and the outer level `C` gradient lanes, so `⌈n/C⌉` evaluations
@@ -30,7 +25,7 @@ use num_traits::Float;
 use super::Chunk;
 use crate::forward::{plus_zero, set_chunk};
 use crate::numeric::check_into;
-use crate::{Dual, Dual2, Function};
+use crate::{Dual, Function};
 
 impl<const C: usize> Chunk<C> {
     /// The value, gradient and `n × n` Hessian of `f: R^n → R` at `x`, in
@@ -244,14 +239,7 @@ impl<const C: usize> Chunk<C> {
 }
 
 impl<const C: usize> Chunk<C> {
-    /// [`hessian`](Self::hessian) for a [`Function`] object, with the same
-    /// `K(K + 1)/2` evaluations: the `K` diagonal blocks on the second-order
-    /// [`Dual2<T, C>`](crate::Dual2) (one chunk of inputs, the block's upper
-    /// triangle only, and the gradient chunk), the off-diagonal blocks on
-    /// `Dual<Dual<T, C>, C>` as in [`hessian`](Self::hessian). A closure
-    /// has one argument type, so the closure driver nests for every block;
-    /// a function object can take both. Its diagonal blocks are exactly
-    /// symmetric, so the whole matrix is.
+    /// [`hessian`](Self::hessian) for a [`Function`] object.
     ///
     /// ```
     /// use dualnum::{Function, chunked, test_functions::rosenbrock};
@@ -264,71 +252,17 @@ impl<const C: usize> Chunk<C> {
     ///     }
     /// }
     /// let x = vec![0.5; 5];
-    /// let (fx, g, h) = chunked::Chunk::<2>::hessian_of(&Rosenbrock, &x);
-    /// let (fx2, g2, h2) = chunked::Chunk::<2>::hessian(rosenbrock, &x);
-    /// assert_eq!((fx, &g), (fx2, &g2));
-    /// assert!((&h - &h2).amax() < 1e-12 && h == h.transpose());
+    /// assert_eq!(chunked::Chunk::<2>::hessian_of(&Rosenbrock, &x), chunked::Chunk::<2>::hessian(rosenbrock, &x));
     /// ```
+    #[inline]
     #[must_use]
     pub fn hessian_of<T, F>(f: &F, x: &[T]) -> (T, DVector<T>, DMatrix<T>)
     where
         T: Float + Scalar,
         F: Function + ?Sized,
     {
-        const { assert!(C > 0, "the chunk width C must be at least 1") };
-        let n = x.len();
-        let (mut grad, mut hess) = (DVector::zeros(n), DMatrix::zeros(n, n));
-        let chunks = n.div_ceil(C).max(1);
-        let mut x2: Vec<Dual2<T, C>> = x.iter().map(|&v| Dual2::constant(v)).collect();
-        let mut xd: Vec<Dual<Dual<T, C>, C>> =
-            x.iter().map(|&v| Dual::constant(Dual::constant(v))).collect();
-        let mut fx = T::zero();
-        for a in 0..chunks {
-            let ka = set_chunk2(&mut x2, a * C, true);
-            let y = f.eval(&x2);
-            set_chunk2(&mut x2, a * C, false);
-            if a == 0 {
-                fx = y.re;
-            }
-            for k in 0..ka {
-                grad[a * C + k] = plus_zero(y.eps[k]);
-                for l in k..ka {
-                    let h = plus_zero(y.hess[k][l]);
-                    hess[(a * C + k, a * C + l)] = h;
-                    hess[(a * C + l, a * C + k)] = h;
-                }
-            }
-            if a + 1 == chunks {
-                break;
-            }
-            set_inner(&mut xd, a * C, true);
-            for b in a + 1..chunks {
-                let kb = set_chunk(&mut xd, b * C, true);
-                let y = f.eval(&xd);
-                for (k, yk) in y.eps[..kb].iter().enumerate() {
-                    for (l, &h) in yk.eps[..ka].iter().enumerate() {
-                        let h = plus_zero(h);
-                        hess[(b * C + k, a * C + l)] = h;
-                        hess[(a * C + l, b * C + k)] = h;
-                    }
-                }
-                set_chunk(&mut xd, b * C, false);
-            }
-            set_inner(&mut xd, a * C, false);
-        }
-        (fx, grad, hess)
+        Self::hessian(|x| f.eval(x), x)
     }
-}
-
-/// Seeds (`on`) or clears the second-order variables of the chunk
-/// `start..start + C`; returns the number of inputs in the chunk.
-fn set_chunk2<T: Float, const C: usize>(x: &mut [Dual2<T, C>], start: usize, on: bool) -> usize {
-    let end = (start + C).min(x.len());
-    let start = start.min(end);
-    for (lane, xi) in x[start..end].iter_mut().enumerate() {
-        *xi = if on { Dual2::variable(xi.re, lane) } else { Dual2::constant(xi.re) };
-    }
-    end - start
 }
 
 impl<const C: usize> Chunk<C> {
