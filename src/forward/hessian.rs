@@ -66,7 +66,7 @@ pub(crate) fn unpack2<T: Float + Scalar, const N: usize>(
     (
         y.re,
         SVector::from(y.eps.map(plus_zero)),
-        SMatrix::from_fn(|i, j| plus_zero(if i <= j { y.hess[i][j] } else { y.hess[j][i] })),
+        SMatrix::from_fn(|i, j| plus_zero(y.partial2(i, j))),
     )
 }
 

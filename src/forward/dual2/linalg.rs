@@ -78,9 +78,7 @@ impl<T: RealField + Float, const N: usize> RealField for Dual2<T, N> {
 
 /// Every stored part: the value, the gradient and the upper triangle.
 fn parts<T: Float, const N: usize>(x: &Dual2<T, N>) -> impl Iterator<Item = T> + '_ {
-    core::iter::once(x.re)
-        .chain(x.eps.iter().copied())
-        .chain((0..N).flat_map(move |i| x.hess[i][i..].iter().copied()))
+    core::iter::once(x.re).chain(x.eps.iter().copied()).chain(x.upper().iter().copied())
 }
 
 /// Tolerance type `Self` (nalgebra's `RealField` demands it); only its value

@@ -75,12 +75,26 @@ mod ops;
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Dual2<T, const N: usize> {
-    /// `hess[i][j]` for `i ≤ j`: `∂²/∂xᵢ∂xⱼ`; below the diagonal unused.
+    /// The upper triangle `∂²/∂xᵢ∂xⱼ`, `i ≤ j`, row by row in the first
+    /// `N(N + 1)/2` places of the flattened array; the rest unused.
     pub(crate) hess: [[T; N]; N],
     /// The gradient lanes.
     pub(crate) eps: [T; N],
     /// The value.
     pub(crate) re: T,
+}
+
+/// The number of entries of the upper triangle, `N(N + 1)/2`.
+#[inline(always)]
+const fn tri_len<const N: usize>() -> usize {
+    N * (N + 1) / 2
+}
+
+/// Where `∂²/∂xᵢ∂xⱼ` (`i ≤ j`) is stored: the upper triangle row by row,
+/// packed from the start of the storage.
+#[inline(always)]
+const fn tri<const N: usize>(i: usize, j: usize) -> usize {
+    i * (2 * N - i - 1) / 2 + j
 }
 
 /// The zero tangent (−0 in every lane, as `Dual`'s: the additive identity,
@@ -203,7 +217,8 @@ impl<T: Float, const N: usize> Dual2<T, N> {
             i < N && j < N,
             "Dual2::partial2: index ({i}, {j}) is out of range for {N} variables"
         );
-        if i <= j { self.hess[i][j] } else { self.hess[j][i] }
+        let (i, j) = if i <= j { (i, j) } else { (j, i) };
+        self.upper()[tri::<N>(i, j)]
     }
 
     /// The whole Hessian, mirrored from the stored upper triangle (so it is
@@ -219,13 +234,24 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     #[inline]
     #[must_use]
     pub fn is_constant(&self) -> bool {
-        self.eps.iter().all(|e| e.is_zero())
-            && (0..N).all(|i| self.hess[i][i..].iter().all(|h| h.is_zero()))
+        self.eps.iter().all(|e| e.is_zero()) && self.upper().iter().all(|h| h.is_zero())
     }
 
     // -----------------------------------------------------------------------
     // Kernels: the only places second derivatives propagate
     // -----------------------------------------------------------------------
+
+    /// The stored upper triangle, row by row.
+    #[inline(always)]
+    pub(crate) fn upper(&self) -> &[T] {
+        &self.hess.as_flattened()[..tri_len::<N>()]
+    }
+
+    /// The stored upper triangle, row by row, to write.
+    #[inline(always)]
+    fn upper_mut(&mut self) -> &mut [T] {
+        &mut self.hess.as_flattened_mut()[..tri_len::<N>()]
+    }
 
     /// Applies a unary rule: value `v`, gradient `d1·ȧ`, Hessian
     /// `d1·ä + d2·ȧȧᵀ`, where `d1 = f'(a)` and `d2 = f''(a)`.
@@ -251,10 +277,13 @@ impl<T: Float, const N: usize> Dual2<T, N> {
             for e in &mut r.eps {
                 *e = d1 * *e;
             }
+            let h = r.upper_mut();
+            let mut k = 0;
             for i in 0..N {
                 let g = d2 * self.eps[i];
                 for j in i..N {
-                    r.hess[i][j] = d1 * r.hess[i][j] + g * self.eps[j];
+                    h[k] = d1 * h[k] + g * self.eps[j];
+                    k += 1;
                 }
             }
             r
@@ -273,19 +302,15 @@ impl<T: Float, const N: usize> Dual2<T, N> {
             for e in &mut r.eps {
                 *e = d * *e;
             }
-            for i in 0..N {
-                for j in i..N {
-                    r.hess[i][j] = d * r.hess[i][j];
-                }
+            for h in r.upper_mut() {
+                *h = d * *h;
             }
         } else {
             for e in &mut r.eps {
                 *e = term(d, *e);
             }
-            for i in 0..N {
-                for j in i..N {
-                    r.hess[i][j] = term(d, r.hess[i][j]);
-                }
+            for h in r.upper_mut() {
+                *h = term(d, *h);
             }
         }
         r
@@ -301,11 +326,13 @@ impl<T: Float, const N: usize> Dual2<T, N> {
             for i in 0..N {
                 r.eps[i] = y * a.eps[i] + x * b.eps[i];
             }
+            let (h, bh) = (r.upper_mut(), b.upper());
+            let mut k = 0;
             for i in 0..N {
                 let (ai, bi) = (a.eps[i], b.eps[i]);
                 for j in i..N {
-                    r.hess[i][j] =
-                        y * a.hess[i][j] + x * b.hess[i][j] + ai * b.eps[j] + bi * a.eps[j];
+                    h[k] = y * h[k] + x * bh[k] + ai * b.eps[j] + bi * a.eps[j];
+                    k += 1;
                 }
             }
             r
@@ -327,13 +354,15 @@ impl<T: Float, const N: usize> Dual2<T, N> {
             for i in 0..N {
                 r.eps[i] = fa * a.eps[i] + fb * b.eps[i];
             }
+            let (h, bh) = (r.upper_mut(), b.upper());
+            let mut k = 0;
             for i in 0..N {
                 // faa·ȧᵢȧⱼ + fab·(ȧᵢḃⱼ + ḃᵢȧⱼ) + fbb·ḃᵢḃⱼ = uᵢ·ȧⱼ + wᵢ·ḃⱼ
                 let u = faa * a.eps[i] + fab * b.eps[i];
                 let w = fab * a.eps[i] + fbb * b.eps[i];
                 for j in i..N {
-                    r.hess[i][j] =
-                        fa * a.hess[i][j] + fb * b.hess[i][j] + u * a.eps[j] + w * b.eps[j];
+                    h[k] = fa * h[k] + fb * bh[k] + u * a.eps[j] + w * b.eps[j];
+                    k += 1;
                 }
             }
             r
@@ -354,11 +383,11 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     #[inline(always)]
     pub(crate) fn add_parts(a: &Self, b: &Self, v: T) -> Self {
         let mut r = Dual2 { re: v, eps: a.eps, hess: a.hess };
-        for i in 0..N {
-            r.eps[i] = r.eps[i] + b.eps[i];
-            for j in i..N {
-                r.hess[i][j] = r.hess[i][j] + b.hess[i][j];
-            }
+        for (e, f) in r.eps.iter_mut().zip(&b.eps) {
+            *e = *e + *f;
+        }
+        for (h, g) in r.upper_mut().iter_mut().zip(b.upper()) {
+            *h = *h + *g;
         }
         r
     }
@@ -367,11 +396,11 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     #[inline(always)]
     pub(crate) fn sub_parts(a: &Self, b: &Self, v: T) -> Self {
         let mut r = Dual2 { re: v, eps: a.eps, hess: a.hess };
-        for i in 0..N {
-            r.eps[i] = r.eps[i] - b.eps[i];
-            for j in i..N {
-                r.hess[i][j] = r.hess[i][j] - b.hess[i][j];
-            }
+        for (e, f) in r.eps.iter_mut().zip(&b.eps) {
+            *e = *e - *f;
+        }
+        for (h, g) in r.upper_mut().iter_mut().zip(b.upper()) {
+            *h = *h - *g;
         }
         r
     }
@@ -380,11 +409,11 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     #[inline(always)]
     pub(crate) fn neg_parts(&self, v: T) -> Self {
         let mut r = Dual2 { re: v, eps: self.eps, hess: self.hess };
-        for i in 0..N {
-            r.eps[i] = -r.eps[i];
-            for j in i..N {
-                r.hess[i][j] = -r.hess[i][j];
-            }
+        for e in &mut r.eps {
+            *e = -*e;
+        }
+        for h in r.upper_mut() {
+            *h = -*h;
         }
         r
     }
@@ -403,10 +432,15 @@ impl<T: Float, const N: usize> Dual2<T, N> {
 #[inline(never)]
 fn chain_slow<T: Float, const N: usize>(x: &Dual2<T, N>, v: T, d1: T, d2: T) -> Dual2<T, N> {
     let mut r = Dual2 { re: v, eps: x.eps, hess: x.hess };
+    for (e, &xe) in r.eps.iter_mut().zip(&x.eps) {
+        *e = term(d1, xe);
+    }
+    let h = r.upper_mut();
+    let mut k = 0;
     for i in 0..N {
-        r.eps[i] = term(d1, x.eps[i]);
         for j in i..N {
-            r.hess[i][j] = term(d1, x.hess[i][j]) + term2(d2, x.eps[i], x.eps[j]);
+            h[k] = term(d1, h[k]) + term2(d2, x.eps[i], x.eps[j]);
+            k += 1;
         }
     }
     r
@@ -423,16 +457,21 @@ fn chain2_slow<T: Float, const N: usize>(
 ) -> Dual2<T, N> {
     let mut r = Dual2 { re: v, eps: a.eps, hess: a.hess };
     for i in 0..N {
+        r.eps[i] = term(fa, a.eps[i]) + term(fb, b.eps[i]);
+    }
+    let (h, bh) = (r.upper_mut(), b.upper());
+    let mut k = 0;
+    for i in 0..N {
         let (ai, bi) = (a.eps[i], b.eps[i]);
-        r.eps[i] = term(fa, ai) + term(fb, bi);
         for j in i..N {
             let (aj, bj) = (a.eps[j], b.eps[j]);
-            r.hess[i][j] = term(fa, a.hess[i][j])
-                + term(fb, b.hess[i][j])
+            h[k] = term(fa, h[k])
+                + term(fb, bh[k])
                 + term2(faa, ai, aj)
                 + term2(fab, ai, bj)
                 + term2(fab, bi, aj)
                 + term2(fbb, bi, bj);
+            k += 1;
         }
     }
     r
