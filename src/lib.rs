@@ -55,7 +55,9 @@
 //! result carries `∂/∂xᵢ` in lane `i`: one evaluation gives a whole
 //! gradient, or `N` columns of a Jacobian. Nest the type,
 //! `Dual<Dual<f64, N>, N>`, and the inner tangents carry second
-//! derivatives.
+//! derivatives; [`Dual2<f64, N>`](Dual2) carries the value, the gradient
+//! and the Hessian's upper triangle directly (each rule's second
+//! derivative is in [`rules::second`]), and is what [`hessian`] runs on.
 //!
 //! Every elementary function is written once, in [`rules`], as its value
 //! and local partial derivatives; [`Dual`] applies them through two kernels

@@ -54,7 +54,11 @@ where
 /// `x` as `N` independent second-order variables.
 #[inline(always)]
 pub(crate) fn seed2<T: Float + Scalar, const N: usize>(x: &SVector<T, N>) -> [Dual2<T, N>; N] {
-    Dual2::variables(core::array::from_fn(|i| x[i]))
+    core::array::from_fn(|i| {
+        let mut eps = [T::zero(); N];
+        eps[i] = T::one();
+        Dual2 { re: x[i], eps, hess: [[T::zero(); N]; N] }
+    })
 }
 
 /// The value, gradient and (mirrored) Hessian of a second-order result, as

@@ -104,6 +104,14 @@ fn zero<T: Float, const N: usize>() -> [T; N] {
     [T::neg_zero(); N]
 }
 
+/// True when every coefficient is finite, in one comparison: `d − d` is 0
+/// for a finite `d` and NaN otherwise, and a NaN survives the sum.
+#[inline(always)]
+#[allow(clippy::eq_op)] // `d − d` is the test
+fn finite<T: Float, const K: usize>(d: [T; K]) -> bool {
+    d.iter().fold(T::zero(), |s, &d| s + (d - d)).is_zero()
+}
+
 /// `a·x` that is zero where `x` is zero, whatever `a` is.
 #[inline(always)]
 fn term<T: Float>(a: T, x: T) -> T {
@@ -272,7 +280,7 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     #[inline(always)]
     #[must_use]
     pub fn chain(&self, v: T, d1: T, d2: T) -> Self {
-        if all_finite(d1) && all_finite(d2) {
+        if finite([d1, d2]) {
             let mut r = Dual2 { re: v, eps: self.eps, hess: self.hess };
             for e in &mut r.eps {
                 *e = d1 * *e;
@@ -321,7 +329,7 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     #[inline(always)]
     pub(crate) fn mul2(a: &Self, b: &Self, v: T) -> Self {
         let (x, y) = (a.re, b.re);
-        if all_finite(x) && all_finite(y) {
+        if finite([x, y]) {
             let mut r = Dual2 { re: v, eps: a.eps, hess: a.hess };
             for i in 0..N {
                 r.eps[i] = y * a.eps[i] + x * b.eps[i];
@@ -348,8 +356,7 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     #[inline(always)]
     pub(crate) fn chain2(a: &Self, b: &Self, rule: (T, T, T, T, T, T)) -> Self {
         let (v, fa, fb, faa, fab, fbb) = rule;
-        if all_finite(fa) && all_finite(fb) && all_finite(faa) && all_finite(fab) && all_finite(fbb)
-        {
+        if finite([fa, fb, faa, fab, fbb]) {
             let mut r = Dual2 { re: v, eps: a.eps, hess: a.hess };
             for i in 0..N {
                 r.eps[i] = fa * a.eps[i] + fb * b.eps[i];
