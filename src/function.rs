@@ -9,14 +9,16 @@
 //! [`Unchecked`](crate::Unchecked), nested duals, reverse-mode variables.
 //!
 //! The forward drivers that take a function object ([`gradient_of`],
-//! [`jacobian_of`], [`hessian_of`], and per pass
+//! [`jacobian_of`], and per pass
 //! [`chunked::gradient_of`](crate::chunked::gradient_of) and
 //! [`chunked::jacobian_of`](crate::chunked::jacobian_of)) use this freedom
 //! for a **checked fast path**: they evaluate on [`Unchecked`](crate::Unchecked) duals (plain
 //! kernels, no per-operation NaN test) and look at the result once; only
 //! if some component is not finite do they evaluate again with the
 //! NaN-safe [`Dual`](crate::Dual). See below for exactly when the two
-//! paths can differ.
+//! paths can differ. [`hessian_of`] evaluates once, on the NaN-safe
+//! second-order [`Dual2`](crate::Dual2), whose policy costs one scalar test
+//! per operation.
 //!
 //! [`gradient_of`]: crate::gradient_of
 //! [`jacobian_of`]: crate::jacobian_of

@@ -55,7 +55,9 @@
 //! result carries `∂/∂xᵢ` in lane `i`: one evaluation gives a whole
 //! gradient, or `N` columns of a Jacobian. Nest the type,
 //! `Dual<Dual<f64, N>, N>`, and the inner tangents carry second
-//! derivatives.
+//! derivatives; [`Dual2<f64, N>`](Dual2) carries the value, the gradient
+//! and the Hessian's upper triangle directly (each rule's second
+//! derivative is in [`rules::second`]), and is what [`hessian`] runs on.
 //!
 //! Every elementary function is written once, in [`rules`], as its value
 //! and local partial derivatives; [`Dual`] applies them through two kernels
@@ -280,6 +282,7 @@ pub mod test_functions;
 
 pub(crate) use forward::dual::tangent;
 pub use forward::dual::{Dual, Unchecked};
+pub use forward::dual2::Dual2;
 pub use forward::{
     chunked, derivative, derivative_of, gradient, gradient_of, hessian, hessian_of, hvp, hvp_of,
     jacobian, jacobian_of, jvp, jvp_of, linalg,

@@ -502,3 +502,373 @@ pub fn to_degrees<T: Float>(x: T) -> (T, T) {
 pub fn to_radians<T: Float>(x: T) -> (T, T) {
     (x.to_radians(), c(core::f64::consts::PI / 180.0))
 }
+
+// ---------------------------------------------------------------------------
+// Second order
+// ---------------------------------------------------------------------------
+
+/// The same rules with their second derivatives, for the second-order
+/// number [`Dual2`](crate::Dual2).
+///
+/// A unary rule returns `(f, f', f'')`; a binary rule returns
+/// `(f, ∂ₓf, ∂ᵧf, ∂ₓₓf, ∂ₓᵧf, ∂ᵧᵧf)`. Each one starts from the first-order
+/// rule of the same name in the parent module, so the value and the first
+/// derivatives are bit-for-bit those of [`Dual`](crate::Dual), and adds only
+/// the second derivatives, written, like the first, where they cannot
+/// overflow or cancel needlessly (`sqrt'' = −2·(sqrt')³`, `tanh'' =
+/// −2·tanh·tanh'`). The domain policy is the first-order one: the honest
+/// value even where it is infinite or NaN, and the number's chain kernel
+/// keeps every term whose tangent factor is exactly zero at zero.
+///
+/// Piecewise functions (`abs`, `floor`, `max`, `clamp`, …) are linear on
+/// each piece and have second derivative 0; the number selects their pieces
+/// itself, as [`Dual`](crate::Dual) does.
+pub mod second {
+    use num_traits::Float;
+
+    use super::{c, two, within};
+
+    /// A rule whose second derivative is 0: `(f, f', 0)`.
+    #[inline(always)]
+    fn linear<T: Float>((v, d): (T, T)) -> (T, T, T) {
+        (v, d, T::zero())
+    }
+
+    // ---- arithmetic
+
+    /// `x/y`: `∂ₓₓ = 0`, `∂ₓᵧ = −1/y²`, `∂ᵧᵧ = 2x/y³`, as `−r²` and `2q·r²`
+    /// with `q = x/y`, `r = 1/y`.
+    #[inline(always)]
+    pub fn div<T: Float>(x: T, y: T) -> (T, T, T, T, T, T) {
+        let (q, r, dy) = super::div(x, y);
+        let rr = r * r;
+        (q, r, dy, T::zero(), -rr, two::<T>() * q * rr)
+    }
+
+    /// `1/x`: `(1/x)'' = 2/x³`, as `2r³`.
+    #[inline(always)]
+    pub fn recip<T: Float>(x: T) -> (T, T, T) {
+        let (r, d) = super::recip(x);
+        (r, d, two::<T>() * r * r * r)
+    }
+
+    // ---- powers and roots
+
+    /// `(xⁿ)'' = n(n − 1)·xⁿ⁻²`, exactly 0 for `n ∈ {0, 1}` and 2 for
+    /// `n = 2`, also at `x = 0`.
+    #[inline(always)]
+    pub fn powi<T: Float>(x: T, n: i32) -> (T, T, T) {
+        let (v, d) = super::powi(x, n);
+        let d2 = match n {
+            0 | 1 => T::zero(),
+            2 => two(),
+            _ => {
+                // n − 2 overflows i32 near i32::MIN: split the power.
+                let (h, k) = (n / 2 - 1, n - n / 2 - 1);
+                c::<T>(n as f64) * c::<T>(n as f64 - 1.0) * x.powi(h) * x.powi(k)
+            }
+        };
+        (v, d, d2)
+    }
+
+    /// `(x^y)''` in `x` with `y` constant: `y(y − 1)·x^(y−2)`; exactly 0
+    /// for `y ∈ {0, 1}` and 2 for `y = 2`.
+    ///
+    /// # Domain
+    /// As the first derivative: `x^1.5` at 0 has `f'' = +∞`, `x^3.0` at 0
+    /// has 0.
+    #[inline(always)]
+    pub fn powf_base<T: Float>(x: T, y: T) -> (T, T, T) {
+        let (v, d) = super::powf_base(x, y);
+        let d2 = if y.is_zero() || y == T::one() {
+            T::zero()
+        } else if y == two() {
+            two()
+        } else {
+            y * (y - T::one()) * x.powf(y - two())
+        };
+        (v, d, d2)
+    }
+
+    /// `x^y` with both varying: `∂ₓₓ = y(y − 1)x^(y−2)`,
+    /// `∂ₓᵧ = x^(y−1)(1 + y·ln x)`, `∂ᵧᵧ = x^y·ln² x`.
+    ///
+    /// # Domain
+    /// At `x = 0` with `y > 0` the exponent terms are their limits where
+    /// those exist: `∂ᵧᵧ = 0`, and `∂ₓᵧ = 0` for `y > 1`.
+    #[inline(always)]
+    pub fn powf<T: Float>(x: T, y: T) -> (T, T, T, T, T, T) {
+        let (v, dx, dy) = super::powf(x, y);
+        let (_, _, dxx) = powf_base(x, y);
+        let at_zero = x.is_zero() && y > T::zero();
+        let l = x.ln();
+        let dyy = if at_zero { T::zero() } else { dy * l };
+        let dxy = if at_zero && y > T::one() {
+            T::zero()
+        } else {
+            x.powf(y - T::one()) * (T::one() + y * l)
+        };
+        (v, dx, dy, dxx, dxy, dyy)
+    }
+
+    /// `√x'' = −1/(4x^(3/2))`, as `−2·(√x')³`.
+    ///
+    /// # Domain
+    /// At `x = ±0` it is `−∞`.
+    #[inline(always)]
+    pub fn sqrt<T: Float>(x: T) -> (T, T, T) {
+        let (s, d) = super::sqrt(x);
+        (s, d, -two::<T>() * d * d * d)
+    }
+
+    /// `∛x'' = −2/(9x^(5/3))`, as `−2·(∛x')²/∛x`.
+    #[inline(always)]
+    pub fn cbrt<T: Float>(x: T) -> (T, T, T) {
+        let (s, d) = super::cbrt(x);
+        (s, d, -two::<T>() * d * d / s)
+    }
+
+    /// `hypot(x, y) = h`: `∂ₓₓ = y²/h³`, `∂ₓᵧ = −xy/h³`, `∂ᵧᵧ = x²/h³`, as
+    /// products of `x/h` and `y/h` divided by `h`.
+    ///
+    /// # Domain
+    /// At `(0, 0)` the second partials are 0, as the first.
+    #[inline(always)]
+    pub fn hypot<T: Float>(x: T, y: T) -> (T, T, T, T, T, T) {
+        let (h, u, w) = super::hypot(x, y);
+        if h.is_zero() {
+            let z = T::zero();
+            (h, u, w, z, z, z)
+        } else {
+            (h, u, w, w * w / h, -(u * w) / h, u * u / h)
+        }
+    }
+
+    // ---- exponentials and logarithms
+
+    /// `(eˣ)'' = eˣ`.
+    #[inline(always)]
+    pub fn exp<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::exp(x);
+        (v, d, v)
+    }
+
+    /// `(2ˣ)'' = 2ˣ·ln² 2`.
+    #[inline(always)]
+    pub fn exp2<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::exp2(x);
+        (v, d, d * c(core::f64::consts::LN_2))
+    }
+
+    /// `(eˣ − 1)'' = eˣ`.
+    #[inline(always)]
+    pub fn exp_m1<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::exp_m1(x);
+        (v, d, d)
+    }
+
+    /// `ln'' = −1/x²`, as `−(ln')²`; NaN below 0 as the first derivative.
+    #[inline(always)]
+    pub fn ln<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::ln(x);
+        (v, d, -(d * d))
+    }
+
+    /// `log₂'' = −1/(x²·ln 2)`, as `−log₂'/x`.
+    #[inline(always)]
+    pub fn log2<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::log2(x);
+        (v, d, within(v, -d / x))
+    }
+
+    /// `log₁₀'' = −1/(x²·ln 10)`, as `−log₁₀'/x`.
+    #[inline(always)]
+    pub fn log10<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::log10(x);
+        (v, d, within(v, -d / x))
+    }
+
+    /// `ln(1 + x)'' = −1/(1 + x)²`, as `−(ln_1p')²`.
+    #[inline(always)]
+    pub fn ln_1p<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::ln_1p(x);
+        (v, d, -(d * d))
+    }
+
+    /// `log_b x = ln x/ln b`, with `s = 1/(b·ln b)`: `∂ₓₓ = −∂ₓ/x`,
+    /// `∂ₓ_b = −∂ₓ·s`, `∂_bb = log_b x·(ln b + 2)·s²`.
+    #[inline(always)]
+    pub fn log<T: Float>(x: T, b: T) -> (T, T, T, T, T, T) {
+        let (v, dx, db) = super::log(x, b);
+        let lb = b.ln();
+        let s = (b * lb).recip();
+        (v, dx, db, within(v, -dx / x), -dx * s, v * (lb + two()) * s * s)
+    }
+
+    // ---- trigonometric
+
+    /// `sin'' = −sin`.
+    #[inline(always)]
+    pub fn sin<T: Float>(x: T) -> (T, T, T) {
+        let (s, c) = super::sin(x);
+        (s, c, -s)
+    }
+
+    /// `cos'' = −cos`.
+    #[inline(always)]
+    pub fn cos<T: Float>(x: T) -> (T, T, T) {
+        let (c, d) = super::cos(x);
+        (c, d, -c)
+    }
+
+    /// `tan'' = 2·tan·tan'`.
+    #[inline(always)]
+    pub fn tan<T: Float>(x: T) -> (T, T, T) {
+        let (t, d) = super::tan(x);
+        (t, d, two::<T>() * t * d)
+    }
+
+    /// `asin'' = x/(1 − x²)^(3/2)`, as `x·(asin')³`.
+    #[inline(always)]
+    pub fn asin<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::asin(x);
+        (v, d, x * d * d * d)
+    }
+
+    /// `acos'' = −x/(1 − x²)^(3/2)`, as `x·(acos')³`.
+    #[inline(always)]
+    pub fn acos<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::acos(x);
+        (v, d, x * d * d * d)
+    }
+
+    /// `atan'' = −2x/(1 + x²)²`, as `−2x·(atan')²`.
+    #[inline(always)]
+    pub fn atan<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::atan(x);
+        (v, d, -two::<T>() * x * d * d)
+    }
+
+    /// `atan2(y, x)` with `u = x/r`, `w = y/r`, `r = hypot(x, y)`:
+    /// `∂ᵧᵧ = −2uw/r²`, `∂ᵧₓ = (w² − u²)/r²`, `∂ₓₓ = 2uw/r²`, each divided
+    /// by `r` twice so that `r²` cannot overflow.
+    ///
+    /// # Domain
+    /// At `(0, 0)` NaN, as the first partials.
+    #[inline(always)]
+    pub fn atan2<T: Float>(y: T, x: T) -> (T, T, T, T, T, T) {
+        let (v, dy, dx) = super::atan2(y, x);
+        let r = x.hypot(y);
+        let (u, w) = (x / r, y / r);
+        let uw = two::<T>() * u * w / r / r;
+        (v, dy, dx, -uw, (w - u) * (w + u) / r / r, uw)
+    }
+
+    // ---- hyperbolic
+
+    /// `sinh'' = sinh`.
+    #[inline(always)]
+    pub fn sinh<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::sinh(x);
+        (v, d, v)
+    }
+
+    /// `cosh'' = cosh`.
+    #[inline(always)]
+    pub fn cosh<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::cosh(x);
+        (v, d, v)
+    }
+
+    /// `tanh'' = −2·tanh·tanh'`.
+    #[inline(always)]
+    pub fn tanh<T: Float>(x: T) -> (T, T, T) {
+        let (t, d) = super::tanh(x);
+        (t, d, -two::<T>() * t * d)
+    }
+
+    /// `asinh'' = −x/(x² + 1)^(3/2)`, as `−x·(asinh')³`.
+    #[inline(always)]
+    pub fn asinh<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::asinh(x);
+        (v, d, -x * d * d * d)
+    }
+
+    /// `acosh'' = −x/(x² − 1)^(3/2)`, as `−x·(acosh')³`.
+    #[inline(always)]
+    pub fn acosh<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::acosh(x);
+        (v, d, -x * d * d * d)
+    }
+
+    /// `atanh'' = 2x/(1 − x²)²`, as `2x·(atanh')²`.
+    #[inline(always)]
+    pub fn atanh<T: Float>(x: T) -> (T, T, T) {
+        let (v, d) = super::atanh(x);
+        (v, d, two::<T>() * x * d * d)
+    }
+
+    // ---- piecewise linear and angle conversion: second derivative 0
+
+    /// `|x|''= 0`.
+    #[inline(always)]
+    pub fn abs<T: Float>(x: T) -> (T, T, T) {
+        linear(super::abs(x))
+    }
+
+    /// `signum'' = 0`.
+    #[inline(always)]
+    pub fn signum<T: Float>(x: T) -> (T, T, T) {
+        linear(super::signum(x))
+    }
+
+    /// `floor'' = 0`.
+    #[inline(always)]
+    pub fn floor<T: Float>(x: T) -> (T, T, T) {
+        linear(super::floor(x))
+    }
+
+    /// `ceil'' = 0`.
+    #[inline(always)]
+    pub fn ceil<T: Float>(x: T) -> (T, T, T) {
+        linear(super::ceil(x))
+    }
+
+    /// `round'' = 0`.
+    #[inline(always)]
+    pub fn round<T: Float>(x: T) -> (T, T, T) {
+        linear(super::round(x))
+    }
+
+    /// `trunc'' = 0`.
+    #[inline(always)]
+    pub fn trunc<T: Float>(x: T) -> (T, T, T) {
+        linear(super::trunc(x))
+    }
+
+    /// `fract'' = 0`.
+    #[inline(always)]
+    pub fn fract<T: Float>(x: T) -> (T, T, T) {
+        linear(super::fract(x))
+    }
+
+    /// `to_degrees'' = 0`.
+    #[inline(always)]
+    pub fn to_degrees<T: Float>(x: T) -> (T, T, T) {
+        linear(super::to_degrees(x))
+    }
+
+    /// `to_radians'' = 0`.
+    #[inline(always)]
+    pub fn to_radians<T: Float>(x: T) -> (T, T, T) {
+        linear(super::to_radians(x))
+    }
+
+    /// The positive difference: linear on each side, every second partial 0.
+    #[inline(always)]
+    pub fn abs_sub<T: Float>(x: T, y: T) -> (T, T, T, T, T, T) {
+        let (v, dx, dy) = super::abs_sub(x, y);
+        let z = T::zero();
+        (v, dx, dy, z, z, z)
+    }
+}

@@ -395,3 +395,201 @@ fn the_table_covers_every_differentiable_float_method() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Second order: `Dual2` against nested duals
+// ---------------------------------------------------------------------------
+//
+// Every rule again, on the second-order number `Dual2<f64, 3>` (its
+// second derivatives come from `rules::second`) and on the nested
+// `Dual<Dual<f64, 3>, 3>` (whose second derivatives come from applying the
+// first-order rules twice): the values must agree bit for bit, the
+// gradients and the whole 3 × 3 Hessians to rounding, and the Hessian
+// entries of arguments a function does not take must be exactly zero.
+
+use dualnum::Dual2;
+
+type S2 = Dual2<f64, 3>;
+type SN = Dual<Dual<f64, 3>, 3>;
+
+/// One row of the second-order table: the same body on both numbers.
+struct Row2 {
+    name: &'static str,
+    second: Fun<S2>,
+    nested: Fun<SN>,
+    dom: [Dom; 3],
+}
+
+macro_rules! fun {
+    ($t:ty; $a:ident => $body:expr) => {
+        Fun::One(|$a: $t| $body)
+    };
+    ($t:ty; $a:ident, $b:ident => $body:expr) => {
+        Fun::Two(|$a: $t, $b: $t| $body)
+    };
+    ($t:ty; $a:ident, $b:ident, $c:ident => $body:expr) => {
+        Fun::Three(|$a: $t, $b: $t, $c: $t| $body)
+    };
+}
+
+macro_rules! second_table {
+    ($($name:literal [$($dom:expr),+] |$($arg:ident),+| $body:expr;)*) => {
+        fn second_table() -> Vec<Row2> {
+            vec![$({
+                let d = [$($dom),+];
+                Row2 {
+                    name: $name,
+                    second: fun!(S2; $($arg),+ => $body),
+                    nested: fun!(SN; $($arg),+ => $body),
+                    dom: core::array::from_fn(|i| d.get(i).copied().unwrap_or(ANY)),
+                }
+            }),*]
+        }
+    };
+}
+
+#[rustfmt::skip]
+second_table! {
+    // ---- arithmetic, with plain scalars too
+    "a + b" [Lin(-9., 9.), Lin(-9., 9.)] |a, b| a + b;
+    "a - b" [Lin(-9., 9.), Lin(-9., 9.)] |a, b| a - b;
+    "a * b" [Lin(-9., 9.), Lin(-9., 9.)] |a, b| a * b;
+    "a / b" [Lin(-9., 9.), Sym(0.1, 9.)] |a, b| a / b;
+    "a % b" [Lin(-50., 50.), Sym(0.3, 7.)] |a, b| a % b;
+    "-x" [Lin(-9., 9.)] |x| -x;
+    "x * 2.5 + 1.5" [Lin(-9., 9.)] |x| x * 2.5 + 1.5;
+    "3 - x / 1.5" [Lin(-9., 9.)] |x| 3.0 - x / 1.5;
+    "2.5 / x" [Sym(0.1, 9.)] |x| 2.5 / x;
+    "2.5 * x % 1.5" [Lin(-9., 9.)] |x| 2.5 * x % 1.5;
+    "recip" [Sym(0.05, 100.)] |x| x.recip();
+    "mul_add" [Lin(-9., 9.), Lin(-9., 9.), Lin(-9., 9.)] |x, a, b| x.mul_add(a, b);
+    "a * b * c" [Lin(-9., 9.), Lin(-9., 9.), Lin(-9., 9.)] |a, b, c| a * b * c;
+    "sin(ab)·eᶜ" [Lin(-3., 3.), Lin(-3., 3.), Lin(-3., 3.)] |a, b, c| (a * b).sin() * c.exp();
+    // ---- powers and roots
+    "powi(x, 0)" [Sym(0.1, 10.)] |x| x.powi(0);
+    "powi(x, 1)" [Sym(0.1, 10.)] |x| x.powi(1);
+    "powi(x, 2)" [Sym(0.1, 10.)] |x| x.powi(2);
+    "powi(x, 3)" [Sym(0.1, 10.)] |x| x.powi(3);
+    "powi(x, 7)" [Sym(0.1, 10.)] |x| x.powi(7);
+    "powi(x, -1)" [Sym(0.1, 10.)] |x| x.powi(-1);
+    "powi(x, -3)" [Sym(0.1, 10.)] |x| x.powi(-3);
+    "powf(x, y)" [Log(0.1, 10.), Lin(-3., 3.)] |x, y| x.powf(y);
+    "powf(x, 2.5)" [Log(0.01, 100.)] |x| x.powf(2.5);
+    "powf(x, -1.5)" [Log(0.05, 100.)] |x| x.powf(-1.5);
+    "powf(x, 0.5)" [Log(0.01, 100.)] |x| x.powf(0.5);
+    "powf(x, 2.0)" [Lin(-10., 10.)] |x| x.powf(2.0);
+    "powf(x<0, 3.0)" [Lin(-10., -0.1)] |x| x.powf(3.0);
+    "powf(x<0, -2.0)" [Lin(-10., -0.1)] |x| x.powf(-2.0);
+    "sqrt" [Log(0.01, 100.)] |x| x.sqrt();
+    "cbrt" [Sym(0.01, 100.)] |x| x.cbrt();
+    "hypot" [Lin(-50., 50.), Sym(0.1, 50.)] |x, y| x.hypot(y);
+    // ---- exponentials and logarithms
+    "exp" [Lin(-30., 30.)] |x| x.exp();
+    "exp2" [Lin(-30., 30.)] |x| x.exp2();
+    "exp_m1" [Lin(-30., 30.)] |x| x.exp_m1();
+    "ln" [Log(0.05, 1e3)] |x| x.ln();
+    "log2" [Log(0.05, 1e3)] |x| x.log2();
+    "log10" [Log(0.05, 1e3)] |x| x.log10();
+    "ln_1p" [Lin(-0.9, 100.)] |x| x.ln_1p();
+    "log(x, b)" [Log(0.05, 1e3), Log(1.5, 20.)] |x, b| x.log(b);
+    "log(x, 3)" [Log(0.05, 1e3)] |x| x.log(3.0);
+    // ---- trigonometric
+    "sin" [Lin(-10., 10.)] |x| x.sin();
+    "cos" [Lin(-10., 10.)] |x| x.cos();
+    "tan" [Lin(-1.4, 1.4)] |x| x.tan();
+    "sin_cos.0" [Lin(-10., 10.)] |x| x.sin_cos().0;
+    "sin_cos.1" [Lin(-10., 10.)] |x| x.sin_cos().1;
+    "asin" [Lin(-0.95, 0.95)] |x| x.asin();
+    "acos" [Lin(-0.95, 0.95)] |x| x.acos();
+    "atan" [Lin(-50., 50.)] |x| x.atan();
+    "atan2(y, x)" [Sym(0.1, 10.), Sym(0.1, 10.)] |y, x| y.atan2(x);
+    // ---- hyperbolic
+    "sinh" [Lin(-20., 20.)] |x| x.sinh();
+    "cosh" [Sym(0.01, 20.)] |x| x.cosh();
+    "tanh" [Lin(-20., 20.)] |x| x.tanh();
+    "asinh" [Lin(-100., 100.)] |x| x.asinh();
+    "acosh" [Log(1.05, 100.)] |x| x.acosh();
+    "atanh" [Lin(-0.95, 0.95)] |x| x.atanh();
+    // ---- piecewise: the chosen piece's derivatives
+    "abs" [Sym(0.01, 100.)] |x| (x * x).abs() * x.abs();
+    "signum" [Sym(0.01, 100.)] |x| x.signum() * x * x;
+    "copysign" [Sym(0.1, 9.), Sym(0.1, 9.)] |x, s| (x * x * x).copysign(s);
+    "abs_sub" [Lin(-9., 9.), Lin(-9., 9.)] |x, y| (x * x).abs_sub(y * y);
+    "max" [Lin(-9., 9.), Lin(-9., 9.)] |x, y| (x * x).max(y * x);
+    "min" [Lin(-9., 9.), Lin(-9., 9.)] |x, y| (x * x).min(y * x);
+    "clamp" [Lin(-9., 9.), Lin(-6., -1.), Lin(1., 6.)] |x, lo, hi| (x * x * x).clamp(lo * 2.0, hi * hi);
+    "floor" [Lin(-20., 20.)] |x| x.floor() * x;
+    "ceil" [Lin(-20., 20.)] |x| x.ceil() * x;
+    "round" [Lin(-20., 20.)] |x| x.round() * x;
+    "trunc" [Lin(-20., 20.)] |x| x.trunc() * x;
+    "fract" [Lin(-20., 20.)] |x| x.fract() * x;
+    // ---- angle conversion
+    "to_degrees" [Lin(-10., 10.)] |x| (x * x).to_degrees();
+    "to_radians" [Lin(-500., 500.)] |x| (x * x).to_radians();
+}
+
+/// `x` seeded as three nested variables `xᵢ + εᵢ + δᵢ`.
+fn nested_vars(x: [f64; 3]) -> [SN; 3] {
+    core::array::from_fn(|i| {
+        let mut d = Dual::constant(Dual::variable(x[i], i));
+        d.eps[i] = Dual::constant(1.0);
+        d
+    })
+}
+
+#[allow(clippy::needless_range_loop)] // i, j index three parallel structures
+fn second_rows(u0: Unit, u1: Unit, u2: Unit) -> TestResult {
+    for row in &second_table() {
+        let x: [f64; 3] = [0, 1, 2].map(|i| row.dom[i].at([u0, u1, u2][i].0));
+        let a = row.second.call(Dual2::variables(x));
+        let b = row.nested.call(nested_vars(x));
+        let fail = |what: String| TestResult::error(format!("{} at {x:?}: {what}", row.name));
+        if a.value().to_bits() != b.re.re.to_bits() {
+            return fail(format!("value {} against nested {}", a.value(), b.re.re));
+        }
+        let g = a.gradient();
+        let scale = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for i in 0..3 {
+            if !close(g[i], b.re.eps[i], 1e-14) || (g[i] - b.eps[i].re).abs() > 1e-14 * scale {
+                return fail(format!(
+                    "∂{i} {} against nested {} / {}",
+                    g[i], b.re.eps[i], b.eps[i].re
+                ));
+            }
+        }
+        let h = a.hessian();
+        let hscale = h.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
+        for i in 0..3 {
+            for j in 0..3 {
+                let (got, want) = (h[i][j], b.eps[i].eps[j]);
+                if (got - want).abs() > 1e-12 * hscale {
+                    return fail(format!("∂{i}∂{j} {got:e} against nested {want:e}"));
+                }
+                let unused = i >= row.second.arity() || j >= row.second.arity();
+                if unused && got != 0.0 {
+                    return fail(format!("∂{i}∂{j} of an unused argument is {got:e}"));
+                }
+            }
+        }
+    }
+    TestResult::passed()
+}
+
+#[test]
+fn every_rule_on_dual2_matches_nested_duals() {
+    QuickCheck::new().tests(300).quickcheck(second_rows as fn(Unit, Unit, Unit) -> TestResult);
+}
+
+#[test]
+fn the_second_order_table_covers_the_first_order_one() {
+    let names: Vec<_> = second_table().iter().map(|r| r.name).collect();
+    for row in &table::<f64>() {
+        assert!(
+            names
+                .iter()
+                .any(|n| n == &row.name || n.starts_with(row.name.split('(').next().unwrap())),
+            "no second-order row for {}",
+            row.name
+        );
+    }
+}

@@ -1,5 +1,5 @@
-//! Hessians of `rosenbrock` for n = 4 and 8: `dualnum::hessian` (nested
-//! `Dual<Dual<f64, N>, N>`) against num-dual's `hessian` and the
+//! Hessians of `rosenbrock` for n = 4 and 8: `dualnum::hessian` (the
+//! second-order `Dual2<f64, N>`) against num-dual's `hessian` and the
 //! hand-written Hessian. Group: `hessian/rosenbrock/<n>`.
 
 mod support;
@@ -7,7 +7,7 @@ mod support;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use dualnum::Dual;
+use dualnum::Dual2;
 use dualnum::test_functions::{rosenbrock, rosenbrock_gradient, rosenbrock_hessian};
 use nalgebra::SVector;
 use num_dual::Dual2SVec64;
@@ -19,7 +19,7 @@ fn hessian_n<const N: usize>(c: &mut Criterion) {
     let mut want = vec![0.0; N * N];
     rosenbrock_hessian(&x, &mut want);
     let mut h = vec![0.0; N * N];
-    let dn_f = |v: SVector<Dual<Dual<f64, N>, N>, N>| rosenbrock(v.as_slice());
+    let dn_f = |v: SVector<Dual2<f64, N>, N>| rosenbrock(v.as_slice());
     let dn = dualnum::hessian(dn_f, &xs).2;
     assert_close("dualnum", dn.as_slice(), &want, 1e-12);
     let nd_f = |v: SVector<Dual2SVec64<N>, N>| sc_rosenbrock(v.as_slice());

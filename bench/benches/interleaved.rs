@@ -28,7 +28,10 @@
 //! on a closure: NaN-safe kernels), `dualnum (fn object)` (the same body as a
 //! `dualnum::Function`/`VectorFunction` through `gradient_of`, `jacobian_of`,
 //! `hessian_of`: the checked fast path), `dualnum manual` (seeded by hand, no
-//! driver), `dualnum unchecked` (gradients: policy-free `Unchecked` duals
+//! driver; for the Hessian, `Dual2` as the drivers use it), `dualnum nested`
+//! and `dualnum nested unchecked` (Hessian: `Dual<Dual<f64, N>, N>` under the
+//! NaN-safe and the policy-free kernels, seeded by hand: what `hessian` and
+//! `hessian_of` ran before `Dual2`), `dualnum unchecked` (gradients: policy-free `Unchecked` duals
 //! seeded by hand, no finiteness test, the floor under the fast path),
 //! `num-dual` (its own driver; its `Dual2SVec64` for the Hessian),
 //! `num-dual manual` (seeded by hand with `from_re(x).derivative(i)`),
@@ -57,7 +60,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use dualnum::test_functions as tf;
-use dualnum::{Dual, Function, Unchecked, VectorFunction};
+use dualnum::{Dual, Dual2, Function, Unchecked, VectorFunction};
 use echidna::DualVec;
 use nalgebra::{Const, DMatrix, DVector, SMatrix, SVector, U1};
 use num_dual::{Derivative, Dual2SVec64, Dual64, DualSVec, DualSVec64};
@@ -171,6 +174,20 @@ fn dualnum_vars2<const N: usize>(x: [f64; N]) -> [Dual<Dual<f64, N>, N>; N] {
     core::array::from_fn(|i| {
         let mut d = Dual::constant(Dual::variable(x[i], i));
         d.eps[i] = Dual::constant(1.0);
+        d
+    })
+}
+
+/// Nested policy-free dualnum variables for a Hessian: what `hessian_of`
+/// evaluated on (its fast pass) before `Dual2`.
+#[inline]
+fn dualnum_vars2_unchecked<const N: usize>(x: [f64; N]) -> [Dual<Unchecked<f64, N>, N, false>; N] {
+    // +0 seeds, as the fast pass used.
+    let c = |v: f64| Unchecked::<f64, N> { re: v, eps: [0.0; N] };
+    core::array::from_fn(|i| {
+        let mut d = Dual { re: c(x[i]), eps: [c(0.0); N] };
+        d.re.eps[i] = 1.0;
+        d.eps[i] = c(1.0);
         d
     })
 }
@@ -631,7 +648,7 @@ fn hessian_case<const N: usize>(workload: &'static str) -> Case {
                 &want,
                 move || {
                     dualnum::hessian(
-                        |v: SVector<Dual<Dual<f64, N>, N>, N>| tf::rosenbrock(v.as_slice()),
+                        |v: SVector<Dual2<f64, N>, N>| tf::rosenbrock(v.as_slice()),
                         black_box(&xs),
                     )
                 },
@@ -646,8 +663,22 @@ fn hessian_case<const N: usize>(workload: &'static str) -> Case {
             checked(
                 "dualnum manual",
                 &want,
+                move || tf::rosenbrock(&Dual2::variables(black_box(x))),
+                |r: &Dual2<f64, N>| r.hessian().iter().flatten().copied().collect(),
+            ),
+            checked(
+                "dualnum nested",
+                &want,
                 move || tf::rosenbrock(&dualnum_vars2(black_box(x))),
                 nested,
+            ),
+            checked(
+                "dualnum nested unchecked",
+                &want,
+                move || tf::rosenbrock(&dualnum_vars2_unchecked(black_box(x))),
+                move |r: &Dual<Unchecked<f64, N>, N, false>| {
+                    r.eps.iter().flat_map(|d| d.eps).collect()
+                },
             ),
             checked(
                 "num-dual",

@@ -1,5 +1,5 @@
 //! The drivers for a [`Function`]/[`VectorFunction`] object, with the
-//! checked fast path: evaluate on [`Unchecked`] duals (plain kernels), test
+//! checked fast path: evaluate on [`Unchecked`](crate::Unchecked) duals (plain kernels), test
 //! the result once, and evaluate again on the NaN-safe [`Dual`] only when
 //! some component of the result is not finite.
 //!
@@ -9,8 +9,9 @@
 use nalgebra::{SMatrix, SVector, Scalar};
 use num_traits::Float;
 
+use super::hessian::{seed2, unpack2};
 use super::plus_zero;
-use crate::{Dual, Function, Unchecked, VectorFunction, tangent};
+use crate::{Dual, Function, VectorFunction, tangent};
 
 /// The inputs `x` seeded as `N` independent variables, under either policy.
 ///
@@ -28,20 +29,6 @@ fn seeds<T: Float, const N: usize, const SAFE: bool>(x: &[T]) -> [Dual<T, N, SAF
     })
 }
 
-/// The inputs seeded twice, `xᵢ + εᵢ + δᵢ`, for a Hessian in one pass.
-#[inline(always)]
-fn seeds2<T: Float, const N: usize, const SAFE: bool>(
-    x: &[T],
-) -> [Dual<Dual<T, N, SAFE>, N, SAFE>; N] {
-    let inner: [Dual<T, N, SAFE>; N] = seeds(x);
-    let mut xs = [Dual::lift(Dual::lift(T::zero())); N];
-    for (i, (xi, v)) in xs.iter_mut().zip(inner).enumerate() {
-        xi.re = v;
-        xi.eps[i] = Dual::lift(T::one());
-    }
-    xs
-}
-
 /// True when the value and every lane are finite (for nested duals, at
 /// every level).
 #[inline(always)]
@@ -53,7 +40,7 @@ fn finite<T: Float, const N: usize, const SAFE: bool>(y: &Dual<T, N, SAFE>) -> b
 /// The value and gradient of `f` at `x`, like [`gradient`](crate::gradient),
 /// for a function object: the checked fast path.
 ///
-/// `f` runs on [`Unchecked`] duals; if the value and every gradient lane
+/// `f` runs on [`Unchecked`](crate::Unchecked) duals; if the value and every gradient lane
 /// come out finite, that is the answer, identical to the NaN-safe one
 /// (see [`function`](crate::function) for the one exception: branches on
 /// `is_zero`/`is_constant`). Otherwise `f` runs again on [`Dual`] and the
@@ -226,8 +213,11 @@ where
 
 /// The value, gradient and Hessian of `f` at `x`, like
 /// [`hessian`](crate::hessian), for a function object: one evaluation on
-/// nested [`Unchecked`] duals, checked at both levels, with the NaN-safe
-/// evaluation only when some entry is not finite.
+/// the second-order number [`Dual2`](crate::Dual2).
+///
+/// `Dual2`'s kernels test the local derivatives of each operation once (a
+/// scalar test, not one per lane), so there is no separate fast pass here:
+/// the one evaluation is NaN-safe.
 ///
 /// ```
 /// use dualnum::{Function, test_functions::rosenbrock};
@@ -254,32 +244,5 @@ pub fn hessian_of<const N: usize, T>(
 where
     T: Float + Scalar,
 {
-    let y: Dual<Unchecked<T, N>, N, false> = f.eval(&seeds2(x.as_slice()));
-    if finite(&y) {
-        (
-            y.re.re,
-            SVector::from(y.re.eps.map(plus_zero)),
-            SMatrix::from_fn(|i, j| plus_zero(y.eps[i].eps[j])),
-        )
-    } else {
-        hessian_safe(f, x)
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn hessian_safe<T, F, const N: usize>(
-    f: &F,
-    x: &SVector<T, N>,
-) -> (T, SVector<T, N>, SMatrix<T, N, N>)
-where
-    T: Float + Scalar,
-    F: Function + ?Sized,
-{
-    let y: Dual<Dual<T, N>, N> = f.eval(&seeds2(x.as_slice()));
-    (
-        y.re.re,
-        SVector::from(y.re.eps.map(plus_zero)),
-        SMatrix::from_fn(|i, j| plus_zero(y.eps[i].eps[j])),
-    )
+    unpack2(&f.eval(&seed2(x)))
 }

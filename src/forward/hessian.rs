@@ -1,28 +1,31 @@
-//! Second-order drivers, built by nesting the first-order ones:
-//! the Hessian is the Jacobian of the gradient, and the Hessian-vector
-//! product is the Jacobian-vector product of the gradient.
-//!
-//! Nothing here touches a tangent: the only seeding and extraction is that
-//! of [`gradient`], [`jacobian`] and [`jvp`], applied with `T` itself a dual
-//! number.
+//! Second-order drivers: the Hessian on the second-order number
+//! [`Dual2`], and the Hessian-vector product by nesting the first-order
+//! drivers (the Jacobian-vector product of the gradient), whose only
+//! seeding and extraction is that of [`gradient`] and [`jvp`], applied with
+//! `T` itself a dual number.
 
 use nalgebra::{SMatrix, SVector, Scalar};
 use num_traits::Float;
 
-use super::{gradient, jacobian, jvp};
-use crate::Dual;
+use super::{gradient, jvp, plus_zero};
+use crate::{Dual, Dual2};
 
 /// The value, gradient and Hessian of `f: R^N → R` at `x`, in one
-/// evaluation with `Dual<Dual<T, N>, N>`.
+/// evaluation with the second-order number [`Dual2<T, N>`](Dual2).
 ///
-/// `∇²f` is the Jacobian of `∇f`: the inner [`gradient`] runs on inputs that
-/// the outer [`jacobian`] has already seeded, so `f` sees
-/// `xᵢ + εᵢ + δᵢ` and the `δⱼ`-lane of the `εᵢ`-lane of the result is
-/// `∂²f/∂xᵢ∂xⱼ`. Each operation carries `(N + 1)²` numbers; for a single
-/// product with a vector use [`hvp`], which carries `2(N + 1)`.
+/// `f` sees `xᵢ` seeded as the `i`-th of `N` variables, and every
+/// operation applies the second-order chain rule (value, `f'·ȧ`,
+/// `f'·ä + f''·ȧȧᵀ`), so the result carries `f`, `∇f` and `∇²f`. Each
+/// operation carries `1 + N + N(N + 1)/2` numbers, the Hessian's upper
+/// triangle only; the returned matrix is mirrored from it, so it is exactly
+/// symmetric. For a single product with a vector use [`hvp`], which
+/// carries `2(N + 1)`.
 ///
-/// The matrix is returned as computed, not symmetrized: `Hᵢⱼ` and `Hⱼᵢ`
-/// come from different rounding paths and may differ in the last ulp.
+/// The closure receives `SVector<Dual2<T, N>, N>`; a body written for
+/// [`Float`] (or [`Real`](crate::Real)) runs unchanged. To differentiate
+/// by nesting instead, as this driver did before `Dual2`, seed
+/// `Dual<Dual<T, N>, N>` by hand, or take the [`jacobian`](super::jacobian) of a
+/// [`gradient`]: both give the same numbers to rounding.
 ///
 /// ```
 /// use dualnum::test_functions::rosenbrock;
@@ -38,22 +41,37 @@ use crate::Dual;
 #[inline]
 #[must_use]
 pub fn hessian<const N: usize, T>(
-    f: impl FnOnce(SVector<Dual<Dual<T, N>, N>, N>) -> Dual<Dual<T, N>, N>,
+    f: impl FnOnce(SVector<Dual2<T, N>, N>) -> Dual2<T, N>,
     x: &SVector<T, N>,
 ) -> (T, SVector<T, N>, SMatrix<T, N, N>)
 where
     T: Float + Scalar,
 {
-    let mut fx = T::zero();
-    let (g, h) = jacobian(
-        |xd: SVector<Dual<T, N>, N>| {
-            let (y, g) = gradient(f, &xd);
-            fx = y.re;
-            g
-        },
-        x,
-    );
-    (fx, g, h)
+    let y = f(SVector::from(seed2(x)));
+    unpack2(&y)
+}
+
+/// `x` as `N` independent second-order variables.
+#[inline(always)]
+pub(crate) fn seed2<T: Float + Scalar, const N: usize>(x: &SVector<T, N>) -> [Dual2<T, N>; N] {
+    core::array::from_fn(|i| {
+        let mut eps = [T::zero(); N];
+        eps[i] = T::one();
+        Dual2 { re: x[i], eps, hess: [[T::zero(); N]; N] }
+    })
+}
+
+/// The value, gradient and (mirrored) Hessian of a second-order result, as
+/// the drivers hand them out.
+#[inline(always)]
+pub(crate) fn unpack2<T: Float + Scalar, const N: usize>(
+    y: &Dual2<T, N>,
+) -> (T, SVector<T, N>, SMatrix<T, N, N>) {
+    (
+        y.re,
+        SVector::from(y.eps.map(plus_zero)),
+        SMatrix::from_fn(|i, j| plus_zero(y.partial2(i, j))),
+    )
 }
 
 /// The value, gradient and Hessian-vector product `∇²f(x)·v` of

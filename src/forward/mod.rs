@@ -10,7 +10,7 @@
 //! | [`gradient`] | `R^N → R` | `(f, ∇f)` | `Dual<T, N>` |
 //! | [`jacobian`] | `R^N → R^M` | `(F, J)`, `J` an `M × N` matrix | `Dual<T, N>` |
 //! | [`jvp`] | `R^N → R^M` or `R` | `(F, J·v)` | `Dual<T, 1>` |
-//! | [`hessian`] | `R^N → R` | `(f, ∇f, ∇²f)` | `Dual<Dual<T, N>, N>` |
+//! | [`hessian`] | `R^N → R` | `(f, ∇f, ∇²f)` | [`Dual2<T, N>`](crate::Dual2) |
 //! | [`hvp`] | `R^N → R` | `(f, ∇f, ∇²f·v)` | `Dual<Dual<T, 1>, N>` |
 //!
 //! Each has an `_of` twin ([`derivative_of`], [`gradient_of`],
@@ -40,6 +40,7 @@
 mod checked;
 pub mod chunked;
 pub(crate) mod dual;
+pub(crate) mod dual2;
 mod first;
 mod hessian;
 pub mod linalg;
