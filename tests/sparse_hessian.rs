@@ -191,3 +191,33 @@ fn a_changed_function_is_caught_under_substitution() {
     let err = sh.hessian::<3, _>(|x| rosenbrock(x) + x[0] * x[k] * 3.0, &x).unwrap_err();
     assert!(matches!(err, dualnum::sparse::SparseError::PatternChanged { .. }), "{err:?}");
 }
+
+#[test]
+fn values_into_buffers_match_the_matrix() {
+    let n = 40;
+    let x = point(n, 5);
+    let sh = SparseHessian::detect(rosenbrock, &x).unwrap();
+    let (fx, g, h) = sh.hessian::<3, _>(|x| rosenbrock(x), &x).unwrap();
+    struct Rosen;
+    impl Function for Rosen {
+        fn eval<T: Float>(&self, x: &[T]) -> T {
+            rosenbrock(x)
+        }
+    }
+    let (mut g2, mut v2) = (vec![0.0; n], vec![0.0; sh.pattern().nnz()]);
+    let (mut g3, mut v3) = (vec![0.0; n], vec![0.0; sh.pattern().nnz()]);
+    let fx2 = sh.values_of::<3, _>(&Rosen, &x, &mut g2, &mut v2).unwrap();
+    let fx3 = sh.values::<3, _>(|x| rosenbrock(x), &x, &mut g3, &mut v3).unwrap();
+    assert_eq!((fx, g.as_slice(), h.values()), (fx2, &g2[..], &v2[..]));
+    assert_eq!((fx, g.as_slice(), h.values()), (fx3, &g3[..], &v3[..]));
+    use dualnum::sparse::SparseError;
+    let nnz = sh.pattern().nnz();
+    assert_eq!(
+        sh.values_of::<3, _>(&Rosen, &x, &mut g2[1..], &mut v2),
+        Err(SparseError::OutputLength { expected: n, got: n - 1 })
+    );
+    assert_eq!(
+        sh.values_of::<3, _>(&Rosen, &x, &mut g2, &mut v2[1..]),
+        Err(SparseError::ValuesLength { expected: nnz, got: nnz - 1 })
+    );
+}

@@ -246,8 +246,8 @@ impl Substitution {
         Ok(Substitution { diagonal, steps })
     }
 
-    /// Recovers the entries (CSC order) from `r` (see the type), which it
-    /// consumes; an exact zero comes out as `+0`.
+    /// Recovers the entries into `values` (CSC order) from `r` (see the
+    /// type), which it consumes; an exact zero comes out as `+0`.
     pub(crate) fn solve<T: Float>(&self, r: &mut [T], values: &mut [T]) {
         for &(at, from) in &self.diagonal {
             values[at] = r[from] + T::zero();

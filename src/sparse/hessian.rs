@@ -5,6 +5,7 @@ use std::vec::Vec;
 
 use nalgebra::{DVector, Scalar};
 use nalgebra_sparse::CscMatrix;
+use nalgebra_sparse::pattern::SparsityPattern;
 use num_traits::Float;
 
 use super::acyclic::Substitution;
@@ -62,6 +63,8 @@ pub struct SparseHessian {
     plans: Vec<Plan>,
     /// The directional check of every evaluation.
     check: Check,
+    /// The CSC pattern of the result, built once (each result clones it).
+    csc: SparsityPattern,
     /// The tape and gradient buffer of the last evaluation, reused.
     scratch: Scratch,
 }
@@ -153,8 +156,10 @@ impl SparseHessian {
     }
 
     fn prepare(pattern: HessianPattern, plans: Vec<Plan>) -> Self {
-        let check = Check::new(pattern.as_jacobian_pattern());
-        SparseHessian { pattern, plans, check, scratch: Scratch::default() }
+        let p = pattern.as_jacobian_pattern();
+        let check = Check::new(p);
+        let (csc, _) = csc(p, vec![0.0; p.nnz()]).into_pattern_and_values();
+        SparseHessian { pattern, plans, check, csc, scratch: Scratch::default() }
     }
 
     /// The plan an evaluation with `c` lanes uses: the fewest passes, the
@@ -248,23 +253,38 @@ impl SparseHessian {
     where
         T: Float + Scalar + Send,
     {
-        const { assert!(C > 0, "the number of lanes C must be at least 1") };
-        let n = self.pattern.n();
-        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
-        let plan = self.plan(C);
-        let mut work = self.scratch.take::<HessWork<T, C>>();
-        let mut out = self.output(plan, &mut work.d);
-        let mut result = Ok(());
-        for pass in 0..self.check.total_passes(plan.colouring.count(), C) {
-            let y = work.safe.run(plan, &self.check, x, pass, |xs| f(xs));
-            result = self.take_pass(plan, pass, y, &work.safe.grad, &mut out);
-            if result.is_err() {
-                break;
-            }
-        }
-        let result = result.and_then(|()| self.finish(plan, out, &mut work.acc));
-        self.scratch.put(work);
-        result
+        self.to_matrix(x, |g, v| {
+            self.eval::<C, T>(x, g, v, |w, plan, pass| {
+                let y = w.safe.run(plan, &self.check, x, pass, |xs| f(xs));
+                (y, Grad::Safe)
+            })
+        })
+    }
+
+    /// [`hessian`](Self::hessian) into the caller's buffers: the gradient
+    /// into `grad` (`n` long) and the entries into `values` (CSC order of
+    /// the [`pattern`](Self::pattern), both triangles); returns `f(x)`.
+    /// Allocates nothing once the buffers of a first call are kept.
+    ///
+    /// # Errors
+    ///
+    /// As [`hessian`](Self::hessian); [`SparseError::OutputLength`] if
+    /// `grad` is not `n` long, [`SparseError::ValuesLength`] if `values`
+    /// is not `nnz` long.
+    pub fn values<const C: usize, T>(
+        &self,
+        mut f: impl for<'t> FnMut(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
+        x: &[T],
+        grad: &mut [T],
+        values: &mut [T],
+    ) -> Result<T, SparseError>
+    where
+        T: Float + Send + 'static,
+    {
+        self.eval::<C, T>(x, grad, values, |w, plan, pass| {
+            let y = w.safe.run(plan, &self.check, x, pass, |xs| f(xs));
+            (y, Grad::Safe)
+        })
     }
 
     /// [`hessian`](Self::hessian) for a [`Function`] object, on the checked
@@ -306,81 +326,139 @@ impl SparseHessian {
     where
         T: Float + Scalar + Send,
     {
-        const { assert!(C > 0, "the number of lanes C must be at least 1") };
-        let n = self.pattern.n();
-        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
-        let plan = self.plan(C);
-        let mut work = self.scratch.take::<HessWork<T, C>>();
-        let mut out = self.output(plan, &mut work.d);
-        let mut result = Ok(());
-        for pass in 0..self.check.total_passes(plan.colouring.count(), C) {
-            let y = work.fast.run(plan, &self.check, x, pass, |xs| f.eval(xs));
-            result = if finite(&y) && work.fast.grad.iter().all(finite) {
-                self.take_pass(plan, pass, y, &work.fast.grad, &mut out)
+        self.to_matrix(x, |g, v| self.values_of::<C, T>(f, x, g, v))
+    }
+
+    /// [`values`](Self::values) for a [`Function`] object, on the checked
+    /// fast path of [`hessian_of`](Self::hessian_of).
+    ///
+    /// # Errors
+    ///
+    /// As [`values`](Self::values).
+    pub fn values_of<const C: usize, T>(
+        &self,
+        f: &(impl Function + ?Sized),
+        x: &[T],
+        grad: &mut [T],
+        values: &mut [T],
+    ) -> Result<T, SparseError>
+    where
+        T: Float + Send + 'static,
+    {
+        self.eval::<C, T>(x, grad, values, |w, plan, pass| {
+            let y = w.fast.run(plan, &self.check, x, pass, |xs| f.eval(xs));
+            if finite(&y) && w.fast.grad.iter().all(finite) {
+                (Dual { re: y.re, eps: y.eps }, Grad::Fast)
             } else {
                 // the rare pass with a non-finite component, NaN-safe
-                let y = work.safe.run(plan, &self.check, x, pass, |xs| f.eval(xs));
-                self.take_pass(plan, pass, y, &work.safe.grad, &mut out)
+                let y = w.safe.run(plan, &self.check, x, pass, |xs| f.eval(xs));
+                (y, Grad::Safe)
+            }
+        })
+    }
+
+    /// A matrix result from an evaluation into buffers.
+    fn to_matrix<T: Float + Scalar>(
+        &self,
+        x: &[T],
+        eval: impl FnOnce(&mut [T], &mut [T]) -> Result<T, SparseError>,
+    ) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError> {
+        let n = self.pattern.n();
+        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
+        let mut g = DVector::zeros(n);
+        let mut values = vec![T::zero(); self.pattern.nnz()];
+        let fx = eval(g.as_mut_slice(), &mut values)?;
+        let h = CscMatrix::try_from_pattern_and_values(self.csc.clone(), values)
+            .expect("the values match the pattern");
+        Ok((fx, g, h))
+    }
+
+    /// Runs every pass of the plan for `C` lanes (`pass(work, plan, k)`
+    /// records and sweeps pass `k`, saying which buffers hold its
+    /// gradient), then recovers and checks the entries.
+    fn eval<const C: usize, T: Float + Send + 'static>(
+        &self,
+        x: &[T],
+        grad: &mut [T],
+        values: &mut [T],
+        mut pass: impl FnMut(&mut HessWork<T, C>, &Plan, usize) -> (Dual<T, C>, Grad),
+    ) -> Result<T, SparseError> {
+        const { assert!(C > 0, "the number of lanes C must be at least 1") };
+        let (n, nnz) = (self.pattern.n(), self.pattern.nnz());
+        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
+        check_len(SparseError::OutputLength { expected: n, got: grad.len() })?;
+        check_len(SparseError::ValuesLength { expected: nnz, got: values.len() })?;
+        let plan = self.plan(C);
+        let k = plan.colouring.count();
+        let mut work = self.scratch.take::<HessWork<T, C>>();
+        if let Recovery::Substitution(_) = plan.recovery {
+            // every element is written by the passes before it is read
+            work.r.resize(n * k, T::zero());
+        }
+        let mut fx = T::zero();
+        let mut result = Ok(());
+        for p in 0..self.check.total_passes(k, C) {
+            let (y, which) = pass(&mut work, plan, p);
+            if p == 0 {
+                fx = y.re;
+            }
+            result = match which {
+                Grad::Fast => {
+                    self.take_pass(plan, p, &work.fast.grad, grad, values, &mut work.r, &mut work.d)
+                }
+                Grad::Safe => {
+                    self.take_pass(plan, p, &work.safe.grad, grad, values, &mut work.r, &mut work.d)
+                }
             };
             if result.is_err() {
                 break;
             }
         }
-        let result = result.and_then(|()| self.finish(plan, out, &mut work.acc));
+        let result = result.and_then(|()| {
+            if let Recovery::Substitution(s) = &plan.recovery {
+                s.solve(&mut work.r, values);
+            }
+            let p = self.pattern.as_jacobian_pattern();
+            self.check.verify_symmetric(p, values, &work.d, &mut work.dir)
+        });
         self.scratch.put(work);
-        result
+        result.map(|()| fx)
     }
 
-    /// The empty result of an evaluation with `plan`, and the direction's
-    /// lane buffer `d` (borrowed from the scratch).
-    fn output<T: Float + Scalar>(&self, plan: &Plan, d: &mut Vec<T>) -> Out<T> {
-        let p = self.pattern.as_jacobian_pattern();
-        let n = p.ncols();
-        let r = match plan.recovery {
-            Recovery::Direct(_) => Vec::new(),
-            Recovery::Substitution(_) => vec![T::zero(); n * plan.colouring.count()],
-        };
-        Out {
-            fx: T::zero(),
-            g: DVector::zeros(n),
-            values: vec![T::zero(); p.nnz()],
-            r,
-            d: core::mem::take(d),
-        }
-    }
-
-    /// Takes one pass's value, gradient and lanes (`B`'s columns
-    /// `pass·C ..`): the value and gradient from the first, the check of
-    /// the lanes that must be zero, the entries (copied, or kept for the
-    /// substitution) and the direction's lane.
-    fn take_pass<const C: usize, T: Float + Scalar, const S: bool>(
+    /// Takes one pass's gradient and lanes (`B`'s columns `pass·C ..`):
+    /// the gradient from the first, the check of the lanes that must be
+    /// zero, the entries (copied, or kept in `r` for the substitution) and
+    /// the direction's lane into `d`.
+    #[allow(clippy::too_many_arguments)]
+    fn take_pass<const C: usize, T: Float, const S: bool>(
         &self,
         plan: &Plan,
         pass: usize,
-        y: Dual<T, C, S>,
-        grad: &[Dual<T, C, S>],
-        out: &mut Out<T>,
+        lanes: &[Dual<T, C, S>],
+        grad: &mut [T],
+        values: &mut [T],
+        r: &mut [T],
+        d: &mut Vec<T>,
     ) -> Result<(), SparseError> {
         let lo = pass * C;
         let lane = self.check.lane(plan.colouring.count(), pass, C);
         if pass == 0 {
-            out.fx = y.re;
-            for (gi, d) in out.g.iter_mut().zip(grad) {
+            for (gi, l) in grad.iter_mut().zip(lanes) {
                 // `+ 0`: an exact −0 comes out as +0
-                *gi = d.re + T::zero();
+                *gi = l.re + T::zero();
             }
         }
-        if let Some((row, colour)) = plan.row_colours.first_stray(grad, lo, lane) {
+        if let Some((row, colour)) = plan.row_colours.first_stray(lanes, lo, lane) {
             let c = plan.colouring.colours();
             let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
             return Err(SparseError::OutsidePattern { row, colour, columns });
         }
         match &plan.recovery {
             Recovery::Direct(source) => {
-                for (v, &(i, c)) in out.values.iter_mut().zip(source) {
+                for (v, &(i, c)) in values.iter_mut().zip(source) {
                     let l = c.wrapping_sub(lo);
                     if l < C {
-                        *v = grad[i].eps[l] + T::zero();
+                        *v = lanes[i].eps[l] + T::zero();
                     }
                 }
             }
@@ -388,50 +466,34 @@ impl SparseHessian {
                 let k = plan.colouring.count();
                 let hi = k.min(lo + C);
                 if lo < hi {
-                    for (row, d) in out.r.chunks_exact_mut(k).zip(grad) {
-                        row[lo..hi].copy_from_slice(&d.eps[..hi - lo]);
+                    for (row, l) in r.chunks_exact_mut(k).zip(lanes) {
+                        // a loop, not `copy_from_slice`: a call per row
+                        for (a, &b) in row[lo..hi].iter_mut().zip(&l.eps) {
+                            *a = b;
+                        }
                     }
                 }
             }
         }
         if let Some(l) = lane {
-            out.d.clear();
-            out.d.extend(grad.iter().map(|gi| gi.eps[l]));
+            d.clear();
+            d.extend(lanes.iter().map(|g| g.eps[l]));
         }
         Ok(())
     }
+}
 
-    /// The substitution (if any), the directional check and the matrix.
-    fn finish<T: Float + Scalar>(
-        &self,
-        plan: &Plan,
-        mut out: Out<T>,
-        acc: &mut Vec<T>,
-    ) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError> {
-        if let Recovery::Substitution(s) = &plan.recovery {
-            s.solve(&mut out.r, &mut out.values);
-        }
-        let p = self.pattern.as_jacobian_pattern();
-        self.check.verify(p, &out.values, &out.d, acc)?;
-        Ok((out.fx, out.g, csc(p, out.values)))
-    }
+/// Which buffers hold a pass's gradient.
+#[derive(Clone, Copy)]
+enum Grad {
+    Fast,
+    Safe,
 }
 
 /// True when the value and every lane are finite.
 #[inline(always)]
 fn finite<T: Float, const C: usize, const S: bool>(y: &Dual<T, C, S>) -> bool {
     y.eps.iter().fold(all_finite(y.re), |ok, &e| ok & all_finite(e))
-}
-
-/// One evaluation's results on their way out.
-struct Out<T: Scalar> {
-    fx: T,
-    g: DVector<T>,
-    values: Vec<T>,
-    /// `B = H·S` row by row, for the substitution.
-    r: Vec<T>,
-    /// The direction's lane of the gradient.
-    d: Vec<T>,
 }
 
 /// The tape, gradient and seeded inputs of passes on `Dual<T, C, S>`.
@@ -467,16 +529,25 @@ impl<T: Float, const C: usize, const S: bool> Default for Lanes<T, C, S> {
 }
 
 /// What a Hessian evaluation keeps for the next: the passes' buffers
-/// (policy-free and NaN-safe), the direction's lane and the check's sums.
+/// (policy-free and NaN-safe), `B` for the substitution, the direction's
+/// lane and the direction.
 struct HessWork<T, const C: usize> {
     fast: Lanes<T, C, false>,
     safe: Lanes<T, C, true>,
+    r: Vec<T>,
     d: Vec<T>,
-    acc: Vec<T>,
+    /// The check's direction in `T`.
+    dir: Vec<T>,
 }
 
 impl<T: Float, const C: usize> Default for HessWork<T, C> {
     fn default() -> Self {
-        HessWork { fast: Lanes::default(), safe: Lanes::default(), d: Vec::new(), acc: Vec::new() }
+        HessWork {
+            fast: Lanes::default(),
+            safe: Lanes::default(),
+            r: Vec::new(),
+            d: Vec::new(),
+            dir: Vec::new(),
+        }
     }
 }
