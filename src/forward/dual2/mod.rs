@@ -97,6 +97,24 @@ const fn tri<const N: usize>(i: usize, j: usize) -> usize {
     i * (2 * N - i - 1) / 2 + j
 }
 
+/// The upper triangle of `f(i, j)`, packed row by row as `Dual2` stores
+/// it, in a local array: the kernels build their outer products here and
+/// then update the stored triangle in one uniform loop, so that their
+/// loads and stores of it pair entries as a copy of the number does.
+#[inline(always)]
+fn packed<T: Float, const N: usize>(f: impl Fn(usize, usize) -> T) -> [[T; N]; N] {
+    let mut p = [[T::zero(); N]; N];
+    let pf = p.as_flattened_mut();
+    let mut k = 0;
+    for i in 0..N {
+        for j in i..N {
+            pf[k] = f(i, j);
+            k += 1;
+        }
+    }
+    p
+}
+
 /// The zero tangent (−0 in every lane, as `Dual`'s: the additive identity,
 /// so that a constant's lanes fold away).
 #[inline(always)]
@@ -285,14 +303,9 @@ impl<T: Float, const N: usize> Dual2<T, N> {
             for e in &mut r.eps {
                 *e = d1 * *e;
             }
-            let h = r.upper_mut();
-            let mut k = 0;
-            for i in 0..N {
-                let g = d2 * self.eps[i];
-                for j in i..N {
-                    h[k] = d1 * h[k] + g * self.eps[j];
-                    k += 1;
-                }
+            let p = packed::<T, N>(|i, j| self.eps[i] * self.eps[j]);
+            for (h, &q) in r.upper_mut().iter_mut().zip(p.as_flattened()) {
+                *h = d1 * *h + d2 * q;
             }
             r
         } else {
@@ -334,14 +347,9 @@ impl<T: Float, const N: usize> Dual2<T, N> {
             for i in 0..N {
                 r.eps[i] = y * a.eps[i] + x * b.eps[i];
             }
-            let (h, bh) = (r.upper_mut(), b.upper());
-            let mut k = 0;
-            for i in 0..N {
-                let (ai, bi) = (a.eps[i], b.eps[i]);
-                for j in i..N {
-                    h[k] = y * h[k] + x * bh[k] + ai * b.eps[j] + bi * a.eps[j];
-                    k += 1;
-                }
+            let p = packed::<T, N>(|i, j| a.eps[i] * b.eps[j] + b.eps[i] * a.eps[j]);
+            for ((h, &g), &q) in r.upper_mut().iter_mut().zip(b.upper()).zip(p.as_flattened()) {
+                *h = y * *h + x * g + q;
             }
             r
         } else {
@@ -361,16 +369,12 @@ impl<T: Float, const N: usize> Dual2<T, N> {
             for i in 0..N {
                 r.eps[i] = fa * a.eps[i] + fb * b.eps[i];
             }
-            let (h, bh) = (r.upper_mut(), b.upper());
-            let mut k = 0;
-            for i in 0..N {
-                // faa·ȧᵢȧⱼ + fab·(ȧᵢḃⱼ + ḃᵢȧⱼ) + fbb·ḃᵢḃⱼ = uᵢ·ȧⱼ + wᵢ·ḃⱼ
-                let u = faa * a.eps[i] + fab * b.eps[i];
-                let w = fab * a.eps[i] + fbb * b.eps[i];
-                for j in i..N {
-                    h[k] = fa * h[k] + fb * bh[k] + u * a.eps[j] + w * b.eps[j];
-                    k += 1;
-                }
+            // faa·ȧᵢȧⱼ + fab·(ȧᵢḃⱼ + ḃᵢȧⱼ) + fbb·ḃᵢḃⱼ = uᵢ·ȧⱼ + wᵢ·ḃⱼ
+            let u: [T; N] = core::array::from_fn(|i| faa * a.eps[i] + fab * b.eps[i]);
+            let w: [T; N] = core::array::from_fn(|i| fab * a.eps[i] + fbb * b.eps[i]);
+            let p = packed::<T, N>(|i, j| u[i] * a.eps[j] + w[i] * b.eps[j]);
+            for ((h, &g), &q) in r.upper_mut().iter_mut().zip(b.upper()).zip(p.as_flattened()) {
+                *h = fa * *h + fb * g + q;
             }
             r
         } else {
