@@ -47,18 +47,16 @@ pub fn hessian<const N: usize, T>(
 where
     T: Float + Scalar,
 {
-    let y = f(SVector::from(seed2(x)));
+    let y = f(seed2(x));
     unpack2(&y)
 }
 
 /// `x` as `N` independent second-order variables.
 #[inline(always)]
-pub(crate) fn seed2<T: Float + Scalar, const N: usize>(x: &SVector<T, N>) -> [Dual2<T, N>; N] {
-    core::array::from_fn(|i| {
-        let mut eps = [T::zero(); N];
-        eps[i] = T::one();
-        Dual2 { re: x[i], eps, hess: [[T::zero(); N]; N] }
-    })
+pub(crate) fn seed2<T: Float + Scalar, const N: usize>(
+    x: &SVector<T, N>,
+) -> SVector<Dual2<T, N>, N> {
+    SVector::from_fn(|i, _| Dual2::variable(x[i], i))
 }
 
 /// The value, gradient and (mirrored) Hessian of a second-order result, as
