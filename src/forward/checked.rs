@@ -244,5 +244,5 @@ pub fn hessian_of<const N: usize, T>(
 where
     T: Float + Scalar,
 {
-    unpack2(&f.eval(&seed2(x)))
+    unpack2(&f.eval(seed2(x).as_slice()))
 }

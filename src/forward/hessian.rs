@@ -47,14 +47,20 @@ pub fn hessian<const N: usize, T>(
 where
     T: Float + Scalar,
 {
-    let y = f(SVector::from(seed2(x)));
+    let y = f(seed2(x));
     unpack2(&y)
 }
 
-/// `x` as `N` independent second-order variables.
+/// `x` as `N` independent second-order variables, built in place, with
+/// `+0` in the unseeded places (not the `−0` of [`Dual2::variable`]): by
+/// callgrind the n = 8 Rosenbrock Hessian takes 17 381 instructions
+/// against 19 240 (n = 4 the same), as the first-order fast path found
+/// for its seeds.
 #[inline(always)]
-pub(crate) fn seed2<T: Float + Scalar, const N: usize>(x: &SVector<T, N>) -> [Dual2<T, N>; N] {
-    core::array::from_fn(|i| {
+pub(crate) fn seed2<T: Float + Scalar, const N: usize>(
+    x: &SVector<T, N>,
+) -> SVector<Dual2<T, N>, N> {
+    SVector::from_fn(|i, _| {
         let mut eps = [T::zero(); N];
         eps[i] = T::one();
         Dual2 { re: x[i], eps, hess: [[T::zero(); N]; N] }
