@@ -184,7 +184,7 @@ impl<T: Float, const K: usize> Jet<T, K> {
                 let mut s = T::neg_zero();
                 for j in 1..=k {
                     let w = alpha * int(j) - int(k - j);
-                    s = s + m(safe, w * f.c[j - 1], h.at(k - j));
+                    s = s + m(safe, w, m(safe, f.c[j - 1], h.at(k - j)));
                 }
                 h.c[k - 1] = q(safe, s, int::<T>(k) * f.re);
             }
