@@ -216,7 +216,7 @@ fn directional_derivatives_agree_with_jvp_and_the_hessian() {
     assert_eq!(d[0], jv);
     // second order: vᵀ∇²Fᵢv from the forward Hessian of each output
     for i in 0..2 {
-        let fi = |x: SVector<dualnum::Dual<dualnum::Dual<f64, 3>, 3>, 3>| {
+        let fi = |x: SVector<dualnum::Dual2<f64, 3>, 3>| {
             let mut out = [x[0]; 2];
             Map.eval(x.as_slice(), &mut out);
             out[i]
