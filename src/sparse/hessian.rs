@@ -11,11 +11,10 @@ use num_traits::Float;
 use super::acyclic::Substitution;
 use super::check::Check;
 use super::colour::{self, Colouring};
-use super::jacobian::{Buffers, ColourSets, Scratch, check_len, csc};
+use super::jacobian::{Buffers, ColourSets, Scratch, all_finite, check_len, csc};
 use super::{HessianPattern, PatternCheck, SparseError, Tracer};
 use crate::reverse::{Tape, Var};
-use crate::tangent::all_finite;
-use crate::{Dual, Function};
+use crate::{Dual, Function, tangent};
 
 /// A prepared sparse Hessian of `f: Rⁿ → R`: a pattern, its star
 /// colouring and (when it has fewer colours) an acyclic one, computed once,
@@ -225,11 +224,36 @@ impl SparseHessian {
         matches!(self.plan(c).recovery, Recovery::Substitution(_))
     }
 
-    /// The number of recordings and sweeps with `c` lanes, the check's
-    /// extra one included: `⌈colours / c⌉` of the colouring used at `c`,
-    /// plus one when the check finds no spare lane.
+    /// The number of recordings and sweeps with `c` lanes for the
+    /// colouring used at `c`: `⌈colours / c⌉`, at least 1. The directional
+    /// check rides in a spare lane of the last one when there is one, else
+    /// it takes one more ([`evaluations`](Self::evaluations)).
     #[must_use]
     pub fn passes(&self, c: usize) -> usize {
+        self.plan(c).colouring.count().div_ceil(c.max(1)).max(1)
+    }
+
+    /// The number of recordings and sweeps an evaluation with `c` lanes
+    /// takes, the check's extra one included: what the choice between the
+    /// star and the acyclic colouring minimises.
+    ///
+    /// ```
+    /// use dualnum::sparse::{PatternCheck, SparseHessian};
+    /// use dualnum::test_functions::rosenbrock;
+    ///
+    /// // tridiagonal: 3 star colours, 2 acyclic
+    /// let sh = SparseHessian::detect(|x| rosenbrock(x), &[0.5; 20])?;
+    /// // C = 3: star needs a second pass for the check, acyclic has a spare lane
+    /// assert_eq!((sh.evaluations(3), sh.substitutes(3)), (1, true));
+    /// // C = 4: one pass either way; star (copies) wins the tie
+    /// assert_eq!((sh.evaluations(4), sh.substitutes(4)), (1, false));
+    /// let off = sh.with_pattern_check(PatternCheck::Off);
+    /// assert_eq!((off.evaluations(3), off.substitutes(3)), (1, false));
+    /// assert_eq!((off.evaluations(2), off.substitutes(2)), (1, true));
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    #[must_use]
+    pub fn evaluations(&self, c: usize) -> usize {
         self.check.total_passes(self.plan(c).colouring.count(), c.max(1))
     }
 
@@ -347,7 +371,7 @@ impl SparseHessian {
     {
         self.eval::<C, T>(x, grad, values, |w, plan, pass| {
             let y = w.fast.run(plan, &self.check, x, pass, |xs| f.eval(xs));
-            if finite(&y) && w.fast.grad.iter().all(finite) {
+            if finite(&y) && all_finite(&w.fast.grad) {
                 (Dual { re: y.re, eps: y.eps }, Grad::Fast)
             } else {
                 // the rare pass with a non-finite component, NaN-safe
@@ -493,7 +517,7 @@ enum Grad {
 /// True when the value and every lane are finite.
 #[inline(always)]
 fn finite<T: Float, const C: usize, const S: bool>(y: &Dual<T, C, S>) -> bool {
-    y.eps.iter().fold(all_finite(y.re), |ok, &e| ok & all_finite(e))
+    y.eps.iter().fold(tangent::all_finite(y.re), |ok, &e| ok & tangent::all_finite(e))
 }
 
 /// The tape, gradient and seeded inputs of passes on `Dual<T, C, S>`.

@@ -96,7 +96,7 @@
 //! | detection | one evaluation recording a 12-byte node per nonlinear operation, then a walk over each output's ancestors |
 //! | colouring | `Σᵢ (entries in row i)²` per order tried, once |
 //! | Jacobian | `⌈column colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry; one recording + one backward sweep per row colour; the check: a spare lane (or one more evaluation) + one multiply-add per entry |
-//! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>`; the check: a spare lane or one more; substitution (acyclic): one multiply-free subtraction per off-diagonal entry |
+//! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>` (policy-free for function objects: [`SparseHessian::values_of`], [`hessian_of`](SparseHessian::hessian_of)); the check: a spare lane or one more, and one multiply-add per entry; substitution (acyclic): one subtraction per off-diagonal pair |
 //!
 //! # Design, and the alternatives rejected
 //!
