@@ -149,6 +149,15 @@ fn finite<T: Float, const K: usize>(d: [T; K]) -> bool {
     d.iter().fold(T::zero(), |s, &d| s + (d - d)).is_zero()
 }
 
+/// Whether the unary and product kernels apply the policy by a branch-free
+/// select per entry (`x == 0 ? −0 : a·x`) instead of one test of the
+/// local derivatives and an out-of-line safe branch: with AVX-512, where
+/// the select is a masked multiply. There the test and the call on its
+/// rare branch (every vector register is caller-saved) cost the n = 4
+/// Rosenbrock Hessian a third of its time: without the policy at all it
+/// ran 10.5–11.3 × hand-written against 15.0–15.5.
+const SELECT: bool = cfg!(target_feature = "avx512f");
+
 /// `a·x` that is zero where `x` is zero, whatever `a` is.
 #[inline(always)]
 fn term<T: Float>(a: T, x: T) -> T {
@@ -332,7 +341,9 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     #[inline(always)]
     #[must_use]
     pub fn chain(&self, v: T, d1: T, d2: T) -> Self {
-        if finite([d1, d2]) {
+        if SELECT {
+            chain_select(self, v, d1, d2)
+        } else if finite([d1, d2]) {
             let mut r = Dual2 { re: v, eps: self.eps, hess: self.hess };
             for e in &mut r.eps {
                 *e = d1 * *e;
@@ -376,7 +387,9 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     #[inline(always)]
     pub(crate) fn mul2(a: &Self, b: &Self, v: T) -> Self {
         let (x, y) = (a.re, b.re);
-        if finite([x, y]) {
+        if SELECT {
+            mul2_select(a, b, v)
+        } else if finite([x, y]) {
             let mut r = Dual2 { re: v, eps: a.eps, hess: a.hess };
             for i in 0..N {
                 r.eps[i] = y * a.eps[i] + x * b.eps[i];
@@ -469,6 +482,38 @@ impl<T: Float, const N: usize> Dual2<T, N> {
     pub(crate) fn with_value(&self, v: T) -> Self {
         Dual2 { re: v, eps: self.eps, hess: self.hess }
     }
+}
+
+/// [`Dual2::chain`] with the policy as a branch-free select per entry
+/// (see [`SELECT`]); a product `ȧᵢȧⱼ` that is exactly zero counts as a
+/// zero factor.
+#[inline(always)]
+fn chain_select<T: Float, const N: usize>(x: &Dual2<T, N>, v: T, d1: T, d2: T) -> Dual2<T, N> {
+    let mut r = Dual2 { re: v, eps: x.eps, hess: x.hess };
+    for e in &mut r.eps {
+        *e = term(d1, *e);
+    }
+    let p = packed::<T, N>(|i, j| x.eps[i] * x.eps[j]);
+    for (h, &q) in r.work_mut().iter_mut().zip(p.as_flattened()) {
+        *h = term(d1, *h) + term(d2, q);
+    }
+    r
+}
+
+/// [`Dual2::mul2`] with the policy as a branch-free select per entry (the
+/// terms `ȧᵢḃⱼ + ḃᵢȧⱼ` have the finite coefficient 1).
+#[inline(always)]
+fn mul2_select<T: Float, const N: usize>(a: &Dual2<T, N>, b: &Dual2<T, N>, v: T) -> Dual2<T, N> {
+    let (x, y) = (a.re, b.re);
+    let mut r = Dual2 { re: v, eps: a.eps, hess: a.hess };
+    for i in 0..N {
+        r.eps[i] = term(y, a.eps[i]) + term(x, b.eps[i]);
+    }
+    let p = packed::<T, N>(|i, j| a.eps[i] * b.eps[j] + b.eps[i] * a.eps[j]);
+    for ((h, &g), &q) in r.work_mut().iter_mut().zip(b.work()).zip(p.as_flattened()) {
+        *h = term(y, *h) + term(x, g) + q;
+    }
+    r
 }
 
 /// The NaN-safe branch of [`Dual2::chain`], out of line: each term with a
@@ -607,5 +652,57 @@ impl<T: fmt::Debug + Float, const N: usize> fmt::Debug for Dual2<T, N> {
             .field("gradient", &self.eps.map(pz))
             .field("hessian", &self.hessian().map(|r| r.map(pz)))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The select kernels run only with AVX-512; here they are checked on
+    //! every target against the tested ones, number for number (±0 alike,
+    //! NaN where and only where the policy gives NaN).
+    use super::{Dual2, chain_select, mul2_select};
+
+    const VALUES: [f64; 7] = [2.5, 0.0, -0.0, -3.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+
+    fn same(a: &Dual2<f64, 3>, b: &Dual2<f64, 3>) -> bool {
+        let eq = |x: f64, y: f64| x == y || (x.is_nan() && y.is_nan());
+        eq(a.re, b.re)
+            && a.eps.iter().zip(&b.eps).all(|(&x, &y)| eq(x, y))
+            && a.upper().iter().zip(b.upper()).all(|(&x, &y)| eq(x, y))
+    }
+
+    /// Numbers with zero and non-zero gradient lanes and Hessian entries.
+    fn samples() -> Vec<Dual2<f64, 3>> {
+        let mut out = Vec::new();
+        for (s, &re) in [0.7, -1.5, 0.0].iter().enumerate() {
+            let mut x = Dual2::<f64, 3>::variable(re, s);
+            x.eps[(s + 1) % 3] = 0.5 * s as f64;
+            x.hess.as_flattened_mut()[s] = 1.25;
+            x.hess.as_flattened_mut()[5 - s] = 0.0;
+            out.push(x);
+        }
+        out
+    }
+
+    #[test]
+    fn select_kernels_follow_the_policy() {
+        for x in samples() {
+            for &d1 in &VALUES {
+                for &d2 in &VALUES {
+                    let (a, b) = (chain_select(&x, 1.0, d1, d2), x.chain(1.0, d1, d2));
+                    assert!(same(&a, &b), "chain d1={d1} d2={d2}: {a:?} vs {b:?}");
+                }
+            }
+            for y in samples() {
+                for &vx in &VALUES {
+                    for &vy in &VALUES {
+                        let (mut x, mut y) = (x, y);
+                        (x.re, y.re) = (vx, vy);
+                        let (a, b) = (mul2_select(&x, &y, 1.0), Dual2::mul2(&x, &y, 1.0));
+                        assert!(same(&a, &b), "mul x={vx} y={vy}: {a:?} vs {b:?}");
+                    }
+                }
+            }
+        }
     }
 }
