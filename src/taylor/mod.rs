@@ -63,8 +63,10 @@ use core::fmt;
 
 use num_traits::Float;
 
+mod approx_impls;
 mod drivers;
 mod float;
+mod linalg;
 mod num;
 mod ops;
 mod series;
