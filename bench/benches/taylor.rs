@@ -26,7 +26,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use dualnum::test_functions::rosenbrock;
-use dualnum::{Dual, Jet};
+use dualnum::{Dual, Function, Jet};
+use nalgebra::SVector;
 use num_traits::Float;
 
 /// The scalar workload: transcendental-heavy.
@@ -103,6 +104,15 @@ fn rosen_nested(x: &[f64; 8], v: &[f64; 8]) -> f64 {
     let xs: [D2; 8] =
         core::array::from_fn(|i| Dual::new(Dual::new(x[i], [v[i]]), [Dual::new(v[i], [0.0])]));
     rosenbrock(&xs).eps[0].eps[0]
+}
+
+/// Rosenbrock as a function object, for the three Hessian drivers.
+struct Rosen;
+
+impl Function for Rosen {
+    fn eval<T: Float>(&self, x: &[T]) -> T {
+        rosenbrock(x)
+    }
 }
 
 struct Stats {
@@ -188,6 +198,14 @@ fn check() {
     let (x8, v8) = ([0.3; 8], [1.0, -0.5, 0.25, 2.0, -1.0, 0.5, 0.75, -2.0]);
     let (a, b) = (rosen_jet(&x8, &v8), rosen_nested(&x8, &v8));
     assert!((a - b).abs() <= 1e-12 * b.abs());
+    let xs = SVector::from(x8);
+    let (hj, hd) = (dualnum::taylor::hessian_of(&Rosen, &xs).2, dualnum::hessian_of(&Rosen, &xs).2);
+    let hr = dualnum::reverse::hessian_of(&Rosen, &x8[..]).2;
+    assert!((hj - hd).amax() <= 1e-12 * hd.amax());
+    assert!(
+        (hj.as_slice().iter().zip(hr.as_slice()).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max))
+            <= 1e-12 * hd.amax()
+    );
 }
 
 fn main() {
@@ -254,10 +272,43 @@ fn main() {
     let met = if s.median <= 1.0 { "≤ 1: met" } else { "≤ 1: not met" };
     row("`vᵀ∇²f·v`, Rosenbrock n = 8", "`Jet<f64, 2>`", "`Dual<Dual<f64, 1>, 1>`", &s, met);
 
+    let xs = SVector::from(x8);
+    let s = interleave(
+        || {
+            black_box(dualnum::taylor::hessian_of(&Rosen, black_box(&xs)));
+        },
+        || {
+            black_box(dualnum::hessian_of(&Rosen, black_box(&xs)));
+        },
+    );
+    row(
+        "Hessian, Rosenbrock n = 8 (`hessian_of`)",
+        "`taylor`: 36 passes of `Jet<f64, 2>`",
+        "`Dual<Dual<f64, 8>, 8>`, one pass",
+        &s,
+        "",
+    );
+    let s = interleave(
+        || {
+            black_box(dualnum::taylor::hessian_of(&Rosen, black_box(&xs)));
+        },
+        || {
+            black_box(dualnum::reverse::hessian_of(&Rosen, &black_box(x8)[..]));
+        },
+    );
+    row(
+        "Hessian, Rosenbrock n = 8 (`hessian_of`)",
+        "`taylor`: 36 passes of `Jet<f64, 2>`",
+        "forward over reverse (`reverse::hessian_of`)",
+        &s,
+        "",
+    );
+
     println!();
     println!("| K | `Jet<f64, K>` / `f64`, median [IQR] | Jet ns | f64 ns |");
     println!("|---|---|---|---|");
     let mut pts = Vec::new();
+    let mut curve = Vec::new();
     macro_rules! order {
         ($($k:literal),*) => {$(
             let s = interleave(
@@ -272,6 +323,7 @@ fn main() {
             if $k >= 2 {
                 pts.push((($k as f64).ln(), s.median.ln()));
             }
+            curve.push(($k as f64, s.median));
         )*};
     }
     order!(1, 2, 3, 4, 6, 8, 12, 16);
@@ -287,4 +339,81 @@ fn main() {
         "fitted exponent, time ∝ K^p over K = 2…16: p = {slope:.2}; between K = 12 and 16: {tail:.2} \
          (goal: at most 2)"
     );
+    let out =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/bench/taylor_order.svg");
+    std::fs::write(&out, plot(&curve, slope)).expect("write the plot");
+    println!("plot: {}", out.display());
+}
+/// A log-log plot of the cost against the order, with the fitted line, as
+/// SVG (no plotting dependency): `docs/bench/taylor_order.svg`.
+fn plot(points: &[(f64, f64)], slope: f64) -> String {
+    let (w, h, m) = (480.0, 320.0, 48.0);
+    let (x0, x1) = (0.0f64, 16f64.ln());
+    let (y0, y1) = (0.0f64, 128f64.ln());
+    let px = |x: f64| m + (x - x0) / (x1 - x0) * (w - 1.5 * m);
+    let py = |y: f64| h - m - (y - y0) / (y1 - y0) * (h - 1.5 * m);
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" \
+         font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" \
+         fill=\"white\"/>\n"
+    );
+    for k in [1.0f64, 2.0, 4.0, 8.0, 16.0] {
+        let x = px(k.ln());
+        s += &format!(
+            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{k}</text>\n",
+            py(y0),
+            py(y1),
+            h - m + 16.0
+        );
+    }
+    for r in [1.0f64, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0] {
+        let y = py(r.ln());
+        s += &format!(
+            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{r}</text>\n",
+            px(x0),
+            px(x1),
+            m - 6.0,
+            y + 4.0
+        );
+    }
+    let pts: Vec<String> =
+        points.iter().map(|&(k, r)| format!("{:.1},{:.1}", px(k.ln()), py(r.ln()))).collect();
+    s += &format!(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\"/>\n",
+        pts.join(" ")
+    );
+    for &(k, r) in points {
+        s += &format!(
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#1f77b4\"/>\n",
+            px(k.ln()),
+            py(r.ln())
+        );
+    }
+    // the fitted power law through the geometric mean of K = 2…16
+    let fit: Vec<&(f64, f64)> = points.iter().filter(|p| p.0 >= 2.0).collect();
+    let n = fit.len() as f64;
+    let (mx, my) = (
+        fit.iter().map(|p| p.0.ln()).sum::<f64>() / n,
+        fit.iter().map(|p| p.1.ln()).sum::<f64>() / n,
+    );
+    let line = |x: f64| my + slope * (x - mx);
+    s += &format!(
+        "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#d62728\" \
+         stroke-dasharray=\"5,4\"/>\n",
+        px(2f64.ln()),
+        py(line(2f64.ln())),
+        px(x1),
+        py(line(x1))
+    );
+    s += &format!(
+        "<text x=\"{:.1}\" y=\"20\" text-anchor=\"middle\">Jet&lt;f64, K&gt; / f64 against K \
+         (log-log); dashed: fit K^{slope:.2}</text>\n<text x=\"{:.1}\" y=\"{:.1}\" \
+         text-anchor=\"middle\">order K</text>\n</svg>\n",
+        w / 2.0,
+        w / 2.0,
+        h - 8.0
+    );
+    s
 }
