@@ -135,6 +135,7 @@
 //! | forward, `Dual<T, N>` | `⌈n/N⌉` passes, each about `C(F)·(1 + cN)` | none beyond the tangents | exact to rounding |
 //! | reverse, [`reverse`] | one recording + `m` backward sweeps, a few `C(F)` each | proportional to the run (one node per operation) | exact to rounding |
 //! | central differences, [`numeric`] | `2n` evaluations | none | about 2/3 of the digits (≈ 10 in f64), less where `f` is noisy |
+//! | Taylor, [`Jet<T, K>`](Jet) ([`taylor`]) | derivatives of order ≤ `K` along one direction per pass, each about `C(F)·K²/2`; a Hessian in `n(n+1)/2` passes of `K = 2` | none beyond the `K + 1` coefficients | exact to rounding |
 //!
 //! - **Forward** for few inputs, for many outputs, for anything small
 //!   enough to fit one pass (n ≤ 32 or so), and for higher derivatives by
@@ -142,6 +143,11 @@
 //! - **Reverse** for many inputs and few outputs: a loss, an energy, a
 //!   log-likelihood. Its cost per operation is higher (recording and a
 //!   sweep), so it wins once `n` is large enough to amortise it.
+//! - **Taylor** for derivatives of order 3 and up (`f⁽ᴷ⁾`, Taylor-series
+//!   ODE steps, curvature, high mixed partials): `K` derivatives cost
+//!   `O(K²)` per operation, where `Dual` nested `K` deep is exponential
+//!   (`2ᴷ` components, about 4.5× per level measured); from
+//!   order 3 on it is the cheaper of the two, and at order 2 about as fast.
 //! - **Finite differences** as a baseline and to check the others
 //!   ([`numeric::check_gradient`]), or for a black box that cannot run on a
 //!   generic `Float`.
@@ -170,6 +176,12 @@
 //! | `copysign(x, s)` | as T | `±ẋ` as the sign was kept or flipped; `s` contributes 0 |
 //! | `==`, `<`, `>`, `partial_cmp` | compare values only | — |
 //! | `Zero::is_zero`, `One::is_one` | value zero (one) **and** tangent all zero | — |
+//! | [`Jet`] coefficients of order > 1 that no varying input coefficient reaches | — | stay exactly 0, like a zero lane (constants stay constant at every edge, NaN and ±∞ included) |
+//! | [`Jet`] at `√x`, `ln x`, `x^c` (non-integral `c`) with `x₀ = 0` varying | as T | no Taylor series there: `+∞` first coefficient (as `Dual`), non-finite beyond |
+//! | [`Jet`] `x.powf(c)`, `c` integral, and `x.powi(n)` | as T | by products: an exact polynomial (`t.powf(2.0)` is `t²` at 0, never `0/0`) |
+//! | [`Jet`] `0.powf(y)`, `y₀ > 0` varying | 0 | every coefficient 0 (as `Dual`'s `∂/∂y = 0`) |
+//! | [`Jet`] outside a domain (`√(−1 + t)`, `ln(−1 + t)`, `acosh(½ + t)`) | NaN | NaN in every coefficient that varies, 0 in those that do not |
+//! | [`Jet`] piecewise (`abs`, `max`, `floor`, `clamp`, …) | as T | `Dual`'s rule applied to every coefficient: the chosen branch's series, the average at a tie |
 //! | a derivative that is exactly zero, as a driver returns it | — | `+0.0` in both modes (constants carry `−0` tangents inside the kernels; `Display`/`Debug` show `0` too) |
 //!
 //! ### The same kinks in PyTorch and JAX
@@ -208,6 +220,10 @@
 //! - [`reverse`]: reverse mode (the lecture's computational graph): a tape,
 //!   a `Float` variable, gradient/VJP/Jacobian drivers, replay of a
 //!   recording at new inputs, and the graph as a table or Graphviz DOT;
+//! - [`taylor`]: Taylor mode, [`Jet<T, K>`](Jet) (every derivative to order
+//!   `K` in one pass) and its drivers: all derivatives of a scalar function,
+//!   directional derivatives of any order, mixed partials by interpolation,
+//!   a Hessian by jets;
 //! - [`block`]: user-defined differentiable blocks, one definition for both
 //!   modes;
 //! - `sparse` (feature `sparse`): sparse Jacobians and Hessians: sparsity

@@ -128,6 +128,29 @@ macro_rules! dual_over {
 
 dual_over!(f64, f32);
 
+/// Taylor-mode jets over `S` at any depth, so that `Dual<Jet<f64, K>, N>`
+/// and `Jet<Dual<f64, N>, K>` take plain literals too.
+macro_rules! jet_over {
+    ($($s:ty),*) => {$(
+        impl<const K: usize> sealed::Sealed<$s> for crate::Jet<$s, K> {}
+        impl<const K: usize> DualOver<$s> for crate::Jet<$s, K> {
+            #[inline(always)]
+            fn from_scalar(s: $s) -> Self {
+                crate::Jet::lift(s)
+            }
+        }
+        impl<T: DualOver<$s>, const K: usize> sealed::Sealed<$s> for crate::Jet<T, K> {}
+        impl<T: DualOver<$s>, const K: usize> DualOver<$s> for crate::Jet<T, K> {
+            #[inline(always)]
+            fn from_scalar(s: $s) -> Self {
+                crate::Jet::lift(T::from_scalar(s))
+            }
+        }
+    )*};
+}
+
+jet_over!(f64, f32);
+
 /// The one bound for generic code that mixes a number with plain floats:
 /// a [`Float`] that takes a plain `S` (`f64` unless named) on the right of
 /// `+ - * / %`, of `+= -= *= /=`, and of `==`, `<`, `<=`, `>`, `>=`.

@@ -441,7 +441,7 @@ macro_rules! jet_float {
 }
 
 /// Every method of `Float`, each with its Taylor coefficients; see the
-/// rule of the same name in [`rules`](crate::rules) for the first-order
+/// rule of the same name in [`crate::rules`] for the first-order
 /// formula and the domain policy, and `series.rs` for the recurrences.
 impl<T: Float, const K: usize> Float for Jet<T, K> {
     float_methods!(jet_float);

@@ -37,7 +37,7 @@
 //!
 //! The value of a jet is bit-for-bit the plain `T` result, and the
 //! first-order coefficient is computed by the same rule
-//! ([`rules`](crate::rules)) and the same chain kernel as
+//! ([`crate::rules`]) and the same chain kernel as
 //! [`Dual<T, 1>`](crate::Dual): an order-1 jet *is* a `Dual<T, 1>`, to the
 //! bit. Higher coefficients come from the recurrences in `series.rs`.
 //!
@@ -63,8 +63,10 @@ use core::fmt;
 
 use num_traits::Float;
 
+mod approx_impls;
 mod drivers;
 mod float;
+mod linalg;
 mod num;
 mod ops;
 mod series;

@@ -4,7 +4,7 @@
 //! Notation: `fₖ` is the coefficient of `tᵏ` of the argument (`f.at(k)`;
 //! `f₀` the value, `fₖ = f.c[k − 1]` for `k ≥ 1`), `hₖ` that of the result.
 //! Every function below fills the value from the rule of
-//! [`rules`](crate::rules) and the first coefficient through `Dual`'s own
+//! [`crate::rules`] and the first coefficient through `Dual`'s own
 //! chain kernels ([`tangent::scale`], [`tangent::lincomb`] at width 1), so
 //! that an order-1 jet is bit-for-bit a `Dual<T, 1>`; the coefficients
 //! `k ≥ 2` come from the recurrences:
