@@ -1,4 +1,4 @@
-//! Taylor mode: every `Float` method's coefficients to order 6 against
+//! Taylor mode: every `Float` method's coefficients to order 6 (order 3 in CI; see `DEEP`) against
 //! 6-deep nested duals and known series, order 1 against `Dual<f64, 1>`
 //! bit for bit and order 2 against nested duals (quickcheck), domain edges.
 //!
@@ -11,7 +11,19 @@ use dualnum::{Dual, Jet};
 use num_traits::Float;
 use quickcheck::{QuickCheck, TestResult};
 
+/// The nested-dual reference and the order it reaches. Six-deep nested duals
+/// (order 6) cost rustc about 11 GB and ten minutes to compile in a debug
+/// test build, so CI checks every method to order 3 against three-deep
+/// nesting (and to order 8 against the known series below); the order-6
+/// run is `scripts/taylor-deep.sh` (`--cfg taylor_deep`, as the bench).
+#[cfg(taylor_deep)]
 type D6 = Dual<Dual<Dual<Dual<Dual<Dual<f64, 1>, 1>, 1>, 1>, 1>, 1>;
+#[cfg(taylor_deep)]
+const DEEP: usize = 6;
+#[cfg(not(taylor_deep))]
+type D6 = Dual<Dual<Dual<f64, 1>, 1>, 1>;
+#[cfg(not(taylor_deep))]
+const DEEP: usize = 3;
 type D2 = Dual<Dual<f64, 1>, 1>;
 
 /// A dual nested some levels deep, seeded and read as a Taylor series.
@@ -109,10 +121,10 @@ fn unary_to_order_6() {
         ($f:ident, $lo:expr, $hi:expr) => {
             for x in points($lo, $hi) {
                 for v in [1.0, -0.7] {
-                    let jet = Jet::<f64, 6>::along(x, v).$f();
+                    let jet = Jet::<f64, DEEP>::along(x, v).$f();
                     let nest = <D6 as Nest>::seed(x, v).$f();
                     assert_eq!(jet.value().to_bits(), x.$f().to_bits(), "{} value", stringify!($f));
-                    for k in 1..=6 {
+                    for k in 1..=DEEP {
                         let (got, want) = (jet.derivative(k), nest.corner(k));
                         assert!(
                             close(got, want, 1e-13),
@@ -163,7 +175,7 @@ fn every_binary_method_to_order_6_matches_nested_duals() {
 fn binary_to_order_6() {
     fn run<FJ, FD>(name: &str, fj: FJ, fd: FD, at: &[(f64, f64)])
     where
-        FJ: Fn(Jet<f64, 6>, Jet<f64, 6>) -> Jet<f64, 6>,
+        FJ: Fn(Jet<f64, DEEP>, Jet<f64, DEEP>) -> Jet<f64, DEEP>,
         FD: Fn(D6, D6) -> D6,
     {
         for &(x, y) in at {
@@ -171,7 +183,7 @@ fn binary_to_order_6() {
                 let jet = fj(Jet::along(x, a), Jet::along(y, b));
                 let nest = fd(D6::seed(x, a), D6::seed(y, b));
                 assert_eq!(jet.value().to_bits(), nest.corner(0).to_bits(), "{name} value");
-                for k in 1..=6 {
+                for k in 1..=DEEP {
                     let (got, want) = (jet.derivative(k), nest.corner(k));
                     assert!(
                         close(got, want, 1e-13),
@@ -187,7 +199,7 @@ fn binary_to_order_6() {
                 let f: fn(T, T) -> T = $f;
                 f(x, y)
             }
-            run(stringify!($f), g::<Jet<f64, 6>>, g::<D6>, &$at);
+            run(stringify!($f), g::<Jet<f64, DEEP>>, g::<D6>, &$at);
         }};
     }
     binary_table!(check);
@@ -204,10 +216,10 @@ fn powf_with_a_varying_integral_exponent() {
     big_stack(|| {
         for (x, y) in [(2.0, 3.0), (1.5, 2.0), (0.7, 4.0)] {
             for (a, b) in [(1.0, 0.0), (0.0, 1.0), (0.6, -1.1)] {
-                let jet = Jet::<f64, 6>::along(x, a).powf(Jet::along(y, b));
+                let jet = Jet::<f64, DEEP>::along(x, a).powf(Jet::along(y, b));
                 let (xd, yd) = (D6::seed(x, a), D6::seed(y, b));
                 let nest = (yd * xd.ln()).exp();
-                for k in 1..=6 {
+                for k in 1..=DEEP {
                     let (got, want) = (jet.derivative(k), nest.corner(k));
                     assert!(
                         close(got, want, 1e-12),
