@@ -144,7 +144,10 @@ pub fn powf_base<T: Float>(x: T, y: T) -> (T, T) {
     let v = x.powf(y);
     let d = if y.is_zero() {
         T::zero()
-    } else if y == T::one() {
+    } else if (y - T::one()).is_zero() {
+        // Structural, not `y == 1`: a nested dual whose value is 1 but whose
+        // tangent is not must take the general formula, or its higher
+        // derivatives lose the exponent's variation.
         T::one()
     } else {
         y * x.powf(y - T::one())
@@ -580,9 +583,10 @@ pub mod second {
     #[inline(always)]
     pub fn powf_base<T: Float>(x: T, y: T) -> (T, T, T) {
         let (v, d) = super::powf_base(x, y);
-        let d2 = if y.is_zero() || y == T::one() {
+        // Structural tests, as in the first derivative.
+        let d2 = if y.is_zero() || (y - T::one()).is_zero() {
             T::zero()
-        } else if y == two() {
+        } else if (y - two()).is_zero() {
             two()
         } else {
             y * (y - T::one()) * x.powf(y - two())

@@ -289,3 +289,34 @@ fn singular_curvature_does_not_poison_other_hessian_entries() {
     assert_eq!(h[1][0], 0.0, "∂²/∂y∂x");
     assert!(h[0][0].is_infinite(), "∂²/∂x² of x^1.5 at 0 is +∞, got {}", h[0][0]);
 }
+
+/// A varying exponent whose inner levels pass through an integer: the
+/// fourth derivative of (2 + 0.6t)^(3 − 1.1t) at t = 0 from four-deep
+/// nested duals. The base rule's special case for an exponent of 1 must
+/// test the exponent structurally (value and tangent), not by value, or
+/// the inner `x^(y−1)` drops the exponent's variation from order 4 on.
+/// The reference is the same function as exp(y·ln x), and a Taylor jet.
+#[test]
+fn a_varying_exponent_through_an_integer_keeps_its_variation() {
+    type D4 = Dual<Dual<Dual<Dual<f64, 1>, 1>, 1>, 1>;
+    // x + v(ε₁ + ε₂ + ε₃ + ε₄), built level by level.
+    fn var4(x: f64, v: f64) -> D4 {
+        let d1 = |x: f64, v: f64| Dual::<f64, 1>::new(x, [v]);
+        let d2 = |x: f64, v: f64| Dual::new(d1(x, v), [d1(v, 0.0)]);
+        let d3 = |x: f64, v: f64| Dual::new(d2(x, v), [d2(v, 0.0)]);
+        Dual::new(d3(x, v), [d3(v, 0.0)])
+    }
+    fn fourth(y: D4) -> f64 {
+        y.eps[0].eps[0].eps[0].eps[0]
+    }
+    let (b, e) = (var4(2.0, 0.6), var4(3.0, -1.1));
+    let direct = fourth(b.powf(e));
+    let via_exp = fourth((e * b.ln()).exp());
+    let jet = (dualnum::Jet::<f64, 4>::along(2.0, 0.6))
+        .powf(dualnum::Jet::<f64, 4>::along(3.0, -1.1))
+        .derivative(4);
+    assert!((direct - via_exp).abs() <= 1e-12 * via_exp.abs(), "{direct} vs {via_exp}");
+    assert!((jet - via_exp).abs() <= 1e-12 * via_exp.abs(), "{jet} vs {via_exp}");
+    // mpmath: 18.8690… (the value the broken rule missed: 21.28)
+    assert!((direct - 18.869).abs() < 1e-3, "{direct}");
+}
