@@ -89,7 +89,14 @@ pub use drivers::{
 /// the Taylor series of every partial derivative.
 ///
 /// `K = 0` is refused at compile time by the constructors (a jet of order
-/// 0 is a plain number).
+/// 0 is a plain number):
+///
+/// ```compile_fail
+/// let x = dualnum::Jet::<f64, 0>::variable(1.0); // error: the order K must be at least 1
+/// ```
+///
+/// and an order beyond `K` cannot be asked of the drivers, whose results
+/// are sized by `K` (`taylor::derivatives::<4, _>` returns `[T; 4]`).
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Jet<T, const K: usize> {
