@@ -36,7 +36,9 @@
 //! `One::is_one` and [`Dual::is_constant`](crate::Dual::is_constant) (comparisons, `max`, `abs` and
 //! the rest look at values only, as on both paths). A function that takes a
 //! different branch on such a test can return a different finite answer on
-//! the fast path; run it through the closure drivers ([`gradient`](crate::gradient)
+//! the fast path (on targets with AVX-512, where the safe select costs what
+//! the plain kernels cost, tangents of at most 64 bytes skip the fast pass and
+//! take the safe branch); run it through the closure drivers ([`gradient`](crate::gradient)
 //! and the rest), which always use the safe kernels. The only other difference is
 //! the sign of a zero derivative (`−0` for `+0`).
 //!

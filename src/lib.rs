@@ -278,6 +278,7 @@ pub mod rules;
 #[cfg(feature = "sparse")]
 pub mod sparse;
 mod surface;
+pub mod taylor;
 pub mod test_functions;
 
 pub(crate) use forward::dual::tangent;
@@ -289,3 +290,4 @@ pub use forward::{
 };
 pub use function::{Function, VectorFunction};
 pub use literal::{DualOver, Real, lit};
+pub use taylor::Jet;

@@ -343,12 +343,17 @@ fn an_invalid_colouring_is_an_error() {
     let h = HessianPattern::from_entries(3, &[(0, 1), (1, 2)]);
     let err = SparseHessian::with_colouring(h.clone(), Colouring::new(vec![0, 0, 1])).unwrap_err();
     assert_eq!(err, SparseError::InvalidColouring { row: 0, columns: (0, 1) });
-    // path 0–1–2–3 in two colours: (1, 2) is read from neither end
+    // path 0–1–2–3 in two colours: (1, 2) is read from neither end, but
+    // the colouring is acyclic (recovered by substitution)
     let h = HessianPattern::from_entries(4, &[(0, 1), (1, 2), (2, 3)]);
+    let sh = SparseHessian::with_colouring(h.clone(), Colouring::new(vec![0, 1, 0, 1])).unwrap();
+    assert!(sh.substitutes(2));
+    assert!(SparseHessian::with_colouring(h, Colouring::new(vec![0, 1, 2, 0])).is_ok());
+    // the cycle 0–1–2–3–0 in two colours: neither direct nor by substitution
+    let h = HessianPattern::from_entries(4, &[(0, 1), (1, 2), (2, 3), (3, 0)]);
     let err =
         SparseHessian::with_colouring(h.clone(), Colouring::new(vec![0, 1, 0, 1])).unwrap_err();
-    assert_eq!(err, SparseError::InvalidColouring { row: 1, columns: (2, 0) });
-    assert!(SparseHessian::with_colouring(h, Colouring::new(vec![0, 1, 2, 0])).is_ok());
+    assert_eq!(err, SparseError::InvalidColouring { row: 0, columns: (1, 3) });
 }
 
 // ---------------------------------------------------------------------------
@@ -360,7 +365,8 @@ fn sparse_hessian_of_rosenbrock() {
     let n = 50;
     let x0 = point(n, 0);
     let sh = SparseHessian::detect(rosenbrock, &x0).unwrap();
-    assert_eq!(sh.colours(), 3);
+    // tridiagonal: 3 star colours, 2 acyclic ones
+    assert_eq!(sh.colours(), 2);
     for seed in 1..4 {
         let x = point(n, seed);
         let (fx, g, h) = sh.hessian::<3, _>(|x| rosenbrock(x), &x).unwrap();
@@ -408,7 +414,10 @@ fn star_colouring_beats_distance_two_on_an_arrowhead() {
 
 #[test]
 fn hessian_errors() {
-    let sh = SparseHessian::detect(rosenbrock, &[0.5; 5]).unwrap();
+    // the star colouring: an acyclic one has only 2 colours on a path
+    let p = dualnum::sparse::HessianPattern::detect(rosenbrock, &[0.5; 5]).unwrap();
+    let star = dualnum::sparse::colour::star_colouring(&p);
+    let sh = SparseHessian::with_colouring(p, star).unwrap();
     assert_eq!(
         sh.hessian::<3, _>(|x| rosenbrock(x), &[0.5; 4]).unwrap_err(),
         SparseError::InputLength { expected: 5, got: 4 }

@@ -152,7 +152,11 @@ fn star_valid_exact(sets: Sets) -> bool {
         want.extend(r.iter().flat_map(|&i| r.iter().map(move |&j| (i, j))));
     }
     let found = *sh.pattern() == HessianPattern::from_entries(n, &want);
-    let valid = colour::is_star_colouring(sh.pattern(), sh.colouring());
+    // the colouring kept is the acyclic one when it has fewer colours
+    let star = colour::star_colouring(sh.pattern());
+    let valid = colour::is_star_colouring(sh.pattern(), &star)
+        && colour::is_acyclic_colouring(sh.pattern(), sh.colouring())
+        && sh.colours() <= star.count();
     let (_, _, h) = sh.hessian::<2, _>(|x| sum_of_products(&sets, x), &x).unwrap();
     // dense reference: reverse over forward, one unit direction per pass
     let mut dense = DMatrix::zeros(n, n);

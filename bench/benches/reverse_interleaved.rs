@@ -7,6 +7,8 @@
 //! Methods: the hand-written adjoint; dualnum's fresh recording
 //! (`reverse::gradient`, a new tape per call), a reused tape
 //! (`Tape::gradient`), a replay of one recording (`Compiled::gradient`);
+//! `reverse::compile` itself (recording and compiling, per call) and a
+//! prepared gradient (`reverse::prepare`, replaying after its first call);
 //! `reverse::hvp` (value, gradient and H·v by forward over reverse, the
 //! cost of second order against the gradient's);
 //! the `reverse` crate (0.2); echidna 0.15's thread-local tape
@@ -156,6 +158,20 @@ macro_rules! case {
                 let (x, mut g) = (x.clone(), vec![0.0; n]);
                 timed(move || {
                     compiled.gradient(black_box(&x), &mut g).unwrap();
+                    black_box(&g);
+                })
+            }),
+            ("compile", {
+                let x = x.clone();
+                timed(move || reverse::compile(|v| $f(v), black_box(&x)))
+            }),
+            ("prepared", {
+                let (x, mut g) = (x.clone(), vec![0.0; n]);
+                let mut prep = reverse::prepare(|v| $f(v));
+                prep.gradient(&x, &mut g);
+                check(&g, &expected, "prepared");
+                timed(move || {
+                    prep.gradient(black_box(&x), &mut g);
                     black_box(&g);
                 })
             }),

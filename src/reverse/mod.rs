@@ -55,7 +55,15 @@
 //!   [`num_traits::Float`] and every operator of `Dual`), [`Adjoints`];
 //! - replay: [`compile`] and [`Compiled`] for `Rⁿ → R`, [`compile_map`]
 //!   and [`CompiledMap`] (values, Jacobian, VJP, JVP) for `Rⁿ → Rᵐ`, with
-//!   [`ReplayError`];
+//!   [`ReplayError`], and their function-object forms [`compile_of`],
+//!   [`compile_map_of`] and [`Tape::gradient_of`];
+//! - prepared objects for repeated calls: [`prepare`] / [`prepare_of`]
+//!   ([`Prepared`]: record once, replay, and record again by itself where
+//!   the replay guard refuses) and [`prepare_hvp`] / [`prepare_hvp_of`]
+//!   ([`PreparedHvp`]: the same for `H·v` by forward over reverse);
+//! - bounded memory: [`Tape::gradient_sum`] and [`gradient_sum`] (a sum
+//!   with one term on the tape at a time) and [`checkpoint`] (binomial
+//!   checkpointing of a loop of steps);
 //! - inspection: [`Trace`] (a table, and Graphviz DOT);
 //! - [`Active`] (feature `std`): a second variable type, recorded on a
 //!   per-thread tape, that is `'static` and an nalgebra `RealField`, so
@@ -92,7 +100,9 @@
 //! loop over the nodes that carries the adjoint of the node just before in
 //! a register. [`Tape::gradient`] (and so [`gradient`]) stores no adjoint
 //! but the inputs' and does not sweep the input nodes, which pass nothing
-//! on; its NaN test reads the inputs' adjoints.
+//! on; its NaN test reads the inputs' adjoints. Its sweep skips a node
+//! whose adjoint is zero (one the output does not depend on) with one
+//! compare, exactly (see ARCHITECTURE.md).
 //!
 //! **Replay.** [`Compiled`] and [`CompiledMap`] run a program compiled from
 //! the recording (`program.rs`): the operations the outputs need, in
@@ -144,15 +154,40 @@
 //! loop (slower under load); for recording, storing both operand indices
 //! as one word (3%).
 //!
+//! ## Reverse over reverse
+//!
+//! `Var<'s, T>` is a `Float`, so a tape of `Var<'s, T>` records a
+//! computation whose every value and partial is itself recorded on an
+//! outer tape: the gradient taken on the inner tape is a vector of outer
+//! variables, and one outer sweep per entry gives a row of the Hessian.
+//! Forward over reverse ([`hvp`], [`PreparedHvp`]) is the cheaper way to
+//! second order (one recording and one sweep of `Dual<T, 1>` per `H·v`);
+//! reverse over reverse is there for code that already holds variables.
+//!
+//! ```
+//! use dualnum::reverse::{Tape, Var};
+//!
+//! let outer = Tape::new();
+//! let x = outer.vars(&[2.0, 3.0]);
+//! let mut inner = Tape::new();
+//! let mut g = [Var::constant(0.0); 2];
+//! // f = x0²·x1: ∇f = (2·x0·x1, x0²), H = [[2·x1, 2·x0], [2·x0, 0]].
+//! inner.gradient(|v| v[0] * v[0] * v[1], &x, &mut g);
+//! assert_eq!((g[0].value(), g[1].value()), (12.0, 4.0));
+//! let row0 = outer.adjoints(g[0]);
+//! assert_eq!((row0.wrt(x[0]), row0.wrt(x[1])), (6.0, 4.0));
+//! ```
+//!
 //! ## Out of scope
 //!
-//! Checkpointing, tape optimisation, sparsity (see `dualnum::sparse`),
-//! reverse over reverse, and replay of user-defined blocks (they are known
-//! only by the value and partials they returned when recorded).
+//! Tape optimisation, sparsity (see `dualnum::sparse`), and replay of
+//! user-defined blocks (they are known only by the value and partials they
+//! returned when recorded).
 
 #[cfg(feature = "std")]
 pub mod active;
 mod check;
+pub mod checkpoint;
 mod float;
 mod inherent;
 mod map;
@@ -160,9 +195,11 @@ mod num;
 mod op;
 mod ops;
 mod ops_scalar;
+mod prepared;
 mod program;
 mod replay;
 mod second;
+mod sum;
 mod sweep;
 mod tape;
 mod trace;
@@ -178,8 +215,10 @@ use crate::{Function, VectorFunction};
 #[cfg(feature = "std")]
 pub use active::Active;
 pub use map::CompiledMap;
+pub use prepared::{Prepared, PreparedHvp, prepare, prepare_hvp, prepare_hvp_of, prepare_of};
 pub use replay::{Compiled, ReplayError};
 pub use second::{hessian, hessian_of, hvp, hvp_of};
+pub use sum::gradient_sum;
 pub use tape::{Adjoints, Tape};
 pub use trace::Trace;
 pub use var::Var;
@@ -555,10 +594,14 @@ where
     T: Float,
     F: for<'t> FnOnce(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    let tape = Tape::with_capacity(16 * x.len());
-    let xs = tape.vars(x);
+    let mut tape = Tape::with_capacity(16 * x.len());
+    let this = &tape;
+    let xs = this.vars(x);
     let y = f(&xs);
-    Compiled::from_tape(&tape, y)
+    assert!(this.owns(&y), "Compiled::from_tape: the output belongs to another tape");
+    let out = (y.idx, y.val);
+    // Compiled from the record itself, not a copy.
+    Compiled::from_record(tape.rec.get_mut(), out)
 }
 
 /// Records `F: Rⁿ → Rᵐ` at `x` once, for replays at other inputs
@@ -605,6 +648,54 @@ where
     CompiledMap::from_tape(&tape, &ys)
 }
 
+/// [`compile`] for a [`Function`] object: records `f` at `x` once, for
+/// replays at other inputs.
+///
+/// ```
+/// use dualnum::{Function, reverse};
+/// use num_traits::Float;
+///
+/// struct Rosenbrock;
+/// impl Function for Rosenbrock {
+///     fn eval<T: Float>(&self, x: &[T]) -> T {
+///         dualnum::test_functions::rosenbrock(x)
+///     }
+/// }
+/// let mut compiled = reverse::compile_of(&Rosenbrock, &[0.5; 3]);
+/// let mut g = [0.0; 3];
+/// let fx = compiled.gradient(&[1.0; 3], &mut g).unwrap();
+/// assert_eq!((fx, g), (0.0, [0.0; 3]));
+/// ```
+///
+/// # Panics
+///
+/// As [`compile`].
+#[must_use]
+#[track_caller]
+pub fn compile_of<T, F>(f: &F, x: &[T]) -> Compiled<T>
+where
+    T: Float,
+    F: Function + ?Sized,
+{
+    compile(|v| f.eval(v), x)
+}
+
+/// [`compile_map`] for a [`VectorFunction`] object.
+///
+/// # Panics
+///
+/// As [`compile_map`].
+#[must_use]
+#[track_caller]
+pub fn compile_map_of<T, F>(f: &F, x: &[T]) -> CompiledMap<T>
+where
+    T: Float + Scalar,
+    F: VectorFunction + ?Sized,
+{
+    let m = f.outputs(x.len());
+    compile_map(|v| eval_vector(f, v, m), x)
+}
+
 impl<T: Float> Tape<T> {
     /// Clears the tape, records `f` at `x`, and writes its gradient to
     /// `grad`; returns the value. Reusing one tape keeps its memory, so
@@ -632,6 +723,16 @@ impl<T: Float> Tape<T> {
     where
         F: for<'t> FnOnce(&[Var<'t, T>]) -> Var<'t, T>,
     {
+        self.gradient_at(f, x, grad).0
+    }
+
+    /// [`gradient`](Self::gradient), also returning the output's node (for
+    /// compiling the recording afterwards).
+    #[track_caller]
+    pub(crate) fn gradient_at<F>(&mut self, f: F, x: &[T], grad: &mut [T]) -> (T, u32)
+    where
+        F: for<'t> FnOnce(&[Var<'t, T>]) -> Var<'t, T>,
+    {
         assert_eq!(
             grad.len(),
             x.len(),
@@ -651,6 +752,32 @@ impl<T: Float> Tape<T> {
         for (i, g) in grad.iter_mut().enumerate() {
             *g = self.adj.get(i + 1).copied().unwrap_or_else(T::zero);
         }
-        fx
+        (fx, top)
+    }
+
+    /// [`gradient`](Self::gradient) for a [`Function`] object.
+    ///
+    /// ```
+    /// use dualnum::{Function, reverse::Tape};
+    /// use num_traits::Float;
+    ///
+    /// struct Norm2;
+    /// impl Function for Norm2 {
+    ///     fn eval<T: Float>(&self, x: &[T]) -> T {
+    ///         x.iter().fold(T::zero(), |s, &v| s + v * v)
+    ///     }
+    /// }
+    /// let mut tape = Tape::new();
+    /// let mut g = [0.0; 2];
+    /// assert_eq!(tape.gradient_of(&Norm2, &[1.0, 2.0], &mut g), 5.0);
+    /// assert_eq!(g, [2.0, 4.0]);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// As [`gradient`](Self::gradient).
+    #[track_caller]
+    pub fn gradient_of<F: Function + ?Sized>(&mut self, f: &F, x: &[T], grad: &mut [T]) -> T {
+        self.gradient(|v| f.eval(v), x, grad)
     }
 }

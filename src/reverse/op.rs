@@ -51,7 +51,37 @@ macro_rules! op_table {
             )*
         }
 
+        /// The codes without their data, in [`Op`]'s order.
+        #[allow(dead_code)] // read only through `as`
+        #[derive(Clone, Copy)]
+        enum Rank {
+            Sink, Input, Link, Tern, BlockLink, Block, Powi, Neg,
+            $($u,)*
+            $($b,)*
+        }
+
         impl Op {
+            /// A number that orders codes as `Op`'s derived `Ord` does
+            /// (the code, then `powi`'s exponent or the ternary rule), for
+            /// sorting packed integer keys instead of tuples.
+            #[inline]
+            pub(crate) fn rank(self) -> u64 {
+                let (code, sub) = match self {
+                    Op::Sink => (Rank::Sink, 0),
+                    Op::Input => (Rank::Input, 0),
+                    Op::Link => (Rank::Link, 0),
+                    Op::Tern(t) => (Rank::Tern, t as u32),
+                    Op::BlockLink => (Rank::BlockLink, 0),
+                    Op::Block => (Rank::Block, 0),
+                    // Signed order as unsigned: flip the sign bit.
+                    Op::Powi(n) => (Rank::Powi, (n as u32) ^ 0x8000_0000),
+                    Op::Neg => (Rank::Neg, 0),
+                    $(Op::$u => (Rank::$u, 0),)*
+                    $(Op::$b => (Rank::$b, 0),)*
+                };
+                ((code as u64) << 32) | u64::from(sub)
+            }
+
             /// `(f, ∂f/∂x, ∂f/∂y)` of a unary (`y` unused, `∂f/∂y = 0`) or
             /// binary rule, for whichever operands vary: the partial of a
             /// constant operand is 0, and `x^c` with a constant exponent

@@ -124,6 +124,20 @@ pub(crate) struct Program<T> {
     nodes_end: usize,
 }
 
+/// The operand nodes of node `k` (0 for a constant), and how many.
+#[inline(always)]
+fn operand_ids<T>(nodes: &[Node<T>], k: usize) -> ([u32; 3], usize) {
+    let n = &nodes[k];
+    match n.op {
+        Op::Tern(_) => {
+            let l = &nodes[k - 1];
+            ([l.lhs, l.rhs, n.rhs], 3)
+        }
+        op if op.is_binary() => ([n.lhs, n.rhs, 0], 2),
+        _ => ([n.lhs, 0, 0], 1),
+    }
+}
+
 /// The operands of node `k` as `(node, value if constant)` pairs.
 fn operands<T: Float>(nodes: &[Node<T>], k: usize) -> ([(u32, T); 3], usize) {
     let n = nodes[k];
@@ -165,8 +179,8 @@ impl<T: Float> Program<T> {
                     (needed[nodes[k].lhs as usize], needed[nodes[k].rhs as usize]) = (true, true);
                 }
                 _ => {
-                    let (ops, ar) = operands(nodes, k);
-                    for &(i, _) in &ops[..ar] {
+                    let (ops, ar) = operand_ids(nodes, k);
+                    for &i in &ops[..ar] {
                         needed[i as usize] = true;
                     }
                 }
@@ -174,16 +188,16 @@ impl<T: Float> Program<T> {
         }
         // Levels, and the nodes to run keyed by (level, rule, varying operands).
         let mut level = alloc::vec![0u32; total];
-        let mut order: Vec<(u32, Op, u8, u32)> = Vec::new();
+        let mut order: Vec<(u32, Op, u8, u32)> = Vec::with_capacity(total);
         let mut input_nodes = Vec::new();
         for k in 1..total {
             match nodes[k].op {
                 Op::Input => input_nodes.push(k),
                 Op::Sink | Op::Link | Op::Block | Op::BlockLink => {}
                 op if needed[k] => {
-                    let (ops, ar) = operands(nodes, k);
+                    let (ops, ar) = operand_ids(nodes, k);
                     let (mut lv, mut var) = (0, 0u8);
-                    for (j, &(i, _)) in ops[..ar].iter().enumerate() {
+                    for (j, &i) in ops[..ar].iter().enumerate() {
                         if i != 0 {
                             lv = lv.max(level[i as usize] + 1);
                             var |= 1 << j;
@@ -195,7 +209,7 @@ impl<T: Float> Program<T> {
                 _ => {}
             }
         }
-        order.sort_unstable();
+        sort_order(&mut order);
         continue_rules(&mut order);
 
         let inputs = input_nodes.len();
@@ -217,7 +231,8 @@ impl<T: Float> Program<T> {
                 (vals.len() - 1) as u32
             }
         };
-        let (mut args, mut batches, mut nparts) = (Vec::new(), Vec::<Batch>::new(), 0usize);
+        let (mut args, mut batches, mut nparts) =
+            (Vec::with_capacity(2 * order.len()), Vec::<Batch>::new(), 0usize);
         for (pos, &(_, op, var, k)) in order.iter().enumerate() {
             let s = (inputs + pos) as u32;
             slot[k as usize] = s;
@@ -445,6 +460,69 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
     out
 }
 
+/// Sorts `(level, rule, varying operands, node)` entries as the tuples
+/// order. They arrive in node order, so a stable counting sort by level
+/// leaves each level in node order, and each level's groups of one rule
+/// are then picked out in rule order (a level holds few rules; one with
+/// many is sorted by packed integer keys). Measured (callgrind,
+/// Rosenbrock n = 1,000): the tuple sort was half of `compile`'s
+/// instructions.
+fn sort_order(order: &mut [(u32, Op, u8, u32)]) {
+    let levels = order.iter().map(|e| e.0 as usize + 1).max().unwrap_or(0);
+    let mut start = alloc::vec![0u32; levels + 1];
+    for e in order.iter() {
+        start[e.0 as usize + 1] += 1;
+    }
+    for l in 0..levels {
+        start[l + 1] += start[l];
+    }
+    // (group key, entry), by level, each level in node order.
+    let mut sorted = alloc::vec![(0u64, 0u32); order.len()];
+    let mut at = start.clone();
+    for (i, e) in order.iter().enumerate() {
+        let slot = &mut at[e.0 as usize];
+        sorted[*slot as usize] = ((e.1.rank() << 8) | u64::from(e.2), i as u32);
+        *slot += 1;
+    }
+    let old = order.to_vec();
+    let mut keys: Vec<u64> = Vec::new();
+    let mut o = 0;
+    for l in 0..levels {
+        let level = &mut sorted[start[l] as usize..start[l + 1] as usize];
+        keys.clear();
+        for &(g, _) in level.iter() {
+            if keys.len() <= 8 && !keys.contains(&g) {
+                keys.push(g);
+            }
+        }
+        if keys.len() == 1 {
+            // One rule (most levels of a long accumulation): node order.
+            for &(_, i) in level.iter() {
+                order[o] = old[i as usize];
+                o += 1;
+            }
+            continue;
+        }
+        if keys.len() > 8 {
+            level.sort_unstable();
+            for &(_, i) in level.iter() {
+                order[o] = old[i as usize];
+                o += 1;
+            }
+            continue;
+        }
+        keys.sort_unstable();
+        for &g in &keys {
+            for &(h, i) in level.iter() {
+                if h == g {
+                    order[o] = old[i as usize];
+                    o += 1;
+                }
+            }
+        }
+    }
+}
+
 /// Reorders each level's groups so that the first continues the previous
 /// level's last rule where one can: the batches then merge.
 fn continue_rules(order: &mut [(u32, Op, u8, u32)]) {
@@ -482,6 +560,47 @@ mod tests {
     use crate::reverse::tape::seed_and_sweep;
     use crate::reverse::{Tape, Var, gradient};
     use crate::test_functions as tf;
+
+    /// The counting sort orders as the tuples' own order does, for levels
+    /// with one rule, a few, and more than eight.
+    #[test]
+    fn sort_order_is_the_tuple_order() {
+        use crate::reverse::op::Tern;
+        let ops = [
+            Op::Add,
+            Op::Mul,
+            Op::Sub,
+            Op::Sin,
+            Op::Powi(-3),
+            Op::Powi(2),
+            Op::Tern(Tern::Clamp),
+            Op::Tern(Tern::MulAdd),
+            Op::Div,
+            Op::Exp,
+            Op::Neg,
+            Op::Max,
+            Op::Atan2,
+        ];
+        let mut seed = 12345u64;
+        let mut next = |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for case in 0..50 {
+            let len = 1 + next(400) as usize;
+            let (levels, rules) = (1 + next(if case % 2 == 0 { 5 } else { 200 }), 1 + next(13));
+            let mut order: Vec<(u32, Op, u8, u32)> = (0..len)
+                .map(|k| {
+                    let op = ops[next(rules) as usize];
+                    (next(levels) as u32, op, 1 + next(3) as u8, k as u32)
+                })
+                .collect();
+            let mut want = order.clone();
+            want.sort_unstable();
+            sort_order(&mut order);
+            assert_eq!(order, want, "case {case}");
+        }
+    }
 
     /// `Σ|path products|` from the output to each input: the tape's sweep
     /// over the absolute values of the recorded partials.

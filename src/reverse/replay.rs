@@ -251,6 +251,11 @@ pub struct Compiled<T> {
 }
 
 impl<T: Float> Compiled<T> {
+    /// Compiles the recording held by `rec` for the output `(node, value)`.
+    pub(crate) fn from_record(rec: &super::tape::Record<T>, y: (u32, T)) -> Self {
+        Compiled { prog: Program::build(rec, &[y]) }
+    }
+
     /// Freezes what `tape` recorded, with `y` as the output.
     ///
     /// # Panics

@@ -361,6 +361,36 @@ pub(crate) fn sweep_below<T: Float>(
     });
 }
 
+/// One term of a sum ([`Tape::gradient_sum`]): sweeps the nodes
+/// `keep..=top` from `adj[top] += 1` and adds into the inputs' adjoints
+/// `adj[1..keep]`, which accumulate across terms. With `SAFE`, the
+/// NaN-safe sweep. `adj` must be at least `top + 1` long; the slots from
+/// `keep` up are zeroed first.
+pub(crate) fn sweep_term<T: Float, const SAFE: bool>(
+    nodes: &[Node<T>],
+    adj: &mut [T],
+    top: usize,
+    keep: usize,
+) {
+    if top == 0 {
+        return;
+    }
+    if top < keep {
+        adj[top] = adj[top] + T::one();
+        return;
+    }
+    let nodes = &nodes[..=top];
+    adj[keep..=top].fill(T::zero());
+    adj[top] = T::one();
+    if SAFE {
+        sweep_safe_from(nodes, adj, keep);
+    } else {
+        let carry = sweep_unstored(nodes, adj, keep);
+        adj[keep - 1] = adj[keep - 1] + carry;
+    }
+    adj[0] = T::zero();
+}
+
 /// The plain sweep over the nodes from the last down to `from ≥ 1`,
 /// storing no node's own adjoint (see [`sweep_below`]); returns the carry
 /// into node `from − 1`. As [`sweep_range`], with unchecked indexing:
@@ -378,6 +408,13 @@ fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) -> T 
         // the precondition of `Record::push`), so every index is in bounds.
         unsafe {
             let a = *adj.get_unchecked(k) + carry;
+            if a.is_zero() {
+                // Nothing the output depends on: its terms would add +0·d
+                // to slots that are never −0, or a NaN (0·∞) the safe sweep
+                // drops anyway.
+                carry = T::zero();
+                continue;
+            }
             let n = *nodes.get_unchecked(k);
             let prev = k as u32 - 1;
             let (tl, tr) = (a * n.dl, a * n.dr);
@@ -461,7 +498,12 @@ fn sweep_range<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize, mut carr
 /// with a zero factor.
 #[cold]
 fn sweep_safe<T: Float>(nodes: &[Node<T>], adj: &mut [T]) {
-    for k in (1..nodes.len()).rev() {
+    sweep_safe_from(nodes, adj, 1);
+}
+
+/// [`sweep_safe`] over the nodes from the last down to `from ≥ 1`.
+fn sweep_safe_from<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) {
+    for k in (from..nodes.len()).rev() {
         let a = adj[k];
         if a.is_zero() {
             continue;
@@ -560,7 +602,7 @@ mod tests {
     #[test]
     fn gradient_sweep_matches_full_sweep() {
         type Case = for<'t> fn(&[super::Var<'t, f64>]) -> super::Var<'t, f64>;
-        let cases: [Case; 4] = [
+        let cases: [Case; 5] = [
             |v| v.windows(2).map(|w| (w[1] - w[0] * w[0]) * 3.0 + w[0].sin()).sum(),
             |v| (v[0] * 0.0).sqrt() + v[1] * v[2],
             |v| v[2],
@@ -568,6 +610,12 @@ mod tests {
                 let t = v[0].tape().unwrap();
                 let z = t.var(0.5);
                 v[0] * z + v[1].exp() * v[2]
+            },
+            // Nodes the output does not depend on, between live ones.
+            |v| {
+                let a = v[0].sin() * v[1];
+                let _dead = (a * v[2]).exp() + v[0] / 0.0;
+                a * v[2] + v[1]
             },
         ];
         let x = [0.7, -1.3, 2.1];

@@ -93,20 +93,52 @@ impl Check {
         p + usize::from(self.mode != PatternCheck::Off && k >= p * c)
     }
 
-    /// Compares `d` (the direction's lane of every output) with the
-    /// matrix `values` (CSC order of `pattern`) times the direction.
-    pub(crate) fn verify<T: Float>(
+    /// Compares `d` (the direction's lane of every output) with a
+    /// symmetric matrix `values` (CSC order of `pattern`) times the
+    /// direction, column by column:
+    /// `d` against `Hᵀ·v`, which is `H·v` up to the rounding of the
+    /// recovery (the two triangles may be read from different lanes), and
+    /// which a misattributed entry `(i, j)` makes differ in row `j`. One
+    /// contiguous dot product per column, no scattered sums; `dir` keeps
+    /// the direction's entry of each entry's row, in `T`, between calls.
+    pub(crate) fn verify_symmetric<T: Float>(
         &self,
         pattern: &JacobianPattern,
         values: &[T],
         d: &[T],
-        acc: &mut Vec<T>,
+        dir: &mut Vec<T>,
     ) -> Result<(), SparseError> {
-        self.verify_in(pattern, values, None, d, acc)
+        if self.mode == PatternCheck::Off {
+            return Ok(());
+        }
+        let (offs, rows) = pattern.csc();
+        if dir.len() != rows.len() {
+            // the direction's entry of each entry's row, in `T`, once
+            dir.clear();
+            dir.extend(rows.iter().map(|&i| self.direction::<T>(i)));
+        }
+        let tol = T::epsilon().sqrt();
+        let mut entries = values.iter().zip(dir.iter());
+        for (j, (w, &dj)) in offs.windows(2).zip(d).enumerate() {
+            let (mut s, mut a) = (T::zero(), T::zero());
+            for (&v, &e) in entries.by_ref().take(w[1] - w[0]) {
+                let t = v * e;
+                s = s + t;
+                a = a + t.abs();
+            }
+            // rows with a non-finite value cannot be compared
+            let finite = s.is_finite() & dj.is_finite();
+            if finite && (dj - s).abs() > tol * (a + dj.abs()) {
+                return Err(SparseError::PatternChanged { row: j });
+            }
+        }
+        Ok(())
     }
 
-    /// [`verify`](Self::verify) with the values at `dest[k]` for the CSC
-    /// entry `k` when `dest` is given.
+    /// Compares `d` (the direction's lane of every output) with the
+    /// matrix `values` (CSC order of `pattern`; the values at `dest[k]`
+    /// for the CSC entry `k` when `dest` is given) times the direction,
+    /// row by row.
     pub(crate) fn verify_in<T: Float>(
         &self,
         pattern: &JacobianPattern,

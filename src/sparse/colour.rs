@@ -10,8 +10,13 @@
 //!   off-diagonal entry be read from whichever of its two ends sees the
 //!   other's colour only once; it needs no more colours than distance-2
 //!   colouring and often far fewer (an arrowhead: 2 instead of `n`).
+//! - **Acyclic colouring** (Hessians, [`acyclic_colouring`]): adjacent
+//!   vertices differ and no cycle uses only two colours. Every star
+//!   colouring is acyclic, so it never needs more colours (a path: 2
+//!   against 3), but the entries are solved for, leaf by leaf along the
+//!   two-coloured trees, instead of read off (substitution).
 //!
-//! Both are greedy: visit the vertices in some order and give each the
+//! All are greedy: visit the vertices in some order and give each the
 //! smallest colour its coloured neighbours leave free. The count depends
 //! on the order, so [`column_colouring`] and [`star_colouring`] try several
 //! ([`Order`]; the dynamic DSatur order is the one that finds the optimal
@@ -23,6 +28,7 @@
 
 use std::vec::Vec;
 
+pub use super::acyclic::{acyclic_colouring, is_acyclic_colouring};
 use super::{HessianPattern, JacobianPattern};
 
 /// A colouring: a colour `0..count()` per column (or vertex).
@@ -281,7 +287,10 @@ fn greedy(p: &JacobianPattern, seq: &[usize]) -> Colouring {
 /// Culberson's iterated greedy: recolour with the vertices grouped by
 /// colour class, classes in reverse order; the count never grows. Stops
 /// when a round does not reduce it (at most 5 rounds).
-fn iterate(mut c: Colouring, mut recolour: impl FnMut(&[usize]) -> Colouring) -> Colouring {
+pub(super) fn iterate(
+    mut c: Colouring,
+    mut recolour: impl FnMut(&[usize]) -> Colouring,
+) -> Colouring {
     for _ in 0..5 {
         let mut seq: Vec<usize> = (0..c.colour.len()).collect();
         seq.sort_by_key(|&v| core::cmp::Reverse(c.colour[v]));
@@ -296,7 +305,7 @@ fn iterate(mut c: Colouring, mut recolour: impl FnMut(&[usize]) -> Colouring) ->
 
 /// The vertex sequence for `order`; `each(v, f)` calls `f` on each
 /// neighbour of `v` once.
-fn vertex_order(
+pub(super) fn vertex_order(
     n: usize,
     order: Order,
     mut each: impl FnMut(usize, &mut dyn FnMut(usize)),

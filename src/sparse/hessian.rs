@@ -5,27 +5,35 @@ use std::vec::Vec;
 
 use nalgebra::{DVector, Scalar};
 use nalgebra_sparse::CscMatrix;
+use nalgebra_sparse::pattern::SparsityPattern;
 use num_traits::Float;
 
+use super::acyclic::Substitution;
 use super::check::Check;
 use super::colour::{self, Colouring};
-use super::jacobian::{Buffers, ColourSets, Scratch, check_len, csc};
+use super::jacobian::{Buffers, ColourSets, Scratch, all_finite, check_len, csc};
 use super::{HessianPattern, PatternCheck, SparseError, Tracer};
-use crate::Dual;
 use crate::reverse::{Tape, Var};
+use crate::{Dual, Function, tangent};
 
-/// A prepared sparse Hessian of `f: Rⁿ → R`: a pattern and a star
-/// colouring, computed once, and for each entry the place in the
-/// compressed product `B = H·S` it is read from.
+/// A prepared sparse Hessian of `f: Rⁿ → R`: a pattern, its star
+/// colouring and (when it has fewer colours) an acyclic one, computed once,
+/// with the recovery of each.
 ///
 /// Each evaluation runs reverse mode over forward mode: the inputs are
 /// `Dual<T, C>` seeded with one lane per colour, the gradient is taken by
 /// [`reverse`](crate::reverse) on them, and lane `c` of `∂f/∂xᵢ` is
 /// `(H·s_c)ᵢ`. One recording and one backward sweep give `C` columns of
 /// `B` and the gradient; the whole Hessian takes `⌈colours / C⌉` of them.
-/// Every entry is then copied out of `B` (direct recovery): the diagonal
-/// from `B[i, c(i)]`, an off-diagonal `(i, j)` from `B[i, c(j)]` when `i`
-/// meets colour `c(j)` only at `j`, else from `B[j, c(i)]`.
+/// With the star colouring every entry is then copied out of `B` (direct
+/// recovery): the diagonal from `B[i, c(i)]`, an off-diagonal `(i, j)`
+/// from `B[i, c(j)]` when `i` meets colour `c(j)` only at `j`, else from
+/// `B[j, c(i)]`. With the acyclic colouring the off-diagonal entries are
+/// solved for along the two-coloured trees (substitution, see
+/// [`colour::acyclic_colouring`]), to a few units of rounding of their
+/// neighbours. **Fewer passes wins**: each evaluation with `C` lanes uses
+/// the colouring that needs fewer passes (the check's extra pass
+/// included), the star colouring on a tie ([`substitutes`](Self::substitutes)).
 ///
 /// The closure is generic over the tape's lifetime:
 /// `|x| rosenbrock(x)` works as it is for any generic `rosenbrock`.
@@ -36,7 +44,7 @@ use crate::reverse::{Tape, Var};
 ///
 /// let x: Vec<f64> = (0..6).map(|i| 0.3 * i as f64).collect();
 /// let sh = SparseHessian::detect(|x| rosenbrock(x), &x)?;
-/// assert_eq!(sh.colours(), 3);
+/// assert_eq!(sh.colours(), 2); // acyclic; star colouring needs 3
 /// let (fx, grad, h) = sh.hessian::<3, _>(|x| rosenbrock(x), &x)?;
 /// let mut want = vec![0.0; 36];
 /// rosenbrock_hessian(&x, &mut want);
@@ -49,46 +57,37 @@ use crate::reverse::{Tape, Var};
 #[derive(Clone, Debug)]
 pub struct SparseHessian {
     pattern: HessianPattern,
-    colouring: Colouring,
-    /// For each entry (CSC order), the row of `B` and the colour it is
-    /// read from.
-    source: Vec<(usize, usize)>,
-    /// Per row, a bit set of the colours of its entries.
-    row_colours: ColourSets,
+    /// The colourings and their recoveries: the star colouring first, then
+    /// an acyclic one if it has fewer colours.
+    plans: Vec<Plan>,
     /// The directional check of every evaluation.
     check: Check,
+    /// The CSC pattern of the result, built once (each result clones it).
+    csc: SparsityPattern,
     /// The tape and gradient buffer of the last evaluation, reused.
     scratch: Scratch,
 }
 
-impl SparseHessian {
-    /// Prepares the pattern: star-colours it with
-    /// [`colour::star_colouring`].
-    #[must_use]
-    pub fn new(pattern: HessianPattern) -> Self {
-        let colouring = colour::star_colouring(&pattern);
-        Self::prepare(pattern, colouring)
-    }
+/// A colouring and how its compressed product gives the entries.
+#[derive(Clone, Debug)]
+struct Plan {
+    colouring: Colouring,
+    recovery: Recovery,
+    /// Per row, a bit set of the colours of its entries.
+    row_colours: ColourSets,
+}
 
-    /// Prepares the pattern with a colouring of the caller's (for example
-    /// [`colour::distance2_colouring`]).
-    ///
-    /// # Errors
-    ///
-    /// [`SparseError::InvalidColouring`] if the colouring does not allow
-    /// direct recovery ([`colour::is_star_colouring`]), naming the row of
-    /// an entry that can be read from neither end.
-    pub fn with_colouring(
-        pattern: HessianPattern,
-        colouring: Colouring,
-    ) -> Result<Self, SparseError> {
-        colour::star_conflict(&pattern, &colouring).map_or(Ok(()), |(row, a, b)| {
-            Err(SparseError::InvalidColouring { row, columns: (a, b) })
-        })?;
-        Ok(Self::prepare(pattern, colouring))
-    }
+#[derive(Clone, Debug)]
+enum Recovery {
+    /// For each entry (CSC order), the row of `B` and the colour it is
+    /// read from.
+    Direct(Vec<(usize, usize)>),
+    /// Substitution along the two-coloured trees of an acyclic colouring.
+    Substitution(Substitution),
+}
 
-    fn prepare(pattern: HessianPattern, colouring: Colouring) -> Self {
+impl Plan {
+    fn direct(pattern: &HessianPattern, colouring: Colouring) -> Self {
         let c = colouring.colours();
         let p = pattern.as_jacobian_pattern();
         let unique =
@@ -100,15 +99,75 @@ impl SparseHessian {
             }
         }
         let row_colours = ColourSets::new(p, c, colouring.count());
-        let check = Check::new(p);
-        SparseHessian {
-            pattern,
-            colouring,
-            source,
-            row_colours,
-            check,
-            scratch: Scratch::default(),
+        Plan { colouring, recovery: Recovery::Direct(source), row_colours }
+    }
+
+    fn substitution(pattern: &HessianPattern, colouring: Colouring, s: Substitution) -> Self {
+        let p = pattern.as_jacobian_pattern();
+        let row_colours = ColourSets::new(p, colouring.colours(), colouring.count());
+        Plan { colouring, recovery: Recovery::Substitution(s), row_colours }
+    }
+}
+
+impl SparseHessian {
+    /// Prepares the pattern: star-colours it with
+    /// [`colour::star_colouring`] and, when [`colour::acyclic_colouring`]
+    /// finds fewer colours, keeps that one too. Each evaluation with `C`
+    /// lanes then uses the colouring that takes fewer passes (the check's
+    /// extra pass included), the star colouring on a tie: its recovery is
+    /// a copy, where the acyclic one substitutes along chains and may round.
+    #[must_use]
+    pub fn new(pattern: HessianPattern) -> Self {
+        let star = colour::star_colouring(&pattern);
+        let acyclic = colour::acyclic_colouring(&pattern);
+        let mut plans = Vec::with_capacity(2);
+        let sub = (acyclic.count() < star.count())
+            .then(|| Substitution::plan(&pattern, &acyclic).ok())
+            .flatten();
+        plans.push(Plan::direct(&pattern, star));
+        if let Some(s) = sub {
+            plans.push(Plan::substitution(&pattern, acyclic, s));
         }
+        Self::prepare(pattern, plans)
+    }
+
+    /// Prepares the pattern with a colouring of the caller's: a star
+    /// colouring (for example [`colour::distance2_colouring`]) is
+    /// recovered directly, any other acyclic colouring by substitution.
+    ///
+    /// # Errors
+    ///
+    /// [`SparseError::InvalidColouring`] if the colouring is not acyclic
+    /// ([`colour::is_acyclic_colouring`]), naming the row of an entry that
+    /// can be read from neither end.
+    pub fn with_colouring(
+        pattern: HessianPattern,
+        colouring: Colouring,
+    ) -> Result<Self, SparseError> {
+        let plan = match colour::star_conflict(&pattern, &colouring) {
+            None => Plan::direct(&pattern, colouring),
+            Some((row, a, b)) => match Substitution::plan(&pattern, &colouring) {
+                Ok(s) => Plan::substitution(&pattern, colouring, s),
+                Err(_) => return Err(SparseError::InvalidColouring { row, columns: (a, b) }),
+            },
+        };
+        Ok(Self::prepare(pattern, vec![plan]))
+    }
+
+    fn prepare(pattern: HessianPattern, plans: Vec<Plan>) -> Self {
+        let p = pattern.as_jacobian_pattern();
+        let check = Check::new(p);
+        let (csc, _) = csc(p, vec![0.0; p.nnz()]).into_pattern_and_values();
+        SparseHessian { pattern, plans, check, csc, scratch: Scratch::default() }
+    }
+
+    /// The plan an evaluation with `c` lanes uses: the fewest passes, the
+    /// first (star) on a tie.
+    fn plan(&self, c: usize) -> &Plan {
+        let passes = |p: &Plan| self.check.total_passes(p.colouring.count(), c.max(1));
+        self.plans
+            .iter()
+            .fold(&self.plans[0], |best, p| if passes(p) < passes(best) { p } else { best })
     }
 
     /// The same prepared Hessian with the directional check of each
@@ -144,32 +203,72 @@ impl SparseHessian {
         &self.pattern
     }
 
-    /// The star colouring.
+    /// The colouring with the fewest colours: the acyclic one when it
+    /// beats the star colouring, else the star colouring.
     #[must_use]
     pub fn colouring(&self) -> &Colouring {
-        &self.colouring
+        &self.plans[self.plans.len() - 1].colouring
     }
 
-    /// The number of colours.
+    /// The number of colours of [`colouring`](Self::colouring).
     #[must_use]
     pub fn colours(&self) -> usize {
-        self.colouring.count()
+        self.colouring().count()
     }
 
-    /// The number of recordings and sweeps with `C` lanes: `⌈colours / C⌉`,
-    /// at least 1.
+    /// Whether an evaluation with `c` lanes recovers the entries by
+    /// substitution (the acyclic colouring takes fewer passes there) rather
+    /// than by copying (the star colouring).
+    #[must_use]
+    pub fn substitutes(&self, c: usize) -> bool {
+        matches!(self.plan(c).recovery, Recovery::Substitution(_))
+    }
+
+    /// The number of recordings and sweeps with `c` lanes for the
+    /// colouring used at `c`: `⌈colours / c⌉`, at least 1. The directional
+    /// check rides in a spare lane of the last one when there is one, else
+    /// it takes one more ([`evaluations`](Self::evaluations)).
     #[must_use]
     pub fn passes(&self, c: usize) -> usize {
-        self.colours().div_ceil(c.max(1)).max(1)
+        self.plan(c).colouring.count().div_ceil(c.max(1)).max(1)
+    }
+
+    /// The number of recordings and sweeps an evaluation with `c` lanes
+    /// takes, the check's extra one included: what the choice between the
+    /// star and the acyclic colouring minimises.
+    ///
+    /// ```
+    /// use dualnum::sparse::{PatternCheck, SparseHessian};
+    /// use dualnum::test_functions::rosenbrock;
+    ///
+    /// // tridiagonal: 3 star colours, 2 acyclic
+    /// let sh = SparseHessian::detect(|x| rosenbrock(x), &[0.5; 20])?;
+    /// // C = 3: star needs a second pass for the check, acyclic has a spare lane
+    /// assert_eq!((sh.evaluations(3), sh.substitutes(3)), (1, true));
+    /// // C = 4: one pass either way; star (copies) wins the tie
+    /// assert_eq!((sh.evaluations(4), sh.substitutes(4)), (1, false));
+    /// let off = sh.with_pattern_check(PatternCheck::Off);
+    /// assert_eq!((off.evaluations(3), off.substitutes(3)), (1, false));
+    /// assert_eq!((off.evaluations(2), off.substitutes(2)), (1, true));
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    #[must_use]
+    pub fn evaluations(&self, c: usize) -> usize {
+        self.check.total_passes(self.plan(c).colouring.count(), c.max(1))
     }
 
     /// The value, gradient and Hessian (CSC, both triangles) of `f` at `x`.
+    ///
+    /// Each pass records `f` on `Dual<T, C>` (the NaN-safe kernels); a
+    /// [`Function`] object can take the faster
+    /// [`hessian_of`](Self::hessian_of).
     ///
     /// # Errors
     ///
     /// [`SparseError::InputLength`] if `x` is not `n` long;
     /// [`SparseError::OutsidePattern`] if a compressed product has a
-    /// non-zero where the pattern allows none.
+    /// non-zero where the pattern allows none;
+    /// [`SparseError::PatternChanged`] if the directional check fails.
     pub fn hessian<const C: usize, T>(
         &self,
         mut f: impl for<'t> FnMut(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
@@ -178,94 +277,301 @@ impl SparseHessian {
     where
         T: Float + Scalar + Send,
     {
-        const { assert!(C > 0, "the number of lanes C must be at least 1") };
-        let n = self.pattern.n();
-        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
-        let mut work = self.scratch.take::<HessWork<T, C>>();
-        work.grad.resize(n, Dual::new(T::zero(), [T::zero(); C]));
-        let result = self.sweeps(&mut f, x, &mut work);
-        self.scratch.put(work);
-        result
+        self.to_matrix(x, |g, v| {
+            self.eval::<C, T>(x, g, v, |w, plan, pass| {
+                let y = w.safe.run(plan, &self.check, x, pass, |xs| f(xs));
+                (y, Grad::Safe)
+            })
+        })
     }
 
-    fn sweeps<const C: usize, T: Float + Scalar>(
+    /// [`hessian`](Self::hessian) into the caller's buffers: the gradient
+    /// into `grad` (`n` long) and the entries into `values` (CSC order of
+    /// the [`pattern`](Self::pattern), both triangles); returns `f(x)`.
+    /// Allocates nothing once the buffers of a first call are kept.
+    ///
+    /// # Errors
+    ///
+    /// As [`hessian`](Self::hessian); [`SparseError::OutputLength`] if
+    /// `grad` is not `n` long, [`SparseError::ValuesLength`] if `values`
+    /// is not `nnz` long.
+    pub fn values<const C: usize, T>(
         &self,
-        f: &mut impl for<'t> FnMut(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
+        mut f: impl for<'t> FnMut(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
         x: &[T],
-        work: &mut HessWork<T, C>,
+        grad: &mut [T],
+        values: &mut [T],
+    ) -> Result<T, SparseError>
+    where
+        T: Float + Send + 'static,
+    {
+        self.eval::<C, T>(x, grad, values, |w, plan, pass| {
+            let y = w.safe.run(plan, &self.check, x, pass, |xs| f(xs));
+            (y, Grad::Safe)
+        })
+    }
+
+    /// [`hessian`](Self::hessian) for a [`Function`] object, on the checked
+    /// fast path: each pass records `f` on policy-free
+    /// [`Unchecked`](crate::Unchecked) duals, tests the value, gradient and
+    /// lanes once for finiteness, and runs that pass again on the NaN-safe
+    /// `Dual<T, C>` only if some component is not finite (see
+    /// [`function`](crate::function) for when the two can differ).
+    ///
+    /// ```
+    /// use dualnum::Function;
+    /// use dualnum::sparse::SparseHessian;
+    /// use dualnum::test_functions::rosenbrock;
+    /// use num_traits::Float;
+    ///
+    /// struct Rosenbrock;
+    /// impl Function for Rosenbrock {
+    ///     fn eval<T: Float>(&self, x: &[T]) -> T {
+    ///         rosenbrock(x)
+    ///     }
+    /// }
+    /// let x: Vec<f64> = (0..50).map(|i| 0.1 * i as f64).collect();
+    /// let sh = SparseHessian::detect(|x| rosenbrock(x), &x)?;
+    /// let (fx, g, h) = sh.hessian_of::<4, _>(&Rosenbrock, &x)?;
+    /// let (fx2, g2, h2) = sh.hessian::<4, _>(|x| rosenbrock(x), &x)?;
+    /// assert_eq!((fx, g), (fx2, g2));
+    /// assert_eq!(h.values(), h2.values());
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`hessian`](Self::hessian).
+    pub fn hessian_of<const C: usize, T>(
+        &self,
+        f: &(impl Function + ?Sized),
+        x: &[T],
+    ) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError>
+    where
+        T: Float + Scalar + Send,
+    {
+        self.to_matrix(x, |g, v| self.values_of::<C, T>(f, x, g, v))
+    }
+
+    /// [`values`](Self::values) for a [`Function`] object, on the checked
+    /// fast path of [`hessian_of`](Self::hessian_of).
+    ///
+    /// # Errors
+    ///
+    /// As [`values`](Self::values).
+    pub fn values_of<const C: usize, T>(
+        &self,
+        f: &(impl Function + ?Sized),
+        x: &[T],
+        grad: &mut [T],
+        values: &mut [T],
+    ) -> Result<T, SparseError>
+    where
+        T: Float + Send + 'static,
+    {
+        self.eval::<C, T>(x, grad, values, |w, plan, pass| {
+            let y = w.fast.run(plan, &self.check, x, pass, |xs| f.eval(xs));
+            if finite(&y) && all_finite(&w.fast.grad) {
+                (Dual { re: y.re, eps: y.eps }, Grad::Fast)
+            } else {
+                // the rare pass with a non-finite component, NaN-safe
+                let y = w.safe.run(plan, &self.check, x, pass, |xs| f.eval(xs));
+                (y, Grad::Safe)
+            }
+        })
+    }
+
+    /// A matrix result from an evaluation into buffers.
+    fn to_matrix<T: Float + Scalar>(
+        &self,
+        x: &[T],
+        eval: impl FnOnce(&mut [T], &mut [T]) -> Result<T, SparseError>,
     ) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError> {
-        let HessWork { tape, grad, seeds, d, acc } = work;
-        let p = self.pattern.as_jacobian_pattern();
-        let n = p.ncols();
-        let k = self.colours();
-        let colour = self.colouring.colours();
+        let n = self.pattern.n();
+        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
         let mut g = DVector::zeros(n);
+        let mut values = vec![T::zero(); self.pattern.nnz()];
+        let fx = eval(g.as_mut_slice(), &mut values)?;
+        let h = CscMatrix::try_from_pattern_and_values(self.csc.clone(), values)
+            .expect("the values match the pattern");
+        Ok((fx, g, h))
+    }
+
+    /// Runs every pass of the plan for `C` lanes (`pass(work, plan, k)`
+    /// records and sweeps pass `k`, saying which buffers hold its
+    /// gradient), then recovers and checks the entries.
+    fn eval<const C: usize, T: Float + Send + 'static>(
+        &self,
+        x: &[T],
+        grad: &mut [T],
+        values: &mut [T],
+        mut pass: impl FnMut(&mut HessWork<T, C>, &Plan, usize) -> (Dual<T, C>, Grad),
+    ) -> Result<T, SparseError> {
+        const { assert!(C > 0, "the number of lanes C must be at least 1") };
+        let (n, nnz) = (self.pattern.n(), self.pattern.nnz());
+        check_len(SparseError::InputLength { expected: n, got: x.len() })?;
+        check_len(SparseError::OutputLength { expected: n, got: grad.len() })?;
+        check_len(SparseError::ValuesLength { expected: nnz, got: values.len() })?;
+        let plan = self.plan(C);
+        let k = plan.colouring.count();
+        let mut work = self.scratch.take::<HessWork<T, C>>();
+        if let Recovery::Substitution(_) = plan.recovery {
+            // every element is written by the passes before it is read
+            work.r.resize(n * k, T::zero());
+        }
         let mut fx = T::zero();
-        let mut values = vec![T::zero(); p.nnz()];
-        d.clear();
-        d.resize(n, T::zero());
-        for pass in 0..self.check.total_passes(k, C) {
-            let lo = pass * C;
-            let lane = self.check.lane(k, pass, C);
-            seeds.seed(x, colour, pass, lane, &self.check);
-            let y = tape.gradient(&mut *f, &seeds.xd, grad);
-            if pass == 0 {
+        let mut result = Ok(());
+        for p in 0..self.check.total_passes(k, C) {
+            let (y, which) = pass(&mut work, plan, p);
+            if p == 0 {
                 fx = y.re;
-                for (gi, d) in g.iter_mut().zip(grad.iter()) {
-                    // `+ 0`: an exact −0 comes out as +0
-                    *gi = d.re + T::zero();
+            }
+            result = match which {
+                Grad::Fast => {
+                    self.take_pass(plan, p, &work.fast.grad, grad, values, &mut work.r, &mut work.d)
+                }
+                Grad::Safe => {
+                    self.take_pass(plan, p, &work.safe.grad, grad, values, &mut work.r, &mut work.d)
+                }
+            };
+            if result.is_err() {
+                break;
+            }
+        }
+        let result = result.and_then(|()| {
+            if let Recovery::Substitution(s) = &plan.recovery {
+                s.solve(&mut work.r, values);
+            }
+            let p = self.pattern.as_jacobian_pattern();
+            self.check.verify_symmetric(p, values, &work.d, &mut work.dir)
+        });
+        self.scratch.put(work);
+        result.map(|()| fx)
+    }
+
+    /// Takes one pass's gradient and lanes (`B`'s columns `pass·C ..`):
+    /// the gradient from the first, the check of the lanes that must be
+    /// zero, the entries (copied, or kept in `r` for the substitution) and
+    /// the direction's lane into `d`.
+    #[allow(clippy::too_many_arguments)]
+    fn take_pass<const C: usize, T: Float, const S: bool>(
+        &self,
+        plan: &Plan,
+        pass: usize,
+        lanes: &[Dual<T, C, S>],
+        grad: &mut [T],
+        values: &mut [T],
+        r: &mut [T],
+        d: &mut Vec<T>,
+    ) -> Result<(), SparseError> {
+        let lo = pass * C;
+        let lane = self.check.lane(plan.colouring.count(), pass, C);
+        if pass == 0 {
+            for (gi, l) in grad.iter_mut().zip(lanes) {
+                // `+ 0`: an exact −0 comes out as +0
+                *gi = l.re + T::zero();
+            }
+        }
+        if let Some((row, colour)) = plan.row_colours.first_stray(lanes, lo, lane) {
+            let c = plan.colouring.colours();
+            let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
+            return Err(SparseError::OutsidePattern { row, colour, columns });
+        }
+        match &plan.recovery {
+            Recovery::Direct(source) => {
+                for (v, &(i, c)) in values.iter_mut().zip(source) {
+                    let l = c.wrapping_sub(lo);
+                    if l < C {
+                        *v = lanes[i].eps[l] + T::zero();
+                    }
                 }
             }
-            self.check_zero_lanes(grad, lo, lane)?;
-            for (v, &(i, c)) in values.iter_mut().zip(&self.source) {
-                let l = c.wrapping_sub(lo);
-                if l < C {
-                    *v = grad[i].eps[l] + T::zero();
-                }
-            }
-            if let Some(l) = lane {
-                for (di, gi) in d.iter_mut().zip(grad.iter()) {
-                    *di = gi.eps[l];
+            Recovery::Substitution(_) => {
+                let k = plan.colouring.count();
+                let hi = k.min(lo + C);
+                if lo < hi {
+                    for (row, l) in r.chunks_exact_mut(k).zip(lanes) {
+                        // a loop, not `copy_from_slice`: a call per row
+                        for (a, &b) in row[lo..hi].iter_mut().zip(&l.eps) {
+                            *a = b;
+                        }
+                    }
                 }
             }
         }
-        self.check.verify(p, &values, d, acc)?;
-        Ok((fx, g, csc(p, values)))
-    }
-
-    fn check_zero_lanes<const C: usize, T: Float>(
-        &self,
-        b: &[Dual<T, C>],
-        lo: usize,
-        lane: Option<usize>,
-    ) -> Result<(), SparseError> {
-        if let Some((row, colour)) = self.row_colours.first_stray(b, lo, lane) {
-            let c = self.colouring.colours();
-            let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
-            return Err(SparseError::OutsidePattern { row, colour, columns });
+        if let Some(l) = lane {
+            d.clear();
+            d.extend(lanes.iter().map(|g| g.eps[l]));
         }
         Ok(())
     }
 }
 
-/// What a Hessian evaluation keeps for the next: the tape, the gradient,
-/// the seeded inputs, the direction's lane and the check's sums.
+/// Which buffers hold a pass's gradient.
+#[derive(Clone, Copy)]
+enum Grad {
+    Fast,
+    Safe,
+}
+
+/// True when the value and every lane are finite.
+#[inline(always)]
+fn finite<T: Float, const C: usize, const S: bool>(y: &Dual<T, C, S>) -> bool {
+    y.eps.iter().fold(tangent::all_finite(y.re), |ok, &e| ok & tangent::all_finite(e))
+}
+
+/// The tape, gradient and seeded inputs of passes on `Dual<T, C, S>`.
+struct Lanes<T, const C: usize, const S: bool> {
+    tape: Tape<Dual<T, C, S>>,
+    grad: Vec<Dual<T, C, S>>,
+    seeds: Buffers<T, C, S>,
+}
+
+impl<T: Float, const C: usize, const S: bool> Lanes<T, C, S> {
+    /// Seeds pass `pass` of `plan`, records `f` and sweeps back: the
+    /// gradient into `grad`; returns the value.
+    fn run(
+        &mut self,
+        plan: &Plan,
+        check: &Check,
+        x: &[T],
+        pass: usize,
+        f: impl for<'t> FnOnce(&[Var<'t, Dual<T, C, S>>]) -> Var<'t, Dual<T, C, S>>,
+    ) -> Dual<T, C, S> {
+        let k = plan.colouring.count();
+        let lane = check.lane(k, pass, C);
+        self.seeds.seed(x, plan.colouring.colours(), pass, lane, check);
+        self.grad.resize(x.len(), Dual { re: T::zero(), eps: [T::zero(); C] });
+        self.tape.gradient(f, &self.seeds.xd, &mut self.grad)
+    }
+}
+
+impl<T: Float, const C: usize, const S: bool> Default for Lanes<T, C, S> {
+    fn default() -> Self {
+        Lanes { tape: Tape::default(), grad: Vec::new(), seeds: Buffers::default() }
+    }
+}
+
+/// What a Hessian evaluation keeps for the next: the passes' buffers
+/// (policy-free and NaN-safe), `B` for the substitution, the direction's
+/// lane and the direction.
 struct HessWork<T, const C: usize> {
-    tape: Tape<Dual<T, C>>,
-    grad: Vec<Dual<T, C>>,
-    seeds: Buffers<T, C>,
+    fast: Lanes<T, C, false>,
+    safe: Lanes<T, C, true>,
+    r: Vec<T>,
     d: Vec<T>,
-    acc: Vec<T>,
+    /// The check's direction in `T`.
+    dir: Vec<T>,
 }
 
 impl<T: Float, const C: usize> Default for HessWork<T, C> {
     fn default() -> Self {
         HessWork {
-            tape: Tape::default(),
-            grad: Vec::new(),
-            seeds: Buffers::default(),
+            fast: Lanes::default(),
+            safe: Lanes::default(),
+            r: Vec::new(),
             d: Vec::new(),
-            acc: Vec::new(),
+            dir: Vec::new(),
         }
     }
 }

@@ -15,7 +15,7 @@ use super::check::Check;
 use super::colour::{self, Bicolouring, Colouring};
 use super::{JacobianPattern, PatternCheck, SparseError, Tracer};
 use crate::reverse::{Tape, Var};
-use crate::{Dual, VectorFunction, tangent};
+use crate::{Dual, VectorFunction};
 
 /// A prepared sparse Jacobian: a pattern and a column colouring, computed
 /// once, and the plan to read every entry out of the compressed passes.
@@ -671,11 +671,7 @@ impl SparseJacobian {
         fast.out.clear();
         fast.out.resize(m, Dual { eps: [T::zero(); L], re: T::zero() });
         f.eval(&fast.xd, &mut fast.out);
-        let finite = fast.out.iter().fold(true, |ok, y| {
-            ok & tangent::all_finite(y.re)
-                & y.eps.iter().fold(true, |ok, &e| ok & tangent::all_finite(e))
-        });
-        if finite {
+        if all_finite(&fast.out) {
             return self.store(&fast.out, pass, lane, fx, values, d);
         }
         // the rare pass with a non-finite component, NaN-safe
@@ -751,6 +747,13 @@ impl SparseJacobian {
             let (_, rows) = self.pattern.csc();
             // `+ 0` turns an exact −0 into +0 and leaves the rest
             match &self.dest {
+                None if lo == 0 && self.column_count <= L && self.backward.is_empty() => {
+                    // one pass holds every colour (and no entry comes from a
+                    // backward sweep): no lane test per entry
+                    for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
+                        *v = out[i].eps[c] + T::zero();
+                    }
+                }
                 None => {
                     for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
                         let l = c.wrapping_sub(lo);
@@ -994,6 +997,23 @@ pub(crate) fn check_len(e: SparseError) -> Result<(), SparseError> {
     }
 }
 
+/// True when every value and lane of `out` is finite: `x − x` is `0` for
+/// a finite `x` and NaN otherwise, summed into one accumulator per lane
+/// (independent sums, which vectorize, and no branch per element).
+#[inline]
+#[allow(clippy::eq_op)] // `x − x` is the test
+pub(crate) fn all_finite<T: Float, const L: usize, const S: bool>(out: &[Dual<T, L, S>]) -> bool {
+    let mut re = T::zero();
+    let mut eps = [T::zero(); L];
+    for y in out {
+        re = re + (y.re - y.re);
+        for (a, &e) in eps.iter_mut().zip(&y.eps) {
+            *a = *a + (e - e);
+        }
+    }
+    eps.iter().fold(re.is_zero(), |ok, a| ok & a.is_zero())
+}
+
 /// The CSC matrix of `pattern` with `values` (CSC order).
 pub(crate) fn csc<T: Scalar>(pattern: &JacobianPattern, values: Vec<T>) -> CscMatrix<T> {
     let (offs, rows) = pattern.csc();
@@ -1005,4 +1025,31 @@ pub(crate) fn csc<T: Scalar>(pattern: &JacobianPattern, values: Vec<T>) -> CscMa
         values,
     )
     .expect("a JacobianPattern's CSC arrays are always valid (sorted, in range)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::all_finite;
+    use crate::Dual;
+
+    #[test]
+    fn all_finite_sees_every_non_finite_component() {
+        let ok: Vec<Dual<f64, 3>> =
+            (0..9).map(|i| Dual::new(i as f64 - 4.0, [-0.0, 1e308, -(i as f64)])).collect();
+        assert!(all_finite(&ok));
+        assert!(all_finite::<f64, 3, true>(&[]));
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            for lane in 0..4 {
+                for at in [0, 4, 8] {
+                    let mut v = ok.clone();
+                    if lane == 3 {
+                        v[at].re = bad;
+                    } else {
+                        v[at].eps[lane] = bad;
+                    }
+                    assert!(!all_finite(&v), "{bad} in lane {lane} of element {at}");
+                }
+            }
+        }
+    }
 }

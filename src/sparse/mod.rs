@@ -12,8 +12,8 @@
 //!    on [`Tracer`]s, which record which inputs each value depends on (and,
 //!    for Hessians, which operations make two inputs interact).
 //! 2. **Colouring** ([`colour`]): greedy column colouring for Jacobians
-//!    (or row colouring, or both directions: [`Direction`]), star
-//!    colouring for Hessians, several vertex orders, fewest kept.
+//!    (or row colouring, or both directions: [`Direction`]), star and
+//!    acyclic colouring for Hessians, several vertex orders, fewest kept.
 //! 3. **Compressed evaluation** ([`SparseJacobian`], [`SparseHessian`]):
 //!    seed each colour as one lane, evaluate, copy each entry out of its
 //!    lane into a `nalgebra_sparse::CscMatrix` (or into your own values
@@ -96,7 +96,7 @@
 //! | detection | one evaluation recording a 12-byte node per nonlinear operation, then a walk over each output's ancestors |
 //! | colouring | `Σᵢ (entries in row i)²` per order tried, once |
 //! | Jacobian | `⌈column colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry; one recording + one backward sweep per row colour; the check: a spare lane (or one more evaluation) + one multiply-add per entry |
-//! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>`; the check: a spare lane or one more |
+//! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>` (policy-free for function objects: [`SparseHessian::values_of`], [`hessian_of`](SparseHessian::hessian_of)); the check: a spare lane or one more, and one multiply-add per entry; substitution (acyclic): one subtraction per off-diagonal pair |
 //!
 //! # Design, and the alternatives rejected
 //!
@@ -138,11 +138,26 @@
 //!   arrowhead (against `n` either way) and can never lose to columns or
 //!   rows alone; a Coleman–Verma star bicolouring could find fewer on
 //!   patterns with many medium-dense rows and columns.
-//! - **Direct recovery only** (every entry is one lane, copied): the
-//!   results are the dense forward-mode numbers, bit for bit, for
-//!   Jacobians. *Rejected:* substitution-based recovery (acyclic colouring,
-//!   fewer colours for Hessians), which accumulates rounding.
+//! - **Direct recovery for Jacobians**, so the results are the dense
+//!   forward-mode numbers, bit for bit. **Hessians choose per pattern and
+//!   lane width**: the star colouring (direct, exact copies) and, when
+//!   [`colour::acyclic_colouring`] finds fewer colours, the acyclic one
+//!   (substitution along two-coloured trees, which may round); each
+//!   evaluation takes the one with fewer passes, the star colouring on a
+//!   tie. A chained Rosenbrock Hessian (tridiagonal) takes 3 star colours
+//!   and 2 acyclic ones, so with `C = 3` the check rides in a spare lane
+//!   instead of costing a second pass.
+//! - **Function objects take the checked fast path for Hessians too**
+//!   ([`SparseHessian::hessian_of`]): each pass records on policy-free
+//!   duals and is re-run NaN-safe only if a component is not finite.
+//!   *Rejected:* forward over forward on `Dual<Dual<T, C>, C>`: seeded with
+//!   `S` at both levels it yields `Sᵀ·H·S` (`C²` numbers), not `H·S`, and
+//!   recovering a Hessian from `Sᵀ·H·S` needs a colouring in which every
+//!   pair of colours meets in at most one entry, far more colours than a
+//!   star or acyclic one (`H·S` by forward over forward needs `n` inner
+//!   lanes).
 
+mod acyclic;
 mod check;
 pub mod colour;
 mod hessian;

@@ -1,6 +1,7 @@
 //! `gmm`: the log-likelihood of a Gaussian mixture with a Wishart prior (the
-//! ADBench objective), and its gradient in reverse mode (one tape, reused
-//! across the runs).
+//! ADBench objective), and its gradient in reverse mode, recorded one data
+//! point's term at a time (`Tape::gradient_sum`, one tape reused across the
+//! runs): the tape holds one point's `k` quadratic forms, not all `n`.
 
 use crate::{Outcome, json::rows, json::size, json::to_rows, json::vector, repeat};
 use dualnum::{lit, reverse::Tape};
@@ -43,6 +44,68 @@ fn logsumexp<T: Float>(v: &[T]) -> T {
 }
 
 impl Gmm {
+    /// The objective as `n + 1` terms, for recording one at a time: term
+    /// `i < n` is data point `i`'s log-sum-exp, term `n` all the rest (the
+    /// constant, `−n·lse(α)` and the prior). Generic.
+    fn term<T: Float>(&self, i: usize, params: &[T]) -> T {
+        let (d, k) = (self.d, self.k);
+        let (alpha, rest) = params.split_at(k);
+        if i == self.n {
+            let constant = -(self.n as f64) * d as f64 * 0.5 * (2.0 * std::f64::consts::PI).ln();
+            let (_, rest) = rest.split_at(k * d);
+            let (q, l) = rest.split_at(k * d);
+            let qdiag: Vec<T> = q.iter().map(|qi| qi.exp()).collect();
+            return lit::<T>(constant)
+                - lit::<T>(self.n as f64) * logsumexp(alpha)
+                - self.prior(&qdiag, q, l);
+        }
+        let l_sz = d * (d - 1) / 2;
+        let (mu, rest) = rest.split_at(k * d);
+        let (q, l) = rest.split_at(k * d);
+        let xi = &self.x[i * d..(i + 1) * d];
+        let (mut xc, mut qxc, mut main) =
+            (vec![T::zero(); d], vec![T::zero(); d], vec![T::zero(); k]);
+        for ik in 0..k {
+            let qk = &q[ik * d..(ik + 1) * d];
+            for (j, c) in xc.iter_mut().enumerate() {
+                *c = lit::<T>(xi[j]) - mu[ik * d + j];
+            }
+            for j in 0..d {
+                qxc[j] = qk[j].exp() * xc[j];
+            }
+            let mut li = ik * l_sz;
+            for i in 0..d {
+                for j in i + 1..d {
+                    qxc[j] = qxc[j] + l[li] * xc[i];
+                    li += 1;
+                }
+            }
+            let sq = qxc.iter().fold(T::zero(), |s, &v| s + v * v);
+            let sum_q = qk.iter().fold(T::zero(), |s, &v| s + v);
+            main[ik] = alpha[ik] + sum_q - lit::<T>(0.5) * sq;
+        }
+        logsumexp(&main)
+    }
+
+    /// The Wishart prior's part of the objective, with `qdiag = exp(q)`.
+    fn prior<T: Float>(&self, qdiag: &[T], q: &[T], l: &[T]) -> T {
+        let (d, k) = (self.d, self.k);
+        let l_sz = d * (d - 1) / 2;
+        let nw = (d + self.m + 1) as f64;
+        let c = nw * d as f64 * (self.gamma.ln() - 0.5 * 2f64.ln()) - ln_multigamma(0.5 * nw, d);
+        let mut prior = T::zero();
+        for ik in 0..k {
+            let frob = qdiag[ik * d..(ik + 1) * d]
+                .iter()
+                .chain(&l[ik * l_sz..(ik + 1) * l_sz])
+                .fold(T::zero(), |s, &v| s + v * v);
+            let sum_q = q[ik * d..(ik + 1) * d].iter().fold(T::zero(), |s, &v| s + v);
+            prior = prior + lit::<T>(0.5 * self.gamma * self.gamma) * frob
+                - lit::<T>(self.m as f64) * sum_q;
+        }
+        prior - lit(k as f64 * c)
+    }
+
     /// The objective at the parameters `alpha ++ mu ++ q ++ l`, generic.
     fn objective<T: Float>(&self, params: &[T]) -> T {
         let (d, k, n) = (self.d, self.k, self.n);
@@ -120,7 +183,8 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
         }
         "jacobian" => {
             let (mut tape, mut g) = (Tape::new(), vec![0.0; params.len()]);
-            let (_, ns) = repeat(input, || tape.gradient(|v| gmm.objective(v), &params, &mut g));
+            let (_, ns) =
+                repeat(input, || tape.gradient_sum(|i, v| gmm.term(i, v), n + 1, &params, &mut g));
             let (alpha, rest) = g.split_at(k);
             let (mu, rest) = rest.split_at(k * d);
             let (q, l) = rest.split_at(k * d);

@@ -1,28 +1,32 @@
 //! `kmeans`: the k-means cost `Σᵢ minⱼ |Cⱼ − Pᵢ|²` and the Newton direction
 //! `J·H⁻¹` (the Hessian is diagonal): the gradient and `H·1`, the Hessian's
-//! diagonal, from one forward-over-reverse `reverse::hvp`.
+//! diagonal, by forward over reverse (a tape of `Dual<f64, 1>` whose inputs
+//! carry the direction 1), recorded one point's term at a time
+//! (`Tape::gradient_sum`), so the tape holds one point's distances.
 
 use crate::{Outcome, json::rows, json::to_rows, repeat};
-use dualnum::lit;
+use dualnum::reverse::Tape;
+use dualnum::{Dual, lit};
 use num_traits::Float;
 use serde_json::Value;
 
 /// The cost of the centroids `c` (`k × d`, row-major) for the points `p`
 /// (`n × d`), generic in the centroids; the points are plain data.
 fn cost<T: Float>(p: &[f64], c: &[T], d: usize) -> T {
-    let mut total = T::zero();
-    for a in p.chunks(d) {
-        let mut closest = T::infinity();
-        for b in c.chunks(d) {
-            let dist = a.iter().zip(b).fold(T::zero(), |s, (&ai, &bi)| {
-                let e = lit::<T>(ai) - bi;
-                s + e * e
-            });
-            closest = closest.min(dist);
-        }
-        total = total + closest;
+    p.chunks(d).fold(T::zero(), |total, a| total + closest(a, c, d))
+}
+
+/// One point's term: the squared distance to the closest centroid.
+fn closest<T: Float>(a: &[f64], c: &[T], d: usize) -> T {
+    let mut closest = T::infinity();
+    for b in c.chunks(d) {
+        let dist = a.iter().zip(b).fold(T::zero(), |s, (&ai, &bi)| {
+            let e = lit::<T>(ai) - bi;
+            s + e * e
+        });
+        closest = closest.min(dist);
     }
-    total
+    closest
 }
 
 pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
@@ -38,12 +42,15 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
             Ok((Value::from(y), ns))
         }
         "dir" => {
-            let ones = vec![1.0; c.len()];
+            // Inputs c + 1·ε: the dual adjoints hold ∇cost and H·1.
+            let cd: Vec<Dual<f64, 1>> = c.iter().map(|&ci| Dual::new(ci, [1.0])).collect();
+            let mut gd = vec![Dual::new(0.0, [0.0]); c.len()];
+            let mut tape = Tape::new();
             let (dir, ns) = repeat(input, || {
-                let (_, g, h) = dualnum::reverse::hvp(|v| cost(&p, v, d), &c, &ones);
-                g.zip_map(&h, |g, h| g / h)
+                tape.gradient_sum(|i, v| closest(&p[i * d..(i + 1) * d], v, d), n, &cd, &mut gd);
+                gd.iter().map(|g| g.re / g.eps[0]).collect::<Vec<f64>>()
             });
-            Ok((to_rows(dir.as_slice(), d), ns))
+            Ok((to_rows(&dir, d), ns))
         }
         _ => Err(format!("kmeans has no function {function}")),
     }

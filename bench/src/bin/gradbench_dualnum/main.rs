@@ -8,8 +8,10 @@
 //!
 //! | eval | derivative | mode |
 //! |---|---|---|
-//! | `lse`, `llsq`, `det`, `gmm`, `lstm`, `ode` | gradient of a scalar | reverse, one reused [`Tape`](dualnum::reverse::Tape) |
-//! | `kmeans` | gradient and the Hessian's diagonal | forward over reverse (`reverse::hvp`) |
+//! | `lse`, `llsq`, `det`, `lstm` | gradient of a scalar | reverse, one reused [`Tape`](dualnum::reverse::Tape) |
+//! | `gmm` | gradient of a sum over data points | reverse, one point's term on the tape at a time (`Tape::gradient_sum`) |
+//! | `ode` | gradient through `s` Runge–Kutta steps | reverse, binomial checkpointing (`reverse::checkpoint`, 16 states) |
+//! | `kmeans` | gradient and the Hessian's diagonal | forward over reverse, one point's term at a time (`Tape::gradient_sum`) |
 //! | `ba` | sparse Jacobian | `dualnum::sparse` (pattern once, one compressed pass) |
 //! | `ht` | dense Jacobian, 28 columns | forward, `chunked::jacobian_into` |
 //! | `particle`, `saddle` | nested gradients | every pair of forward and reverse |

@@ -1,10 +1,12 @@
 //! `ode`: cmpad's `an_ode`, `y₀' = x₀`, `yᵢ' = xᵢ yᵢ₋₁`, `y(0) = 0`,
 //! integrated to `t = 2` by `s` steps of classical Runge–Kutta; the gradient
-//! of the last component of `y(2)` in reverse mode (one tape, reused across
-//! the runs).
+//! of the last component of `y(2)` in reverse mode, with binomial
+//! checkpointing over the steps (`reverse::checkpoint`): the state `(x, y)`
+//! is carried through a step function, at most 16 states are held and the
+//! tape holds one step.
 
 use crate::{Outcome, json::size, json::vector, repeat};
-use dualnum::{lit, reverse::Tape};
+use dualnum::{Function, VectorFunction, lit, reverse::checkpoint};
 use num_traits::Float;
 use serde_json::Value;
 
@@ -45,6 +47,52 @@ fn primal<T: Float>(x: &[T], s: usize) -> Vec<T> {
     y
 }
 
+/// One Runge–Kutta step of the state `x ++ y` (`x` carried unchanged).
+struct Step {
+    s: usize,
+}
+
+impl VectorFunction for Step {
+    fn outputs(&self, inputs: usize) -> usize {
+        inputs
+    }
+
+    fn eval<T: Float>(&self, state: &[T], out: &mut [T]) {
+        let n = state.len() / 2;
+        let (x, y) = state.split_at(n);
+        let h = lit::<T>(2.0) / lit(self.s as f64);
+        let (two, six) = (lit::<T>(2.0), lit::<T>(6.0));
+        let (mut k1, mut k2, mut k3, mut k4) = (y.to_vec(), y.to_vec(), y.to_vec(), y.to_vec());
+        let mut tmp = y.to_vec();
+        ode_fun(x, y, &mut k1);
+        for i in 0..n {
+            tmp[i] = y[i] + h * k1[i] / two;
+        }
+        ode_fun(x, &tmp, &mut k2);
+        for i in 0..n {
+            tmp[i] = y[i] + h * k2[i] / two;
+        }
+        ode_fun(x, &tmp, &mut k3);
+        for i in 0..n {
+            tmp[i] = y[i] + h * k3[i];
+        }
+        ode_fun(x, &tmp, &mut k4);
+        out[..n].copy_from_slice(x);
+        for i in 0..n {
+            out[n + i] = y[i] + h * (k1[i] + two * k2[i] + two * k3[i] + k4[i]) / six;
+        }
+    }
+}
+
+/// The last component of the final state.
+struct Last;
+
+impl Function for Last {
+    fn eval<T: Float>(&self, state: &[T]) -> T {
+        *state.last().expect("the state is not empty")
+    }
+}
+
 pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
     let (x, s) = (vector(input, "x")?, size(input, "s")?);
     if x.is_empty() || s == 0 {
@@ -56,11 +104,14 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
             Ok((Value::from(y), ns))
         }
         "gradient" => {
-            let (mut tape, mut g) = (Tape::new(), vec![0.0; x.len()]);
+            let n = x.len();
+            let mut state = x.clone();
+            state.resize(2 * n, 0.0);
+            let mut g = vec![0.0; 2 * n];
             let (_, ns) = repeat(input, || {
-                tape.gradient(|v| *primal(v, s).last().expect("x is not empty"), &x, &mut g)
+                checkpoint::gradient_of(&Step { s }, &Last, &state, s, 16, &mut g)
             });
-            Ok((Value::from(g), ns))
+            Ok((Value::from(&g[..n]), ns))
         }
         _ => Err(format!("ode has no function {function}")),
     }
