@@ -408,7 +408,10 @@ fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) -> T 
         // the precondition of `Record::push`), so every index is in bounds.
         unsafe {
             let a = *adj.get_unchecked(k) + carry;
-            if a.is_zero() {
+            // The test only where it is one compare: on a dual adjoint
+            // (`Dual<f64, 3>` in the sparse Hessian's passes) it reads every
+            // component of every node and cost more than it saved.
+            if core::mem::size_of::<T>() <= 8 && a.is_zero() {
                 // Nothing the output depends on: its terms would add +0·d
                 // to slots that are never −0, or a NaN (0·∞) the safe sweep
                 // drops anyway.
