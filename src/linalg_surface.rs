@@ -401,7 +401,56 @@ macro_rules! simd_value_scalar {
     };
 }
 
+/// simba's inclusions for a number type over `T: Float`: the identity
+/// (`X ⊂ X`) and `f32, f64 ⊂ X`, where a real lifts to the constant of the
+/// same value (`$lift`) and converting back reads the value (`re`). The
+/// type's own generic parameters after `T` come in brackets:
+/// `scalar_subsets!([const N: usize] Dual2<T, N>, Dual2::constant)`.
+macro_rules! scalar_subsets {
+    ([$($g:tt)*] $ty:ty, $lift:path) => {
+        /// The identity inclusion.
+        impl<T: Float, $($g)*> SubsetOf<$ty> for $ty {
+            #[inline(always)]
+            fn to_superset(&self) -> Self {
+                *self
+            }
+
+            #[inline(always)]
+            fn from_superset_unchecked(element: &Self) -> Self {
+                *element
+            }
+
+            #[inline(always)]
+            fn is_in_subset(_: &Self) -> bool {
+                true
+            }
+        }
+        $crate::linalg_surface::scalar_subsets!(@real [$($g)*] $ty, $lift, f32);
+        $crate::linalg_surface::scalar_subsets!(@real [$($g)*] $ty, $lift, f64);
+    };
+    (@real [$($g:tt)*] $ty:ty, $lift:path, $s:ty) => {
+        /// A real number is the constant of the same value; converting back
+        /// reads the value and drops the rest.
+        impl<T: Float + SupersetOf<$s>, $($g)*> SubsetOf<$ty> for $s {
+            #[inline]
+            fn to_superset(&self) -> $ty {
+                $lift(T::from_subset(self))
+            }
+
+            #[inline]
+            fn from_superset_unchecked(element: &$ty) -> $s {
+                element.re.to_subset_unchecked()
+            }
+
+            #[inline]
+            fn is_in_subset(element: &$ty) -> bool {
+                element.re.is_in_subset()
+            }
+        }
+    };
+}
+
 pub(crate) use {
     __forward_float, __real_constants, __small, complex_field_methods, real_field_methods,
-    simd_value_scalar,
+    scalar_subsets, simd_value_scalar,
 };

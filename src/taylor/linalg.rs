@@ -26,7 +26,9 @@ use simba::scalar::{ComplexField, Field, RealField, SubsetOf, SupersetOf};
 use simba::simd::SimdValue;
 
 use super::Jet;
-use crate::linalg_surface::{complex_field_methods, real_field_methods, simd_value_scalar};
+use crate::linalg_surface::{
+    complex_field_methods, real_field_methods, scalar_subsets, simd_value_scalar,
+};
 
 /// A jet is a scalar to simba: one lane, whose element is itself.
 impl<T: Float, const K: usize> SimdValue for Jet<T, K> {
@@ -36,49 +38,7 @@ impl<T: Float, const K: usize> SimdValue for Jet<T, K> {
 /// `+ − × ÷` and their assign forms, closed over `Jet<T, K>`.
 impl<T: Float, const K: usize> Field for Jet<T, K> {}
 
-/// The identity inclusion.
-impl<T: Float, const K: usize> SubsetOf<Jet<T, K>> for Jet<T, K> {
-    #[inline(always)]
-    fn to_superset(&self) -> Self {
-        *self
-    }
-
-    #[inline(always)]
-    fn from_superset_unchecked(element: &Self) -> Self {
-        *element
-    }
-
-    #[inline(always)]
-    fn is_in_subset(_: &Self) -> bool {
-        true
-    }
-}
-
-macro_rules! real_subset_of_jet {
-    ($($s:ty),*) => {$(
-        /// A real number is the constant jet of the same value; a jet
-        /// converts back to its value.
-        impl<T: Float + SupersetOf<$s>, const K: usize> SubsetOf<Jet<T, K>> for $s {
-            #[inline]
-            fn to_superset(&self) -> Jet<T, K> {
-                Jet::lift(T::from_subset(self))
-            }
-
-            /// Reads the value and drops the higher coefficients.
-            #[inline]
-            fn from_superset_unchecked(element: &Jet<T, K>) -> $s {
-                element.re.to_subset_unchecked()
-            }
-
-            #[inline]
-            fn is_in_subset(element: &Jet<T, K>) -> bool {
-                element.re.is_in_subset()
-            }
-        }
-    )*};
-}
-
-real_subset_of_jet!(f32, f64);
+scalar_subsets!([const K: usize] Jet<T, K>, Jet::lift);
 
 /// `Jet<T, K>` as a (real) scalar of nalgebra's decompositions.
 impl<T: RealField + Float, const K: usize> ComplexField for Jet<T, K> {

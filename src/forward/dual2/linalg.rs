@@ -11,7 +11,9 @@ use simba::scalar::{ComplexField, Field, RealField, SubsetOf, SupersetOf};
 use simba::simd::SimdValue;
 
 use super::Dual2;
-use crate::linalg_surface::{complex_field_methods, real_field_methods, simd_value_scalar};
+use crate::linalg_surface::{
+    complex_field_methods, real_field_methods, scalar_subsets, simd_value_scalar,
+};
 
 /// A second-order dual is a scalar to simba: one lane, itself.
 impl<T: Float, const N: usize> SimdValue for Dual2<T, N> {
@@ -21,48 +23,7 @@ impl<T: Float, const N: usize> SimdValue for Dual2<T, N> {
 /// `+ − × ÷` and their assign forms, closed over `Dual2<T, N>`.
 impl<T: Float, const N: usize> Field for Dual2<T, N> {}
 
-/// The identity inclusion.
-impl<T: Float, const N: usize> SubsetOf<Dual2<T, N>> for Dual2<T, N> {
-    #[inline(always)]
-    fn to_superset(&self) -> Self {
-        *self
-    }
-
-    #[inline(always)]
-    fn from_superset_unchecked(element: &Self) -> Self {
-        *element
-    }
-
-    #[inline(always)]
-    fn is_in_subset(_: &Self) -> bool {
-        true
-    }
-}
-
-macro_rules! real_subset_of_dual2 {
-    ($($s:ty),*) => {$(
-        /// A real number is the constant of the same value; converting back
-        /// reads the value.
-        impl<T: Float + SupersetOf<$s>, const N: usize> SubsetOf<Dual2<T, N>> for $s {
-            #[inline]
-            fn to_superset(&self) -> Dual2<T, N> {
-                Dual2::constant(T::from_subset(self))
-            }
-
-            #[inline]
-            fn from_superset_unchecked(element: &Dual2<T, N>) -> $s {
-                element.re.to_subset_unchecked()
-            }
-
-            #[inline]
-            fn is_in_subset(element: &Dual2<T, N>) -> bool {
-                element.re.is_in_subset()
-            }
-        }
-    )*};
-}
-
-real_subset_of_dual2!(f32, f64);
+scalar_subsets!([const N: usize] Dual2<T, N>, Dual2::constant);
 
 /// `Dual2<T, N>` as a (real) scalar of nalgebra's algorithms.
 impl<T: RealField + Float, const N: usize> ComplexField for Dual2<T, N> {
