@@ -21,6 +21,11 @@
 //! `INTERLEAVED_BATCH_US` (default 300), `INTERLEAVED_FILTER`,
 //! `BENCH_LABEL` (results also go to
 //! `target/interleaved/reverse_<label>.json`).
+//!
+//! `REVERSE_PROFILE=workload/method` (say `rosenbrock/1000/replay`) runs
+//! that one method `REVERSE_PROFILE_ITERS` times (default 10) inside
+//! `profile_loop`, for instruction counts: `valgrind --tool=callgrind
+//! --toggle-collect='*profile_loop*'`, then divide by the iterations.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -54,6 +59,12 @@ fn calibrate(f: &mut Timed, batch: Duration) -> u64 {
         }
         k *= 4;
     }
+}
+
+/// `iters` runs of `f`, the one place `callgrind --toggle-collect` counts.
+#[inline(never)]
+fn profile_loop(f: &mut Timed, iters: u64) {
+    black_box(f(iters));
 }
 
 fn quantile(v: &mut [f64], q: f64) -> f64 {
@@ -228,6 +239,15 @@ fn main() {
                     n
                 ),
             };
+            if let Ok(want) = std::env::var("REVERSE_PROFILE") {
+                for (name, f) in methods.iter_mut() {
+                    if format!("{workload}/{name}") == want {
+                        f(1);
+                        profile_loop(f, env("REVERSE_PROFILE_ITERS", 10));
+                    }
+                }
+                continue;
+            }
             for (_, f) in methods.iter_mut() {
                 calibrate(f, batch);
             }

@@ -747,10 +747,12 @@ impl<T: Float> Tape<T> {
         assert!(this.owns(&y), "Tape::gradient: the output belongs to another tape");
         let (fx, top) = (y.val, y.idx);
         let r = self.rec.get_mut();
-        tape::sweep_below(&r.nodes, &mut self.adj, &[(top, T::one())], x.len() + 1);
-        // The inputs were recorded first, as nodes 1..=n.
+        tape::sweep_below(&r.nodes, &mut self.adj, top, x.len() + 1);
+        // The inputs were recorded first, as nodes 1..=n; their slots are
+        // zeroed as they are read, which keeps the buffer clean.
+        let adj = &mut self.adj.buf;
         for (i, g) in grad.iter_mut().enumerate() {
-            *g = self.adj.get(i + 1).copied().unwrap_or_else(T::zero);
+            *g = adj.get_mut(i + 1).map_or_else(T::zero, |a| core::mem::replace(a, T::zero()));
         }
         (fx, top)
     }

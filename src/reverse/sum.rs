@@ -66,7 +66,7 @@ impl<T: Float> Tape<T> {
             grad.len()
         );
         let keep = x.len() + 1;
-        let mut adj = core::mem::take(&mut self.adj);
+        let mut adj = core::mem::take(&mut self.adj.buf);
         adj.clear();
         adj.resize(keep, T::zero());
         let mut total = T::zero();
@@ -102,7 +102,9 @@ impl<T: Float> Tape<T> {
             adj[..keep].fill(T::zero());
         }
         grad.copy_from_slice(&adj[1..keep]);
-        self.adj = adj;
+        self.adj.buf = adj;
+        // Its slots hold the terms' partial adjoints.
+        self.adj.clean = false;
         total
     }
 }
