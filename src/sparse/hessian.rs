@@ -513,8 +513,9 @@ impl SparseHessian {
                 *gi = y.re + T::zero();
             }
         }
-        if let Some((row, colour)) =
-            strays.then(|| plan.row_colours.first_stray(lanes, lo, lane)).flatten()
+        if let Some((row, colour)) = strays
+            .then(|| plan.row_colours.first_stray(lanes, lo, lane, plan.colouring.count()))
+            .flatten()
         {
             let c = plan.colouring.colours();
             let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
