@@ -124,6 +124,8 @@ impl Check {
         let lane = lane.min(C - 1);
         let mut k = 0;
         for (j, (&hi, y)) in offs[1..].iter().zip(lanes).enumerate() {
+            // (never shorter: bounds the index once a column, not per entry)
+            let hi = hi.min(values.len());
             let dj = y.eps[lane];
             let (mut s, mut a) = (T::zero(), T::zero());
             // a plain index loop: columns are short, and the set-up of a

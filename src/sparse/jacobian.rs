@@ -818,7 +818,8 @@ impl SparseJacobian {
             }
         }
         let (offs, _) = self.pattern.csr();
-        let (colour, dest) = (&self.csr_colour[..], &self.csr_dest[..]);
+        let colour = &self.csr_colour[..];
+        let dest = &self.csr_dest[..colour.len()];
         // `+ 0` turns an exact −0 into +0 and leaves the rest
         match lane {
             Some(l) if self.backward.is_empty() => {
@@ -826,6 +827,8 @@ impl SparseJacobian {
                 let dir = &dir[..colour.len()];
                 let mut e = 0;
                 for (i, (y, &hi)) in out.iter().zip(&offs[1..]).enumerate() {
+                    // (never shorter: bounds the index once a row)
+                    let hi = hi.min(colour.len());
                     let (mut s, mut a) = (T::zero(), T::zero());
                     while e < hi {
                         let c = colour[e].wrapping_sub(lo);
@@ -853,6 +856,7 @@ impl SparseJacobian {
                 if lo < self.column_count {
                     let mut e = 0;
                     for (y, &hi) in out.iter().zip(&offs[1..]) {
+                        let hi = hi.min(colour.len());
                         while e < hi {
                             let c = colour[e].wrapping_sub(lo);
                             if c < L {
@@ -1100,21 +1104,24 @@ pub(crate) fn check_len(e: SparseError) -> Result<(), SparseError> {
     }
 }
 
-/// True when every value and lane of `out` is finite: `x − x` is `0` for
-/// a finite `x` and NaN otherwise, summed into one accumulator per lane
-/// (independent sums, which vectorize, and no branch per element).
+/// False when some value or lane of `out` is not finite: the components
+/// are summed, one accumulator per lane (independent sums, which vectorize,
+/// and no branch per element), and a sum is finite only if no term is NaN
+/// or infinite (`∞ − ∞` is NaN). A sum can also overflow with finite terms
+/// near the largest float: then the pass is re-run on the NaN-safe kernels,
+/// which gives the same numbers, so a false alarm costs time, never a
+/// wrong result.
 #[inline]
-#[allow(clippy::eq_op)] // `x − x` is the test
 pub(crate) fn all_finite<T: Float, const L: usize, const S: bool>(out: &[Dual<T, L, S>]) -> bool {
     let mut re = T::zero();
     let mut eps = [T::zero(); L];
     for y in out {
-        re = re + (y.re - y.re);
+        re = re + y.re;
         for (a, &e) in eps.iter_mut().zip(&y.eps) {
-            *a = *a + (e - e);
+            *a = *a + e;
         }
     }
-    eps.iter().fold(re.is_zero(), |ok, a| ok & a.is_zero())
+    eps.iter().fold(re.is_finite(), |ok, a| ok & a.is_finite())
 }
 
 /// The CSC matrix of `pattern` with `values` (CSC order).
@@ -1138,9 +1145,13 @@ mod tests {
     #[test]
     fn all_finite_sees_every_non_finite_component() {
         let ok: Vec<Dual<f64, 3>> =
-            (0..9).map(|i| Dual::new(i as f64 - 4.0, [-0.0, 1e308, -(i as f64)])).collect();
+            (0..9).map(|i| Dual::new(i as f64 - 4.0, [-0.0, 1e300, -(i as f64)])).collect();
         assert!(all_finite(&ok));
         assert!(all_finite::<f64, 3, true>(&[]));
+        // finite terms whose sum overflows: a false alarm (the pass is
+        // re-run NaN-safe), never a missed NaN
+        let big: Vec<Dual<f64, 1>> = (0..3).map(|_| Dual::new(1.0, [1e308])).collect();
+        assert!(!all_finite(&big));
         for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             for lane in 0..4 {
                 for at in [0, 4, 8] {
