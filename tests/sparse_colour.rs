@@ -191,3 +191,69 @@ quickcheck! {
             && colour::is_column_colouring(&p, &colour::column_colouring(&p))
     }
 }
+
+// ---------------------------------------------------------------------------
+// Identical columns (classes) and a bundle-adjustment pattern
+// ---------------------------------------------------------------------------
+
+/// The random sets with the columns of `dup` copied onto the columns after
+/// them (blocks of identical columns, as a camera's parameters have).
+fn with_copies(sets: &Sets, dup: usize) -> JacobianPattern {
+    let (n, k) = (sets.n, 1 + dup % 4);
+    let entries: Vec<_> = sets
+        .rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.iter().flat_map(move |&j| (0..k).map(move |c| (i, j * k + c))))
+        .collect();
+    JacobianPattern::from_entries(sets.rows.len(), n * k, &entries)
+}
+
+quickcheck! {
+    fn copied_columns_give_valid_colourings_and_the_same_count(sets: Sets, dup: usize) -> bool {
+        let p = with_copies(&sets, dup);
+        let (best, counts) = colour::column_colouring_report(&p);
+        let longest = (0..p.nrows()).map(|i| p.row(i).len()).max().unwrap_or(0);
+        let c = colour::column_colouring(&p);
+        // stopping at the longest row's bound changes no count
+        ORDERS.iter().all(|&o| colour::is_column_colouring(&p, &colour::column_colouring_ordered(&p, o)))
+            && colour::is_column_colouring(&p, &best)
+            && colour::is_column_colouring(&p, &c)
+            && c.count() == best.count()
+            && best.count() >= longest
+            && counts.len() == ORDERS.len()
+            && counts.iter().all(|&(_, k)| k >= best.count())
+    }
+}
+
+/// Bundle adjustment's Jacobian pattern: `cams` cameras of 11 columns,
+/// `points` points of 3, a weight per observation; two rows of 15 entries
+/// and one weight row per observation.
+fn bundle_adjustment(cams: usize, points: usize, obs: usize) -> JacobianPattern {
+    let (pc, wc) = (11 * cams, 11 * cams + 3 * points);
+    let mut e = Vec::new();
+    for o in 0..obs {
+        let (cam, point) = ((o * 7 + o / 3) % cams, o % points);
+        for r in 0..2 {
+            e.extend((11 * cam..11 * cam + 11).map(|j| (2 * o + r, j)));
+            e.extend((pc + 3 * point..pc + 3 * point + 3).map(|j| (2 * o + r, j)));
+            e.push((2 * o + r, wc + o));
+        }
+        e.push((2 * obs + o, wc + o));
+    }
+    JacobianPattern::from_entries(3 * obs, wc + obs, &e)
+}
+
+#[test]
+fn bundle_adjustment_takes_one_colour_per_column_of_an_observation() {
+    let p = bundle_adjustment(12, 80, 400);
+    let (best, counts) = colour::column_colouring_report(&p);
+    let c = colour::column_colouring(&p);
+    assert!(colour::is_column_colouring(&p, &c) && colour::is_column_colouring(&p, &best));
+    // 15 columns share each reprojection row: 15 is optimal, every order finds it
+    assert_eq!((c.count(), best.count()), (15, 15));
+    assert!(counts.iter().all(|&(_, k)| k == 15), "{counts:?}");
+    for o in ORDERS {
+        assert!(colour::is_column_colouring(&p, &colour::column_colouring_ordered(&p, o)), "{o:?}");
+    }
+}

@@ -163,23 +163,63 @@ pub fn is_acyclic_colouring(p: &HessianPattern, c: &Colouring) -> bool {
     Substitution::plan(p, c).is_ok()
 }
 
-/// One substitution: `Hᵢⱼ = R[from]`, stored at the CSC positions `at`,
-/// then `R[sub] −= Hᵢⱼ`.
+/// One substitution: `Hᵢⱼ = B[from]`, stored at the CSC positions `at`,
+/// then `B[sub] −= Hᵢⱼ` (each a (row, colour) of `B`).
 #[derive(Clone, Copy, Debug)]
 struct Step {
-    from: usize,
-    sub: usize,
+    from: (u32, u32),
+    sub: (u32, u32),
     at: [usize; 2],
 }
 
-/// The recovery program of an acyclic colouring: `R` is `B = H·S` stored
-/// row by row (`R[i·k + c] = B[i, c]`, `k` colours).
+/// The recovery program of an acyclic colouring, on `B = H·S` (`n × k`,
+/// `k` colours).
 #[derive(Clone, Debug)]
 pub(crate) struct Substitution {
-    /// The diagonal: (CSC position, index into `R`).
-    diagonal: Vec<(usize, usize)>,
+    /// The diagonal: (CSC position, (row, colour) of `B`).
+    diagonal: Vec<(usize, (u32, u32))>,
     /// The off-diagonal entries, leaves first.
     steps: Vec<Step>,
+}
+
+/// Where the substitution reads `B = H·S` and subtracts from it: the
+/// lanes of one pass that holds every colour (`B[i, c]` is lane `c` of
+/// output `i`), or `B` gathered from several passes.
+pub(crate) trait Compressed<T> {
+    /// `B[row, colour]`.
+    fn at(&self, row: u32, colour: u32) -> T;
+    /// `B[row, colour] −= v`.
+    fn sub(&mut self, row: u32, colour: u32, v: T);
+}
+
+/// `B` stored row by row (`R[i·k + c] = B[i, c]`).
+pub(crate) struct RowMajor<'a, T> {
+    pub(crate) r: &'a mut [T],
+    pub(crate) k: usize,
+}
+
+impl<T: Float> Compressed<T> for RowMajor<'_, T> {
+    #[inline]
+    fn at(&self, row: u32, colour: u32) -> T {
+        self.r[row as usize * self.k + colour as usize]
+    }
+    #[inline]
+    fn sub(&mut self, row: u32, colour: u32, v: T) {
+        let x = &mut self.r[row as usize * self.k + colour as usize];
+        *x = *x - v;
+    }
+}
+
+impl<T: Float, const C: usize, const S: bool> Compressed<T> for [crate::Dual<T, C, S>] {
+    #[inline]
+    fn at(&self, row: u32, colour: u32) -> T {
+        self[row as usize].eps[colour as usize]
+    }
+    #[inline]
+    fn sub(&mut self, row: u32, colour: u32, v: T) {
+        let x = &mut self[row as usize].eps[colour as usize];
+        *x = *x - v;
+    }
 }
 
 impl Substitution {
@@ -202,7 +242,7 @@ impl Substitution {
         for i in 0..n {
             for &j in p.row(i) {
                 if j == i {
-                    diagonal.push((pos(i, i), i * k + colour[i]));
+                    diagonal.push((pos(i, i), (i as u32, colour[i] as u32)));
                 } else if colour[i] == colour[j] {
                     return Err((i, j));
                 } else {
@@ -234,7 +274,8 @@ impl Substitution {
             if count[r] == 1 {
                 queue.push((j, colour[i]));
             }
-            steps.push(Step { from: i * k + b, sub: r, at: [q, q2] });
+            let from = (i as u32, b as u32);
+            steps.push(Step { from, sub: (j as u32, colour[i] as u32), at: [q, q2] });
         }
         for i in 0..n {
             for (q, &j) in (offs[i]..offs[i + 1]).zip(p.row(i)) {
@@ -246,17 +287,17 @@ impl Substitution {
         Ok(Substitution { diagonal, steps })
     }
 
-    /// Recovers the entries into `values` (CSC order) from `r` (see the
-    /// type), which it consumes; an exact zero comes out as `+0`.
-    pub(crate) fn solve<T: Float>(&self, r: &mut [T], values: &mut [T]) {
-        for &(at, from) in &self.diagonal {
-            values[at] = r[from] + T::zero();
+    /// Recovers the entries into `values` (CSC order) from `b`, which it
+    /// consumes; an exact zero comes out as `+0`.
+    pub(crate) fn solve<T: Float>(&self, b: &mut (impl Compressed<T> + ?Sized), values: &mut [T]) {
+        for &(at, (i, c)) in &self.diagonal {
+            values[at] = b.at(i, c) + T::zero();
         }
         for s in &self.steps {
-            let v = r[s.from] + T::zero();
+            let v = b.at(s.from.0, s.from.1) + T::zero();
             values[s.at[0]] = v;
             values[s.at[1]] = v;
-            r[s.sub] = r[s.sub] - v;
+            b.sub(s.sub.0, s.sub.1, v);
         }
     }
 }

@@ -93,7 +93,7 @@ impl Check {
         p + usize::from(self.mode != PatternCheck::Off && k >= p * c)
     }
 
-    /// Compares `d` (the direction's lane of every output) with a
+    /// Compares `d` (lane `lane` of every output's `lanes`) with a
     /// symmetric matrix `values` (CSC order of `pattern`) times the
     /// direction, column by column:
     /// `d` against `Hᵀ·v`, which is `H·v` up to the rounding of the
@@ -101,11 +101,13 @@ impl Check {
     /// which a misattributed entry `(i, j)` makes differ in row `j`. One
     /// contiguous dot product per column, no scattered sums; `dir` keeps
     /// the direction's entry of each entry's row, in `T`, between calls.
-    pub(crate) fn verify_symmetric<T: Float>(
+    #[inline(never)]
+    pub(crate) fn verify_symmetric<T: Float, const C: usize, const S: bool>(
         &self,
         pattern: &JacobianPattern,
         values: &[T],
-        d: &[T],
+        lanes: &[crate::Dual<T, C, S>],
+        lane: usize,
         dir: &mut Vec<T>,
     ) -> Result<(), SparseError> {
         if self.mode == PatternCheck::Off {
@@ -118,17 +120,25 @@ impl Check {
             dir.extend(rows.iter().map(|&i| self.direction::<T>(i)));
         }
         let tol = T::epsilon().sqrt();
-        let mut entries = values.iter().zip(dir.iter());
-        for (j, (w, &dj)) in offs.windows(2).zip(d).enumerate() {
+        let (values, dir) = (&values[..rows.len()], &dir[..rows.len()]);
+        let lane = lane.min(C - 1);
+        let mut k = 0;
+        for (j, (&hi, y)) in offs[1..].iter().zip(lanes).enumerate() {
+            // (never shorter: bounds the index once a column, not per entry)
+            let hi = hi.min(values.len());
+            let dj = y.eps[lane];
             let (mut s, mut a) = (T::zero(), T::zero());
-            for (&v, &e) in entries.by_ref().take(w[1] - w[0]) {
-                let t = v * e;
+            // a plain index loop: columns are short, and the set-up of a
+            // zipped (unrolled) loop cost more than its body
+            while k < hi {
+                let t = values[k] * dir[k];
                 s = s + t;
                 a = a + t.abs();
+                k += 1;
             }
-            // rows with a non-finite value cannot be compared
-            let finite = s.is_finite() & dj.is_finite();
-            if finite && (dj - s).abs() > tol * (a + dj.abs()) {
+            // rows with a non-finite value cannot be compared (tested
+            // second, off the common path)
+            if (dj - s).abs() > tol * (a + dj.abs()) && s.is_finite() && dj.is_finite() {
                 return Err(SparseError::PatternChanged { row: j });
             }
         }

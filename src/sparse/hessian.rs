@@ -8,7 +8,7 @@ use nalgebra_sparse::CscMatrix;
 use nalgebra_sparse::pattern::SparsityPattern;
 use num_traits::Float;
 
-use super::acyclic::Substitution;
+use super::acyclic::{RowMajor, Substitution};
 use super::check::Check;
 use super::colour::{self, Colouring};
 use super::jacobian::{Buffers, ColourSets, Scratch, all_finite, check_len, csc};
@@ -412,26 +412,57 @@ impl SparseHessian {
         check_len(SparseError::InputLength { expected: n, got: x.len() })?;
         check_len(SparseError::OutputLength { expected: n, got: grad.len() })?;
         check_len(SparseError::ValuesLength { expected: nnz, got: values.len() })?;
+        // With the directional check on, a non-zero in a lane that must be
+        // zero also fails the check, so the lane test runs only to name
+        // the error precisely, in a second run after a failed check.
+        let checked = self.check.mode != PatternCheck::Off;
+        match self.eval_with(grad, values, &mut pass, !checked) {
+            Err(SparseError::PatternChanged { row }) if checked => {
+                match self.eval_with(grad, values, &mut pass, true) {
+                    Err(e @ SparseError::OutsidePattern { .. }) => Err(e),
+                    _ => Err(SparseError::PatternChanged { row }),
+                }
+            }
+            result => result,
+        }
+    }
+
+    /// [`eval`](Self::eval), with or without the test of the lanes that
+    /// must be zero (`strays`).
+    fn eval_with<const C: usize, T: Float + Send + 'static>(
+        &self,
+        grad: &mut [T],
+        values: &mut [T],
+        pass: &mut impl FnMut(&mut HessWork<T, C>, &Plan, usize) -> (Dual<T, C>, Grad),
+        strays: bool,
+    ) -> Result<T, SparseError> {
+        let n = self.pattern.n();
         let plan = self.plan(C);
         let k = plan.colouring.count();
         let mut work = self.scratch.take::<HessWork<T, C>>();
-        if let Recovery::Substitution(_) = plan.recovery {
-            // every element is written by the passes before it is read
+        if let Recovery::Substitution(_) = plan.recovery
+            && k > C
+        {
+            // `B` from several passes; every element is written by the
+            // passes before it is read
             work.r.resize(n * k, T::zero());
         }
         let mut fx = T::zero();
         let mut result = Ok(());
+        // the last pass, which carries the direction's lane
+        let mut last = Grad::Fast;
         for p in 0..self.check.total_passes(k, C) {
             let (y, which) = pass(&mut work, plan, p);
+            last = which;
             if p == 0 {
                 fx = y.re;
             }
             result = match which {
                 Grad::Fast => {
-                    self.take_pass(plan, p, &work.fast.grad, grad, values, &mut work.r, &mut work.d)
+                    self.take_pass(plan, p, strays, &mut work.fast.grad, grad, values, &mut work.r)
                 }
                 Grad::Safe => {
-                    self.take_pass(plan, p, &work.safe.grad, grad, values, &mut work.r, &mut work.d)
+                    self.take_pass(plan, p, strays, &mut work.safe.grad, grad, values, &mut work.r)
                 }
             };
             if result.is_err() {
@@ -439,40 +470,53 @@ impl SparseHessian {
             }
         }
         let result = result.and_then(|()| {
-            if let Recovery::Substitution(s) = &plan.recovery {
-                s.solve(&mut work.r, values);
+            if let Recovery::Substitution(s) = &plan.recovery
+                && k > C
+            {
+                s.solve(&mut RowMajor { r: &mut work.r, k }, values);
             }
             let p = self.pattern.as_jacobian_pattern();
-            self.check.verify_symmetric(p, values, &work.d, &mut work.dir)
+            let Some(l) = self.check.lane(k, self.check.total_passes(k, C) - 1, C) else {
+                return Ok(());
+            };
+            let dir = &mut work.dir;
+            match last {
+                Grad::Fast => self.check.verify_symmetric(p, values, &work.fast.grad, l, dir),
+                Grad::Safe => self.check.verify_symmetric(p, values, &work.safe.grad, l, dir),
+            }
         });
         self.scratch.put(work);
         result.map(|()| fx)
     }
 
     /// Takes one pass's gradient and lanes (`B`'s columns `pass·C ..`):
-    /// the gradient from the first, the check of the lanes that must be
-    /// zero, the entries (copied, or kept in `r` for the substitution) and
-    /// the direction's lane into `d`.
+    /// the gradient from the first, the test of the lanes that must be
+    /// zero (if `strays`), the entries (copied, substituted in the lanes,
+    /// or kept in `r` for a substitution after the last pass). The
+    /// direction's lane stays in the buffers of the last pass.
     #[allow(clippy::too_many_arguments)]
     fn take_pass<const C: usize, T: Float, const S: bool>(
         &self,
         plan: &Plan,
         pass: usize,
-        lanes: &[Dual<T, C, S>],
+        strays: bool,
+        lanes: &mut [Dual<T, C, S>],
         grad: &mut [T],
         values: &mut [T],
         r: &mut [T],
-        d: &mut Vec<T>,
     ) -> Result<(), SparseError> {
         let lo = pass * C;
         let lane = self.check.lane(plan.colouring.count(), pass, C);
         if pass == 0 {
-            for (gi, l) in grad.iter_mut().zip(lanes) {
+            for (gi, y) in grad.iter_mut().zip(lanes.iter()) {
                 // `+ 0`: an exact −0 comes out as +0
-                *gi = l.re + T::zero();
+                *gi = y.re + T::zero();
             }
         }
-        if let Some((row, colour)) = plan.row_colours.first_stray(lanes, lo, lane) {
+        if let Some((row, colour)) = strays
+            .then(|| plan.row_colours.first_stray(lanes, lo, lane, plan.colouring.count()))
+            .flatten()
+        {
             let c = plan.colouring.colours();
             let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
             return Err(SparseError::OutsidePattern { row, colour, columns });
@@ -486,22 +530,24 @@ impl SparseHessian {
                     }
                 }
             }
-            Recovery::Substitution(_) => {
+            Recovery::Substitution(s) => {
                 let k = plan.colouring.count();
-                let hi = k.min(lo + C);
-                if lo < hi {
-                    for (row, l) in r.chunks_exact_mut(k).zip(lanes) {
-                        // a loop, not `copy_from_slice`: a call per row
+                if k <= C {
+                    if pass == 0 {
+                        // one pass holds `B`: substitute in its lanes (the
+                        // direction's lane, above the colours, is not
+                        // touched)
+                        s.solve(lanes, values);
+                    }
+                } else if lo < k {
+                    let hi = k.min(lo + C);
+                    for (row, l) in r.chunks_exact_mut(k).zip(lanes.iter()) {
                         for (a, &b) in row[lo..hi].iter_mut().zip(&l.eps) {
                             *a = b;
                         }
                     }
                 }
             }
-        }
-        if let Some(l) = lane {
-            d.clear();
-            d.extend(lanes.iter().map(|g| g.eps[l]));
         }
         Ok(())
     }
@@ -553,25 +599,18 @@ impl<T: Float, const C: usize, const S: bool> Default for Lanes<T, C, S> {
 }
 
 /// What a Hessian evaluation keeps for the next: the passes' buffers
-/// (policy-free and NaN-safe), `B` for the substitution, the direction's
-/// lane and the direction.
+/// (policy-free and NaN-safe), `B` for a substitution after several passes,
+/// and the direction.
 struct HessWork<T, const C: usize> {
     fast: Lanes<T, C, false>,
     safe: Lanes<T, C, true>,
     r: Vec<T>,
-    d: Vec<T>,
     /// The check's direction in `T`.
     dir: Vec<T>,
 }
 
 impl<T: Float, const C: usize> Default for HessWork<T, C> {
     fn default() -> Self {
-        HessWork {
-            fast: Lanes::default(),
-            safe: Lanes::default(),
-            r: Vec::new(),
-            d: Vec::new(),
-            dir: Vec::new(),
-        }
+        HessWork { fast: Lanes::default(), safe: Lanes::default(), r: Vec::new(), dir: Vec::new() }
     }
 }

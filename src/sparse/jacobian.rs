@@ -70,6 +70,10 @@ pub struct SparseJacobian {
     /// Where each entry (CSC order) goes in the caller's values, if not
     /// there.
     dest: Option<Vec<usize>>,
+    /// The colour of each entry in CSR order (`NONE` for backward entries).
+    csr_colour: Vec<usize>,
+    /// Where each entry in CSR order goes in the caller's values.
+    csr_dest: Vec<usize>,
     /// Per row, a bit set of the colours its entries have.
     row_colours: ColourSets,
     /// The directional check of every evaluation.
@@ -216,10 +220,31 @@ impl SparseJacobian {
             row_colours,
             entry_colour,
             dest: None,
+            csr_colour: Vec::new(),
+            csr_dest: Vec::new(),
             check: Check::new(&pattern),
             pattern,
             scratch: Scratch::default(),
         }
+        .with_csr_plan()
+    }
+
+    /// Fills `csr_colour` and `csr_dest` from the CSC plan and `dest`.
+    fn with_csr_plan(mut self) -> Self {
+        let (row_offs, _) = self.pattern.csr();
+        let mut next = row_offs.to_vec();
+        let (_, rows) = self.pattern.csc();
+        let nnz = rows.len();
+        self.csr_colour = vec![NONE; nnz];
+        self.csr_dest = vec![0; nnz];
+        // CSC visits each row's entries in ascending column order
+        for (k, &i) in rows.iter().enumerate() {
+            let e = next[i];
+            next[i] += 1;
+            self.csr_colour[e] = self.entry_colour[k];
+            self.csr_dest[e] = self.dest.as_ref().map_or(k, |d| d[k]);
+        }
+        self
     }
 
     /// The same prepared Jacobian with the directional check of each
@@ -288,7 +313,7 @@ impl SparseJacobian {
             }
         }
         self.dest = Some(order);
-        Ok(self)
+        Ok(self.with_csr_plan())
     }
 
     /// [`with_value_order`](Self::with_value_order) for the pattern's CSR
@@ -307,7 +332,7 @@ impl SparseJacobian {
             })
             .collect();
         self.dest = Some(order);
-        self
+        self.with_csr_plan()
     }
 
     /// The caller's order of the values, if one was set.
@@ -599,18 +624,18 @@ impl SparseJacobian {
         }
         let k = self.column_count;
         let mut work = self.scratch.take::<Work<T, C>>();
-        let result = (|| {
-            let Work { safe, d, acc, .. } = &mut work;
-            d.clear();
-            d.resize(self.pattern.nrows(), T::zero());
+        self.directions(&mut work.dir);
+        let result = self.retry(|strays| {
+            let Work { safe, d, dir, .. } = &mut work;
             for pass in 0..self.check.total_passes(k, C) {
                 let lane = self.check.lane(k, pass, C);
                 safe.seed(x, &self.seed_colour, pass, lane, &self.check);
                 eval(&safe.xd, &mut safe.out);
-                self.store(&safe.out, pass, lane, fx, values, d)?;
+                // (no backward sweeps: the check is made by the store)
+                self.store(&safe.out, pass, lane, strays, fx, values, d, dir)?;
             }
-            self.check.verify_in(&self.pattern, values, self.dest.as_deref(), d, acc)
-        })();
+            Ok(())
+        });
         self.scratch.put(work);
         result
     }
@@ -630,23 +655,31 @@ impl SparseJacobian {
         let m = self.pattern.nrows();
         check_len(SparseError::OutputLength { expected: m, got: f.outputs(x.len()) })?;
         let mut work = self.scratch.take::<Work<T, C>>();
-        let result = (|| {
-            let Work { safe, fast, one_safe, one_fast, d, acc } = &mut work;
-            d.clear();
-            d.resize(m, T::zero());
+        self.directions(&mut work.dir);
+        let result = self.retry(|strays| {
+            let Work { safe, fast, one_safe, one_fast, d, acc, dir } = &mut work;
+            if !self.backward.is_empty() {
+                // the direction's lane is compared after the sweeps
+                d.clear();
+                d.resize(m, T::zero());
+            }
             let k = self.column_count;
+            let s = (strays, &dir[..]);
             for pass in 0..self.passes(C) {
                 let lane = self.check.lane(k, pass, C);
-                self.pass_of(f, x, pass, lane, fast, safe, fx, values, d)?;
+                self.pass_of(f, x, pass, lane, s, fast, safe, fx, values, d)?;
             }
             if self.check.total_passes(k, C) > self.passes(C) {
                 // no spare lane: the direction alone, one pass of `Dual<T, 1>`
                 // numbered so that no colour falls in its lane
-                self.pass_of(f, x, k.max(1), Some(0), one_fast, one_safe, fx, values, d)?;
+                self.pass_of(f, x, k.max(1), Some(0), s, one_fast, one_safe, fx, values, d)?;
+            }
+            if self.backward.is_empty() {
+                return Ok(());
             }
             self.backward_of(f, x, values)?;
             self.check.verify_in(&self.pattern, values, self.dest.as_deref(), d, acc)
-        })();
+        });
         self.scratch.put(work);
         result
     }
@@ -659,6 +692,7 @@ impl SparseJacobian {
         x: &[T],
         pass: usize,
         lane: Option<usize>,
+        (strays, dir): (bool, &[T]),
         fast: &mut Buffers<T, L, false>,
         safe: &mut Buffers<T, L, true>,
         fx: &mut [T],
@@ -672,14 +706,14 @@ impl SparseJacobian {
         fast.out.resize(m, Dual { eps: [T::zero(); L], re: T::zero() });
         f.eval(&fast.xd, &mut fast.out);
         if all_finite(&fast.out) {
-            return self.store(&fast.out, pass, lane, fx, values, d);
+            return self.store(&fast.out, pass, lane, strays, fx, values, d, dir);
         }
         // the rare pass with a non-finite component, NaN-safe
         safe.seed(x, colour, pass, lane, &self.check);
         safe.out.clear();
         safe.out.resize(m, Dual::new(T::zero(), [T::zero(); L]));
         f.eval(&safe.xd, &mut safe.out);
-        self.store(&safe.out, pass, lane, fx, values, d)
+        self.store(&safe.out, pass, lane, strays, fx, values, d, dir)
     }
 
     /// The backward sweeps: one recording of `f` on a tape, then per row
@@ -712,6 +746,35 @@ impl SparseJacobian {
         Ok(())
     }
 
+    /// Runs an evaluation (`run(strays)`): with the directional check on,
+    /// a non-zero in a lane that must be zero also fails the check, so the
+    /// lane test (`strays`) runs only after a failed check, in a second
+    /// evaluation, to name the error precisely
+    /// ([`SparseError::OutsidePattern`]).
+    fn retry(
+        &self,
+        mut run: impl FnMut(bool) -> Result<(), SparseError>,
+    ) -> Result<(), SparseError> {
+        let checked = self.check.mode != PatternCheck::Off;
+        match run(!checked) {
+            Err(SparseError::PatternChanged { row }) if checked => match run(true) {
+                Err(e @ SparseError::OutsidePattern { .. }) => Err(e),
+                _ => Err(SparseError::PatternChanged { row }),
+            },
+            result => result,
+        }
+    }
+
+    /// The check direction's entry of each entry's column, CSR order, in
+    /// `T` (kept between evaluations).
+    fn directions<T: Float>(&self, dir: &mut Vec<T>) {
+        let (_, cols) = self.pattern.csr();
+        if self.check.mode != PatternCheck::Off && dir.len() != cols.len() {
+            dir.clear();
+            dir.extend(cols.iter().map(|&j| self.check.direction::<T>(j)));
+        }
+    }
+
     fn check_lengths<T>(&self, x: &[T], fx: &[T], values: &[T]) -> Result<(), SparseError> {
         let (m, n, nnz) = (self.pattern.nrows(), self.pattern.ncols(), self.pattern.nnz());
         check_len(SparseError::InputLength { expected: n, got: x.len() })?;
@@ -719,17 +782,25 @@ impl SparseJacobian {
         check_len(SparseError::ValuesLength { expected: nnz, got: values.len() })
     }
 
-    /// Takes one pass's outputs: the values (first pass), the check of the
-    /// lanes that must be zero, the entries of this pass's colours (an
-    /// exact zero as `+0`), and the direction's lane into `d`.
+    /// Takes one pass's outputs, row by row: the values (first pass), the
+    /// entries of this pass's colours at their places in `values` (an exact
+    /// zero as `+0`), with `strays` the test of the lanes that must be zero,
+    /// and the direction's lane `lane`. Without backward sweeps, every
+    /// entry is in `values` by the pass that carries the lane (the last),
+    /// so each row is compared there at once with its entries times the
+    /// direction (`dir`, CSR order); else the lane goes to `d` for
+    /// [`Check::verify_in`] after the sweeps.
+    #[allow(clippy::too_many_arguments)]
     fn store<const L: usize, T: Float, const S: bool>(
         &self,
         out: &[Dual<T, L, S>],
         pass: usize,
         lane: Option<usize>,
+        strays: bool,
         fx: &mut [T],
         values: &mut [T],
         d: &mut [T],
+        dir: &[T],
     ) -> Result<(), SparseError> {
         let m = self.pattern.nrows();
         check_len(SparseError::OutputLength { expected: m, got: out.len() })?;
@@ -739,42 +810,67 @@ impl SparseJacobian {
                 *f = y.re;
             }
         }
-        if lo < self.column_count {
+        if strays && lo < self.column_count {
             // (the check's own pass has no colour: nothing to look at)
-            if let Some((i, c)) = self.row_colours.first_stray(out, lo, lane) {
+            let k = self.column_count;
+            if let Some((i, c)) = self.row_colours.first_stray(out, lo, lane, k) {
                 return Err(self.outside(i, c));
             }
-            let (_, rows) = self.pattern.csc();
-            // `+ 0` turns an exact −0 into +0 and leaves the rest
-            match &self.dest {
-                None if lo == 0 && self.column_count <= L && self.backward.is_empty() => {
-                    // one pass holds every colour (and no entry comes from a
-                    // backward sweep): no lane test per entry
-                    for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
-                        *v = out[i].eps[c] + T::zero();
+        }
+        let (offs, _) = self.pattern.csr();
+        let colour = &self.csr_colour[..];
+        let dest = &self.csr_dest[..colour.len()];
+        // `+ 0` turns an exact −0 into +0 and leaves the rest
+        match lane {
+            Some(l) if self.backward.is_empty() => {
+                let (l, tol) = (l.min(L - 1), T::epsilon().sqrt());
+                let dir = &dir[..colour.len()];
+                let mut e = 0;
+                for (i, (y, &hi)) in out.iter().zip(&offs[1..]).enumerate() {
+                    // (never shorter: bounds the index once a row)
+                    let hi = hi.min(colour.len());
+                    let (mut s, mut a) = (T::zero(), T::zero());
+                    while e < hi {
+                        let c = colour[e].wrapping_sub(lo);
+                        let v = if c < L {
+                            let v = y.eps[c] + T::zero();
+                            values[dest[e]] = v;
+                            v
+                        } else {
+                            // an entry of an earlier pass
+                            values[dest[e]]
+                        };
+                        let t = v * dir[e];
+                        s = s + t;
+                        a = a + t.abs();
+                        e += 1;
                     }
-                }
-                None => {
-                    for ((v, &i), &c) in values.iter_mut().zip(rows).zip(&self.entry_colour) {
-                        let l = c.wrapping_sub(lo);
-                        if l < L {
-                            *v = out[i].eps[l] + T::zero();
-                        }
-                    }
-                }
-                Some(dest) => {
-                    for ((&k, &i), &c) in dest.iter().zip(rows).zip(&self.entry_colour) {
-                        let l = c.wrapping_sub(lo);
-                        if l < L {
-                            values[k] = out[i].eps[l] + T::zero();
-                        }
+                    // rows with a non-finite value cannot be compared
+                    let di = y.eps[l];
+                    if (di - s).abs() > tol * (a + di.abs()) && s.is_finite() && di.is_finite() {
+                        return Err(SparseError::PatternChanged { row: i });
                     }
                 }
             }
-        }
-        if let Some(l) = lane {
-            for (di, y) in d.iter_mut().zip(out) {
-                *di = y.eps[l];
+            _ => {
+                if lo < self.column_count {
+                    let mut e = 0;
+                    for (y, &hi) in out.iter().zip(&offs[1..]) {
+                        let hi = hi.min(colour.len());
+                        while e < hi {
+                            let c = colour[e].wrapping_sub(lo);
+                            if c < L {
+                                values[dest[e]] = y.eps[c] + T::zero();
+                            }
+                            e += 1;
+                        }
+                    }
+                }
+                if let Some(l) = lane {
+                    for (di, y) in d.iter_mut().zip(out) {
+                        *di = y.eps[l];
+                    }
+                }
             }
         }
         Ok(())
@@ -877,6 +973,8 @@ struct Work<T, const C: usize> {
     one_fast: Buffers<T, 1, false>,
     d: Vec<T>,
     acc: Vec<T>,
+    /// The check direction per entry, CSR order.
+    dir: Vec<T>,
 }
 
 impl<T, const C: usize> Default for Work<T, C> {
@@ -888,6 +986,7 @@ impl<T, const C: usize> Default for Work<T, C> {
             one_fast: Buffers::default(),
             d: Vec::new(),
             acc: Vec::new(),
+            dir: Vec::new(),
         }
     }
 }
@@ -935,19 +1034,27 @@ impl ColourSets {
     }
 
     /// The first (row, colour) where a lane that must be zero is not; lane
-    /// `skip` (the check direction's) is not looked at.
+    /// `skip` (the check direction's) is not looked at, nor lanes of no
+    /// colour (`lo + l ≥ count`: no input is seeded there, so they are zero).
     pub(crate) fn first_stray<const C: usize, T: Float, const S: bool>(
         &self,
         out: &[Dual<T, C, S>],
         lo: usize,
         skip: Option<usize>,
+        count: usize,
     ) -> Option<(usize, usize)> {
         if self.words == 1 && C <= 64 {
             // one word per row: the lanes' non-zero mask against the row's
-            // colours shifted to this pass
+            // colours shifted to this pass; a row with every seeded colour
+            // of the pass is not looked at
             let skip = skip.map_or(0, |l| 1u64 << l);
+            let width = count.saturating_sub(lo).min(C);
+            let seeded = if width >= 64 { u64::MAX } else { (1u64 << width) - 1 } & !skip;
             for (i, y) in out.iter().enumerate() {
                 let expected = skip | if lo < 64 { self.bits[i] >> lo } else { 0 };
+                if seeded & !expected == 0 {
+                    continue;
+                }
                 let mut nonzero = 0u64;
                 for (l, e) in y.eps.iter().enumerate() {
                     nonzero |= u64::from(*e != T::zero()) << l;
@@ -997,21 +1104,24 @@ pub(crate) fn check_len(e: SparseError) -> Result<(), SparseError> {
     }
 }
 
-/// True when every value and lane of `out` is finite: `x − x` is `0` for
-/// a finite `x` and NaN otherwise, summed into one accumulator per lane
-/// (independent sums, which vectorize, and no branch per element).
+/// False when some value or lane of `out` is not finite: the components
+/// are summed, one accumulator per lane (independent sums, which vectorize,
+/// and no branch per element), and a sum is finite only if no term is NaN
+/// or infinite (`∞ − ∞` is NaN). A sum can also overflow with finite terms
+/// near the largest float: then the pass is re-run on the NaN-safe kernels,
+/// which gives the same numbers, so a false alarm costs time, never a
+/// wrong result.
 #[inline]
-#[allow(clippy::eq_op)] // `x − x` is the test
 pub(crate) fn all_finite<T: Float, const L: usize, const S: bool>(out: &[Dual<T, L, S>]) -> bool {
     let mut re = T::zero();
     let mut eps = [T::zero(); L];
     for y in out {
-        re = re + (y.re - y.re);
+        re = re + y.re;
         for (a, &e) in eps.iter_mut().zip(&y.eps) {
-            *a = *a + (e - e);
+            *a = *a + e;
         }
     }
-    eps.iter().fold(re.is_zero(), |ok, a| ok & a.is_zero())
+    eps.iter().fold(re.is_finite(), |ok, a| ok & a.is_finite())
 }
 
 /// The CSC matrix of `pattern` with `values` (CSC order).
@@ -1035,9 +1145,13 @@ mod tests {
     #[test]
     fn all_finite_sees_every_non_finite_component() {
         let ok: Vec<Dual<f64, 3>> =
-            (0..9).map(|i| Dual::new(i as f64 - 4.0, [-0.0, 1e308, -(i as f64)])).collect();
+            (0..9).map(|i| Dual::new(i as f64 - 4.0, [-0.0, 1e300, -(i as f64)])).collect();
         assert!(all_finite(&ok));
         assert!(all_finite::<f64, 3, true>(&[]));
+        // finite terms whose sum overflows: a false alarm (the pass is
+        // re-run NaN-safe), never a missed NaN
+        let big: Vec<Dual<f64, 1>> = (0..3).map(|_| Dual::new(1.0, [1e308])).collect();
+        assert!(!all_finite(&big));
         for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             for lane in 0..4 {
                 for at in [0, 4, 8] {

@@ -94,7 +94,7 @@
 //! | step | cost |
 //! |---|---|
 //! | detection | one evaluation recording a 12-byte node per nonlinear operation, then a walk over each output's ancestors |
-//! | colouring | `Σᵢ (entries in row i)²` per order tried, once |
+//! | colouring | columns: near-linear in the entries on the classes of identical columns when their graph is small (each order tried: one pass over it), else `Σᵢ (entries in row i)²`; stops at the longest row's bound; Hessians: `Σᵢ (entries in row i)²` per order; once |
 //! | Jacobian | `⌈column colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry; one recording + one backward sweep per row colour; the check: a spare lane (or one more evaluation) + one multiply-add per entry |
 //! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>` (policy-free for function objects: [`SparseHessian::values_of`], [`hessian_of`](SparseHessian::hessian_of)); the check: a spare lane or one more, and one multiply-add per entry; substitution (acyclic): one subtraction per off-diagonal pair |
 //!
@@ -163,6 +163,7 @@ pub mod colour;
 mod hessian;
 mod jacobian;
 mod pattern;
+mod quotient;
 mod record;
 mod tracer;
 mod tracer_traits;
