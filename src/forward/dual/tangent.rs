@@ -18,8 +18,8 @@
 //! lane; for wider and for nested tangents it is one well-predicted test of
 //! the coefficients per operation (not per lane), after which the plain
 //! loop runs; the rare safe loop is out of line for wide primitive tangents
-//! and inline for nested ones. See [`scale`] for the measurements behind
-//! the split.
+//! (in place on one copy of `ẋ` above 256 bytes) and inline for nested
+//! ones. See [`scale`] for the measurements behind the split.
 //!
 //! # Zero lanes are −0
 //!
