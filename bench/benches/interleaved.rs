@@ -53,6 +53,12 @@
 //! `INTERLEAVED_TAG`, workload, method, median ratio, median ns), used by
 //! `scripts/stack-shift.sh` and `scripts/rows-elsewhere.sh`. The feature
 //! `extra-row` adds unrelated `extra/…` workloads, for the latter.
+//!
+//! `INTERLEAVED_PROFILE=workload/method` (for example
+//! `gradient/rosenbrock/8/dualnum (closure)`) times nothing: it runs that one
+//! method `INTERLEAVED_PROFILE_ITERS` times (default 1000) inside
+//! `profile_loop`, for repeatable instruction counts per call:
+//! `valgrind --tool=callgrind --toggle-collect='*profile_loop*' <binary>`.
 
 mod support;
 
@@ -734,7 +740,32 @@ fn cases() -> Vec<Case> {
     cases
 }
 
+/// `iters` runs of one method, the one place `callgrind --toggle-collect`
+/// counts.
+#[inline(never)]
+fn profile_loop(f: &mut Timed, iters: u64) {
+    black_box(f(iters));
+}
+
+/// The `INTERLEAVED_PROFILE` mode: runs `workload/method` and nothing else.
+fn profile(which: &str) {
+    let iters = env("INTERLEAVED_PROFILE_ITERS", 1000);
+    for case in cases() {
+        for (name, mut f) in case.methods {
+            if which == format!("{}/{name}", case.workload) {
+                profile_loop(&mut f, iters);
+                println!("profiled {which}: {iters} calls");
+                return;
+            }
+        }
+    }
+    panic!("INTERLEAVED_PROFILE: no method `{which}` (workload/method)");
+}
+
 fn main() {
+    if let Ok(which) = std::env::var("INTERLEAVED_PROFILE") {
+        return profile(&which);
+    }
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing
     // useful either: this harness takes its settings from the environment.
     let rounds = env("INTERLEAVED_ROUNDS", 21).max(1) as usize;

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use nalgebra::{DVector, SMatrix, SVector, Scalar};
 use num_traits::Float;
 
-use super::{plus_zero, seed_all, seed_direction, tangent_column};
+use super::{plus_zero, seed_direction, seed_wide, tangent_column};
 use crate::Dual;
 use crate::outputs::StaticOutputs;
 
@@ -61,7 +61,7 @@ pub fn gradient<const N: usize, T>(
 where
     T: Float + Scalar,
 {
-    let y = f(seed_all(x));
+    let y = f(seed_wide(x));
     (y.re, tangent_column(&y))
 }
 
@@ -98,7 +98,7 @@ where
     T: Float + Scalar,
     O: StaticOutputs<Dual<T, N>, M>,
 {
-    let y = f(seed_all(x)).into_svector();
+    let y = f(seed_wide(x)).into_svector();
     (y.map(|yi| yi.re), SMatrix::from_fn(|i, j| plus_zero(y[i].eps[j])))
 }
 

@@ -18,8 +18,8 @@
 //! lane; for wider and for nested tangents it is one well-predicted test of
 //! the coefficients per operation (not per lane), after which the plain
 //! loop runs; the rare safe loop is out of line for wide primitive tangents
-//! and inline for nested ones. See [`scale`] for the measurements behind
-//! the split.
+//! (in place on one copy of `ẋ` above 256 bytes) and inline for nested
+//! ones. See [`scale`] for the measurements behind the split.
 //!
 //! # Zero lanes are −0
 //!
@@ -123,6 +123,8 @@ pub(crate) fn scale<T: Float, const N: usize, const SAFE: bool>(d: T, x: &[T; N]
         scale_unchecked(d, x)
     } else if small::<T, N>() {
         scale_select(d, x)
+    } else if const { large::<T, N>() } {
+        scale_large(d, x)
     } else if all_finite(d) {
         scale_unchecked(d, x)
     } else if nested::<T>() {
@@ -159,7 +161,9 @@ pub(crate) fn lincomb<T: Float, const N: usize, const SAFE: bool>(
     b: T,
     y: &[T; N],
 ) -> [T; N] {
-    if !SAFE || !small::<T, N>() && all_finite(a) && all_finite(b) {
+    if const { large::<T, N>() && SAFE } {
+        lincomb_large(a, x, b, y)
+    } else if !SAFE || !small::<T, N>() && all_finite(a) && all_finite(b) {
         lincomb_unchecked(a, x, b, y)
     } else if small::<T, N>() || nested::<T>() {
         let mut r = *x;
@@ -197,7 +201,7 @@ pub(crate) fn lincomb_unchecked<T: Float, const N: usize>(
 /// lanes. With AVX-512 the select is one masked multiply per register, so a
 /// whole `f64` tangent of width 8 (one `zmm`) takes it there.
 #[inline(always)]
-const fn small<T, const N: usize>() -> bool {
+pub(crate) const fn small<T, const N: usize>() -> bool {
     let limit = if cfg!(target_feature = "avx512f") { 64 } else { 32 };
     core::mem::size_of::<[T; N]>() <= limit && core::mem::size_of::<T>() <= 8
 }
@@ -221,6 +225,63 @@ fn lincomb_slow<T: Float, const N: usize>(a: T, x: [T; N], b: T, y: [T; N]) -> [
 #[allow(clippy::eq_op)] // `d − d` is the test, not a mistake
 pub(crate) fn all_finite<T: Float>(d: T) -> bool {
     (d - d).is_zero()
+}
+
+/// Primitive tangents wider than 256 bytes (more than 32 `f64` lanes),
+/// which LLVM keeps in memory: their safe branch works in place on the
+/// result, through references, so the hot path makes no by-value copies
+/// for it.
+#[inline(always)]
+const fn large<T, const N: usize>() -> bool {
+    core::mem::size_of::<[T; N]>() > 256 && core::mem::size_of::<T>() <= 8
+}
+
+/// [`scale`] for large tangents: the test, then the plain loop or the safe
+/// one, both in place on one copy of `ẋ`.
+#[inline(always)]
+fn scale_large<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T; N] {
+    let mut r = *x;
+    if all_finite(d) {
+        for r in &mut r {
+            *r = d * *r;
+        }
+    } else {
+        scale_slow_in_place(d, &mut r);
+    }
+    r
+}
+
+/// [`lincomb`] for large tangents, as [`scale_large`].
+#[inline(always)]
+fn lincomb_large<T: Float, const N: usize>(a: T, x: &[T; N], b: T, y: &[T; N]) -> [T; N] {
+    let mut r = *x;
+    if all_finite(a) && all_finite(b) {
+        for (r, y) in r.iter_mut().zip(y) {
+            *r = a * *r + b * *y;
+        }
+    } else {
+        lincomb_slow_in_place(a, &mut r, b, y);
+    }
+    r
+}
+
+/// The safe branch of [`scale`] for large tangents, in place.
+#[cold]
+#[inline(never)]
+fn scale_slow_in_place<T: Float, const N: usize>(d: T, r: &mut [T; N]) {
+    for r in r {
+        *r = term(d, *r);
+    }
+}
+
+/// The safe branch of [`lincomb`] for large tangents: `r` holds `ẋ` and
+/// receives the result.
+#[cold]
+#[inline(never)]
+fn lincomb_slow_in_place<T: Float, const N: usize>(a: T, r: &mut [T; N], b: T, y: &[T; N]) {
+    for (r, y) in r.iter_mut().zip(y) {
+        *r = term(a, *r) + term(b, *y);
+    }
 }
 
 /// Whether the lanes are themselves duals (a nested tangent, wider than a
