@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | `lse`, `llsq`, `lstm` | gradient of a scalar | reverse, a prepared gradient (`reverse::prepare_of`: recorded and compiled once, replayed) |
 //! | `det` | gradient of the expansion in minors | reverse, one term of the expansion along two rows on the tape at a time (`Tape::gradient_sum`) |
-//! | `gmm` | gradient of a sum over data points | reverse, one point's term on the tape at a time (`Tape::gradient_sum`) |
+//! | `gmm` | gradient of a sum over data points | reverse, one point's term as a prepared gradient of the parameters and the point (recorded and compiled once, replayed at each point) |
 //! | `ode` | gradient through `s` Runge–Kutta steps | reverse, the step compiled once (`reverse::compile_map_of`) and replayed back along the stored trajectory; checkpointed (`reverse::checkpoint`) if that is long |
 //! | `kmeans` | gradient and the Hessian's diagonal | forward over reverse, one point's term at a time (`Tape::gradient_sum`), the closest centroid chosen on values |
 //! | `ba` | sparse Jacobian | forward, one `Dual<f64, 15>` pass per observation's block (`jacobian_of`), in CSR form |
