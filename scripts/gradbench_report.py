@@ -152,6 +152,7 @@ def main():
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     bars, ratios, ratios_no_ode, peaks = [], [], [], []
+    per_eval = []  # (eval, derivative ratios in order, peak bytes)
     n_valid = n_total = evals_ok = 0
     notes = []
     for ev in evals:
@@ -173,6 +174,7 @@ def main():
             rows = [(deriv, d) for d in sizes]
         else:
             rows = list(dict.fromkeys((f, d) for f, d, *_ in ours))
+        eval_ratios = []
         for f, d in rows:
             t, v, p, q = by[(f, d)]
             m = theirs.get((f, d))
@@ -185,10 +187,12 @@ def main():
                 f"{'–' if not p else f'{p / 2**20:,.0f}'} | {'✓' if ok else '✗'} |"
             )
             if deriv and r is not None:
+                eval_ratios.append(r)
                 ratios.append(r)
                 if ev != "ode":
                     ratios_no_ode.append(r)
                 bars.append((f"{ev} {d}", r))
+        per_eval.append((ev, eval_ratios, max([o[4] or 0 for o in ours])))
     if os.path.exists(os.path.join(logs, "lstm-stand-in-text")):
         notes.append(
             "- lstm: the checkout had no `evals/lstm/data/lstm_full.txt`; the text was a stand-in "
@@ -208,9 +212,18 @@ def main():
             f"{gm(ratios_no_ode):.2f} over {len(ratios_no_ode)} evaluations."
         )
     peak = max(peaks) / 2**20 if peaks else 0.0
+    summary = [
+        "Per eval (the last size is the largest GradBench runs by default):",
+        "",
+        "| eval | derivative evaluations | geomean dualnum/manual | ratio at the last size | peak MB |",
+        "|---|---|---|---|---|",
+    ]
+    for ev, rs, pk in per_eval:
+        if rs:
+            summary.append(f"| {ev} | {len(rs)} | {gm(rs):.3g} | {rs[-1]:.3g} | {pk / 2**20:,.0f} |")
     svg(bars, svg_path)
     rel = os.path.relpath(svg_path, os.path.dirname(os.path.abspath(md)))
-    lines += ["", *notes, "", f"![dualnum / manual on GradBench]({rel})", ""]
+    lines += ["", *notes, "", *summary, "", f"![dualnum / manual on GradBench]({rel})", ""]
     lines.append(
         f"gradbench: {evals_ok} of 12 evals, {n_valid} of {n_total} evaluations validated; "
         f"geomean dualnum/manual {geomean:.2f}; peak memory {peak:,.0f} MB"
