@@ -36,7 +36,9 @@
 #                          (default 1800).
 #
 # Timing: GradBench's own statistic, the mean of a message's "evaluate"
-# timings. Peak memory: the largest resident set of the dualnum tool
+# timings; a tool's "prepare" timing (what GradBench's C++ tools do in their
+# constructors; dualnum's tool: the first call of a prepared gradient) is
+# outside it and reported in its own column. Peak memory: the largest resident set of the dualnum tool
 # process during the message (its `peak_rss_bytes`). Logs go to
 # target/gradbench/logs/EVAL/{manual,dualnum}.jsonl.
 set -euo pipefail

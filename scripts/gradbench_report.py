@@ -6,7 +6,8 @@ Reads GradBench's run logs LOGS/EVAL/{dualnum,manual}.jsonl (one JSON object
 a line: each message of the eval, each response of the tool, both with the
 time elapsed), and writes a table (per eval and size: dualnum and manual
 times with GradBench's statistic, the mean of a message's "evaluate"
-timings; their ratio; dualnum's peak resident set; validated or not) and a
+timings; their ratio; dualnum's "prepare" timing, if it sent one; dualnum's
+peak resident set; validated or not) and a
 plot of the ratios into BENCHMARKS_MD between the GRADBENCH markers (after
 the generated block when they are not there yet), ending with the summary
 line
@@ -48,7 +49,7 @@ PRIMAL = {
 
 
 def read_log(path):
-    """Evaluations in order: (function, description, mean ns or None, valid, peak bytes)."""
+    """Evaluations in order: (function, description, mean ns or None, valid, peak bytes, prepare ns or None)."""
     if not os.path.exists(path):
         return []
     messages, responses = {}, {}
@@ -70,6 +71,7 @@ def read_log(path):
         r = responses.get(i, {})
         times = [t["nanoseconds"] for t in r.get("timings") or [] if t["name"] == "evaluate"]
         mean = sum(times) / len(times) if r.get("success") and times else None
+        prep = sum(t["nanoseconds"] for t in r.get("timings") or [] if t["name"] == "prepare")
         out.append(
             (
                 m["function"],
@@ -77,6 +79,7 @@ def read_log(path):
                 mean,
                 bool(r.get("success")) and valid.get(i, False),
                 r.get("peak_rss_bytes"),
+                prep if r.get("success") and prep > 0 else None,
             )
         )
     return out
@@ -138,22 +141,25 @@ def main():
         "run against dualnum's tool (`bench/src/bin/gradbench_dualnum`, public API only)",
         "and against GradBench's hand-written C++ tool (`manual`), both on the default",
         "target. Times are GradBench's statistic (the mean of a message's `evaluate`",
-        "timings) in ms; ratio = dualnum / manual; peak = dualnum's largest resident",
-        "set during the message; ✓ = GradBench validated dualnum's primal and",
-        "derivative outputs against manual's. The machine is shared (2 cores): read",
-        "ratios, not times.",
+        "timings) in ms; ratio = dualnum / manual; prepare = dualnum's `prepare`",
+        "timing, outside the statistic as GradBench's C++ tools' constructors are",
+        "(here the first call of a prepared gradient: record, sweep, compile); peak =",
+        "dualnum's largest resident set during the message, preparation included;",
+        "✓ = GradBench validated dualnum's primal and derivative outputs against",
+        "manual's. The machine is shared (2 cores): read ratios, not times.",
         "",
-        "| eval | size (eval's args) | derivative | dualnum ms | manual ms | ratio | primal ratio | peak MB | validated |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| eval | size (eval's args) | derivative | dualnum ms | manual ms | ratio | primal ratio | prepare ms | peak MB | validated |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     bars, ratios, ratios_no_ode, peaks = [], [], [], []
+    per_eval = []  # (eval, derivative ratios in order, peak bytes)
     n_valid = n_total = evals_ok = 0
     notes = []
     for ev in evals:
         ours = read_log(os.path.join(logs, ev, "dualnum.jsonl"))
         if not ours:
             continue
-        theirs = {(f, d): t for f, d, t, _, _ in read_log(os.path.join(logs, ev, "manual.jsonl"))}
+        theirs = {(f, d): t for f, d, t, *_ in read_log(os.path.join(logs, ev, "manual.jsonl"))}
         args_path = os.path.join(logs, ev, "args")
         args = open(args_path).read().strip() if os.path.exists(args_path) else ""
         n_total += len(ours)
@@ -161,29 +167,32 @@ def main():
         if all(o[3] for o in ours):
             evals_ok += 1
         peaks += [o[4] for o in ours if o[4]]
-        by = {(f, d): (t, v, p) for f, d, t, v, p in ours}
+        by = {(f, d): (t, v, p, q) for f, d, t, v, p, q in ours}
         deriv, primal = DERIVATIVE.get(ev), PRIMAL.get(ev)
         if deriv:
             sizes = [d for f, d, *_ in ours if f == deriv]
             rows = [(deriv, d) for d in sizes]
         else:
             rows = list(dict.fromkeys((f, d) for f, d, *_ in ours))
+        eval_ratios = []
         for f, d in rows:
-            t, v, p = by[(f, d)]
+            t, v, p, q = by[(f, d)]
             m = theirs.get((f, d))
             r = ratio(t, m)
             pr = ratio(by.get((primal, d), (None,))[0], theirs.get((primal, d))) if primal else None
             ok = v and (by.get((primal, d), (None, True))[1] if primal else True)
             size = d + (f" ({args})" if args and d == rows[0][1] else "")
             lines.append(
-                f"| {ev} | {size} | {f} | {ms(t)} | {ms(m)} | {fmt_ratio(r)} | {fmt_ratio(pr)} | "
+                f"| {ev} | {size} | {f} | {ms(t)} | {ms(m)} | {fmt_ratio(r)} | {fmt_ratio(pr)} | {ms(q)} | "
                 f"{'–' if not p else f'{p / 2**20:,.0f}'} | {'✓' if ok else '✗'} |"
             )
             if deriv and r is not None:
+                eval_ratios.append(r)
                 ratios.append(r)
                 if ev != "ode":
                     ratios_no_ode.append(r)
                 bars.append((f"{ev} {d}", r))
+        per_eval.append((ev, eval_ratios, max([o[4] or 0 for o in ours])))
     if os.path.exists(os.path.join(logs, "lstm-stand-in-text")):
         notes.append(
             "- lstm: the checkout had no `evals/lstm/data/lstm_full.txt`; the text was a stand-in "
@@ -203,9 +212,18 @@ def main():
             f"{gm(ratios_no_ode):.2f} over {len(ratios_no_ode)} evaluations."
         )
     peak = max(peaks) / 2**20 if peaks else 0.0
+    summary = [
+        "Per eval (the last size is the largest GradBench runs by default):",
+        "",
+        "| eval | derivative evaluations | geomean dualnum/manual | ratio at the last size | peak MB |",
+        "|---|---|---|---|---|",
+    ]
+    for ev, rs, pk in per_eval:
+        if rs:
+            summary.append(f"| {ev} | {len(rs)} | {gm(rs):.3g} | {rs[-1]:.3g} | {pk / 2**20:,.0f} |")
     svg(bars, svg_path)
     rel = os.path.relpath(svg_path, os.path.dirname(os.path.abspath(md)))
-    lines += ["", *notes, "", f"![dualnum / manual on GradBench]({rel})", ""]
+    lines += ["", *notes, "", *summary, "", f"![dualnum / manual on GradBench]({rel})", ""]
     lines.append(
         f"gradbench: {evals_ok} of 12 evals, {n_valid} of {n_total} evaluations validated; "
         f"geomean dualnum/manual {geomean:.2f}; peak memory {peak:,.0f} MB"

@@ -1,11 +1,16 @@
 //! `ba`: bundle adjustment (the ADBench objective: reprojection errors and
-//! Zach weight errors) and its sparse Jacobian with `dualnum::sparse`: the
-//! pattern is detected once per input (the preparation, as the C++ tools
-//! do in their constructors), then each run is one compressed forward pass.
+//! Zach weight errors) and its sparse Jacobian, block by block as bundle
+//! adjusters (and GradBench's manual and ADOL-C tools) compute it: each
+//! observation's two reprojection errors depend on its camera (11
+//! parameters), its point (3) and its weight (1), so their rows are the
+//! forward-mode Jacobian of that 15-input block (`jacobian_of`, one pass of
+//! `Dual<f64, 15>`), and each weight error's row is one derivative. The
+//! matrix is built in CSR form, as manual builds it, in memory linear in
+//! the observations (no pattern detection or colouring of the whole map).
 
 use crate::{Outcome, json::number, json::size, json::vector, repeat};
-use dualnum::lit;
-use dualnum::sparse::{Branches, JacobianPattern, SparseJacobian};
+use dualnum::{VectorFunction, lit};
+use nalgebra::SVector;
 use num_traits::Float;
 use serde_json::{Value, json};
 
@@ -53,6 +58,39 @@ fn reproj_error<T: Float>(cam: &[T], x: &[T], w: T, feat: [f64; 2]) -> [T; 2] {
     let dist = T::one() + cam[9] * rsq + cam[10] * rsq * rsq;
     let proj = [px * dist * cam[6] + cam[7], py * dist * cam[6] + cam[8]];
     [w * (proj[0] - lit(feat[0])), w * (proj[1] - lit(feat[1]))]
+}
+
+/// One observation's reprojection error as a function of its block
+/// `cam (11) ++ point (3) ++ weight (1)`, the feature fixed.
+struct Block([f64; 2]);
+
+impl VectorFunction for Block {
+    fn outputs(&self, _inputs: usize) -> usize {
+        2
+    }
+
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        let e = reproj_error(&x[..NCAM], &x[NCAM..NCAM + 3], x[NCAM + 3], self.0);
+        out.copy_from_slice(&e);
+    }
+}
+
+/// A sparse matrix in compressed rows (GradBench's and manual's form, with
+/// 32-bit offsets and columns as manual's).
+#[derive(Default)]
+struct Csr {
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+    vals: Vec<f64>,
+}
+
+/// An offset or column as `u32`.
+///
+/// # Panics
+///
+/// If it does not fit (more than 2³² − 1 entries or columns).
+fn u32_of(k: usize) -> u32 {
+    u32::try_from(k).expect("ba: the Jacobian has more than 2^32 - 1 entries or columns")
 }
 
 impl Ba {
@@ -110,43 +148,50 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
             Ok((output, ns))
         }
         "jacobian" => {
-            // Rodrigues' formula branches on the angle being zero: the
-            // pattern is the one at this point.
-            let pattern = JacobianPattern::detect_with(
-                |v| {
-                    let mut out = vec![dualnum::sparse::Tracer::constant(0.0); 3 * p];
-                    ba.objective(v, &mut out);
-                    out
-                },
-                &params,
-                Branches::AtPoint,
-            )
-            .map_err(|e| format!("ba: sparsity detection failed: {e:?}"))?;
-            let sj = SparseJacobian::new(pattern);
-            let (j, ns) = repeat(input, || {
-                sj.jacobian_inplace::<16, _>(|v, out| ba.objective(v, out), &params)
-            });
-            let (_, j) = j.map_err(|e| format!("ba: sparse Jacobian failed: {e:?}"))?;
-            // GradBench's compressed form of the CSR matrix: the first 30
-            // entries (observation 0's two rows) and the last (w_err of the
-            // last observation), with their row offsets and columns.
-            let at = |r: usize, c: usize| j.get_entry(r, c).map_or(0.0, |e| e.into_value());
-            let block: Vec<usize> =
-                (0..NCAM).chain((0..3).map(|i| NCAM * n + i)).chain([NCAM * n + 3 * m]).collect();
-            let (mut rows, mut cols, mut vals) = (Vec::new(), Vec::new(), Vec::new());
-            for r in 0..2 {
-                for &c in &block {
-                    cols.push(c);
-                    vals.push(at(r, c));
+            let (cams, rest) = params.split_at(NCAM * n);
+            let (points, w) = rest.split_at(3 * m);
+            let mut j = Csr::default();
+            let (_, ns) = repeat(input, || {
+                let Csr { rows, cols, vals } = &mut j;
+                rows.clear();
+                cols.clear();
+                vals.clear();
+                for (i, &(c, pt)) in ba.obs.iter().enumerate() {
+                    let mut x = SVector::<f64, 15>::zeros();
+                    x.as_mut_slice()[..NCAM].copy_from_slice(&cams[NCAM * c..NCAM * (c + 1)]);
+                    x.as_mut_slice()[NCAM..NCAM + 3].copy_from_slice(&points[3 * pt..3 * pt + 3]);
+                    x[NCAM + 3] = w[i];
+                    let (_, jb) = dualnum::jacobian_of::<2, 15, _>(&Block(ba.feats[i]), &x);
+                    let col = |k: usize| {
+                        u32_of(match k {
+                            0..NCAM => NCAM * c + k,
+                            NCAM..14 => NCAM * n + 3 * pt + k - NCAM,
+                            _ => NCAM * n + 3 * m + i,
+                        })
+                    };
+                    for r in 0..2 {
+                        rows.push(u32_of(vals.len()));
+                        cols.extend((0..15).map(col));
+                        vals.extend(jb.row(r).iter());
+                    }
                 }
-            }
-            for i in 0..30 {
-                rows.push(if i <= 2 * p { 15 * i } else { 30 * p + (i - 2 * p) });
-            }
-            rows.push(31 * p);
-            let last = NCAM * n + 3 * m + p - 1;
-            cols.push(last);
-            vals.push(at(3 * p - 1, last));
+                for (i, &wi) in w.iter().enumerate() {
+                    rows.push(u32_of(vals.len()));
+                    cols.push(u32_of(NCAM * n + 3 * m + i));
+                    vals.push(dualnum::derivative(|w| 1.0 - w * w, wi).1);
+                }
+                rows.push(u32_of(vals.len()));
+            });
+            // GradBench's compressed form of the CSR matrix: the first 30
+            // entries (observation 0's two rows) with the first 30 row
+            // offsets, and the last entry with the last offset.
+            let k = 30.min(j.vals.len());
+            let mut rows = j.rows[..30.min(j.rows.len() - 1)].to_vec();
+            rows.push(*j.rows.last().expect("the offsets end with nnz"));
+            let mut cols = j.cols[..k].to_vec();
+            let mut vals = j.vals[..k].to_vec();
+            cols.extend(j.cols.last());
+            vals.extend(j.vals.last());
             Ok((json!({ "rows": rows, "cols": cols, "vals": vals }), ns))
         }
         _ => Err(format!("ba has no function {function}")),

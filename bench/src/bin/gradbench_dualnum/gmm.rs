@@ -1,10 +1,15 @@
 //! `gmm`: the log-likelihood of a Gaussian mixture with a Wishart prior (the
-//! ADBench objective), and its gradient in reverse mode, recorded one data
-//! point's term at a time (`Tape::gradient_sum`, one tape reused across the
-//! runs): the tape holds one point's `k` quadratic forms, not all `n`.
+//! ADBench objective), and its gradient in reverse mode as the sum of the
+//! data points' terms: one point's term is a function of the parameters and
+//! of the point, prepared once (`reverse::prepare_of`: recorded and compiled
+//! at the first point) and replayed at every point, its gradient with
+//! respect to the parameters accumulated; the rest (`−n·lse(α)` and the
+//! prior) is recorded on a tape. Memory: one point's `k` quadratic forms,
+//! not all `n`.
 
-use crate::{Outcome, json::rows, json::size, json::to_rows, json::vector, repeat};
-use dualnum::{lit, reverse::Tape};
+use crate::{Outcome, json::rows, json::size, json::to_rows, json::vector, prepare, repeat};
+use dualnum::reverse::{self, Tape};
+use dualnum::{Function, lit};
 use num_traits::Float;
 use serde_json::{Value, json};
 
@@ -44,31 +49,34 @@ fn logsumexp<T: Float>(v: &[T]) -> T {
 }
 
 impl Gmm {
-    /// The objective as `n + 1` terms, for recording one at a time: term
-    /// `i < n` is data point `i`'s log-sum-exp, term `n` all the rest (the
+    /// The objective as `n + 1` terms: term `i < n` is data point `i`'s
+    /// log-sum-exp ([`point`](Self::point)), term `n` all the rest (the
     /// constant, `−n·lse(α)` and the prior). Generic.
-    fn term<T: Float>(&self, i: usize, params: &[T]) -> T {
+    fn rest<T: Float>(&self, params: &[T]) -> T {
         let (d, k) = (self.d, self.k);
         let (alpha, rest) = params.split_at(k);
-        if i == self.n {
-            let constant = -(self.n as f64) * d as f64 * 0.5 * (2.0 * std::f64::consts::PI).ln();
-            let (_, rest) = rest.split_at(k * d);
-            let (q, l) = rest.split_at(k * d);
-            let qdiag: Vec<T> = q.iter().map(|qi| qi.exp()).collect();
-            return lit::<T>(constant)
-                - lit::<T>(self.n as f64) * logsumexp(alpha)
-                - self.prior(&qdiag, q, l);
-        }
+        let constant = -(self.n as f64) * d as f64 * 0.5 * (2.0 * std::f64::consts::PI).ln();
+        let (_, rest) = rest.split_at(k * d);
+        let (q, l) = rest.split_at(k * d);
+        let qdiag: Vec<T> = q.iter().map(|qi| qi.exp()).collect();
+        lit::<T>(constant) - lit::<T>(self.n as f64) * logsumexp(alpha) - self.prior(&qdiag, q, l)
+    }
+
+    /// One data point's term, `lse_k(α_k + Σ q_k − ½ |Q_k (x − μ_k)|²)`,
+    /// with the point `x` an argument like the parameters, so that one
+    /// recording serves every point. Generic.
+    fn point<T: Float>(&self, params: &[T], xi: &[T]) -> T {
+        let (d, k) = (self.d, self.k);
         let l_sz = d * (d - 1) / 2;
+        let (alpha, rest) = params.split_at(k);
         let (mu, rest) = rest.split_at(k * d);
         let (q, l) = rest.split_at(k * d);
-        let xi = &self.x[i * d..(i + 1) * d];
         let (mut xc, mut qxc, mut main) =
             (vec![T::zero(); d], vec![T::zero(); d], vec![T::zero(); k]);
         for ik in 0..k {
             let qk = &q[ik * d..(ik + 1) * d];
             for (j, c) in xc.iter_mut().enumerate() {
-                *c = lit::<T>(xi[j]) - mu[ik * d + j];
+                *c = xi[j] - mu[ik * d + j];
             }
             for j in 0..d {
                 qxc[j] = qk[j].exp() * xc[j];
@@ -158,6 +166,19 @@ impl Gmm {
     }
 }
 
+/// One data point's term as a function of `params ++ x`, for
+/// `reverse::prepare_of`: recorded and compiled at the first point, then
+/// replayed at each point (the recording has no comparisons: `max`, in
+/// the log-sum-exp, is an operation the replay evaluates afresh).
+struct Point<'a>(&'a Gmm);
+
+impl Function for Point<'_> {
+    fn eval<T: Float>(&self, z: &[T]) -> T {
+        let (params, x) = z.split_at(z.len() - self.0.d);
+        self.0.point(params, x)
+    }
+}
+
 pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
     let (d, k, n) = (size(input, "d")?, size(input, "k")?, size(input, "n")?);
     let gmm = Gmm {
@@ -182,9 +203,25 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
             Ok((Value::from(y), ns))
         }
         "jacobian" => {
-            let (mut tape, mut g) = (Tape::new(), vec![0.0; params.len()]);
-            let (_, ns) =
-                repeat(input, || tape.gradient_sum(|i, v| gmm.term(i, v), n + 1, &params, &mut g));
+            let np = params.len();
+            let (mut tape, mut g) = (Tape::new(), vec![0.0; np]);
+            // params ++ the point, and the gradient with respect to both
+            let (mut z, mut gz) = (params.clone(), vec![0.0; np + d]);
+            z.extend(&gmm.x[..d]);
+            let point = Point(&gmm);
+            let mut prep = prepare(|| {
+                let mut p = reverse::prepare_of(&point);
+                p.gradient(&z, &mut gz);
+                p
+            });
+            let (_, ns) = repeat(input, || {
+                tape.gradient(|v| gmm.rest(v), &params, &mut g);
+                for xi in gmm.x.chunks(d) {
+                    z[np..].copy_from_slice(xi);
+                    prep.gradient(&z, &mut gz);
+                    g.iter_mut().zip(&gz).for_each(|(gj, dj)| *gj += dj);
+                }
+            });
             let (alpha, rest) = g.split_at(k);
             let (mu, rest) = rest.split_at(k * d);
             let (q, l) = rest.split_at(k * d);

@@ -2,7 +2,10 @@
 //! `J·H⁻¹` (the Hessian is diagonal): the gradient and `H·1`, the Hessian's
 //! diagonal, by forward over reverse (a tape of `Dual<f64, 1>` whose inputs
 //! carry the direction 1), recorded one point's term at a time
-//! (`Tape::gradient_sum`), so the tape holds one point's distances.
+//! (`Tape::gradient_sum`). The derivative of a minimum is the derivative of
+//! the operand it chooses, so each term chooses its centroid on the plain
+//! values (which the caller has) and records only that distance: `d`
+//! differences and squares a point, not `k · d`.
 
 use crate::{Outcome, json::rows, json::to_rows, repeat};
 use dualnum::reverse::Tape;
@@ -29,6 +32,31 @@ fn closest<T: Float>(a: &[f64], c: &[T], d: usize) -> T {
     closest
 }
 
+/// The index of the centroid closest to the point `a` (the first at a tie,
+/// as `min` keeps its left operand at a tie), on plain values.
+fn closest_index(a: &[f64], c: &[f64], d: usize) -> usize {
+    let (mut best, mut at) = (f64::INFINITY, 0);
+    for (j, b) in c.chunks(d).enumerate() {
+        let dist = a.iter().zip(b).fold(0.0, |s, (&ai, &bi)| {
+            let e = ai - bi;
+            s + e * e
+        });
+        if dist < best {
+            (best, at) = (dist, j);
+        }
+    }
+    at
+}
+
+/// The squared distance from the point `a` to the centroid `b`, generic in
+/// the centroid.
+fn distance<T: Float>(a: &[f64], b: &[T]) -> T {
+    a.iter().zip(b).fold(T::zero(), |s, (&ai, &bi)| {
+        let e = lit::<T>(ai) - bi;
+        s + e * e
+    })
+}
+
 pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
     let (n, p) = rows(input, "points")?;
     let (k, c) = rows(input, "centroids")?;
@@ -47,7 +75,19 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
             let mut gd = vec![Dual::new(0.0, [0.0]); c.len()];
             let mut tape = Tape::new();
             let (dir, ns) = repeat(input, || {
-                tape.gradient_sum(|i, v| closest(&p[i * d..(i + 1) * d], v, d), n, &cd, &mut gd);
+                let term = |i| {
+                    let a = &p[i * d..(i + 1) * d];
+                    (a, closest_index(a, &c, d))
+                };
+                tape.gradient_sum(
+                    |i, v| {
+                        let (a, j) = term(i);
+                        distance(a, &v[j * d..(j + 1) * d])
+                    },
+                    n,
+                    &cd,
+                    &mut gd,
+                );
                 gd.iter().map(|g| g.re / g.eps[0]).collect::<Vec<f64>>()
             });
             Ok((to_rows(&dir, d), ns))

@@ -1,9 +1,9 @@
 //! `llsq`: the linear least-squares objective of cmpad,
-//! `½ Σᵢ (sign tᵢ − Σⱼ xⱼ tᵢʲ)²`, and its gradient in reverse mode (one
-//! tape, reused across the runs).
+//! `½ Σᵢ (sign tᵢ − Σⱼ xⱼ tᵢʲ)²`, and its gradient in reverse mode by a
+//! prepared gradient (recorded and compiled once, then replayed).
 
-use crate::{Outcome, json::size, json::vector, repeat};
-use dualnum::{lit, reverse::Tape};
+use crate::{Outcome, json::size, json::vector, prepared_gradient, repeat};
+use dualnum::{Function, lit};
 use num_traits::Float;
 use serde_json::Value;
 
@@ -30,6 +30,16 @@ fn llsq<T: Float>(x: &[T], n: usize) -> T {
     sum / lit(2.0)
 }
 
+/// [`llsq`] for `n` samples as a function object, for
+/// `reverse::prepare_of`.
+struct Llsq(usize);
+
+impl Function for Llsq {
+    fn eval<T: Float>(&self, x: &[T]) -> T {
+        llsq(x, self.0)
+    }
+}
+
 pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
     let (x, n) = (vector(input, "x")?, size(input, "n")?);
     match function {
@@ -37,11 +47,7 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
             let (y, ns) = repeat(input, || llsq(&x, n));
             Ok((Value::from(y), ns))
         }
-        "gradient" => {
-            let (mut tape, mut g) = (Tape::new(), vec![0.0; x.len()]);
-            let (_, ns) = repeat(input, || tape.gradient(|v| llsq(v, n), &x, &mut g));
-            Ok((Value::from(g), ns))
-        }
+        "gradient" => prepared_gradient(input, &Llsq(n), &x),
         _ => Err(format!("llsq has no function {function}")),
     }
 }

@@ -1,8 +1,9 @@
 //! `lse`: LogSumExp, `max x + ln Σ exp(xᵢ − max x)`, and its gradient in
-//! reverse mode (one tape, reused across the runs).
+//! reverse mode by a prepared gradient (recorded and compiled once, then
+//! replayed).
 
-use crate::{Outcome, json::vector, repeat};
-use dualnum::reverse::Tape;
+use crate::{Outcome, json::vector, prepared_gradient, repeat};
+use dualnum::Function;
 use num_traits::Float;
 use serde_json::Value;
 
@@ -11,6 +12,15 @@ fn lse<T: Float>(x: &[T]) -> T {
     let a = x[1..].iter().fold(x[0], |a, &b| a.max(b));
     let s = x.iter().fold(T::zero(), |s, &xi| s + (xi - a).exp());
     s.ln() + a
+}
+
+/// [`lse`] as a function object, for `reverse::prepare_of`.
+struct Lse;
+
+impl Function for Lse {
+    fn eval<T: Float>(&self, x: &[T]) -> T {
+        lse(x)
+    }
 }
 
 pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
@@ -23,11 +33,7 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
             let (y, ns) = repeat(input, || lse(&x));
             Ok((Value::from(y), ns))
         }
-        "gradient" => {
-            let (mut tape, mut g) = (Tape::new(), vec![0.0; x.len()]);
-            let (_, ns) = repeat(input, || tape.gradient(|v| lse(v), &x, &mut g));
-            Ok((Value::from(g), ns))
-        }
+        "gradient" => prepared_gradient(input, &Lse, &x),
         _ => Err(format!("lse has no function {function}")),
     }
 }

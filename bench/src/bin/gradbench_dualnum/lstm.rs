@@ -1,9 +1,9 @@
 //! `lstm`: the ADBench LSTM text-prediction loss, and its gradient with
-//! respect to the main and extra parameters in reverse mode (one tape,
-//! reused across the runs).
+//! respect to the main and extra parameters in reverse mode by a prepared
+//! gradient (recorded and compiled once, then replayed).
 
-use crate::{Outcome, json::rows, repeat};
-use dualnum::{lit, reverse::Tape};
+use crate::{Outcome, json::rows, prepared_gradient, repeat};
+use dualnum::{Function, lit};
 use num_traits::Float;
 use serde_json::Value;
 
@@ -64,6 +64,12 @@ impl Lstm {
     }
 }
 
+impl Function for Lstm {
+    fn eval<T: Float>(&self, params: &[T]) -> T {
+        self.objective(params)
+    }
+}
+
 pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
     let (rows2l, mut params) = rows(input, "main_params")?;
     let (_, extra) = rows(input, "extra_params")?;
@@ -79,11 +85,7 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
             let (y, ns) = repeat(input, || lstm.objective(&params));
             Ok((Value::from(y), ns))
         }
-        "jacobian" => {
-            let (mut tape, mut g) = (Tape::new(), vec![0.0; params.len()]);
-            let (_, ns) = repeat(input, || tape.gradient(|v| lstm.objective(v), &params, &mut g));
-            Ok((Value::from(g), ns))
-        }
+        "jacobian" => prepared_gradient(input, &lstm, &params),
         _ => Err(format!("lstm has no function {function}")),
     }
 }
