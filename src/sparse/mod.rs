@@ -122,6 +122,17 @@
 //! - **Colouring tries several orders, DSatur among them**: the static
 //!   orders give 7 colours on the 2-D five-point stencil, DSatur the
 //!   optimal 5; the rest costs milliseconds once.
+//! - **Column colouring on the classes of identical columns**: columns
+//!   with the same rows (a camera's parameters, a dense block) are a
+//!   clique with the same neighbours, so the orders and the greedy rule run
+//!   on the classes, each taking its colours at once, over adjacency lists
+//!   built once when they are small; the colouring of a bundle-adjustment
+//!   pattern of 182,000 columns went from 3.3 s to under 0.1 s with the
+//!   same 15 colours, and the final counts of every pattern tried stayed
+//!   the same. *Rejected:* keeping the per-column walk through the rows
+//!   (`Σ (row length)²` per order, a second or more per order there); a
+//!   stored column intersection graph (the same square, in memory). Orders
+//!   stop at the longest row's length, a lower bound.
 //! - **Hessians by reverse over forward**: the compressed product `H·S`
 //!   needs a gradient per seed direction, which nested forward mode gives
 //!   only with `n` inner lanes (it yields `Sᵀ·H·S`). Star colouring is
