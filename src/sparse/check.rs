@@ -19,7 +19,9 @@ use super::{JacobianPattern, SparseError};
 /// adds `J[i, k]·vₖ` to the lane where the compressed product attributes it
 /// to another column `j` as `J[i, k]·vⱼ`: the two differ unless
 /// `J[i, k]` is below the rounding tolerance (`√ε` of the row's scale),
-/// so a changed pattern is an error, never a wrong matrix.
+/// so a changed pattern is an error, never a wrong matrix. (An entry that
+/// small passes; the lanes that must be zero are tested, to name the error
+/// [`SparseError::OutsidePattern`], only once the check has failed.)
 ///
 /// The lane is free when the number of colours is not a multiple of the
 /// lanes `C` (it rides in the last pass's spare lane: pick `C` above the
@@ -136,9 +138,10 @@ impl Check {
                 a = a + t.abs();
                 k += 1;
             }
-            // rows with a non-finite value cannot be compared (tested
-            // second, off the common path)
-            if (dj - s).abs() > tol * (a + dj.abs()) && s.is_finite() && dj.is_finite() {
+            // a row with a non-finite value cannot be compared, and is not:
+            // an infinite or NaN term makes the bound infinite or the
+            // difference NaN, and the comparison false
+            if (dj - s).abs() > tol * (a + dj.abs()) {
                 return Err(SparseError::PatternChanged { row: j });
             }
         }

@@ -86,15 +86,20 @@ pub enum Order {
     /// Dynamic: next the uncoloured vertex with the most coloured
     /// neighbours (incidence degree), ties by index.
     IncidenceDegree,
+    /// Dynamic: next the uncoloured vertex with the most uncoloured
+    /// neighbours (largest first, the degrees updated as vertices are
+    /// coloured).
+    DynamicLargestFirst,
 }
 
 /// All orders, in the order they are tried.
-pub const ORDERS: [Order; 5] = [
+pub const ORDERS: [Order; 6] = [
     Order::Natural,
     Order::LargestFirst,
     Order::SmallestLast,
     Order::Saturation,
     Order::IncidenceDegree,
+    Order::DynamicLargestFirst,
 ];
 
 /// A greedy column colouring in the given order.
@@ -249,7 +254,7 @@ pub(super) fn vertex_order(
         Order::Natural => (0..n).collect(),
         Order::IncidenceDegree => incidence_order(n, &mut each),
         // (a static stand-in where a dynamic order does not apply)
-        Order::LargestFirst | Order::Saturation => {
+        Order::LargestFirst | Order::Saturation | Order::DynamicLargestFirst => {
             let mut seq: Vec<usize> = (0..n).collect();
             seq.sort_by_key(|&v| core::cmp::Reverse(degree[v]));
             seq

@@ -76,10 +76,9 @@
 //! changes (a branch taken differently, a different closure) must be
 //! detected again. Each evaluation returns an error, never a wrong matrix,
 //! for a point of the wrong length ([`SparseError::InputLength`]) or a
-//! changed number of outputs ([`SparseError::OutputLength`]). It checks
-//! every lane that must be zero: output `i` may be non-zero only in the
-//! lanes of the colours of its own entries, and a non-zero elsewhere is
-//! [`SparseError::OutsidePattern`] (`m·C` comparisons a pass). A new entry
+//! changed number of outputs ([`SparseError::OutputLength`]). Output `i`
+//! may be non-zero only in the lanes of the colours of its own entries: a
+//! non-zero elsewhere is [`SparseError::OutsidePattern`]. A new entry
 //! `(i, k)` whose column's colour row `i` already uses would be added to
 //! the existing entry of that colour in the compressed product; by default
 //! ([`PatternCheck::Directional`]) each evaluation therefore also computes
@@ -87,7 +86,14 @@
 //! spare lane (or one more pass when there is none) and compares it with
 //! the sparse matrix times `v`: a misattributed entry makes them differ,
 //! and the evaluation fails with [`SparseError::PatternChanged`] naming the
-//! row. [`PatternCheck::Off`] skips it for a pattern known to be valid.
+//! row. The check sees entries outside the pattern of either kind, so with
+//! it the lanes that must be zero are tested only after it fails, in a
+//! second evaluation that names the error ([`SparseError::OutsidePattern`]
+//! when a lane shows it); an entry smaller than the check's tolerance
+//! (`√ε` of its row's scale) passes. [`PatternCheck::Off`] skips the check
+//! for a pattern known to be valid; the lanes that must be zero are then
+//! tested at every pass (a few comparisons a row, the rows that have every
+//! colour of a pass skipped).
 //!
 //! # Cost
 //!
@@ -95,7 +101,7 @@
 //! |---|---|
 //! | detection | one evaluation recording a 12-byte node per nonlinear operation, then a walk over each output's ancestors |
 //! | colouring | columns: near-linear in the entries on the classes of identical columns when their graph is small (each order tried: one pass over it), else `Σᵢ (entries in row i)²`; stops at the longest row's bound; Hessians: `Σᵢ (entries in row i)²` per order; once |
-//! | Jacobian | `⌈column colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry; one recording + one backward sweep per row colour; the check: a spare lane (or one more evaluation) + one multiply-add per entry |
+//! | Jacobian | `⌈column colours / C⌉` evaluations on `Dual<T, C>` + one copy per entry (row by row); one recording + one backward sweep per row colour; the check: a spare lane (or one more evaluation) + one multiply-add per entry, in the same walk over the rows |
 //! | Hessian | `⌈colours / C⌉` reverse-mode recordings and sweeps on `Dual<T, C>` (policy-free for function objects: [`SparseHessian::values_of`], [`hessian_of`](SparseHessian::hessian_of)); the check: a spare lane or one more, and one multiply-add per entry; substitution (acyclic): one subtraction per off-diagonal pair |
 //!
 //! # Design, and the alternatives rejected
@@ -116,6 +122,17 @@
 //! - **Colouring tries several orders, DSatur among them**: the static
 //!   orders give 7 colours on the 2-D five-point stencil, DSatur the
 //!   optimal 5; the rest costs milliseconds once.
+//! - **Column colouring on the classes of identical columns**: columns
+//!   with the same rows (a camera's parameters, a dense block) are a
+//!   clique with the same neighbours, so the orders and the greedy rule run
+//!   on the classes, each taking its colours at once, over adjacency lists
+//!   built once when they are small; the colouring of a bundle-adjustment
+//!   pattern of 182,000 columns went from 3.3 s to under 0.1 s with the
+//!   same 15 colours, and the final counts of every pattern tried stayed
+//!   the same. *Rejected:* keeping the per-column walk through the rows
+//!   (`Σ (row length)²` per order, a second or more per order there); a
+//!   stored column intersection graph (the same square, in memory). Orders
+//!   stop at the longest row's length, a lower bound.
 //! - **Hessians by reverse over forward**: the compressed product `H·S`
 //!   needs a gradient per seed direction, which nested forward mode gives
 //!   only with `n` inner lanes (it yields `Sᵀ·H·S`). Star colouring is

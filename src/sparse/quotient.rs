@@ -291,6 +291,7 @@ fn sequence(g: &Classes, order: Order) -> Vec<usize> {
         }
         Order::SmallestLast => smallest_last(g),
         Order::IncidenceDegree => incidence(g),
+        Order::DynamicLargestFirst => dynamic_largest_first(g),
     }
 }
 
@@ -327,6 +328,45 @@ fn smallest_last(g: &Classes) -> Vec<usize> {
         low = low.saturating_sub(s);
     }
     seq.reverse();
+    seq
+}
+
+/// Repeatedly the unvisited class with the most unvisited neighbouring
+/// columns (its degree in what is left; ties: the class whose degree
+/// changed last, then the smaller index), by buckets of degrees.
+fn dynamic_largest_first(g: &Classes) -> Vec<usize> {
+    let n = g.len();
+    let mut degree = g.degrees();
+    let maxd = degree.iter().copied().max().unwrap_or(0);
+    let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); maxd + 1];
+    for v in (0..n).rev() {
+        buckets[degree[v]].push(v);
+    }
+    let mut done = vec![false; n];
+    let mut seq = Vec::with_capacity(n);
+    let mut top = maxd;
+    let mut w = g.walker();
+    while seq.len() < n {
+        let Some(v) = buckets[top].pop() else {
+            if top == 0 {
+                break;
+            }
+            top -= 1;
+            continue;
+        };
+        if done[v] || degree[v] != top {
+            continue;
+        }
+        done[v] = true;
+        seq.push(v);
+        let s = g.weight(v);
+        w.each(v, |k| {
+            if !done[k] {
+                degree[k] -= s;
+                buckets[degree[k]].push(k);
+            }
+        });
+    }
     seq
 }
 
