@@ -38,7 +38,7 @@
 use std::vec::Vec;
 
 pub use super::acyclic::{acyclic_colouring, is_acyclic_colouring};
-use super::quotient::{self, Classes};
+use super::quotient::{self, Buckets, Classes};
 use super::{HessianPattern, JacobianPattern};
 
 /// A colouring: a colour `0..count()` per column (or vertex).
@@ -113,21 +113,11 @@ pub fn column_colouring_ordered(p: &JacobianPattern, order: Order) -> Colouring 
 fn incidence_order(n: usize, mut each: impl FnMut(usize, &mut dyn FnMut(usize))) -> Vec<usize> {
     let mut count = vec![0usize; n];
     let mut done = vec![false; n];
-    let mut buckets: Vec<Vec<usize>> = vec![(0..n).rev().collect()];
-    let mut top = 0;
+    let mut queue = Buckets::starting_at_zero(n);
     let mut seq = Vec::with_capacity(n);
     let mut nbrs = Vec::new();
     while seq.len() < n {
-        let Some(v) = buckets[top].pop() else {
-            if top == 0 {
-                break;
-            }
-            top -= 1;
-            continue;
-        };
-        if done[v] || count[v] != top {
-            continue;
-        }
+        let Some(v) = queue.pop(&count, &done) else { break };
         done[v] = true;
         seq.push(v);
         nbrs.clear();
@@ -135,11 +125,7 @@ fn incidence_order(n: usize, mut each: impl FnMut(usize, &mut dyn FnMut(usize)))
         for &k in &nbrs {
             if !done[k] {
                 count[k] += 1;
-                if count[k] >= buckets.len() {
-                    buckets.resize_with(count[k] + 1, Vec::new);
-                }
-                buckets[count[k]].push(k);
-                top = top.max(count[k]);
+                queue.push(k, count[k]);
             }
         }
     }

@@ -337,33 +337,22 @@ fn smallest_last(g: &Classes) -> Vec<usize> {
 fn dynamic_largest_first(g: &Classes) -> Vec<usize> {
     let n = g.len();
     let mut degree = g.degrees();
-    let maxd = degree.iter().copied().max().unwrap_or(0);
-    let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); maxd + 1];
+    let mut queue = Buckets::new(degree.iter().copied().max().unwrap_or(0));
     for v in (0..n).rev() {
-        buckets[degree[v]].push(v);
+        queue.push(v, degree[v]);
     }
     let mut done = vec![false; n];
     let mut seq = Vec::with_capacity(n);
-    let mut top = maxd;
     let mut w = g.walker();
     while seq.len() < n {
-        let Some(v) = buckets[top].pop() else {
-            if top == 0 {
-                break;
-            }
-            top -= 1;
-            continue;
-        };
-        if done[v] || degree[v] != top {
-            continue;
-        }
+        let Some(v) = queue.pop(&degree, &done) else { break };
         done[v] = true;
         seq.push(v);
         let s = g.weight(v);
         w.each(v, |k| {
             if !done[k] {
                 degree[k] -= s;
-                buckets[degree[k]].push(k);
+                queue.push(k, degree[k]);
             }
         });
     }
@@ -376,32 +365,18 @@ fn incidence(g: &Classes) -> Vec<usize> {
     let n = g.len();
     let mut count = vec![0usize; n];
     let mut done = vec![false; n];
-    let mut buckets: Vec<Vec<usize>> = vec![(0..n).rev().collect()];
-    let mut top = 0;
+    let mut queue = Buckets::starting_at_zero(n);
     let mut seq = Vec::with_capacity(n);
     let mut w = g.walker();
     while seq.len() < n {
-        let Some(v) = buckets[top].pop() else {
-            if top == 0 {
-                break;
-            }
-            top -= 1;
-            continue;
-        };
-        if done[v] || count[v] != top {
-            continue;
-        }
+        let Some(v) = queue.pop(&count, &done) else { break };
         done[v] = true;
         seq.push(v);
         let s = g.weight(v);
         w.each(v, |k| {
             if !done[k] {
                 count[k] += s;
-                if count[k] >= buckets.len() {
-                    buckets.resize_with(count[k] + 1, Vec::new);
-                }
-                buckets[count[k]].push(k);
-                top = top.max(count[k]);
+                queue.push(k, count[k]);
             }
         });
     }
@@ -484,4 +459,48 @@ pub(crate) fn iterate(g: &Classes, mut c: Colouring) -> Colouring {
         c = next;
     }
     c
+}
+
+/// A max-priority queue of vertices keyed by a count that changes in steps
+/// (the vertex orders' "most visited" or "largest remaining degree"), as one
+/// bucket per key with lazy deletion: a vertex is pushed again whenever its
+/// key changes, and [`pop`](Self::pop) skips entries whose key is stale or
+/// whose vertex is done.
+pub(crate) struct Buckets {
+    buckets: Vec<Vec<usize>>,
+    top: usize,
+}
+
+impl Buckets {
+    /// Empty, with room for keys up to `max_key`.
+    pub(crate) fn new(max_key: usize) -> Self {
+        Buckets { buckets: vec![Vec::new(); max_key + 1], top: max_key }
+    }
+
+    /// Every vertex of `0..n` at key 0, popped in increasing index.
+    pub(crate) fn starting_at_zero(n: usize) -> Self {
+        Buckets { buckets: vec![(0..n).rev().collect()], top: 0 }
+    }
+
+    /// Files `v` under `key` (its current key).
+    pub(crate) fn push(&mut self, v: usize, key: usize) {
+        if key >= self.buckets.len() {
+            self.buckets.resize_with(key + 1, Vec::new);
+        }
+        self.buckets[key].push(v);
+        self.top = self.top.max(key);
+    }
+
+    /// The most recently filed vertex of the highest key whose entry is
+    /// current (`key[v]` equals its bucket and `v` is not `done`).
+    pub(crate) fn pop(&mut self, key: &[usize], done: &[bool]) -> Option<usize> {
+        loop {
+            match self.buckets[self.top].pop() {
+                Some(v) if !done[v] && key[v] == self.top => return Some(v),
+                Some(_) => {}
+                None if self.top == 0 => return None,
+                None => self.top -= 1,
+            }
+        }
+    }
 }
