@@ -70,6 +70,9 @@ pub(super) struct Batch {
     pub(super) parts: u32,
 }
 
+#[cfg(test)]
+mod reference;
+
 /// The number of operands of a code.
 pub(super) fn arity(op: Op) -> usize {
     match op {
@@ -156,68 +159,129 @@ impl<T: Float> Program<T> {
     /// Compiles `rec` for the outputs `(node, value)` (node 0: a constant
     /// output of that value). `rec.checks` must hold only the checks that
     /// can have shaped the outputs.
+    ///
+    /// Three passes over the tape and one over the schedule, no general
+    /// sort (the tape is already in a topological order):
+    ///
+    /// 1. backward, marking what the outputs and checks depend on;
+    /// 2. forward, giving each needed node its level (one more than its
+    ///    varying operands' highest) and counting the nodes of each level;
+    /// 3. a counting sort of the needed nodes by level (each level in node
+    ///    order), each level's nodes then grouped by rule (see
+    ///    [`group_level`]);
+    /// 4. forward over that schedule, giving slots and writing operands,
+    ///    batches and use counts.
+    ///
+    /// One `u32` per node serves as the mark, then the level (plus one),
+    /// then the slot.
     pub(crate) fn build(rec: &Record<T>, outputs: &[(u32, T)]) -> Self {
         let nodes = &rec.nodes;
         let total = nodes.len();
-        // What the outputs and checks depend on.
-        let mut needed = alloc::vec![false; total];
+        // 1. What the outputs and checks depend on (`mark != 0`). Every
+        // node's operands are its `lhs` and `rhs` (0 for none or a
+        // constant); a ternary node's `lhs` is its link, whose operands are
+        // marked in turn when the loop reaches it.
+        let mut mark = alloc::vec![0u32; total];
         for &(k, _) in outputs {
-            needed[k as usize] = true;
+            mark[k as usize] = 1;
         }
         for c in &rec.checks {
-            (needed[c.a as usize], needed[c.b as usize]) = (true, true);
+            (mark[c.a as usize], mark[c.b as usize]) = (1, 1);
         }
         let mut block = None;
         for k in (1..total).rev() {
-            if !needed[k] {
-                continue;
-            }
-            match nodes[k].op {
-                Op::Input => {}
-                Op::Block | Op::BlockLink => {
+            if mark[k] != 0 {
+                let n = &nodes[k];
+                if matches!(n.op, Op::Block | Op::BlockLink) {
                     block = Some(k);
-                    (needed[nodes[k].lhs as usize], needed[nodes[k].rhs as usize]) = (true, true);
                 }
-                _ => {
-                    let (ops, ar) = operand_ids(nodes, k);
-                    for &i in &ops[..ar] {
-                        needed[i as usize] = true;
-                    }
-                }
+                (mark[n.lhs as usize], mark[n.rhs as usize]) = (1, 1);
             }
         }
-        // Levels, and the nodes to run keyed by (level, rule, varying operands).
-        let mut level = alloc::vec![0u32; total];
-        let mut order: Vec<(u32, Op, u8, u32)> = Vec::with_capacity(total);
-        let mut input_nodes = Vec::new();
+        // 2. Levels, as `mark = level + 1` (inputs and blocks: level 0),
+        // and how many nodes each level runs.
+        let mut count: Vec<u32> = Vec::new();
+        // The needed nodes to run, in node order, and their varying
+        // operands (bit `j`: operand `j`).
+        let mut list: Vec<u32> = Vec::new();
+        let mut var = alloc::vec![0u8; total];
+        let (mut inputs, mut nargs, mut nconst) = (0usize, 0usize, 0usize);
         for k in 1..total {
             match nodes[k].op {
-                Op::Input => input_nodes.push(k),
+                Op::Input => {
+                    inputs += 1;
+                    mark[k] = 1;
+                }
                 Op::Sink | Op::Link | Op::Block | Op::BlockLink => {}
-                op if needed[k] => {
+                _ if mark[k] != 0 => {
                     let (ops, ar) = operand_ids(nodes, k);
-                    let (mut lv, mut var) = (0, 0u8);
+                    let (mut lv, mut v) = (0, 0u8);
                     for (j, &i) in ops[..ar].iter().enumerate() {
                         if i != 0 {
-                            lv = lv.max(level[i as usize] + 1);
-                            var |= 1 << j;
+                            lv = lv.max(mark[i as usize]);
+                            v |= 1 << j;
+                        } else {
+                            nconst += 1;
                         }
                     }
-                    level[k] = lv;
-                    order.push((lv, op, var, k as u32));
+                    mark[k] = lv + 1;
+                    var[k] = v;
+                    if count.len() <= lv as usize {
+                        count.resize(lv as usize + 1, 0);
+                    }
+                    count[lv as usize] += 1;
+                    list.push(k as u32);
+                    nargs += ar;
                 }
                 _ => {}
             }
         }
-        sort_order(&mut order);
-        continue_rules(&mut order);
-
-        let inputs = input_nodes.len();
-        let first_const = inputs + order.len();
-        let mut vals = alloc::vec![T::zero(); first_const];
-        let mut slot = alloc::vec![0u32; total];
-        for (i, &k) in input_nodes.iter().enumerate() {
-            slot[k] = i as u32;
+        // 3. The schedule: needed nodes by level, each level in node order
+        // (a stable counting sort), then grouped by rule.
+        let (levels, run) = (count.len(), list.len());
+        let mut at = Vec::with_capacity(levels + 1);
+        let mut sum = 0u32;
+        for c in &mut count {
+            at.push(sum);
+            sum += *c;
+            // From here on, where the level's next node goes.
+            *c = sum - *c;
+        }
+        at.push(sum);
+        let mut order = alloc::vec![0u32; run];
+        for &k in &list {
+            let next = &mut count[mark[k as usize] as usize - 1];
+            order[*next as usize] = k;
+            *next += 1;
+        }
+        drop(list);
+        let mut last = None;
+        let mut scratch = Vec::new();
+        for l in 0..levels {
+            let level = &mut order[at[l] as usize..at[l + 1] as usize];
+            last = group_level(nodes, &var, level, last, &mut scratch);
+        }
+        // 4. Slots, operands and batches, in schedule order. The marks of
+        // needed blocks become slot 0, as a constant's (a program with a
+        // block is never replayed: `block` refuses it).
+        if block.is_some() {
+            for (m, n) in mark.iter_mut().zip(nodes) {
+                if matches!(n.op, Op::Block | Op::BlockLink) {
+                    *m = 0;
+                }
+            }
+        }
+        let slot = &mut mark;
+        let first_const = inputs + run;
+        let mut vals =
+            Vec::with_capacity(first_const + nconst + 2 * rec.checks.len() + outputs.len());
+        vals.resize(first_const, T::zero());
+        let mut i = 0;
+        for (k, n) in nodes.iter().enumerate() {
+            if n.op == Op::Input {
+                slot[k] = i;
+                i += 1;
+            }
         }
         // Constants are pooled in the order they are used (not merged by
         // value: for a nested `T` such as a dual number, equal values can
@@ -231,17 +295,25 @@ impl<T: Float> Program<T> {
                 (vals.len() - 1) as u32
             }
         };
+        // Uses of each slot as a varying operand or an output, for `lone`.
+        let mut uses = alloc::vec![0u32; first_const];
         let (mut args, mut batches, mut nparts) =
-            (Vec::with_capacity(2 * order.len()), Vec::<Batch>::new(), 0usize);
-        for (pos, &(_, op, var, k)) in order.iter().enumerate() {
+            (Vec::with_capacity(nargs), Vec::<Batch>::new(), 0usize);
+        for (pos, &k) in order.iter().enumerate() {
             let s = (inputs + pos) as u32;
-            slot[k as usize] = s;
-            let (ops, ar) = operands(nodes, k as usize);
+            let k = k as usize;
+            let op = nodes[k].op;
+            let (ops, ar) = operands(nodes, k);
             let first = args.len();
+            let var = var[k];
             for &o in &ops[..ar] {
-                let a = slot_of(&mut vals, &slot, o);
+                let a = slot_of(&mut vals, slot, o);
+                if o.0 != 0 {
+                    uses[a as usize] += 1;
+                }
                 args.push(a);
             }
+            slot[k] = s;
             let p = match op {
                 Op::Add | Op::Sub | Op::Mul if var & 1 != 0 && args[first] + 1 == s => 1,
                 Op::Add | Op::Sub | Op::Mul if var & 2 != 0 && args[first + 1] + 1 == s => 2,
@@ -266,18 +338,6 @@ impl<T: Float> Program<T> {
             }
             nparts += stored(op, var);
         }
-        // Uses of each slot as a varying operand or an output, for `lone`.
-        let mut uses = alloc::vec![0u32; first_const];
-        for b in &batches {
-            let ar = arity(b.op);
-            for e in args[b.args as usize..][..b.len as usize * ar].chunks_exact(ar) {
-                for (j, &a) in e.iter().enumerate() {
-                    if b.var & (1 << j) != 0 {
-                        uses[a as usize] += 1;
-                    }
-                }
-            }
-        }
         for &(k, _) in outputs {
             if k != 0 {
                 uses[slot[k as usize] as usize] += 1;
@@ -292,12 +352,12 @@ impl<T: Float> Program<T> {
             .checks
             .iter()
             .map(|c| Check {
-                a: slot_of(&mut vals, &slot, (c.a, c.ca)),
-                b: slot_of(&mut vals, &slot, (c.b, c.cb)),
+                a: slot_of(&mut vals, slot, (c.a, c.ca)),
+                b: slot_of(&mut vals, slot, (c.b, c.cb)),
                 ..*c
             })
             .collect();
-        let outputs = outputs.iter().map(|&o| slot_of(&mut vals, &slot, o)).collect();
+        let outputs = outputs.iter().map(|&o| slot_of(&mut vals, slot, o)).collect();
         // What the unchecked accesses of the sweeps rely on.
         assert!(args.iter().all(|&a| (a as usize) < vals.len()), "Program: operand out of range");
         assert!(u32::try_from(vals.len()).is_ok(), "Program: more than u32::MAX slots");
@@ -418,14 +478,15 @@ impl<T: Float> Program<T> {
 fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
     const MIN_RUN: usize = 16;
     let mut out = Vec::with_capacity(batches.len());
+    // The runs `[from, to)` of elements of one batch.
+    let mut runs = Vec::new();
     for b in batches {
         if !matches!(b.op, Op::Add | Op::Sub | Op::Mul) || b.prev != 0 {
             out.push(b);
             continue;
         }
         let arg = |i: usize, j: usize| args[b.args as usize + 2 * i + j] as usize;
-        // The runs `[from, to)` of elements.
-        let mut runs = Vec::new();
+        runs.clear();
         let mut from = 0;
         let n = b.len as usize;
         for i in 1..=n {
@@ -446,7 +507,7 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
             out.push(b);
             continue;
         }
-        for (from, to) in runs {
+        for &(from, to) in &runs {
             let k = from as u32;
             out.push(Batch {
                 start: b.start + k,
@@ -460,89 +521,65 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
     out
 }
 
-/// Sorts `(level, rule, varying operands, node)` entries as the tuples
-/// order. They arrive in node order, so a stable counting sort by level
-/// leaves each level in node order, and each level's groups of one rule
-/// are then picked out in rule order (a level holds few rules; one with
-/// many is sorted by packed integer keys). Measured (callgrind,
-/// Rosenbrock n = 1,000): the tuple sort was half of `compile`'s
-/// instructions.
-fn sort_order(order: &mut [(u32, Op, u8, u32)]) {
-    let levels = order.iter().map(|e| e.0 as usize + 1).max().unwrap_or(0);
-    let mut start = alloc::vec![0u32; levels + 1];
-    for e in order.iter() {
-        start[e.0 as usize + 1] += 1;
+/// Orders one level's nodes (given in node order) by rule and varying
+/// operands, as `(Op, var)` orders them, ties in node order; the group of
+/// `last` (the previous level's last rule, as [`Op::rank`] `<< 8 | var`)
+/// goes first, so that its batch continues. Returns the level's last rule.
+/// A level holds few rules: with at most eight, each group is picked out in
+/// turn; with more, the level is sorted by packed keys.
+fn group_level<T>(
+    nodes: &[Node<T>],
+    var: &[u8],
+    level: &mut [u32],
+    last: Option<u64>,
+    scratch: &mut Vec<(u64, u32)>,
+) -> Option<u64> {
+    let key = |k: u32| (nodes[k as usize].op.rank() << 8) | u64::from(var[k as usize]);
+    let (&k0, rest) = level.split_first()?;
+    let (op0, var0) = (nodes[k0 as usize].op, var[k0 as usize]);
+    if rest.iter().all(|&k| nodes[k as usize].op == op0 && var[k as usize] == var0) {
+        // One rule (most levels of a long accumulation): node order.
+        return Some(key(*level.last().unwrap_or(&k0)));
     }
-    for l in 0..levels {
-        start[l + 1] += start[l];
-    }
-    // (group key, entry), by level, each level in node order.
-    let mut sorted = alloc::vec![(0u64, 0u32); order.len()];
-    let mut at = start.clone();
-    for (i, e) in order.iter().enumerate() {
-        let slot = &mut at[e.0 as usize];
-        sorted[*slot as usize] = ((e.1.rank() << 8) | u64::from(e.2), i as u32);
-        *slot += 1;
-    }
-    let old = order.to_vec();
-    let mut keys: Vec<u64> = Vec::new();
-    let mut o = 0;
-    for l in 0..levels {
-        let level = &mut sorted[start[l] as usize..start[l + 1] as usize];
-        keys.clear();
-        for &(g, _) in level.iter() {
-            if keys.len() <= 8 && !keys.contains(&g) {
-                keys.push(g);
+    scratch.clear();
+    scratch.extend(level.iter().map(|&k| (key(k), k)));
+    let mut keys: [u64; 9] = [0; 9];
+    let mut n = 0;
+    for &(g, _) in scratch.iter() {
+        if !keys[..n].contains(&g) {
+            keys[n] = g;
+            n += 1;
+            if n == 9 {
+                break;
             }
         }
-        if keys.len() == 1 {
-            // One rule (most levels of a long accumulation): node order.
-            for &(_, i) in level.iter() {
-                order[o] = old[i as usize];
-                o += 1;
-            }
-            continue;
+    }
+    if n > 8 {
+        scratch.sort_unstable();
+        for (o, &(_, k)) in level.iter_mut().zip(scratch.iter()) {
+            *o = k;
         }
-        if keys.len() > 8 {
-            level.sort_unstable();
-            for &(_, i) in level.iter() {
-                order[o] = old[i as usize];
-                o += 1;
-            }
-            continue;
-        }
-        keys.sort_unstable();
-        for &g in &keys {
-            for &(h, i) in level.iter() {
+    } else {
+        keys[..n].sort_unstable();
+        let mut o = 0;
+        for &g in &keys[..n] {
+            for &(h, k) in scratch.iter() {
                 if h == g {
-                    order[o] = old[i as usize];
+                    level[o] = k;
                     o += 1;
                 }
             }
         }
     }
-}
-
-/// Reorders each level's groups so that the first continues the previous
-/// level's last rule where one can: the batches then merge.
-fn continue_rules(order: &mut [(u32, Op, u8, u32)]) {
-    let mut i = 0;
-    let mut last: Option<(Op, u8)> = None;
-    while i < order.len() {
-        let lv = order[i].0;
-        let end = i + order[i..].iter().take_while(|e| e.0 == lv).count();
-        let level = &mut order[i..end];
-        if let Some(key) = last {
-            // The group of `key` is contiguous (the level is sorted): rotate
-            // it to the front, keeping the others in order.
-            if let Some(a) = level.iter().position(|e| (e.1, e.2) == key) {
-                let b = a + level[a..].iter().take_while(|e| (e.1, e.2) == key).count();
-                level[..b].rotate_right(b - a);
-            }
+    if let Some(g) = last {
+        // The group of `g` is contiguous: rotate it to the front, keeping
+        // the others in order.
+        if let Some(a) = level.iter().position(|&k| key(k) == g) {
+            let b = a + level[a..].iter().take_while(|&&k| key(k) == g).count();
+            level[..b].rotate_right(b - a);
         }
-        last = level.last().map(|e| (e.1, e.2));
-        i = end;
     }
+    level.last().map(|&k| key(k))
 }
 
 /// Whether a check is a recorded read of a value (as opposed to a
@@ -561,44 +598,109 @@ mod tests {
     use crate::reverse::{Tape, Var, gradient};
     use crate::test_functions as tf;
 
-    /// The counting sort orders as the tuples' own order does, for levels
-    /// with one rule, a few, and more than eight.
+    /// A function with many rules in one level (more than eight), checks,
+    /// ternary rules, a user-defined block's inputs and an input made in
+    /// the middle of the recording.
+    fn wide<'t>(v: &[Var<'t, f64>]) -> Var<'t, f64> {
+        let t = v[0].tape().unwrap();
+        let mut s = Var::constant(0.0);
+        for w in v.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let terms = [
+                a.sin(),
+                a.exp(),
+                a * b,
+                a + b,
+                a - 2.0,
+                3.0 / b,
+                a.powi(3),
+                a.powf(b),
+                b.hypot(a),
+                a.max(b),
+                b.min(0.25),
+                a.mul_add(b, 1.5),
+                a.clamp(b, b + 1.0),
+                -a,
+                a.atan2(b),
+            ];
+            for (i, x) in terms.into_iter().enumerate() {
+                s = if i % 3 == 0 { s + x } else { x * s + a };
+            }
+            if a > b {
+                s *= 0.5;
+            }
+        }
+        let z = t.var(0.75);
+        s * z + z.ln()
+    }
+
+    /// The new compile builds the same program as the previous one
+    /// (`reference`), field for field, for one or several outputs, with
+    /// constant outputs, checks, and nodes the outputs do not need.
     #[test]
-    fn sort_order_is_the_tuple_order() {
-        use crate::reverse::op::Tern;
-        let ops = [
-            Op::Add,
-            Op::Mul,
-            Op::Sub,
-            Op::Sin,
-            Op::Powi(-3),
-            Op::Powi(2),
-            Op::Tern(Tern::Clamp),
-            Op::Tern(Tern::MulAdd),
-            Op::Div,
-            Op::Exp,
-            Op::Neg,
-            Op::Max,
-            Op::Atan2,
+    fn build_equals_the_reference_build() {
+        type F<'a> = &'a dyn for<'t> Fn(&[Var<'t, f64>]) -> Var<'t, f64>;
+        let fs: [F; 6] = [
+            &|v| tf::rosenbrock(v),
+            &|v| tf::sin_exp_sum(v),
+            &|v| tf::log_sum_exp(v),
+            &|v| mixed(v),
+            &|v| wide(v),
+            &|v| {
+                let _dead = v[0].exp() * v[1];
+                v[1] * v[2] - v[0]
+            },
         ];
-        let mut seed = 12345u64;
-        let mut next = |m: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) % m
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
         };
-        for case in 0..50 {
-            let len = 1 + next(400) as usize;
-            let (levels, rules) = (1 + next(if case % 2 == 0 { 5 } else { 200 }), 1 + next(13));
-            let mut order: Vec<(u32, Op, u8, u32)> = (0..len)
-                .map(|k| {
-                    let op = ops[next(rules) as usize];
-                    (next(levels) as u32, op, 1 + next(3) as u8, k as u32)
-                })
-                .collect();
-            let mut want = order.clone();
-            want.sort_unstable();
-            sort_order(&mut order);
-            assert_eq!(order, want, "case {case}");
+        for (i, f) in fs.iter().enumerate() {
+            for n in [3, 5, 12, 40] {
+                let x: Vec<f64> = (0..n).map(|_| next()).collect();
+                let tape = Tape::new();
+                let xs = tape.vars(&x);
+                let y = f(&xs);
+                let z = xs[n - 1] * y + xs[0].sin();
+                let rec = tape.snapshot();
+                let cases: [&[(u32, f64)]; 4] = [
+                    &[(y.idx, y.val)],
+                    &[(z.idx, z.val), (y.idx, y.val)],
+                    &[(0, 2.5), (z.idx, z.val)],
+                    &[(xs[1].idx, x[1])],
+                ];
+                for (c, outs) in cases.iter().enumerate() {
+                    let new = format!("{:?}", Program::build(&rec, outs));
+                    let old = format!("{:?}", reference::build(&rec, outs));
+                    assert_eq!(new, old, "function {i}, n = {n}, outputs {c}");
+                }
+            }
+        }
+    }
+
+    /// As `build_equals_the_reference_build`, for recordings with
+    /// user-defined blocks (never replayed, but compiled).
+    #[test]
+    fn build_equals_the_reference_build_with_blocks() {
+        struct Three;
+        impl crate::block::Block<f64, 3> for Three {
+            fn eval(&self, x: [f64; 3]) -> (f64, [f64; 3]) {
+                (x[0] * x[1] + x[2], [x[1], x[0], 1.0])
+            }
+        }
+        let tape = Tape::new();
+        let xs = tape.vars(&[0.5, -1.5, 2.0]);
+        let b = crate::block::apply(&Three, [xs[0], xs[1], xs[2]]);
+        let c = crate::block::apply(&Three, [xs[0], Var::constant(2.0), b]);
+        let y = c.sin() * xs[2] + b;
+        let rec = tape.snapshot();
+        for outs in [&[(y.idx, y.val)][..], &[(b.idx, b.val)], &[(c.idx, c.val), (y.idx, y.val)]] {
+            let new = format!("{:?}", Program::build(&rec, outs));
+            let old = format!("{:?}", reference::build(&rec, outs));
+            assert_eq!(new, old);
         }
     }
 
