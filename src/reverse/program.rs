@@ -127,34 +127,6 @@ pub(crate) struct Program<T> {
     nodes_end: usize,
 }
 
-/// The operand nodes of node `k` (0 for a constant), and how many.
-#[inline(always)]
-fn operand_ids<T>(nodes: &[Node<T>], k: usize) -> ([u32; 3], usize) {
-    let n = &nodes[k];
-    match n.op {
-        Op::Tern(_) => {
-            let l = &nodes[k - 1];
-            ([l.lhs, l.rhs, n.rhs], 3)
-        }
-        op if op.is_binary() => ([n.lhs, n.rhs, 0], 2),
-        _ => ([n.lhs, 0, 0], 1),
-    }
-}
-
-/// The operands of node `k` as `(node, value if constant)` pairs.
-fn operands<T: Float>(nodes: &[Node<T>], k: usize) -> ([(u32, T); 3], usize) {
-    let n = nodes[k];
-    let z = (0, T::zero());
-    match n.op {
-        Op::Tern(_) => {
-            let l = nodes[k - 1];
-            ([(l.lhs, l.dl), (l.rhs, l.dr), (n.rhs, n.dr)], 3)
-        }
-        op if op.is_binary() => ([(n.lhs, n.dl), (n.rhs, n.dr), z], 2),
-        _ => ([(n.lhs, n.dl), z, z], 1),
-    }
-}
-
 impl<T: Float> Program<T> {
     /// Compiles `rec` for the outputs `(node, value)` (node 0: a constant
     /// output of that value). `rec.checks` must hold only the checks that
@@ -206,6 +178,7 @@ impl<T: Float> Program<T> {
         let mut list: Vec<u32> = Vec::new();
         let mut var = alloc::vec![0u8; total];
         let (mut inputs, mut nargs, mut nconst) = (0usize, 0usize, 0usize);
+        mark[0] = 0;
         for k in 1..total {
             match nodes[k].op {
                 Op::Input => {
@@ -213,17 +186,22 @@ impl<T: Float> Program<T> {
                     mark[k] = 1;
                 }
                 Op::Sink | Op::Link | Op::Block | Op::BlockLink => {}
-                _ if mark[k] != 0 => {
-                    let (ops, ar) = operand_ids(nodes, k);
-                    let (mut lv, mut v) = (0, 0u8);
-                    for (j, &i) in ops[..ar].iter().enumerate() {
-                        if i != 0 {
-                            lv = lv.max(mark[i as usize]);
-                            v |= 1 << j;
-                        } else {
-                            nconst += 1;
+                op if mark[k] != 0 => {
+                    let n = &nodes[k];
+                    // Its operands: a ternary rule's link's two and its own
+                    // third, or `lhs` (and `rhs`); 0 for a constant, whose
+                    // mark is 0 (set above).
+                    let (a, b, c, ar) = match op {
+                        Op::Tern(_) => {
+                            let l = &nodes[k - 1];
+                            (l.lhs, l.rhs, n.rhs, 3)
                         }
-                    }
+                        op if op.is_binary() => (n.lhs, n.rhs, 0, 2),
+                        _ => (n.lhs, 0, 0, 1),
+                    };
+                    let lv = mark[a as usize].max(mark[b as usize]).max(mark[c as usize]);
+                    let v = u8::from(a != 0) | (u8::from(b != 0) << 1) | (u8::from(c != 0) << 2);
+                    nconst += ar - v.count_ones() as usize;
                     mark[k] = lv + 1;
                     var[k] = v;
                     if count.len() <= lv as usize {
@@ -302,16 +280,33 @@ impl<T: Float> Program<T> {
         for (pos, &k) in order.iter().enumerate() {
             let s = (inputs + pos) as u32;
             let k = k as usize;
-            let op = nodes[k].op;
-            let (ops, ar) = operands(nodes, k);
+            let n = &nodes[k];
+            let (op, var) = (n.op, var[k]);
             let first = args.len();
-            let var = var[k];
-            for &o in &ops[..ar] {
-                let a = slot_of(&mut vals, slot, o);
-                if o.0 != 0 {
+            // An operand's slot; a constant's value goes to a new slot.
+            let mut put = |i: u32, c: T| {
+                let a = if i != 0 {
+                    let a = slot[i as usize];
                     uses[a as usize] += 1;
-                }
+                    a
+                } else {
+                    vals.push(c);
+                    (vals.len() - 1) as u32
+                };
                 args.push(a);
+            };
+            match op {
+                Op::Tern(_) => {
+                    let l = &nodes[k - 1];
+                    put(l.lhs, l.dl);
+                    put(l.rhs, l.dr);
+                    put(n.rhs, n.dr);
+                }
+                op if op.is_binary() => {
+                    put(n.lhs, n.dl);
+                    put(n.rhs, n.dr);
+                }
+                _ => put(n.lhs, n.dl),
             }
             slot[k] = s;
             let p = match op {

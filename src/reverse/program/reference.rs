@@ -7,12 +7,41 @@ use alloc::vec::Vec;
 use num_traits::Float;
 
 use super::super::op::Op;
+use super::super::tape::Node;
 use super::super::tape::{Check, Record};
-use super::{Batch, Program, arity, operand_ids, operands, stored};
+use super::{Batch, Program, arity, stored};
 
 /// Compiles `rec` for the outputs `(node, value)` (node 0: a constant
 /// output of that value). `rec.checks` must hold only the checks that
 /// can have shaped the outputs.
+/// The operand nodes of node `k` (0 for a constant), and how many.
+#[inline(always)]
+fn operand_ids<T>(nodes: &[Node<T>], k: usize) -> ([u32; 3], usize) {
+    let n = &nodes[k];
+    match n.op {
+        Op::Tern(_) => {
+            let l = &nodes[k - 1];
+            ([l.lhs, l.rhs, n.rhs], 3)
+        }
+        op if op.is_binary() => ([n.lhs, n.rhs, 0], 2),
+        _ => ([n.lhs, 0, 0], 1),
+    }
+}
+
+/// The operands of node `k` as `(node, value if constant)` pairs.
+fn operands<T: Float>(nodes: &[Node<T>], k: usize) -> ([(u32, T); 3], usize) {
+    let n = nodes[k];
+    let z = (0, T::zero());
+    match n.op {
+        Op::Tern(_) => {
+            let l = nodes[k - 1];
+            ([(l.lhs, l.dl), (l.rhs, l.dr), (n.rhs, n.dr)], 3)
+        }
+        op if op.is_binary() => ([(n.lhs, n.dl), (n.rhs, n.dr), z], 2),
+        _ => ([(n.lhs, n.dl), z, z], 1),
+    }
+}
+
 pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<T> {
     let nodes = &rec.nodes;
     let total = nodes.len();
