@@ -149,96 +149,11 @@ impl<T: Float> Program<T> {
     pub(crate) fn build(rec: &Record<T>, outputs: &[(u32, T)]) -> Self {
         let nodes = &rec.nodes;
         let total = nodes.len();
-        // 1. What the outputs and checks depend on (`mark != 0`). Every
-        // node's operands are its `lhs` and `rhs` (0 for none or a
-        // constant); a ternary node's `lhs` is its link, whose operands are
-        // marked in turn when the loop reaches it.
         let mut mark = alloc::vec![0u32; total];
-        for &(k, _) in outputs {
-            mark[k as usize] = 1;
-        }
-        for c in &rec.checks {
-            (mark[c.a as usize], mark[c.b as usize]) = (1, 1);
-        }
-        let mut block = None;
-        for k in (1..total).rev() {
-            if mark[k] != 0 {
-                let n = &nodes[k];
-                if matches!(n.op, Op::Block | Op::BlockLink) {
-                    block = Some(k);
-                }
-                (mark[n.lhs as usize], mark[n.rhs as usize]) = (1, 1);
-            }
-        }
-        // 2. Levels, as `mark = level + 1` (inputs and blocks: level 0),
-        // and how many nodes each level runs.
-        let mut count: Vec<u32> = Vec::new();
-        // The needed nodes to run, in node order, and their varying
-        // operands (bit `j`: operand `j`).
-        let mut list: Vec<u32> = Vec::new();
-        let mut var = alloc::vec![0u8; total];
-        let (mut inputs, mut nargs, mut nconst) = (0usize, 0usize, 0usize);
-        mark[0] = 0;
-        for k in 1..total {
-            match nodes[k].op {
-                Op::Input => {
-                    inputs += 1;
-                    mark[k] = 1;
-                }
-                Op::Sink | Op::Link | Op::Block | Op::BlockLink => {}
-                op if mark[k] != 0 => {
-                    let n = &nodes[k];
-                    // Its operands: a ternary rule's link's two and its own
-                    // third, or `lhs` (and `rhs`); 0 for a constant, whose
-                    // mark is 0 (set above).
-                    let (a, b, c, ar) = match op {
-                        Op::Tern(_) => {
-                            let l = &nodes[k - 1];
-                            (l.lhs, l.rhs, n.rhs, 3)
-                        }
-                        op if op.is_binary() => (n.lhs, n.rhs, 0, 2),
-                        _ => (n.lhs, 0, 0, 1),
-                    };
-                    let lv = mark[a as usize].max(mark[b as usize]).max(mark[c as usize]);
-                    let v = u8::from(a != 0) | (u8::from(b != 0) << 1) | (u8::from(c != 0) << 2);
-                    nconst += ar - v.count_ones() as usize;
-                    mark[k] = lv + 1;
-                    var[k] = v;
-                    if count.len() <= lv as usize {
-                        count.resize(lv as usize + 1, 0);
-                    }
-                    count[lv as usize] += 1;
-                    list.push(k as u32);
-                    nargs += ar;
-                }
-                _ => {}
-            }
-        }
-        // 3. The schedule: needed nodes by level, each level in node order
-        // (a stable counting sort), then grouped by rule.
-        let (levels, run) = (count.len(), list.len());
-        let mut at = Vec::with_capacity(levels + 1);
-        let mut sum = 0u32;
-        for c in &mut count {
-            at.push(sum);
-            sum += *c;
-            // From here on, where the level's next node goes.
-            *c = sum - *c;
-        }
-        at.push(sum);
-        let mut order = alloc::vec![0u32; run];
-        for &k in &list {
-            let next = &mut count[mark[k as usize] as usize - 1];
-            order[*next as usize] = k;
-            *next += 1;
-        }
-        drop(list);
-        let mut last = None;
-        let mut scratch = Vec::new();
-        for l in 0..levels {
-            let level = &mut order[at[l] as usize..at[l + 1] as usize];
-            last = group_level(nodes, &var, level, last, &mut scratch);
-        }
+        let block = mark_needed(rec, outputs, &mut mark);
+        let mut lv = Levels { var: alloc::vec![0u8; total], ..Levels::default() };
+        lv.run(nodes, &mut mark);
+        let order = schedule(nodes, &mark, &mut lv);
         // 4. Slots, operands and batches, in schedule order. The marks of
         // needed blocks become slot 0, as a constant's (a program with a
         // block is never replayed: `block` refuses it).
@@ -250,17 +165,24 @@ impl<T: Float> Program<T> {
             }
         }
         let slot = &mut mark;
-        let first_const = inputs + run;
-        let mut vals =
-            Vec::with_capacity(first_const + nconst + 2 * rec.checks.len() + outputs.len());
-        vals.resize(first_const, T::zero());
-        let mut i = 0;
-        for (k, n) in nodes.iter().enumerate() {
-            if n.op == Op::Input {
-                slot[k] = i;
-                i += 1;
-            }
+        let inputs = lv.inputs.len();
+        for (i, &k) in lv.inputs.iter().enumerate() {
+            slot[k as usize] = i as u32;
         }
+        let first_const = inputs + order.len();
+        let mut vals =
+            Vec::with_capacity(first_const + lv.nconst + 2 * rec.checks.len() + outputs.len());
+        vals.resize(first_const, T::zero());
+        let mut e = Emit {
+            vals,
+            args: Vec::with_capacity(lv.nargs),
+            batches: Vec::new(),
+            nparts: 0,
+            // Uses of each slot as a varying operand or an output, for `lone`.
+            uses: alloc::vec![0u32; first_const],
+        };
+        e.run(nodes, &lv.var, &order, inputs, slot);
+        let Emit { mut vals, args, mut batches, nparts, mut uses } = e;
         // Constants are pooled in the order they are used (not merged by
         // value: for a nested `T` such as a dual number, equal values can
         // carry different tangents), so a batch's constant operands form a
@@ -273,66 +195,6 @@ impl<T: Float> Program<T> {
                 (vals.len() - 1) as u32
             }
         };
-        // Uses of each slot as a varying operand or an output, for `lone`.
-        let mut uses = alloc::vec![0u32; first_const];
-        let (mut args, mut batches, mut nparts) =
-            (Vec::with_capacity(nargs), Vec::<Batch>::new(), 0usize);
-        for (pos, &k) in order.iter().enumerate() {
-            let s = (inputs + pos) as u32;
-            let k = k as usize;
-            let n = &nodes[k];
-            let (op, var) = (n.op, var[k]);
-            let first = args.len();
-            // An operand's slot; a constant's value goes to a new slot.
-            let mut put = |i: u32, c: T| {
-                let a = if i != 0 {
-                    let a = slot[i as usize];
-                    uses[a as usize] += 1;
-                    a
-                } else {
-                    vals.push(c);
-                    (vals.len() - 1) as u32
-                };
-                args.push(a);
-            };
-            match op {
-                Op::Tern(_) => {
-                    let l = &nodes[k - 1];
-                    put(l.lhs, l.dl);
-                    put(l.rhs, l.dr);
-                    put(n.rhs, n.dr);
-                }
-                op if op.is_binary() => {
-                    put(n.lhs, n.dl);
-                    put(n.rhs, n.dr);
-                }
-                _ => put(n.lhs, n.dl),
-            }
-            slot[k] = s;
-            let p = match op {
-                Op::Add | Op::Sub | Op::Mul if var & 1 != 0 && args[first] + 1 == s => 1,
-                Op::Add | Op::Sub | Op::Mul if var & 2 != 0 && args[first + 1] + 1 == s => 2,
-                _ => 0,
-            };
-            match batches.last_mut() {
-                Some(b) if b.op == op && b.var == var && (b.len == 1 || b.prev == p) => {
-                    b.prev = p;
-                    b.len += 1;
-                }
-                _ => batches.push(Batch {
-                    op,
-                    var,
-                    prev: 0,
-                    lone: false,
-                    stream: false,
-                    start: s,
-                    len: 1,
-                    args: first as u32,
-                    parts: nparts as u32,
-                }),
-            }
-            nparts += stored(op, var);
-        }
         for &(k, _) in outputs {
             if k != 0 {
                 uses[slot[k as usize] as usize] += 1;
@@ -466,6 +328,209 @@ impl<T: Float> Program<T> {
     }
 }
 
+/// Compile pass 1, backward: marks (`mark != 0`) what the outputs and
+/// checks depend on; returns the first user-defined block among them.
+/// Every node's operands are its `lhs` and `rhs` (0 for none or a
+/// constant); a ternary node's `lhs` is its link, whose operands are marked
+/// in turn when the loop reaches it.
+#[inline(never)]
+fn mark_needed<T>(rec: &Record<T>, outputs: &[(u32, T)], mark: &mut [u32]) -> Option<usize> {
+    let nodes = &rec.nodes[..mark.len()];
+    for &(k, _) in outputs {
+        mark[k as usize] = 1;
+    }
+    for c in &rec.checks {
+        (mark[c.a as usize], mark[c.b as usize]) = (1, 1);
+    }
+    let mut block = None;
+    for k in (1..nodes.len()).rev() {
+        if mark[k] != 0 {
+            let n = &nodes[k];
+            if matches!(n.op, Op::Block | Op::BlockLink) {
+                block = Some(k);
+            }
+            (mark[n.lhs as usize], mark[n.rhs as usize]) = (1, 1);
+        }
+    }
+    block
+}
+
+/// What compile pass 2 finds.
+#[derive(Default)]
+struct Levels {
+    /// How many nodes each level runs (index: level).
+    count: Vec<u32>,
+    /// The needed nodes to run, in node order.
+    list: Vec<u32>,
+    /// The input nodes, in node order.
+    inputs: Vec<u32>,
+    /// Per node: its varying operands (bit `j`: operand `j`).
+    var: Vec<u8>,
+    /// Operand slots and constant operands of the nodes to run.
+    nargs: usize,
+    nconst: usize,
+}
+
+impl Levels {
+    /// Compile pass 2, forward: each needed node's level (one more than
+    /// its varying operands' highest) as `mark = level + 1` (inputs and
+    /// blocks: level 0), and the counts.
+    #[inline(never)]
+    fn run<T>(&mut self, nodes: &[Node<T>], mark: &mut [u32]) {
+        let nodes = &nodes[..mark.len()];
+        let var = &mut self.var[..nodes.len()];
+        // A constant operand (node 0) has mark 0.
+        mark[0] = 0;
+        for k in 1..nodes.len() {
+            let n = &nodes[k];
+            match n.op {
+                Op::Input => {
+                    self.inputs.push(k as u32);
+                    mark[k] = 1;
+                }
+                Op::Sink | Op::Link | Op::Block | Op::BlockLink => {}
+                op if mark[k] != 0 => {
+                    // Its operands: a ternary rule's link's two and its own
+                    // third, or `lhs` (and `rhs`).
+                    let (a, b, c, ar) = match op {
+                        Op::Tern(_) => {
+                            let l = &nodes[k - 1];
+                            (l.lhs, l.rhs, n.rhs, 3)
+                        }
+                        op if op.is_binary() => (n.lhs, n.rhs, 0, 2),
+                        _ => (n.lhs, 0, 0, 1),
+                    };
+                    let lv = mark[a as usize].max(mark[b as usize]).max(mark[c as usize]);
+                    let v = u8::from(a != 0) | (u8::from(b != 0) << 1) | (u8::from(c != 0) << 2);
+                    self.nconst += ar - v.count_ones() as usize;
+                    self.nargs += ar;
+                    mark[k] = lv + 1;
+                    var[k] = v;
+                    match self.count.get_mut(lv as usize) {
+                        Some(c) => *c += 1,
+                        None => {
+                            self.count.resize(lv as usize, 0);
+                            self.count.push(1);
+                        }
+                    }
+                    self.list.push(k as u32);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Compile pass 3: the schedule, the needed nodes by level, each level in
+/// node order (a stable counting sort), then grouped by rule.
+#[inline(never)]
+fn schedule<T>(nodes: &[Node<T>], mark: &[u32], lv: &mut Levels) -> Vec<u32> {
+    let count = &mut lv.count;
+    let levels = count.len();
+    let mut at = Vec::with_capacity(levels + 1);
+    let mut sum = 0u32;
+    for c in count.iter_mut() {
+        at.push(sum);
+        sum += *c;
+        // From here on, where the level's next node goes.
+        *c = sum - *c;
+    }
+    at.push(sum);
+    let mut order = alloc::vec![0u32; lv.list.len()];
+    for &k in &lv.list {
+        let next = &mut count[mark[k as usize] as usize - 1];
+        order[*next as usize] = k;
+        *next += 1;
+    }
+    let mut last = None;
+    let mut scratch = Vec::new();
+    for l in 0..levels {
+        let level = &mut order[at[l] as usize..at[l + 1] as usize];
+        last = group_level(nodes, &lv.var, level, last, &mut scratch);
+    }
+    order
+}
+
+/// Compile pass 4's output.
+struct Emit<T> {
+    vals: Vec<T>,
+    args: Vec<u32>,
+    batches: Vec<Batch>,
+    nparts: usize,
+    uses: Vec<u32>,
+}
+
+impl<T: Float> Emit<T> {
+    /// Compile pass 4, over the schedule: slots, operands (a constant's
+    /// value to a new slot), batches and use counts.
+    #[inline(never)]
+    fn run(
+        &mut self,
+        nodes: &[Node<T>],
+        var: &[u8],
+        order: &[u32],
+        inputs: usize,
+        slot: &mut [u32],
+    ) {
+        let Emit { vals, args, batches, nparts, uses } = self;
+        for (pos, &k) in order.iter().enumerate() {
+            let s = (inputs + pos) as u32;
+            let k = k as usize;
+            let n = &nodes[k];
+            let (op, var) = (n.op, var[k]);
+            let first = args.len();
+            let mut put = |i: u32, c: T| {
+                let a = if i != 0 {
+                    let a = slot[i as usize];
+                    uses[a as usize] += 1;
+                    a
+                } else {
+                    vals.push(c);
+                    (vals.len() - 1) as u32
+                };
+                args.push(a);
+            };
+            match op {
+                Op::Tern(_) => {
+                    let l = &nodes[k - 1];
+                    put(l.lhs, l.dl);
+                    put(l.rhs, l.dr);
+                    put(n.rhs, n.dr);
+                }
+                op if op.is_binary() => {
+                    put(n.lhs, n.dl);
+                    put(n.rhs, n.dr);
+                }
+                _ => put(n.lhs, n.dl),
+            }
+            slot[k] = s;
+            let p = match op {
+                Op::Add | Op::Sub | Op::Mul if var & 1 != 0 && args[first] + 1 == s => 1,
+                Op::Add | Op::Sub | Op::Mul if var & 2 != 0 && args[first + 1] + 1 == s => 2,
+                _ => 0,
+            };
+            match batches.last_mut() {
+                Some(b) if b.op == op && b.var == var && (b.len == 1 || b.prev == p) => {
+                    b.prev = p;
+                    b.len += 1;
+                }
+                _ => batches.push(Batch {
+                    op,
+                    var,
+                    prev: 0,
+                    lone: false,
+                    stream: false,
+                    start: s,
+                    len: 1,
+                    args: first as u32,
+                    parts: *nparts as u32,
+                }),
+            }
+            *nparts += stored(op, var);
+        }
+    }
+}
+
 /// Marks the batches of `+ − ·` (without `prev`) whose operands are runs
 /// of consecutive slots (the varying ones before the batch) as `stream`; a
 /// batch that is not one such run but splits into a few long ones (a merge
@@ -518,25 +583,42 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
 
 /// Orders one level's nodes (given in node order) by rule and varying
 /// operands, as `(Op, var)` orders them, ties in node order; the group of
-/// `last` (the previous level's last rule, as [`Op::rank`] `<< 8 | var`)
-/// goes first, so that its batch continues. Returns the level's last rule.
-/// A level holds few rules: with at most eight, each group is picked out in
-/// turn; with more, the level is sorted by packed keys.
+/// `last` (the previous level's last rule and varying operands) goes
+/// first, so that its batch continues. Returns the level's last rule. A
+/// level holds few rules: with at most eight, each group is picked out in
+/// turn; with more, the level is sorted by packed keys ([`Op::rank`]
+/// `<< 8 | var`). A level of one rule (most levels of a long
+/// accumulation) is left in node order, no key computed.
+#[inline(always)]
 fn group_level<T>(
     nodes: &[Node<T>],
     var: &[u8],
     level: &mut [u32],
-    last: Option<u64>,
+    last: Option<(Op, u8)>,
     scratch: &mut Vec<(u64, u32)>,
-) -> Option<u64> {
-    let key = |k: u32| (nodes[k as usize].op.rank() << 8) | u64::from(var[k as usize]);
+) -> Option<(Op, u8)> {
+    let rule = |k: u32| rule_of(nodes, var, k);
     let (&k0, rest) = level.split_first()?;
-    let (op0, var0) = (nodes[k0 as usize].op, var[k0 as usize]);
-    if rest.iter().all(|&k| nodes[k as usize].op == op0 && var[k as usize] == var0) {
-        // One rule (most levels of a long accumulation): node order.
-        return Some(key(*level.last().unwrap_or(&k0)));
+    let r0 = rule(k0);
+    if rest.iter().all(|&k| rule(k) == r0) {
+        return Some(r0);
     }
+    group_rules(nodes, var, level, last, scratch)
+}
+
+/// [`group_level`] for a level of several rules.
+#[inline(never)]
+fn group_rules<T>(
+    nodes: &[Node<T>],
+    var: &[u8],
+    level: &mut [u32],
+    last: Option<(Op, u8)>,
+    scratch: &mut Vec<(u64, u32)>,
+) -> Option<(Op, u8)> {
+    let pack = |(op, v): (Op, u8)| (op.rank() << 8) | u64::from(v);
+    let key = |k: u32| pack((nodes[k as usize].op, var[k as usize]));
     scratch.clear();
+    scratch.reserve(2 * level.len());
     scratch.extend(level.iter().map(|&k| (key(k), k)));
     let mut keys: [u64; 9] = [0; 9];
     let mut n = 0;
@@ -551,30 +633,37 @@ fn group_level<T>(
     }
     if n > 8 {
         scratch.sort_unstable();
-        for (o, &(_, k)) in level.iter_mut().zip(scratch.iter()) {
-            *o = k;
-        }
     } else {
         keys[..n].sort_unstable();
-        let mut o = 0;
+        // Stable: each group in node order.
+        let len = scratch.len();
         for &g in &keys[..n] {
-            for &(h, k) in scratch.iter() {
-                if h == g {
-                    level[o] = k;
-                    o += 1;
+            for i in 0..len {
+                if scratch[i].0 == g {
+                    scratch.push(scratch[i]);
                 }
             }
         }
+        scratch.drain(..len);
     }
-    if let Some(g) = last {
+    if let Some(g) = last.map(pack) {
         // The group of `g` is contiguous: rotate it to the front, keeping
         // the others in order.
-        if let Some(a) = level.iter().position(|&k| key(k) == g) {
-            let b = a + level[a..].iter().take_while(|&&k| key(k) == g).count();
-            level[..b].rotate_right(b - a);
+        if let Some(a) = scratch.iter().position(|e| e.0 == g) {
+            let b = a + scratch[a..].iter().take_while(|e| e.0 == g).count();
+            scratch[..b].rotate_right(b - a);
         }
     }
-    level.last().map(|&k| key(k))
+    for (o, &(_, k)) in level.iter_mut().zip(scratch.iter()) {
+        *o = k;
+    }
+    level.last().map(|&k| rule_of(nodes, var, k))
+}
+
+/// A node's rule and varying operands.
+#[inline(always)]
+fn rule_of<T>(nodes: &[Node<T>], var: &[u8], k: u32) -> (Op, u8) {
+    (nodes[k as usize].op, var[k as usize])
 }
 
 /// Whether a check is a recorded read of a value (as opposed to a
