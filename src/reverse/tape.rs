@@ -475,15 +475,17 @@ fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) -> T 
             let prev = k as u32 - 1;
             let (tl, tr) = (a * n.dl, a * n.dr);
             carry = T::zero();
+            // A constant operand or none adds into the sink's slot, which
+            // the callers zero afterwards: no test for it.
             if n.lhs == prev {
                 carry = tl;
-            } else if n.lhs != 0 {
+            } else {
                 let s = adj.get_unchecked_mut(n.lhs as usize);
                 *s = *s + tl;
             }
             if n.rhs == prev {
                 carry = carry + tr;
-            } else if n.rhs != 0 {
+            } else {
                 let s = adj.get_unchecked_mut(n.rhs as usize);
                 *s = *s + tr;
             }
