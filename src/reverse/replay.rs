@@ -251,9 +251,15 @@ pub struct Compiled<T> {
 }
 
 impl<T: Float> Compiled<T> {
+    /// Wraps a program, its buffers warmed for the first replay.
+    fn new(mut prog: Program<T>) -> Self {
+        prog.warm();
+        Compiled { prog }
+    }
+
     /// Compiles the recording held by `rec` for the output `(node, value)`.
     pub(crate) fn from_record(rec: &super::tape::Record<T>, y: (u32, T)) -> Self {
-        Compiled { prog: Program::build(rec, &[y]) }
+        Compiled::new(Program::build(rec, &[y]))
     }
 
     /// Freezes what `tape` recorded, with `y` as the output.
@@ -266,7 +272,7 @@ impl<T: Float> Compiled<T> {
     pub fn from_tape(tape: &Tape<T>, y: Var<'_, T>) -> Self {
         assert!(tape.owns(&y), "Compiled::from_tape: the output belongs to another tape");
         let rec = tape.snapshot();
-        Compiled { prog: Program::build(&rec, &[(y.idx, y.val)]) }
+        Compiled::new(Program::build(&rec, &[(y.idx, y.val)]))
     }
 
     /// The number of inputs the recording expects.
