@@ -70,7 +70,9 @@ impl<T: Float + Scalar> CompiledMap<T> {
             assert!(tape.owns(y), "CompiledMap::from_tape: output {i} belongs to another tape");
         }
         let outs: Vec<(u32, T)> = ys.iter().map(|y| (y.idx, y.val)).collect();
-        CompiledMap { prog: Program::build(&tape.snapshot(), &outs) }
+        let mut prog = Program::build(&tape.snapshot(), &outs);
+        prog.warm();
+        CompiledMap { prog }
     }
 
     /// The number of inputs `n` the recording expects.

@@ -531,6 +531,125 @@ impl<T: Float> Emit<T> {
     }
 }
 
+impl<T: Float> Program<T> {
+    /// Writes every buffer the sweeps use (values, stored partials,
+    /// adjoints), so that the memory is mapped by the compilation and not
+    /// by the first replay. The allocator hands out large zeroed buffers
+    /// as untouched pages, and the first write to each page faults: for a
+    /// program of millions of nodes that made the first replay 2–3.5× the
+    /// later ones (lse, n = 1.28 M). The adjoint buffer is left all zero,
+    /// as a finished sweep leaves it.
+    pub(crate) fn warm(&mut self) {
+        for buf in [&mut self.vals[self.inputs..self.nodes_end], &mut self.parts[..]] {
+            // Opaque to the optimiser, so the fill of memory it knows is
+            // zero (fresh from `calloc`) is not dropped.
+            let buf = core::hint::black_box(buf);
+            buf.fill(T::zero());
+        }
+        core::hint::black_box(&mut self.work).clear();
+        self.work.resize(self.nodes_end, T::zero());
+        self.clean = true;
+    }
+}
+
+/// Replaying a sum of terms `Σᵢ f(p ++ vᵢ)` (`Compiled::gradient_sum`):
+/// the first `fixed` inputs `p` are the same in every term, the others vary.
+///
+/// The batches that depend on the fixed inputs alone (the *fixed part*,
+/// closed downward: every varying operand a fixed input or a node of a
+/// fixed batch) run forward once, before the terms; each term runs the
+/// other batches forward and backward, which leaves its contributions in
+/// the adjoints of the fixed part's nodes and of the fixed inputs; after
+/// the last term the fixed part runs backward once. By linearity of the
+/// backward sweep this is the sum of the terms' gradients, and the work per
+/// term is that of the batches the varying inputs reach, not of every
+/// input.
+impl<T: Float> Program<T> {
+    /// Which batches form the fixed part for the first `fixed` inputs.
+    pub(crate) fn fixed_part(&self, fixed: usize) -> Vec<bool> {
+        let mut is_fixed = alloc::vec![false; self.nodes_end];
+        is_fixed[..fixed.min(self.inputs)].fill(true);
+        let mut part = Vec::with_capacity(self.batches.len());
+        for b in &self.batches {
+            let ar = arity(b.op);
+            let args = &self.args[b.args as usize..][..b.len as usize * ar];
+            let only_fixed = args.chunks_exact(ar).all(|e| {
+                e.iter().enumerate().all(|(j, &a)| b.var & (1 << j) == 0 || is_fixed[a as usize])
+            });
+            if only_fixed {
+                is_fixed[b.start as usize..][..b.len as usize].fill(true);
+            }
+            part.push(only_fixed);
+        }
+        part
+    }
+
+    /// The input slots, for the caller to write.
+    pub(crate) fn inputs_mut(&mut self) -> &mut [T] {
+        &mut self.vals[..self.inputs]
+    }
+
+    /// The forward sweep of the batches whose `part` entry is `which`,
+    /// at the values the input slots hold.
+    pub(crate) fn forward_part(&mut self, part: &[bool], which: bool) {
+        for (b, &p) in self.batches.iter().zip(part) {
+            if p == which {
+                assert!((b.start + b.len) as usize <= self.nodes_end);
+                forward_batch(b, &mut self.vals, &self.args, &mut self.parts);
+            }
+        }
+    }
+
+    /// Starts a sum's backward sweeps: the adjoint buffer all zero and
+    /// marked in use (not clean) until [`end_sum`](Self::end_sum).
+    pub(crate) fn begin_sum(&mut self) {
+        let len = self.nodes_end;
+        if !self.clean || self.work.len() != len {
+            self.work.clear();
+            self.work.resize(len, T::zero());
+        }
+        self.clean = false;
+    }
+
+    /// One term's backward sweep after its forward one: seeds the first
+    /// output with `w`, runs the batches outside the fixed part in reverse
+    /// (their adjoints are consumed and zeroed), and zeroes the adjoints of
+    /// the varying inputs `fixed..inputs`; the fixed part's and the fixed
+    /// inputs' adjoints keep accumulating.
+    pub(crate) fn backward_term<const SAFE: bool>(&mut self, part: &[bool], fixed: usize, w: T) {
+        if let Some(a) = self.work.get_mut(self.outputs[0] as usize) {
+            *a = *a + w;
+        }
+        for (b, &p) in self.batches.iter().zip(part).rev() {
+            if !p {
+                backward_batch::<T, SAFE>(b, &self.vals, &self.args, &self.parts, &mut self.work);
+            }
+        }
+        self.work[fixed..self.inputs].fill(T::zero());
+    }
+
+    /// Ends a sum: the fixed part's backward sweep, then the fixed inputs'
+    /// adjoints, which are copied to `grad` (of length `fixed`) and zeroed.
+    /// Returns whether one is NaN (then nothing is copied, the buffer is
+    /// zeroed for a NaN-safe pass).
+    pub(crate) fn end_sum<const SAFE: bool>(&mut self, part: &[bool], grad: &mut [T]) -> bool {
+        for (b, &p) in self.batches.iter().zip(part).rev() {
+            if p {
+                backward_batch::<T, SAFE>(b, &self.vals, &self.args, &self.parts, &mut self.work);
+            }
+        }
+        let n = grad.len();
+        if !SAFE && self.work[..n].iter().fold(false, |nan, a| nan | a.is_nan()) {
+            self.work[..n].fill(T::zero());
+            return true;
+        }
+        grad.copy_from_slice(&self.work[..n]);
+        self.work[..n].fill(T::zero());
+        self.clean = true;
+        false
+    }
+}
+
 /// Marks the batches of `+ − ·` (without `prev`) whose operands are runs
 /// of consecutive slots (the varying ones before the batch) as `stream`; a
 /// batch that is not one such run but splits into a few long ones (a merge

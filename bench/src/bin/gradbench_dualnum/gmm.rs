@@ -1,11 +1,12 @@
 //! `gmm`: the log-likelihood of a Gaussian mixture with a Wishart prior (the
 //! ADBench objective), and its gradient in reverse mode as the sum of the
 //! data points' terms: one point's term is a function of the parameters and
-//! of the point, prepared once (`reverse::prepare_of`: recorded and compiled
-//! at the first point) and replayed at every point, its gradient with
-//! respect to the parameters accumulated; the rest (`−n·lse(α)` and the
-//! prior) is recorded on a tape. Memory: one point's `k` quadratic forms,
-//! not all `n`.
+//! of the point, compiled once (`reverse::compile_of`, at the first point)
+//! and replayed over the points by `Compiled::gradient_sum` with the
+//! parameters fixed (each point writes only its `d` coordinates; what
+//! depends on the parameters alone, `exp(q)`, runs once per call); the rest
+//! (`−n·lse(α)` and the prior) is recorded on a tape. Memory: one point's
+//! `k` quadratic forms, not all `n`.
 
 use crate::{Outcome, json::rows, json::size, json::to_rows, json::vector, prepare, repeat};
 use dualnum::reverse::{self, Tape};
@@ -167,9 +168,10 @@ impl Gmm {
 }
 
 /// One data point's term as a function of `params ++ x`, for
-/// `reverse::prepare_of`: recorded and compiled at the first point, then
+/// `reverse::compile_of`: recorded and compiled at the first point, then
 /// replayed at each point (the recording has no comparisons: `max`, in
-/// the log-sum-exp, is an operation the replay evaluates afresh).
+/// the log-sum-exp, is an operation the replay evaluates afresh, so no
+/// replay is refused).
 struct Point<'a>(&'a Gmm);
 
 impl Function for Point<'_> {
@@ -204,24 +206,26 @@ pub(crate) fn evaluate(function: &str, input: &Value) -> Outcome {
         }
         "jacobian" => {
             let np = params.len();
-            let (mut tape, mut g) = (Tape::new(), vec![0.0; np]);
-            // params ++ the point, and the gradient with respect to both
-            let (mut z, mut gz) = (params.clone(), vec![0.0; np + d]);
+            let (mut tape, mut g, mut gs) = (Tape::new(), vec![0.0; np], vec![0.0; np]);
+            // One point's term, recorded and compiled at the first point as
+            // a function of params ++ the point, then replayed as a sum over
+            // the points with the parameters fixed.
+            let mut z = params.clone();
             z.extend(&gmm.x[..d]);
             let point = Point(&gmm);
-            let mut prep = prepare(|| {
-                let mut p = reverse::prepare_of(&point);
-                p.gradient(&z, &mut gz);
-                p
-            });
+            let mut term = prepare(|| reverse::compile_of(&point, &z));
+            let mut failed = None;
             let (_, ns) = repeat(input, || {
                 tape.gradient(|v| gmm.rest(v), &params, &mut g);
-                for xi in gmm.x.chunks(d) {
-                    z[np..].copy_from_slice(xi);
-                    prep.gradient(&z, &mut gz);
-                    g.iter_mut().zip(&gz).for_each(|(gj, dj)| *gj += dj);
+                let set = |i: usize, v: &mut [f64]| v.copy_from_slice(&gmm.x[i * d..][..d]);
+                match term.gradient_sum(&params, n, set, &mut gs) {
+                    Ok(_) => g.iter_mut().zip(&gs).for_each(|(gj, sj)| *gj += sj),
+                    Err(e) => failed = Some(e),
                 }
             });
+            if let Some(e) = failed {
+                return Err(format!("gmm: the replay of a point's term was refused: {e}"));
+            }
             let (alpha, rest) = g.split_at(k);
             let (mu, rest) = rest.split_at(k * d);
             let (q, l) = rest.split_at(k * d);
