@@ -38,7 +38,7 @@
 use std::vec::Vec;
 
 pub use super::acyclic::{acyclic_colouring, is_acyclic_colouring};
-use super::quotient::{self, Buckets, Classes};
+use super::quotient::{self, Buckets, Classes, MinBuckets};
 use super::{HessianPattern, JacobianPattern};
 
 /// A colouring: a colour `0..count()` per column (or vertex).
@@ -246,31 +246,22 @@ pub(super) fn vertex_order(
             seq
         }
         Order::SmallestLast => {
-            let maxd = degree.iter().copied().max().unwrap_or(0);
-            let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); maxd + 1];
+            let mut queue = MinBuckets::new(degree.iter().copied().max().unwrap_or(0));
             for v in (0..n).rev() {
-                buckets[degree[v]].push(v);
+                queue.push(v, degree[v]);
             }
             let mut removed = vec![false; n];
             let mut seq = Vec::with_capacity(n);
-            let mut low = 0;
             while seq.len() < n {
-                let Some(v) = buckets[low].pop() else {
-                    low += 1;
-                    continue;
-                };
-                if removed[v] || degree[v] != low {
-                    continue;
-                }
+                let Some(v) = queue.pop(&degree, &removed) else { break };
                 removed[v] = true;
                 seq.push(v);
                 each(v, &mut |k| {
                     if !removed[k] {
                         degree[k] -= 1;
-                        buckets[degree[k]].push(k);
+                        queue.push(k, degree[k]);
                     }
                 });
-                low = low.saturating_sub(1);
             }
             seq.reverse();
             seq
