@@ -5,7 +5,8 @@
 #![cfg(feature = "sparse")]
 
 use dualnum::sparse::{
-    Branches, HessianPattern, JacobianPattern, SparseError, SparseHessian, SparseJacobian, Tracer,
+    Branches, HessianPattern, JacobianPattern, PatternCheck, SparseError, SparseHessian,
+    SparseJacobian, Tracer,
 };
 use dualnum::test_functions::*;
 use dualnum::{Dual, chunked};
@@ -447,5 +448,63 @@ fn reused_buffers_give_fresh_answers() {
             assert_same(j, &dense);
         }
         assert_eq!(f8, f8b);
+    }
+}
+
+/// Broyden's map, but output `skip` is left as it comes in (`+=` onto
+/// it): the promise of `with_outputs_written` broken.
+struct Sloppy {
+    skip: usize,
+}
+
+impl dualnum::VectorFunction for Sloppy {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        let mut full = vec![T::zero(); x.len()];
+        broyden_tridiagonal(x, &mut full);
+        for (i, (o, f)) in out.iter_mut().zip(full).enumerate() {
+            if i == self.skip {
+                // relies on the reset: adds to what is there
+                *o = *o + f;
+            } else if i != self.skip + 1 {
+                *o = f;
+            }
+            // output skip + 1 is never written: zero by the reset
+        }
+    }
+}
+
+#[test]
+fn a_broken_outputs_written_promise_costs_a_rerun_never_a_wrong_matrix() {
+    let n = 30;
+    let x0 = point(n, 0);
+    let sj = SparseJacobian::detect_inplace(broyden_tridiagonal, &x0, n).unwrap();
+    let trusting = sj.clone().with_outputs_written(true);
+    assert!(!sj.outputs_written() && trusting.outputs_written());
+    for skip in [0, 7, n - 2] {
+        let f = Sloppy { skip };
+        // several calls (the buffers keep the last pass's outputs), at
+        // several points, with one pass and with several
+        for seed in [1, 2, 3, 2] {
+            let x = point(n, seed);
+            let (_, dense) = chunked::jacobian_of(&f, &x);
+            for (fx, j) in [
+                trusting.jacobian_of::<4, _>(&f, &x).unwrap(),
+                trusting.jacobian_of::<1, _>(&f, &x).unwrap(),
+                trusting
+                    .clone()
+                    .with_pattern_check(PatternCheck::Off)
+                    .jacobian_of::<3, _>(&f, &x)
+                    .unwrap(),
+            ] {
+                assert_same(&j, &dense);
+                let mut want = vec![0.0; n];
+                dualnum::VectorFunction::eval(&f, &x, &mut want);
+                assert_eq!(fx.as_slice(), &want[..]);
+                assert_eq!(fx[skip + 1], 0.0);
+            }
+        }
     }
 }

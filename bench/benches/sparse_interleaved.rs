@@ -9,7 +9,9 @@
 //! `fn object C=k` (`values_of::<k>`: the checked fast path), each with
 //! the default directional check (`check` rides in a spare lane when the
 //! colour count is below `k`, else costs one more pass) or with
-//! `PatternCheck::Off` (`no check`).
+//! `PatternCheck::Off` (`no check`); `written`: with the promise that the
+//! function writes every output (`with_outputs_written(true)`: no reset
+//! of the output buffer).
 //!
 //! `cargo bench -p dualnum-bench --bench sparse_interleaved`; environment:
 //! `INTERLEAVED_ROUNDS` (default 21), `INTERLEAVED_BATCH_US` (default
@@ -161,6 +163,9 @@ fn run(workload: &str, mut methods: Vec<Method<'_>>) {
 macro_rules! jacobian_methods {
     ($sj:expr, $off:expr, $x:expr, $fx:expr, $v:expr, $f:expr, $obj:expr, $a:literal, $b:literal) => {{
         let (sj, off, x, fx, v) = (&$sj, &$off, &$x, &$fx, &$v);
+        // the promise that the function writes every output
+        let off_w = off.clone().with_outputs_written(true);
+        let sj_w = sj.clone().with_outputs_written(true);
         let methods: Vec<Method<'_>> = vec![
             (
                 format!("closure C={} check", $a),
@@ -238,6 +243,31 @@ macro_rules! jacobian_methods {
                 format!("fn object C={} no check", $b),
                 Box::new(move || {
                     off.values_of::<$b, _>(
+                        &$obj,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                format!("fn object C={} no check written", $a),
+                Box::new(move || {
+                    off_w
+                        .values_of::<$a, _>(
+                            &$obj,
+                            black_box(x),
+                            &mut fx.borrow_mut(),
+                            &mut v.borrow_mut(),
+                        )
+                        .unwrap()
+                }),
+            ),
+            (
+                format!("fn object C={} check written", $b),
+                Box::new(move || {
+                    sj_w.values_of::<$b, _>(
                         &$obj,
                         black_box(x),
                         &mut fx.borrow_mut(),

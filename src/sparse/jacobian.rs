@@ -78,6 +78,9 @@ pub struct SparseJacobian {
     row_colours: ColourSets,
     /// The directional check of every evaluation.
     check: Check,
+    /// The caller's promise that a function object writes every output
+    /// ([`with_outputs_written`](SparseJacobian::with_outputs_written)).
+    outputs_written: bool,
     /// The seeded input and output buffers of the last evaluation, reused.
     scratch: Scratch,
 }
@@ -223,6 +226,7 @@ impl SparseJacobian {
             csr_colour: Vec::new(),
             csr_dest: Vec::new(),
             check: Check::new(&pattern),
+            outputs_written: false,
             pattern,
             scratch: Scratch::default(),
         }
@@ -272,6 +276,57 @@ impl SparseJacobian {
     #[must_use]
     pub fn pattern_check(&self) -> PatternCheck {
         self.check.mode
+    }
+
+    /// The same prepared Jacobian trusting (`true`) that every function
+    /// object it evaluates ([`jacobian_of`](Self::jacobian_of),
+    /// [`values_of`](Self::values_of)) writes every output of
+    /// [`VectorFunction::eval`], so the output buffer is not reset to zero
+    /// before each compressed pass (by default it is, and an output the
+    /// function never writes reads as zero).
+    ///
+    /// Instead of the reset, each pass marks every output's value `NaN`
+    /// (one store per output, where the reset writes all `1 + C`
+    /// components). A function that breaks the promise leaves a `NaN` (or
+    /// a stale tangent beside it), the pass's finiteness test fails, and
+    /// the pass is run again on the NaN-safe kernels with a reset buffer:
+    /// the promise costs time when it is broken, never a wrong matrix.
+    /// (An output that is genuinely `NaN` also takes that re-run, as it
+    /// does without the promise.) The closure drivers always reset.
+    ///
+    /// ```
+    /// use dualnum::VectorFunction;
+    /// use dualnum::sparse::SparseJacobian;
+    /// use dualnum::test_functions::broyden_tridiagonal;
+    /// use num_traits::Float;
+    ///
+    /// struct Broyden;
+    /// impl VectorFunction for Broyden {
+    ///     fn outputs(&self, n: usize) -> usize {
+    ///         n
+    ///     }
+    ///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+    ///         broyden_tridiagonal(x, out) // writes every `out[i]`
+    ///     }
+    /// }
+    /// let x = vec![0.5; 100];
+    /// let sj = SparseJacobian::detect_inplace(|x, o| broyden_tridiagonal(x, o), &x, 100)?;
+    /// let trusting = sj.clone().with_outputs_written(true);
+    /// assert!(trusting.outputs_written());
+    /// assert_eq!(trusting.jacobian_of::<4, _>(&Broyden, &x)?, sj.jacobian_of::<4, _>(&Broyden, &x)?);
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    #[must_use]
+    pub fn with_outputs_written(mut self, written: bool) -> Self {
+        self.outputs_written = written;
+        self
+    }
+
+    /// Whether function objects are trusted to write every output
+    /// ([`with_outputs_written`](Self::with_outputs_written)).
+    #[must_use]
+    pub fn outputs_written(&self) -> bool {
+        self.outputs_written
     }
 
     /// The same prepared Jacobian writing its values in the caller's
@@ -702,8 +757,15 @@ impl SparseJacobian {
         let m = self.pattern.nrows();
         let colour = &self.seed_colour;
         fast.seed(x, colour, pass, lane, &self.check);
-        fast.out.clear();
-        fast.out.resize(m, Dual { eps: [T::zero(); L], re: T::zero() });
+        if self.outputs_written && fast.out.len() == m {
+            // an output left unwritten stays NaN: the safe re-run below
+            for y in &mut fast.out {
+                y.re = T::nan();
+            }
+        } else {
+            fast.out.clear();
+            fast.out.resize(m, Dual { eps: [T::zero(); L], re: T::zero() });
+        }
         f.eval(&fast.xd, &mut fast.out);
         if all_finite(&fast.out) {
             return self.store(&fast.out, pass, lane, strays, fx, values, d, dir);
@@ -1021,6 +1083,9 @@ pub enum Direction {
 pub(crate) struct ColourSets {
     words: usize,
     bits: Vec<u64>,
+    /// The rows without every colour: the others have an entry in every
+    /// lane a pass seeds, so no lane of theirs must be zero.
+    partial: Vec<usize>,
 }
 
 impl ColourSets {
@@ -1032,12 +1097,19 @@ impl ColourSets {
                 bits[i * words + colour[j] / 64] |= 1 << (colour[j] % 64);
             }
         }
-        ColourSets { words, bits }
+        let partial = (0..p.nrows())
+            .filter(|&i| {
+                let row = &bits[i * words..(i + 1) * words];
+                row.iter().map(|w| w.count_ones() as usize).sum::<usize>() < count
+            })
+            .collect();
+        ColourSets { words, bits, partial }
     }
 
     /// The first (row, colour) where a lane that must be zero is not; lane
     /// `skip` (the check direction's) is not looked at, nor lanes of no
-    /// colour (`lo + l ≥ count`: no input is seeded there, so they are zero).
+    /// colour (`lo + l ≥ count`: no input is seeded there, so they are zero),
+    /// nor rows with every colour (the partial rows only).
     pub(crate) fn first_stray<const C: usize, T: Float, const S: bool>(
         &self,
         out: &[Dual<T, C, S>],
@@ -1052,7 +1124,8 @@ impl ColourSets {
             let skip = skip.map_or(0, |l| 1u64 << l);
             let width = count.saturating_sub(lo).min(C);
             let seeded = if width >= 64 { u64::MAX } else { (1u64 << width) - 1 } & !skip;
-            for (i, y) in out.iter().enumerate() {
+            for &i in &self.partial {
+                let Some(y) = out.get(i) else { break };
                 let expected = skip | if lo < 64 { self.bits[i] >> lo } else { 0 };
                 if seeded & !expected == 0 {
                     continue;
@@ -1068,7 +1141,8 @@ impl ColourSets {
             }
             return None;
         }
-        for (i, y) in out.iter().enumerate() {
+        for &i in &self.partial {
+            let Some(y) = out.get(i) else { break };
             let row = &self.bits[i * self.words..(i + 1) * self.words];
             for (l, e) in y.eps.iter().enumerate() {
                 let c = lo + l;
