@@ -90,6 +90,30 @@ pub enum Order {
     /// neighbours (largest first, the degrees updated as vertices are
     /// coloured).
     DynamicLargestFirst,
+    /// A pseudo-random permutation drawn from the seed (the same seed, the
+    /// same order on every machine): the restarts of
+    /// [`column_colouring_restarts`]. Not in [`ORDERS`].
+    Random(u64),
+}
+
+/// A pseudo-random permutation of `0..n` from `seed` (Fisher–Yates on
+/// splitmix64): deterministic, the same on every platform.
+pub(crate) fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut seq: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        // (the modulo bias is below 2⁻³² for any n that fits in memory)
+        let j = (next() % (i as u64 + 1)) as usize;
+        seq.swap(i, j);
+    }
+    seq
 }
 
 /// All orders, in the order they are tried.
@@ -179,15 +203,53 @@ pub fn column_colouring_report(p: &JacobianPattern) -> (Colouring, Vec<(Order, u
     best_of_orders(p, false)
 }
 
+/// [`column_colouring_report`] followed by `restarts` greedy colourings
+/// along pseudo-random orders ([`Order::Random`] with seeds `seed`,
+/// `seed + 1`, …; deterministic): the fewest colours of all, then iterated
+/// greedy, with the count of every order tried (the [`ORDERS`], then the
+/// restarts). Never more colours than [`column_colouring`]; worth its time
+/// where the fixed orders leave a gap to the lower bound of the longest
+/// row, and the longer the more restarts.
+///
+/// ```
+/// use dualnum::sparse::{JacobianPattern, colour};
+///
+/// let n: usize = 40;
+/// // rows of three columns, spread out
+/// let e: Vec<_> = (0..n).flat_map(|i| [(i, i), (i, (7 * i + 3) % n), (i, (13 * i + 5) % n)]).collect();
+/// let p = JacobianPattern::from_entries(n, n, &e);
+/// let (c, counts) = colour::column_colouring_restarts(&p, 20, 1);
+/// assert_eq!(counts.len(), colour::ORDERS.len() + 20);
+/// assert!(colour::is_column_colouring(&p, &c));
+/// assert!(c.count() <= colour::column_colouring(&p).count());
+/// ```
+#[must_use]
+pub fn column_colouring_restarts(
+    p: &JacobianPattern,
+    restarts: usize,
+    seed: u64,
+) -> (Colouring, Vec<(Order, usize)>) {
+    let random = (0..restarts as u64).map(|r| Order::Random(seed.wrapping_add(r)));
+    best_of(p, false, ORDERS.into_iter().chain(random))
+}
+
 /// The orders in turn, the fewest colours kept, then iterated greedy; with
 /// `stop`, no further order is tried once a colouring reaches the lower
 /// bound of the longest row (its columns all need distinct colours).
 fn best_of_orders(p: &JacobianPattern, stop: bool) -> (Colouring, Vec<(Order, usize)>) {
+    best_of(p, stop, ORDERS)
+}
+
+fn best_of(
+    p: &JacobianPattern,
+    stop: bool,
+    orders: impl IntoIterator<Item = Order>,
+) -> (Colouring, Vec<(Order, usize)>) {
     let bound = (0..p.nrows()).map(|i| p.row(i).len()).max().unwrap_or(0);
     let classes = Classes::new(p);
     let mut best: Option<Colouring> = None;
     let mut counts = Vec::with_capacity(ORDERS.len());
-    for order in ORDERS {
+    for order in orders {
         let c = quotient::ordered(&classes, order);
         counts.push((order, c.count));
         if best.as_ref().is_none_or(|b| c.count < b.count) {
@@ -231,13 +293,14 @@ pub(super) fn vertex_order(
     mut each: impl FnMut(usize, &mut dyn FnMut(usize)),
 ) -> Vec<usize> {
     let mut degree = vec![0usize; n];
-    if order != Order::Natural {
+    if !matches!(order, Order::Natural | Order::Random(_)) {
         for (v, d) in degree.iter_mut().enumerate() {
             each(v, &mut |_| *d += 1);
         }
     }
     match order {
         Order::Natural => (0..n).collect(),
+        Order::Random(seed) => shuffled(n, seed),
         Order::IncidenceDegree => incidence_order(n, &mut each),
         // (a static stand-in where a dynamic order does not apply)
         Order::LargestFirst | Order::Saturation | Order::DynamicLargestFirst => {

@@ -283,6 +283,7 @@ fn sequence(g: &Classes, order: Order) -> Vec<usize> {
     let n = g.len();
     match order {
         Order::Natural => (0..n).collect(),
+        Order::Random(seed) => super::colour::shuffled(n, seed),
         Order::LargestFirst | Order::Saturation => {
             let degree = g.degrees();
             let mut seq: Vec<usize> = (0..n).collect();
