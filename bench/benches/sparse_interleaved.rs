@@ -373,16 +373,23 @@ fn arrowheads() {
         }
         let x = point(n);
         let p = JacobianPattern::detect_inplace(|x, o| Arrow.eval(x, o), &x, n).unwrap();
-        let auto = SparseJacobian::with_direction(p.clone(), Direction::Auto);
-        let auto_off = auto.clone().with_pattern_check(PatternCheck::Off);
-        let (col, row) = if n <= 1000 {
-            (
-                Some(SparseJacobian::new(p.clone())),
-                Some(SparseJacobian::with_direction(p.clone(), Direction::Row)),
-            )
-        } else {
-            (None, None)
+        // the preparation (colouring and plan) of each direction, timed once
+        let prepare = |d: Direction| {
+            let t = Instant::now();
+            let sj = SparseJacobian::with_direction(p.clone(), d);
+            (sj, t.elapsed())
         };
+        let (auto, t_auto) = prepare(Direction::Auto);
+        let auto_off = auto.clone().with_pattern_check(PatternCheck::Off);
+        let (col, t_col) = prepare(Direction::Column);
+        let (row, t_row) = prepare(Direction::Row);
+        println!(
+            "arrowhead_{n}: preparation column {:.1} ms, row {:.1} ms, auto {:.1} ms",
+            t_col.as_secs_f64() * 1e3,
+            t_row.as_secs_f64() * 1e3,
+            t_auto.as_secs_f64() * 1e3
+        );
+        let (col, row) = (Some(col), Some(row));
         println!(
             "arrowhead_{n}: colours column {}, row {}, auto {} ({} column + {} row)",
             col.as_ref().map_or(n, SparseJacobian::colours),
@@ -518,10 +525,32 @@ fn hessians() {
             r.unwrap();
         })
     }
+    // echidna: record once on its bytecode tape, detect and colour
+    // (distance-2, largest degree first), then the prepared sparse Hessian
+    let (tape, _) = echidna::record(|x: &[echidna::BReverse<f64>]| rosenbrock(x), x);
+    let ep = tape.detect_sparsity();
+    let (ecol, ecount) = echidna::sparse::greedy_coloring(&ep);
+    {
+        let (_, _, evals) = tape.sparse_hessian_with_pattern(x, &ep, &ecol, ecount);
+        let (offs, rows) = sh.pattern().as_jacobian_pattern().csc();
+        for ((&i, &j), e) in ep.rows.iter().zip(&ep.cols).zip(&evals) {
+            let (i, j) = (i as usize, j as usize);
+            let k = offs[j] + rows[offs[j]..offs[j + 1]].binary_search(&i).unwrap();
+            let w = hv.borrow()[k];
+            assert!((e - w).abs() <= 1e-10 * w.abs().max(1.0), "echidna hessian: {e} vs {w}");
+        }
+        println!("{workload}: echidna colours {ecount} (dualnum {})", sh.colours());
+    }
     let methods: Vec<Method<'_>> = vec![
         (
             "hand-written".into(),
             Box::new(|| rosenbrock_hessian_csc(black_box(x), &mut hv.borrow_mut())),
+        ),
+        (
+            "echidna with pattern".into(),
+            Box::new(|| {
+                drop(black_box(tape.sparse_hessian_with_pattern(black_box(x), &ep, &ecol, ecount)))
+            }),
         ),
         ("values_of C=3 check".into(), values(&sh, 3, x, g, v)),
         ("values_of C=4 check".into(), values(&sh, 4, x, g, v)),

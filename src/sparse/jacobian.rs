@@ -74,6 +74,10 @@ pub struct SparseJacobian {
     csr_colour: Vec<usize>,
     /// Where each entry in CSR order goes in the caller's values.
     csr_dest: Vec<usize>,
+    /// The forward entries grouped by colour, each `(row, place in the
+    /// caller's values)`, for the stores of a pass without the check's
+    /// comparison (empty when an index does not fit in `u32`).
+    by_colour: ByColour,
     /// Per row, a bit set of the colours its entries have.
     row_colours: ColourSets,
     /// The directional check of every evaluation.
@@ -225,6 +229,7 @@ impl SparseJacobian {
             dest: None,
             csr_colour: Vec::new(),
             csr_dest: Vec::new(),
+            by_colour: ByColour::default(),
             check: Check::new(&pattern),
             outputs_written: false,
             pattern,
@@ -248,6 +253,12 @@ impl SparseJacobian {
             self.csr_colour[e] = self.entry_colour[k];
             self.csr_dest[e] = self.dest.as_ref().map_or(k, |d| d[k]);
         }
+        self.by_colour = ByColour::new(
+            &self.csr_colour,
+            &self.csr_dest,
+            self.pattern.csr().0,
+            self.column_count,
+        );
         self
     }
 
@@ -916,6 +927,22 @@ impl SparseJacobian {
                     }
                 }
             }
+            _ if !self.by_colour.offsets.is_empty() => {
+                // colour by colour: the lane is fixed for each run of
+                // entries, and no row is walked
+                let by = &self.by_colour;
+                for c in lo..self.column_count.min(lo + L) {
+                    let lane = c - lo;
+                    for &(i, k) in &by.entries[by.offsets[c]..by.offsets[c + 1]] {
+                        values[k as usize] = out[i as usize].eps[lane] + T::zero();
+                    }
+                }
+                if let Some(l) = lane {
+                    for (di, y) in d.iter_mut().zip(out) {
+                        *di = y.eps[l];
+                    }
+                }
+            }
             _ => {
                 if lo < self.column_count {
                     let mut e = 0;
@@ -1052,6 +1079,45 @@ impl<T, const C: usize> Default for Work<T, C> {
             acc: Vec::new(),
             dir: Vec::new(),
         }
+    }
+}
+
+/// The forward entries grouped by colour (a counting sort of the CSR
+/// entries): colour `c`'s are `entries[offsets[c]..offsets[c + 1]]`, each
+/// `(row, place in the values)`. Empty when a row or place does not fit in
+/// `u32` (the row walk serves then).
+#[derive(Clone, Debug, Default)]
+struct ByColour {
+    offsets: Vec<usize>,
+    entries: Vec<(u32, u32)>,
+}
+
+impl ByColour {
+    fn new(colour: &[usize], dest: &[usize], row_offsets: &[usize], count: usize) -> Self {
+        let m = row_offsets.len().saturating_sub(1);
+        if u32::try_from(m).is_err() || u32::try_from(dest.len()).is_err() {
+            return ByColour::default();
+        }
+        let mut offsets = vec![0usize; count + 1];
+        for &c in colour.iter().filter(|&&c| c < count) {
+            offsets[c + 1] += 1;
+        }
+        for c in 0..count {
+            offsets[c + 1] += offsets[c];
+        }
+        let mut next = offsets.clone();
+        let mut entries = vec![(0u32, 0u32); offsets[count]];
+        for (i, w) in row_offsets.windows(2).enumerate() {
+            for e in w[0]..w[1] {
+                let c = colour[e];
+                if c < count {
+                    // (both fit: checked above)
+                    entries[next[c]] = (i as u32, dest[e] as u32);
+                    next[c] += 1;
+                }
+            }
+        }
+        ByColour { offsets, entries }
     }
 }
 
