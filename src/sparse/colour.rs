@@ -248,11 +248,17 @@ fn best_of(
     let bound = (0..p.nrows()).map(|i| p.row(i).len()).max().unwrap_or(0);
     let classes = Classes::new(p);
     let mut best: Option<Colouring> = None;
+    // the best of the fixed orders, kept when a random order beats it
+    // (iterated greedy may still take it lower than the random one)
+    let mut fixed: Option<Colouring> = None;
     let mut counts = Vec::with_capacity(ORDERS.len());
     for order in orders {
         let c = quotient::ordered(&classes, order);
         counts.push((order, c.count));
         if best.as_ref().is_none_or(|b| c.count < b.count) {
+            if matches!(order, Order::Random(_)) && fixed.is_none() {
+                fixed = best.take();
+            }
             best = Some(c);
         }
         if stop && best.as_ref().is_some_and(|b| b.count <= bound) {
@@ -263,7 +269,11 @@ fn best_of(
     if best.count <= bound {
         return (best, counts);
     }
-    (quotient::iterate(&classes, best), counts)
+    let best = quotient::iterate(&classes, best);
+    match fixed.map(|f| quotient::iterate(&classes, f)) {
+        Some(f) if f.count < best.count => (f, counts),
+        _ => (best, counts),
+    }
 }
 
 /// Culberson's iterated greedy: recolour with the vertices grouped by
@@ -584,24 +594,74 @@ pub fn distance2_colouring(p: &HessianPattern) -> Colouring {
 /// ```
 #[must_use]
 pub fn star_colouring(p: &HessianPattern) -> Colouring {
+    star_of(p, STAR_ORDERS).0
+}
+
+/// The vertex orders [`star_colouring`] tries, in turn.
+pub const STAR_ORDERS: [Order; 3] = [Order::Natural, Order::LargestFirst, Order::SmallestLast];
+
+/// [`star_colouring`] with the colour count of every order tried: the
+/// [`STAR_ORDERS`], then `restarts` pseudo-random orders
+/// ([`Order::Random`] with seeds `seed`, `seed + 1`, …; deterministic).
+/// The colouring returned is the best of them after iterated greedy, or
+/// the distance-2 colouring if that has fewer colours; never more colours
+/// than [`star_colouring`].
+///
+/// ```
+/// use dualnum::sparse::{HessianPattern, colour};
+///
+/// let n = 30;
+/// let e: Vec<_> = (0..n).flat_map(|i| [(i, (i + 1) % n), (i, (i * 7 + 2) % n)]).collect();
+/// let p = HessianPattern::from_entries(n, &e);
+/// let (c, counts) = colour::star_colouring_restarts(&p, 10, 3);
+/// assert_eq!(counts.len(), colour::STAR_ORDERS.len() + 10);
+/// assert!(colour::is_star_colouring(&p, &c));
+/// assert!(c.count() <= colour::star_colouring(&p).count());
+/// ```
+#[must_use]
+pub fn star_colouring_restarts(
+    p: &HessianPattern,
+    restarts: usize,
+    seed: u64,
+) -> (Colouring, Vec<(Order, usize)>) {
+    let random = (0..restarts as u64).map(|r| Order::Random(seed.wrapping_add(r)));
+    star_of(p, STAR_ORDERS.into_iter().chain(random))
+}
+
+fn star_of(
+    p: &HessianPattern,
+    orders: impl IntoIterator<Item = Order>,
+) -> (Colouring, Vec<(Order, usize)>) {
     let n = p.n();
     let adj = |v: usize| p.row(v).iter().copied().filter(move |&w| w != v);
     let mut best: Option<Colouring> = None;
-    for order in [Order::Natural, Order::LargestFirst, Order::SmallestLast] {
+    // the best of the fixed orders, kept when a random order beats it
+    let mut fixed: Option<Colouring> = None;
+    let mut counts = Vec::new();
+    for order in orders {
         let seq = vertex_order(n, order, |v, f| adj(v).for_each(f));
         let c = star_greedy(p, &seq);
+        counts.push((order, c.count));
         if best.as_ref().is_none_or(|b| c.count < b.count) {
+            if matches!(order, Order::Random(_)) && fixed.is_none() {
+                fixed = best.take();
+            }
             best = Some(c);
         }
     }
     let best = best.unwrap_or_else(|| Colouring::new(Vec::new()));
-    let c = iterate(best, |seq| star_greedy(p, seq));
+    let mut c = iterate(best, |seq| star_greedy(p, seq));
+    if let Some(f) = fixed.map(|f| iterate(f, |seq| star_greedy(p, seq)))
+        && f.count < c.count
+    {
+        c = f;
+    }
     // A distance-2 colouring is a star colouring too, and DSatur finds the
     // optimal one on some patterns (the 2-D grid) where the static star
     // orders do not: keep the fewer. The greedy star rule guarantees a star
     // colouring; the check keeps a mistake from reaching decompression.
     let d2 = distance2_colouring(p);
-    if is_star_colouring(p, &c) && c.count <= d2.count { c } else { d2 }
+    (if is_star_colouring(p, &c) && c.count <= d2.count { c } else { d2 }, counts)
 }
 
 /// Greedy star colouring along `seq` (Gebremedhin, Manne and Pothen's
