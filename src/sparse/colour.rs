@@ -513,7 +513,13 @@ impl Bicolouring {
 /// forward) or the `t` densest columns to forward lanes (the rest
 /// backward), `t = 1, 2, 4, …, 64`. Never more colours than the better of
 /// [`column_colouring`] and [`row_colouring`]; an arrowhead (one dense row,
-/// one dense column, the diagonal) takes 3 at any size.
+/// one dense column, the diagonal) takes 3 at any size. Columns only
+/// wins a tie (closures can evaluate it), then rows only, then the splits
+/// in the order above. Columns only is not coloured when the longest row
+/// (its lower bound) has more entries than the best split has colours,
+/// nor rows only when the longest column has: a dense row or column would
+/// make that colouring quadratic in its length, for a count that cannot
+/// win.
 ///
 /// ```
 /// use dualnum::sparse::{JacobianPattern, colour};
@@ -528,13 +534,8 @@ impl Bicolouring {
 #[must_use]
 pub fn bidirectional_colouring(p: &JacobianPattern) -> Bicolouring {
     let (offs, rows) = p.csc();
-    let mut best = Bicolouring::columns_only(p, &column_colouring(p));
-    let mut consider = |b: Bicolouring| {
-        if b.count() < best.count() {
-            best = b;
-        }
-    };
-    consider(Bicolouring::rows_only(p));
+    let mut splits = Vec::new();
+    let mut consider = |b: Bicolouring| splits.push(b);
     let mut by_rows: Vec<usize> = (0..p.nrows()).collect();
     by_rows.sort_by_key(|&i| core::cmp::Reverse(p.row(i).len()));
     let mut by_cols: Vec<usize> = (0..p.ncols()).collect();
@@ -557,7 +558,21 @@ pub fn bidirectional_colouring(p: &JacobianPattern) -> Bicolouring {
         }
         t *= 2;
     }
-    best
+    let split_best = splits.iter().map(Bicolouring::count).min();
+    let longest_row = (0..p.nrows()).map(|i| p.row(i).len()).max().unwrap_or(0);
+    let longest_col = (0..p.ncols()).map(|j| p.col(j).len()).max().unwrap_or(0);
+    // (a colouring whose lower bound exceeds a split's count cannot win)
+    let columns = split_best
+        .is_none_or(|b| longest_row <= b)
+        .then(|| Bicolouring::columns_only(p, &column_colouring(p)));
+    let rows_only = split_best.is_none_or(|b| longest_col <= b).then(|| Bicolouring::rows_only(p));
+    let mut best: Option<Bicolouring> = None;
+    for b in columns.into_iter().chain(rows_only).chain(splits) {
+        if best.as_ref().is_none_or(|a| b.count() < a.count()) {
+            best = Some(b);
+        }
+    }
+    best.unwrap_or_else(|| Bicolouring::columns_only(p, &column_colouring(p)))
 }
 
 // ---------------------------------------------------------------------------
