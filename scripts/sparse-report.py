@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The sparse section's table and plot from scripts/sparse-callgrind.sh.
 
-    scripts/sparse-report.py before.csv after.csv > table.md
+    scripts/sparse-report.py before.csv after.csv [plot.svg [label]] > table.md
 
-writes docs/bench/sparse_callgrind.svg: per workload, each method's
+writes the plot (default docs/bench/sparse_callgrind.svg): per workload, each method's
 instruction ratio to the hand-written sparse derivative, before (grey) and
 after (colour), on a log scale, with the issue's goal drawn where it has
 one. The markdown table goes to stdout.
@@ -17,6 +17,7 @@ TITLES = {
     "broyden_10000": "Broyden n = 10,000 (3 colours)",
     "bratu_100x100": "Bratu 100 × 100 (5 colours)",
     "arrowhead_1000": "Arrowhead n = 1,000 (3 colours both ways; 1,000 one way)",
+    "arrowhead_10000": "Arrowhead n = 10,000 (3 colours both ways)",
     "rosenbrock_hessian_10000": "Rosenbrock Hessian n = 10,000 (2 acyclic / 3 star)",
 }
 
@@ -32,6 +33,8 @@ def load(path):
 
 
 def main():
+    plot = sys.argv[3] if len(sys.argv) > 3 else "docs/bench/sparse_callgrind.svg"
+    who = sys.argv[4] if len(sys.argv) > 4 else "issue 20 session 3"
     before, _ = load(sys.argv[1])
     after, order = load(sys.argv[2])
     workloads = []
@@ -85,12 +88,12 @@ def main():
     height = y + 24
     svg = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{x0 + width + 150}" height="{height}" font-family="sans-serif" font-size="11">',
-        f'<text x="{(x0 + width + 150) / 2:.0f}" y="18" text-anchor="middle" font-size="13">Sparse drivers: callgrind instructions per call / hand-written sparse derivative (log scale; grey before, blue after issue 20 session 3)</text>',
+        f'<text x="{(x0 + width + 150) / 2:.0f}" y="18" text-anchor="middle" font-size="13">Sparse drivers: callgrind instructions per call / hand-written sparse derivative (log scale; grey before, blue after {who})</text>',
         *ticks,
         *out,
         "</svg>",
     ]
-    with open("docs/bench/sparse_callgrind.svg", "w") as f:
+    with open(plot, "w") as f:
         f.write("\n".join(svg) + "\n")
 
 

@@ -5,7 +5,8 @@
 #![cfg(feature = "sparse")]
 
 use dualnum::sparse::{
-    Branches, HessianPattern, JacobianPattern, SparseError, SparseHessian, SparseJacobian, Tracer,
+    Branches, HessianPattern, JacobianPattern, PatternCheck, SparseError, SparseHessian,
+    SparseJacobian, Tracer,
 };
 use dualnum::test_functions::*;
 use dualnum::{Dual, chunked};
@@ -447,5 +448,120 @@ fn reused_buffers_give_fresh_answers() {
             assert_same(j, &dense);
         }
         assert_eq!(f8, f8b);
+    }
+}
+
+/// Broyden's map, but output `skip` is left as it comes in (`+=` onto
+/// it): the promise of `with_outputs_written` broken.
+struct Sloppy {
+    skip: usize,
+}
+
+impl dualnum::VectorFunction for Sloppy {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        let mut full = vec![T::zero(); x.len()];
+        broyden_tridiagonal(x, &mut full);
+        for (i, (o, f)) in out.iter_mut().zip(full).enumerate() {
+            if i == self.skip {
+                // relies on the reset: adds to what is there
+                *o = *o + f;
+            } else if i != self.skip + 1 {
+                *o = f;
+            }
+            // output skip + 1 is never written: zero by the reset
+        }
+    }
+}
+
+#[test]
+fn a_broken_outputs_written_promise_costs_a_rerun_never_a_wrong_matrix() {
+    let n = 30;
+    let x0 = point(n, 0);
+    let sj = SparseJacobian::detect_inplace(broyden_tridiagonal, &x0, n).unwrap();
+    let trusting = sj.clone().with_outputs_written(true);
+    assert!(!sj.outputs_written() && trusting.outputs_written());
+    for skip in [0, 7, n - 2] {
+        let f = Sloppy { skip };
+        // several calls (the buffers keep the last pass's outputs), at
+        // several points, with one pass and with several
+        for seed in [1, 2, 3, 2] {
+            let x = point(n, seed);
+            let (_, dense) = chunked::jacobian_of(&f, &x);
+            for (fx, j) in [
+                trusting.jacobian_of::<4, _>(&f, &x).unwrap(),
+                trusting.jacobian_of::<1, _>(&f, &x).unwrap(),
+                trusting
+                    .clone()
+                    .with_pattern_check(PatternCheck::Off)
+                    .jacobian_of::<3, _>(&f, &x)
+                    .unwrap(),
+            ] {
+                assert_same(&j, &dense);
+                let mut want = vec![0.0; n];
+                dualnum::VectorFunction::eval(&f, &x, &mut want);
+                assert_eq!(fx.as_slice(), &want[..]);
+                assert_eq!(fx[skip + 1], 0.0);
+            }
+        }
+    }
+}
+
+#[test]
+fn unchecked_stores_land_in_every_value_order() {
+    // the stores of a pass without the check's comparison (colour by
+    // colour): CSC, CSR and a reversed order, one pass and several, columns
+    // only and both directions; each equal to the dense Jacobian's entries
+    use dualnum::sparse::Direction;
+    struct Arrow;
+    impl dualnum::VectorFunction for Arrow {
+        fn outputs(&self, n: usize) -> usize {
+            n
+        }
+        fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+            out[0] = x.iter().fold(T::zero(), |s, &v| s + v * v);
+            for i in 1..x.len() {
+                out[i] = x[0] * x[i] + x[i].sin() + x[i - 1] * x[i];
+            }
+        }
+    }
+    let n = 25;
+    let x = point(n, 4);
+    let (_, dense) = chunked::jacobian_of(&Arrow, &x);
+    let p =
+        JacobianPattern::detect_inplace(|x, o| dualnum::VectorFunction::eval(&Arrow, x, o), &x, n)
+            .unwrap();
+    let nnz = p.nnz();
+    let (offs, rows) = p.csc();
+    let csc: Vec<(usize, usize)> =
+        (0..n).flat_map(|j| rows[offs[j]..offs[j + 1]].iter().map(move |&i| (i, j))).collect();
+    for direction in [Direction::Column, Direction::Auto] {
+        let sj = SparseJacobian::with_direction(p.clone(), direction)
+            .with_pattern_check(PatternCheck::Off);
+        let reversed: Vec<usize> = (0..nnz).rev().collect();
+        for (order, sj) in [
+            (None, sj.clone()),
+            (Some(reversed.clone()), sj.clone().with_value_order(reversed).unwrap()),
+        ] {
+            for written in [false, true] {
+                let sj = sj.clone().with_outputs_written(written);
+                let (mut f1, mut f2) = (vec![0.0; n], vec![0.0; n]);
+                let (mut v1, mut v2) = (vec![0.0; nnz], vec![0.0; nnz]);
+                sj.values_of::<1, _>(&Arrow, &x, &mut f1, &mut v1).unwrap();
+                sj.values_of::<8, _>(&Arrow, &x, &mut f2, &mut v2).unwrap();
+                assert_eq!((&f1, &v1), (&f2, &v2));
+                for (k, &(i, j)) in csc.iter().enumerate() {
+                    let at = order.as_ref().map_or(k, |o| o[k]);
+                    assert_eq!(v1[at], dense[(i, j)], "{direction:?} entry ({i}, {j})");
+                }
+            }
+        }
+        let csr = sj.clone().with_csr_values();
+        let mut v = vec![0.0; nnz];
+        csr.values_of::<2, _>(&Arrow, &x, &mut vec![0.0; n], &mut v).unwrap();
+        let (_, j) = sj.jacobian_of::<2, _>(&Arrow, &x).unwrap();
+        assert_eq!(CsrMatrix::from(&j).values(), &v[..]);
     }
 }

@@ -221,3 +221,77 @@ fn values_into_buffers_match_the_matrix() {
         Err(SparseError::ValuesLength { expected: nnz, got: nnz - 1 })
     );
 }
+
+/// `f(x) = Σ_(i<j) cᵢⱼ·xᵢ·xⱼ`: a Hessian with no diagonal.
+fn bilinear<T: Float>(x: &[T], edges: &[(usize, usize, f64)]) -> T {
+    let c = |v: f64| T::from(v).unwrap();
+    edges.iter().fold(T::zero(), |s, &(i, j, w)| s + c(w) * x[i] * x[j])
+}
+
+struct Bilinear(Vec<(usize, usize, f64)>);
+impl Function for Bilinear {
+    fn eval<T: Float>(&self, x: &[T]) -> T {
+        bilinear(x, &self.0)
+    }
+}
+
+#[test]
+fn neutral_colours_drop_the_lanes_no_entry_is_read_from() {
+    // arrowhead without its diagonal: 2 star colours, the spokes' never
+    // read (each (i, 0) is read at row i from the hub's lane): 1 lane
+    let n = 50;
+    let e: Vec<_> = (1..n).map(|j| (0, j, 1.0 + j as f64 / 7.0)).collect();
+    let x = point(n, 3);
+    let sh = SparseHessian::detect(|x| bilinear(x, &e), &x).unwrap();
+    assert_eq!((star_colouring(sh.pattern()).count(), sh.colours()), (2, 1));
+    // the check rides in the second lane: one pass of two
+    assert_eq!((sh.passes(1), sh.evaluations(2)), (1, 1));
+    let (_, _, dense) = dualnum::reverse::hessian(|x| bilinear(x, &e), &x);
+    let (_, _, h) = sh.hessian_of::<2, _>(&Bilinear(e.clone()), &x).unwrap();
+    assert_eq!(DMatrix::from(&h), dense);
+    // with its diagonal every vertex is read through: no lane dropped
+    let sh = SparseHessian::detect(|x| pairs(x, &e), &x).unwrap();
+    assert_eq!(sh.colours(), 2);
+    // a changed function is still caught with the spokes unseeded
+    let err = sh.hessian::<2, _>(|x| bilinear(x, &e) + x[3] * x[4], &x).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            dualnum::sparse::SparseError::PatternChanged { .. }
+                | dualnum::sparse::SparseError::OutsidePattern { .. }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn neutral_colours_never_add_a_lane_and_recover_random_hessians_without_diagonal() {
+    fn prop(n: u8, raw: Vec<(u8, u8, i8)>, seed: u8) -> TestResult {
+        let n = 2 + n as usize % 23;
+        let e = edges(n, &raw);
+        if e.is_empty() {
+            return TestResult::discard();
+        }
+        let x = point(n, u64::from(seed));
+        let entries: Vec<(usize, usize)> = e.iter().map(|&(a, b, _)| (a, b)).collect();
+        let p = HessianPattern::from_entries(n, &entries);
+        let (_, _, dense) = dualnum::reverse::hessian(|x| bilinear(x, &e), &x);
+        let star = star_colouring(&p);
+        let sh = SparseHessian::with_colouring(p.clone(), star.clone()).unwrap();
+        if sh.colours() > star.count() {
+            return TestResult::error("post-processing added a lane");
+        }
+        let f = Bilinear(e.clone());
+        for h in [
+            sh.hessian::<1, _>(|x| bilinear(x, &e), &x).unwrap().2,
+            sh.hessian_of::<3, _>(&f, &x).unwrap().2,
+            SparseHessian::new(p).hessian_of::<2, _>(&f, &x).unwrap().2,
+        ] {
+            if error(&h, &dense) > 1e-12 {
+                return TestResult::error(format!("error {}", error(&h, &dense)));
+            }
+        }
+        TestResult::passed()
+    }
+    QuickCheck::new().tests(200).quickcheck(prop as fn(u8, Vec<(u8, u8, i8)>, u8) -> TestResult);
+}

@@ -9,7 +9,9 @@
 //! `fn object C=k` (`values_of::<k>`: the checked fast path), each with
 //! the default directional check (`check` rides in a spare lane when the
 //! colour count is below `k`, else costs one more pass) or with
-//! `PatternCheck::Off` (`no check`).
+//! `PatternCheck::Off` (`no check`); `written`: with the promise that the
+//! function writes every output (`with_outputs_written(true)`: no reset
+//! of the output buffer).
 //!
 //! `cargo bench -p dualnum-bench --bench sparse_interleaved`; environment:
 //! `INTERLEAVED_ROUNDS` (default 21), `INTERLEAVED_BATCH_US` (default
@@ -161,6 +163,9 @@ fn run(workload: &str, mut methods: Vec<Method<'_>>) {
 macro_rules! jacobian_methods {
     ($sj:expr, $off:expr, $x:expr, $fx:expr, $v:expr, $f:expr, $obj:expr, $a:literal, $b:literal) => {{
         let (sj, off, x, fx, v) = (&$sj, &$off, &$x, &$fx, &$v);
+        // the promise that the function writes every output
+        let off_w = off.clone().with_outputs_written(true);
+        let sj_w = sj.clone().with_outputs_written(true);
         let methods: Vec<Method<'_>> = vec![
             (
                 format!("closure C={} check", $a),
@@ -238,6 +243,31 @@ macro_rules! jacobian_methods {
                 format!("fn object C={} no check", $b),
                 Box::new(move || {
                     off.values_of::<$b, _>(
+                        &$obj,
+                        black_box(x),
+                        &mut fx.borrow_mut(),
+                        &mut v.borrow_mut(),
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                format!("fn object C={} no check written", $a),
+                Box::new(move || {
+                    off_w
+                        .values_of::<$a, _>(
+                            &$obj,
+                            black_box(x),
+                            &mut fx.borrow_mut(),
+                            &mut v.borrow_mut(),
+                        )
+                        .unwrap()
+                }),
+            ),
+            (
+                format!("fn object C={} check written", $b),
+                Box::new(move || {
+                    sj_w.values_of::<$b, _>(
                         &$obj,
                         black_box(x),
                         &mut fx.borrow_mut(),
@@ -343,16 +373,27 @@ fn arrowheads() {
         }
         let x = point(n);
         let p = JacobianPattern::detect_inplace(|x, o| Arrow.eval(x, o), &x, n).unwrap();
-        let auto = SparseJacobian::with_direction(p.clone(), Direction::Auto);
-        let auto_off = auto.clone().with_pattern_check(PatternCheck::Off);
-        let (col, row) = if n <= 1000 {
-            (
-                Some(SparseJacobian::new(p.clone())),
-                Some(SparseJacobian::with_direction(p.clone(), Direction::Row)),
-            )
-        } else {
-            (None, None)
+        // the preparation (colouring and plan) of each direction, timed once
+        let prepare = |d: Direction| {
+            let t = Instant::now();
+            let sj = SparseJacobian::with_direction(p.clone(), d);
+            (sj, t.elapsed())
         };
+        let (auto, t_auto) = prepare(Direction::Auto);
+        let auto_off = auto.clone().with_pattern_check(PatternCheck::Off);
+        // (the profile mode of another method skips the quadratic
+        // preparations it does not use)
+        let used = |m: &str| std::env::var("SPARSE_PROFILE").map_or(true, |p| p.ends_with(m));
+        let (col, t_col) = used("column C=8 check").then(|| prepare(Direction::Column)).unzip();
+        let (row, t_row) = used("row check").then(|| prepare(Direction::Row)).unzip();
+        let ms =
+            |t: Option<Duration>| t.map_or("-".into(), |t| format!("{:.1}", t.as_secs_f64() * 1e3));
+        println!(
+            "arrowhead_{n}: preparation column {} ms, row {} ms, auto {} ms",
+            ms(t_col),
+            ms(t_row),
+            ms(Some(t_auto))
+        );
         println!(
             "arrowhead_{n}: colours column {}, row {}, auto {} ({} column + {} row)",
             col.as_ref().map_or(n, SparseJacobian::colours),
@@ -399,7 +440,7 @@ fn arrowheads() {
                     .unwrap()
             }),
         ));
-        if let (Some(col), Some(row)) = (&col, &row) {
+        if let Some(col) = &col {
             methods.push((
                 "column C=8 check".into(),
                 Box::new(move || {
@@ -412,6 +453,8 @@ fn arrowheads() {
                     .unwrap()
                 }),
             ));
+        }
+        if let Some(row) = &row {
             methods.push((
                 "row check".into(),
                 Box::new(move || {
@@ -488,10 +531,32 @@ fn hessians() {
             r.unwrap();
         })
     }
+    // echidna: record once on its bytecode tape, detect and colour
+    // (distance-2, largest degree first), then the prepared sparse Hessian
+    let (tape, _) = echidna::record(|x: &[echidna::BReverse<f64>]| rosenbrock(x), x);
+    let ep = tape.detect_sparsity();
+    let (ecol, ecount) = echidna::sparse::greedy_coloring(&ep);
+    {
+        let (_, _, evals) = tape.sparse_hessian_with_pattern(x, &ep, &ecol, ecount);
+        let (offs, rows) = sh.pattern().as_jacobian_pattern().csc();
+        for ((&i, &j), e) in ep.rows.iter().zip(&ep.cols).zip(&evals) {
+            let (i, j) = (i as usize, j as usize);
+            let k = offs[j] + rows[offs[j]..offs[j + 1]].binary_search(&i).unwrap();
+            let w = hv.borrow()[k];
+            assert!((e - w).abs() <= 1e-10 * w.abs().max(1.0), "echidna hessian: {e} vs {w}");
+        }
+        println!("{workload}: echidna colours {ecount} (dualnum {})", sh.colours());
+    }
     let methods: Vec<Method<'_>> = vec![
         (
             "hand-written".into(),
             Box::new(|| rosenbrock_hessian_csc(black_box(x), &mut hv.borrow_mut())),
+        ),
+        (
+            "echidna with pattern".into(),
+            Box::new(|| {
+                drop(black_box(tape.sparse_hessian_with_pattern(black_box(x), &ep, &ecol, ecount)))
+            }),
         ),
         ("values_of C=3 check".into(), values(&sh, 3, x, g, v)),
         ("values_of C=4 check".into(), values(&sh, 4, x, g, v)),

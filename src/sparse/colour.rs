@@ -38,7 +38,7 @@
 use std::vec::Vec;
 
 pub use super::acyclic::{acyclic_colouring, is_acyclic_colouring};
-use super::quotient::{self, Buckets, Classes};
+use super::quotient::{self, Buckets, Classes, MinBuckets};
 use super::{HessianPattern, JacobianPattern};
 
 /// A colouring: a colour `0..count()` per column (or vertex).
@@ -90,6 +90,30 @@ pub enum Order {
     /// neighbours (largest first, the degrees updated as vertices are
     /// coloured).
     DynamicLargestFirst,
+    /// A pseudo-random permutation drawn from the seed (the same seed, the
+    /// same order on every machine): the restarts of
+    /// [`column_colouring_restarts`]. Not in [`ORDERS`].
+    Random(u64),
+}
+
+/// A pseudo-random permutation of `0..n` from `seed` (Fisher–Yates on
+/// splitmix64): deterministic, the same on every platform.
+pub(crate) fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut seq: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        // (the modulo bias is below 2⁻³² for any n that fits in memory)
+        let j = (next() % (i as u64 + 1)) as usize;
+        seq.swap(i, j);
+    }
+    seq
 }
 
 /// All orders, in the order they are tried.
@@ -179,18 +203,62 @@ pub fn column_colouring_report(p: &JacobianPattern) -> (Colouring, Vec<(Order, u
     best_of_orders(p, false)
 }
 
+/// [`column_colouring_report`] followed by `restarts` greedy colourings
+/// along pseudo-random orders ([`Order::Random`] with seeds `seed`,
+/// `seed + 1`, …; deterministic): the fewest colours of all, then iterated
+/// greedy, with the count of every order tried (the [`ORDERS`], then the
+/// restarts). Never more colours than [`column_colouring`]; worth its time
+/// where the fixed orders leave a gap to the lower bound of the longest
+/// row, and the longer the more restarts.
+///
+/// ```
+/// use dualnum::sparse::{JacobianPattern, colour};
+///
+/// let n: usize = 40;
+/// // rows of three columns, spread out
+/// let e: Vec<_> = (0..n).flat_map(|i| [(i, i), (i, (7 * i + 3) % n), (i, (13 * i + 5) % n)]).collect();
+/// let p = JacobianPattern::from_entries(n, n, &e);
+/// let (c, counts) = colour::column_colouring_restarts(&p, 20, 1);
+/// assert_eq!(counts.len(), colour::ORDERS.len() + 20);
+/// assert!(colour::is_column_colouring(&p, &c));
+/// assert!(c.count() <= colour::column_colouring(&p).count());
+/// ```
+#[must_use]
+pub fn column_colouring_restarts(
+    p: &JacobianPattern,
+    restarts: usize,
+    seed: u64,
+) -> (Colouring, Vec<(Order, usize)>) {
+    let random = (0..restarts as u64).map(|r| Order::Random(seed.wrapping_add(r)));
+    best_of(p, false, ORDERS.into_iter().chain(random))
+}
+
 /// The orders in turn, the fewest colours kept, then iterated greedy; with
 /// `stop`, no further order is tried once a colouring reaches the lower
 /// bound of the longest row (its columns all need distinct colours).
 fn best_of_orders(p: &JacobianPattern, stop: bool) -> (Colouring, Vec<(Order, usize)>) {
+    best_of(p, stop, ORDERS)
+}
+
+fn best_of(
+    p: &JacobianPattern,
+    stop: bool,
+    orders: impl IntoIterator<Item = Order>,
+) -> (Colouring, Vec<(Order, usize)>) {
     let bound = (0..p.nrows()).map(|i| p.row(i).len()).max().unwrap_or(0);
     let classes = Classes::new(p);
     let mut best: Option<Colouring> = None;
+    // the best of the fixed orders, kept when a random order beats it
+    // (iterated greedy may still take it lower than the random one)
+    let mut fixed: Option<Colouring> = None;
     let mut counts = Vec::with_capacity(ORDERS.len());
-    for order in ORDERS {
+    for order in orders {
         let c = quotient::ordered(&classes, order);
         counts.push((order, c.count));
         if best.as_ref().is_none_or(|b| c.count < b.count) {
+            if matches!(order, Order::Random(_)) && fixed.is_none() {
+                fixed = best.take();
+            }
             best = Some(c);
         }
         if stop && best.as_ref().is_some_and(|b| b.count <= bound) {
@@ -201,7 +269,11 @@ fn best_of_orders(p: &JacobianPattern, stop: bool) -> (Colouring, Vec<(Order, us
     if best.count <= bound {
         return (best, counts);
     }
-    (quotient::iterate(&classes, best), counts)
+    let best = quotient::iterate(&classes, best);
+    match fixed.map(|f| quotient::iterate(&classes, f)) {
+        Some(f) if f.count < best.count => (f, counts),
+        _ => (best, counts),
+    }
 }
 
 /// Culberson's iterated greedy: recolour with the vertices grouped by
@@ -231,13 +303,14 @@ pub(super) fn vertex_order(
     mut each: impl FnMut(usize, &mut dyn FnMut(usize)),
 ) -> Vec<usize> {
     let mut degree = vec![0usize; n];
-    if order != Order::Natural {
+    if !matches!(order, Order::Natural | Order::Random(_)) {
         for (v, d) in degree.iter_mut().enumerate() {
             each(v, &mut |_| *d += 1);
         }
     }
     match order {
         Order::Natural => (0..n).collect(),
+        Order::Random(seed) => shuffled(n, seed),
         Order::IncidenceDegree => incidence_order(n, &mut each),
         // (a static stand-in where a dynamic order does not apply)
         Order::LargestFirst | Order::Saturation | Order::DynamicLargestFirst => {
@@ -246,31 +319,22 @@ pub(super) fn vertex_order(
             seq
         }
         Order::SmallestLast => {
-            let maxd = degree.iter().copied().max().unwrap_or(0);
-            let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); maxd + 1];
+            let mut queue = MinBuckets::new(degree.iter().copied().max().unwrap_or(0));
             for v in (0..n).rev() {
-                buckets[degree[v]].push(v);
+                queue.push(v, degree[v]);
             }
             let mut removed = vec![false; n];
             let mut seq = Vec::with_capacity(n);
-            let mut low = 0;
             while seq.len() < n {
-                let Some(v) = buckets[low].pop() else {
-                    low += 1;
-                    continue;
-                };
-                if removed[v] || degree[v] != low {
-                    continue;
-                }
+                let Some(v) = queue.pop(&degree, &removed) else { break };
                 removed[v] = true;
                 seq.push(v);
                 each(v, &mut |k| {
                     if !removed[k] {
                         degree[k] -= 1;
-                        buckets[degree[k]].push(k);
+                        queue.push(k, degree[k]);
                     }
                 });
-                low = low.saturating_sub(1);
             }
             seq.reverse();
             seq
@@ -449,7 +513,13 @@ impl Bicolouring {
 /// forward) or the `t` densest columns to forward lanes (the rest
 /// backward), `t = 1, 2, 4, …, 64`. Never more colours than the better of
 /// [`column_colouring`] and [`row_colouring`]; an arrowhead (one dense row,
-/// one dense column, the diagonal) takes 3 at any size.
+/// one dense column, the diagonal) takes 3 at any size. Columns only
+/// wins a tie (closures can evaluate it), then rows only, then the splits
+/// in the order above. Columns only is not coloured when the longest row
+/// (its lower bound) has more entries than the best split has colours,
+/// nor rows only when the longest column has: a dense row or column would
+/// make that colouring quadratic in its length, for a count that cannot
+/// win.
 ///
 /// ```
 /// use dualnum::sparse::{JacobianPattern, colour};
@@ -464,13 +534,8 @@ impl Bicolouring {
 #[must_use]
 pub fn bidirectional_colouring(p: &JacobianPattern) -> Bicolouring {
     let (offs, rows) = p.csc();
-    let mut best = Bicolouring::columns_only(p, &column_colouring(p));
-    let mut consider = |b: Bicolouring| {
-        if b.count() < best.count() {
-            best = b;
-        }
-    };
-    consider(Bicolouring::rows_only(p));
+    let mut splits = Vec::new();
+    let mut consider = |b: Bicolouring| splits.push(b);
     let mut by_rows: Vec<usize> = (0..p.nrows()).collect();
     by_rows.sort_by_key(|&i| core::cmp::Reverse(p.row(i).len()));
     let mut by_cols: Vec<usize> = (0..p.ncols()).collect();
@@ -493,7 +558,21 @@ pub fn bidirectional_colouring(p: &JacobianPattern) -> Bicolouring {
         }
         t *= 2;
     }
-    best
+    let split_best = splits.iter().map(Bicolouring::count).min();
+    let longest_row = (0..p.nrows()).map(|i| p.row(i).len()).max().unwrap_or(0);
+    let longest_col = (0..p.ncols()).map(|j| p.col(j).len()).max().unwrap_or(0);
+    // (a colouring whose lower bound exceeds a split's count cannot win)
+    let columns = split_best
+        .is_none_or(|b| longest_row <= b)
+        .then(|| Bicolouring::columns_only(p, &column_colouring(p)));
+    let rows_only = split_best.is_none_or(|b| longest_col <= b).then(|| Bicolouring::rows_only(p));
+    let mut best: Option<Bicolouring> = None;
+    for b in columns.into_iter().chain(rows_only).chain(splits) {
+        if best.as_ref().is_none_or(|a| b.count() < a.count()) {
+            best = Some(b);
+        }
+    }
+    best.unwrap_or_else(|| Bicolouring::columns_only(p, &column_colouring(p)))
 }
 
 // ---------------------------------------------------------------------------
@@ -530,24 +609,74 @@ pub fn distance2_colouring(p: &HessianPattern) -> Colouring {
 /// ```
 #[must_use]
 pub fn star_colouring(p: &HessianPattern) -> Colouring {
+    star_of(p, STAR_ORDERS).0
+}
+
+/// The vertex orders [`star_colouring`] tries, in turn.
+pub const STAR_ORDERS: [Order; 3] = [Order::Natural, Order::LargestFirst, Order::SmallestLast];
+
+/// [`star_colouring`] with the colour count of every order tried: the
+/// [`STAR_ORDERS`], then `restarts` pseudo-random orders
+/// ([`Order::Random`] with seeds `seed`, `seed + 1`, …; deterministic).
+/// The colouring returned is the best of them after iterated greedy, or
+/// the distance-2 colouring if that has fewer colours; never more colours
+/// than [`star_colouring`].
+///
+/// ```
+/// use dualnum::sparse::{HessianPattern, colour};
+///
+/// let n = 30;
+/// let e: Vec<_> = (0..n).flat_map(|i| [(i, (i + 1) % n), (i, (i * 7 + 2) % n)]).collect();
+/// let p = HessianPattern::from_entries(n, &e);
+/// let (c, counts) = colour::star_colouring_restarts(&p, 10, 3);
+/// assert_eq!(counts.len(), colour::STAR_ORDERS.len() + 10);
+/// assert!(colour::is_star_colouring(&p, &c));
+/// assert!(c.count() <= colour::star_colouring(&p).count());
+/// ```
+#[must_use]
+pub fn star_colouring_restarts(
+    p: &HessianPattern,
+    restarts: usize,
+    seed: u64,
+) -> (Colouring, Vec<(Order, usize)>) {
+    let random = (0..restarts as u64).map(|r| Order::Random(seed.wrapping_add(r)));
+    star_of(p, STAR_ORDERS.into_iter().chain(random))
+}
+
+fn star_of(
+    p: &HessianPattern,
+    orders: impl IntoIterator<Item = Order>,
+) -> (Colouring, Vec<(Order, usize)>) {
     let n = p.n();
     let adj = |v: usize| p.row(v).iter().copied().filter(move |&w| w != v);
     let mut best: Option<Colouring> = None;
-    for order in [Order::Natural, Order::LargestFirst, Order::SmallestLast] {
+    // the best of the fixed orders, kept when a random order beats it
+    let mut fixed: Option<Colouring> = None;
+    let mut counts = Vec::new();
+    for order in orders {
         let seq = vertex_order(n, order, |v, f| adj(v).for_each(f));
         let c = star_greedy(p, &seq);
+        counts.push((order, c.count));
         if best.as_ref().is_none_or(|b| c.count < b.count) {
+            if matches!(order, Order::Random(_)) && fixed.is_none() {
+                fixed = best.take();
+            }
             best = Some(c);
         }
     }
     let best = best.unwrap_or_else(|| Colouring::new(Vec::new()));
-    let c = iterate(best, |seq| star_greedy(p, seq));
+    let mut c = iterate(best, |seq| star_greedy(p, seq));
+    if let Some(f) = fixed.map(|f| iterate(f, |seq| star_greedy(p, seq)))
+        && f.count < c.count
+    {
+        c = f;
+    }
     // A distance-2 colouring is a star colouring too, and DSatur finds the
     // optimal one on some patterns (the 2-D grid) where the static star
     // orders do not: keep the fewer. The greedy star rule guarantees a star
     // colouring; the check keeps a mistake from reaching decompression.
     let d2 = distance2_colouring(p);
-    if is_star_colouring(p, &c) && c.count <= d2.count { c } else { d2 }
+    (if is_star_colouring(p, &c) && c.count <= d2.count { c } else { d2 }, counts)
 }
 
 /// Greedy star colouring along `seq` (Gebremedhin, Manne and Pothen's

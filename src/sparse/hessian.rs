@@ -72,6 +72,11 @@ pub struct SparseHessian {
 #[derive(Clone, Debug)]
 struct Plan {
     colouring: Colouring,
+    /// The lane each vertex is seeded in (`NONE`: not seeded, a neutral
+    /// vertex), `0..count`.
+    seed: Vec<usize>,
+    /// The number of lanes.
+    count: usize,
     recovery: Recovery,
     /// Per row, a bit set of the colours of its entries.
     row_colours: ColourSets,
@@ -86,26 +91,90 @@ enum Recovery {
     Substitution(Substitution),
 }
 
+/// No lane: a neutral vertex, not seeded.
+const NONE: usize = usize::MAX;
+
 impl Plan {
+    /// Direct recovery of a star colouring, with neutral-colour
+    /// post-processing: each entry is read from one of its ends, and a
+    /// vertex that no entry is read through (no diagonal entry, and every
+    /// entry of its column read at the other end) is not seeded at all.
+    /// Unseeding a vertex only drops terms from the compressed products,
+    /// so every read stays unique; a colour left with no seeded vertex
+    /// disappears and the others are renumbered in order. (An arrowhead
+    /// without its diagonal, `f = x₀·Σxᵢ`: the star colouring has 2
+    /// colours and only the hub's is read, so 1 lane.)
     fn direct(pattern: &HessianPattern, colouring: Colouring) -> Self {
         let c = colouring.colours();
+        let n = c.len();
         let p = pattern.as_jacobian_pattern();
         let unique =
             |i: usize, col: usize| p.row(i).iter().filter(|&&k| k != i && c[k] == col).count() == 1;
-        let mut source = Vec::with_capacity(p.nnz());
+        // per entry (i, j), CSC order: whether it can be read at row i
+        // (`B[i, c(j)]`, needs j seeded) and at row j (`B[j, c(i)]`, needs
+        // i seeded)
+        let mut options = Vec::with_capacity(p.nnz());
+        let mut needed = vec![false; n];
         for j in 0..p.ncols() {
             for &i in p.col(j) {
-                source.push(if i == j || unique(i, c[j]) { (i, c[j]) } else { (j, c[i]) });
+                let o = if i == j { (true, false) } else { (unique(i, c[j]), unique(j, c[i])) };
+                // the only way: forced
+                match o {
+                    (true, false) => needed[j] = true,
+                    (false, true) => needed[i] = true,
+                    _ => {}
+                }
+                options.push(o);
             }
         }
-        let row_colours = ColourSets::new(p, c, colouring.count());
-        Plan { colouring, recovery: Recovery::Direct(source), row_colours }
+        let mut source = Vec::with_capacity(p.nnz());
+        let mut k = 0;
+        for j in 0..p.ncols() {
+            for &i in p.col(j) {
+                let (at_i, at_j) = options[k];
+                k += 1;
+                // both ways: through a vertex already seeded if possible
+                let read_at_i = at_i && (!at_j || needed[j] || !needed[i]);
+                if read_at_i {
+                    needed[j] = true;
+                    source.push((i, c[j]));
+                } else {
+                    needed[i] = true;
+                    source.push((j, c[i]));
+                }
+            }
+        }
+        // the colours still read, renumbered in order
+        let mut lane = vec![NONE; colouring.count()];
+        for (v, &col) in c.iter().enumerate() {
+            if needed[v] {
+                lane[col] = 0;
+            }
+        }
+        let mut count = 0;
+        for l in &mut lane {
+            if *l == 0 {
+                *l = count;
+                count += 1;
+            }
+        }
+        let seed: Vec<usize> = c
+            .iter()
+            .enumerate()
+            .map(|(v, &col)| if needed[v] { lane[col] } else { NONE })
+            .collect();
+        for s in &mut source {
+            s.1 = lane[s.1];
+        }
+        let row_colours = ColourSets::new(p, &seed, count);
+        Plan { colouring, seed, count, recovery: Recovery::Direct(source), row_colours }
     }
 
     fn substitution(pattern: &HessianPattern, colouring: Colouring, s: Substitution) -> Self {
         let p = pattern.as_jacobian_pattern();
-        let row_colours = ColourSets::new(p, colouring.colours(), colouring.count());
-        Plan { colouring, recovery: Recovery::Substitution(s), row_colours }
+        let (seed, count) = (colouring.colours().to_vec(), colouring.count());
+        let row_colours = ColourSets::new(p, &seed, count);
+        Plan { colouring, seed, count, recovery: Recovery::Substitution(s), row_colours }
     }
 }
 
@@ -121,10 +190,12 @@ impl SparseHessian {
         let star = colour::star_colouring(&pattern);
         let acyclic = colour::acyclic_colouring(&pattern);
         let mut plans = Vec::with_capacity(2);
-        let sub = (acyclic.count() < star.count())
+        let star = Plan::direct(&pattern, star);
+        // (against the star colouring's lanes after neutral post-processing)
+        let sub = (acyclic.count() < star.count)
             .then(|| Substitution::plan(&pattern, &acyclic).ok())
             .flatten();
-        plans.push(Plan::direct(&pattern, star));
+        plans.push(star);
         if let Some(s) = sub {
             plans.push(Plan::substitution(&pattern, acyclic, s));
         }
@@ -164,7 +235,7 @@ impl SparseHessian {
     /// The plan an evaluation with `c` lanes uses: the fewest passes, the
     /// first (star) on a tie.
     fn plan(&self, c: usize) -> &Plan {
-        let passes = |p: &Plan| self.check.total_passes(p.colouring.count(), c.max(1));
+        let passes = |p: &Plan| self.check.total_passes(p.count, c.max(1));
         self.plans
             .iter()
             .fold(&self.plans[0], |best, p| if passes(p) < passes(best) { p } else { best })
@@ -204,16 +275,38 @@ impl SparseHessian {
     }
 
     /// The colouring with the fewest colours: the acyclic one when it
-    /// beats the star colouring, else the star colouring.
+    /// beats the star colouring, else the star colouring (as coloured:
+    /// before the neutral post-processing of [`colours`](Self::colours)).
     #[must_use]
     pub fn colouring(&self) -> &Colouring {
         &self.plans[self.plans.len() - 1].colouring
     }
 
-    /// The number of colours of [`colouring`](Self::colouring).
+    /// The number of lanes of [`colouring`](Self::colouring)'s products:
+    /// its colours, fewer for a star colouring where some colour is never
+    /// read (neutral-colour post-processing: a vertex that no entry is
+    /// read through is not seeded, and a colour left with no seeded vertex
+    /// takes no lane; an arrowhead without its diagonal, 2 colours, takes 1).
+    ///
+    /// ```
+    /// use dualnum::sparse::SparseHessian;
+    /// use num_traits::Float;
+    ///
+    /// /// x₀·(x₁ + … + xₙ₋₁): an arrowhead with no diagonal
+    /// fn f<T: Float>(x: &[T]) -> T {
+    ///     x[0] * x[1..].iter().fold(T::zero(), |s, &v| s + v)
+    /// }
+    /// let x = vec![0.5; 30];
+    /// let sh = SparseHessian::detect(|x| f(x), &x)?;
+    /// assert_eq!((sh.colouring().count(), sh.colours()), (2, 1));
+    /// let (_, _, h) = sh.hessian::<2, _>(|x| f(x), &x)?; // one pass, check included
+    /// assert_eq!(sh.evaluations(2), 1);
+    /// assert!(h.triplet_iter().all(|(i, j, &v)| v == if i == 0 || j == 0 { 1.0 } else { 0.0 }));
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
     #[must_use]
     pub fn colours(&self) -> usize {
-        self.colouring().count()
+        self.plans[self.plans.len() - 1].count
     }
 
     /// Whether an evaluation with `c` lanes recovers the entries by
@@ -230,7 +323,7 @@ impl SparseHessian {
     /// it takes one more ([`evaluations`](Self::evaluations)).
     #[must_use]
     pub fn passes(&self, c: usize) -> usize {
-        self.plan(c).colouring.count().div_ceil(c.max(1)).max(1)
+        self.plan(c).count.div_ceil(c.max(1)).max(1)
     }
 
     /// The number of recordings and sweeps an evaluation with `c` lanes
@@ -254,7 +347,7 @@ impl SparseHessian {
     /// ```
     #[must_use]
     pub fn evaluations(&self, c: usize) -> usize {
-        self.check.total_passes(self.plan(c).colouring.count(), c.max(1))
+        self.check.total_passes(self.plan(c).count, c.max(1))
     }
 
     /// The value, gradient and Hessian (CSC, both triangles) of `f` at `x`.
@@ -438,7 +531,7 @@ impl SparseHessian {
     ) -> Result<T, SparseError> {
         let n = self.pattern.n();
         let plan = self.plan(C);
-        let k = plan.colouring.count();
+        let k = plan.count;
         let mut work = self.scratch.take::<HessWork<T, C>>();
         if let Recovery::Substitution(_) = plan.recovery
             && k > C
@@ -506,18 +599,17 @@ impl SparseHessian {
         r: &mut [T],
     ) -> Result<(), SparseError> {
         let lo = pass * C;
-        let lane = self.check.lane(plan.colouring.count(), pass, C);
+        let lane = self.check.lane(plan.count, pass, C);
         if pass == 0 {
             for (gi, y) in grad.iter_mut().zip(lanes.iter()) {
                 // `+ 0`: an exact −0 comes out as +0
                 *gi = y.re + T::zero();
             }
         }
-        if let Some((row, colour)) = strays
-            .then(|| plan.row_colours.first_stray(lanes, lo, lane, plan.colouring.count()))
-            .flatten()
+        if let Some((row, colour)) =
+            strays.then(|| plan.row_colours.first_stray(lanes, lo, lane, plan.count)).flatten()
         {
-            let c = plan.colouring.colours();
+            let c = &plan.seed;
             let columns = (0..c.len()).filter(|&j| c[j] == colour).take(8).collect();
             return Err(SparseError::OutsidePattern { row, colour, columns });
         }
@@ -531,7 +623,7 @@ impl SparseHessian {
                 }
             }
             Recovery::Substitution(s) => {
-                let k = plan.colouring.count();
+                let k = plan.count;
                 if k <= C {
                     if pass == 0 {
                         // one pass holds `B`: substitute in its lanes (the
@@ -584,9 +676,9 @@ impl<T: Float, const C: usize, const S: bool> Lanes<T, C, S> {
         pass: usize,
         f: impl for<'t> FnOnce(&[Var<'t, Dual<T, C, S>>]) -> Var<'t, Dual<T, C, S>>,
     ) -> Dual<T, C, S> {
-        let k = plan.colouring.count();
+        let k = plan.count;
         let lane = check.lane(k, pass, C);
-        self.seeds.seed(x, plan.colouring.colours(), pass, lane, check);
+        self.seeds.seed(x, &plan.seed, pass, lane, check);
         self.grad.resize(x.len(), Dual { re: T::zero(), eps: [T::zero(); C] });
         self.tape.gradient(f, &self.seeds.xd, &mut self.grad)
     }

@@ -74,10 +74,17 @@ pub struct SparseJacobian {
     csr_colour: Vec<usize>,
     /// Where each entry in CSR order goes in the caller's values.
     csr_dest: Vec<usize>,
+    /// The forward entries grouped by colour, each `(row, place in the
+    /// caller's values)`, for the stores of a pass without the check's
+    /// comparison (empty when an index does not fit in `u32`).
+    by_colour: ByColour,
     /// Per row, a bit set of the colours its entries have.
     row_colours: ColourSets,
     /// The directional check of every evaluation.
     check: Check,
+    /// The caller's promise that a function object writes every output
+    /// ([`with_outputs_written`](SparseJacobian::with_outputs_written)).
+    outputs_written: bool,
     /// The seeded input and output buffers of the last evaluation, reused.
     scratch: Scratch,
 }
@@ -222,7 +229,9 @@ impl SparseJacobian {
             dest: None,
             csr_colour: Vec::new(),
             csr_dest: Vec::new(),
+            by_colour: ByColour::default(),
             check: Check::new(&pattern),
+            outputs_written: false,
             pattern,
             scratch: Scratch::default(),
         }
@@ -244,6 +253,12 @@ impl SparseJacobian {
             self.csr_colour[e] = self.entry_colour[k];
             self.csr_dest[e] = self.dest.as_ref().map_or(k, |d| d[k]);
         }
+        self.by_colour = ByColour::new(
+            &self.csr_colour,
+            &self.csr_dest,
+            self.pattern.csr().0,
+            self.column_count,
+        );
         self
     }
 
@@ -272,6 +287,57 @@ impl SparseJacobian {
     #[must_use]
     pub fn pattern_check(&self) -> PatternCheck {
         self.check.mode
+    }
+
+    /// The same prepared Jacobian trusting (`true`) that every function
+    /// object it evaluates ([`jacobian_of`](Self::jacobian_of),
+    /// [`values_of`](Self::values_of)) writes every output of
+    /// [`VectorFunction::eval`], so the output buffer is not reset to zero
+    /// before each compressed pass (by default it is, and an output the
+    /// function never writes reads as zero).
+    ///
+    /// Instead of the reset, each pass marks every output's value `NaN`
+    /// (one store per output, where the reset writes all `1 + C`
+    /// components). A function that breaks the promise leaves a `NaN` (or
+    /// a stale tangent beside it), the pass's finiteness test fails, and
+    /// the pass is run again on the NaN-safe kernels with a reset buffer:
+    /// the promise costs time when it is broken, never a wrong matrix.
+    /// (An output that is genuinely `NaN` also takes that re-run, as it
+    /// does without the promise.) The closure drivers always reset.
+    ///
+    /// ```
+    /// use dualnum::VectorFunction;
+    /// use dualnum::sparse::SparseJacobian;
+    /// use dualnum::test_functions::broyden_tridiagonal;
+    /// use num_traits::Float;
+    ///
+    /// struct Broyden;
+    /// impl VectorFunction for Broyden {
+    ///     fn outputs(&self, n: usize) -> usize {
+    ///         n
+    ///     }
+    ///     fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+    ///         broyden_tridiagonal(x, out) // writes every `out[i]`
+    ///     }
+    /// }
+    /// let x = vec![0.5; 100];
+    /// let sj = SparseJacobian::detect_inplace(|x, o| broyden_tridiagonal(x, o), &x, 100)?;
+    /// let trusting = sj.clone().with_outputs_written(true);
+    /// assert!(trusting.outputs_written());
+    /// assert_eq!(trusting.jacobian_of::<4, _>(&Broyden, &x)?, sj.jacobian_of::<4, _>(&Broyden, &x)?);
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    #[must_use]
+    pub fn with_outputs_written(mut self, written: bool) -> Self {
+        self.outputs_written = written;
+        self
+    }
+
+    /// Whether function objects are trusted to write every output
+    /// ([`with_outputs_written`](Self::with_outputs_written)).
+    #[must_use]
+    pub fn outputs_written(&self) -> bool {
+        self.outputs_written
     }
 
     /// The same prepared Jacobian writing its values in the caller's
@@ -702,8 +768,15 @@ impl SparseJacobian {
         let m = self.pattern.nrows();
         let colour = &self.seed_colour;
         fast.seed(x, colour, pass, lane, &self.check);
-        fast.out.clear();
-        fast.out.resize(m, Dual { eps: [T::zero(); L], re: T::zero() });
+        if self.outputs_written && fast.out.len() == m {
+            // an output left unwritten stays NaN: the safe re-run below
+            for y in &mut fast.out {
+                y.re = T::nan();
+            }
+        } else {
+            fast.out.clear();
+            fast.out.resize(m, Dual { eps: [T::zero(); L], re: T::zero() });
+        }
         f.eval(&fast.xd, &mut fast.out);
         if all_finite(&fast.out) {
             return self.store(&fast.out, pass, lane, strays, fx, values, d, dir);
@@ -854,6 +927,22 @@ impl SparseJacobian {
                     }
                 }
             }
+            _ if !self.by_colour.offsets.is_empty() => {
+                // colour by colour: the lane is fixed for each run of
+                // entries, and no row is walked
+                let by = &self.by_colour;
+                for c in lo..self.column_count.min(lo + L) {
+                    let lane = c - lo;
+                    for &(i, k) in &by.entries[by.offsets[c]..by.offsets[c + 1]] {
+                        values[k as usize] = out[i as usize].eps[lane] + T::zero();
+                    }
+                }
+                if let Some(l) = lane {
+                    for (di, y) in d.iter_mut().zip(out) {
+                        *di = y.eps[l];
+                    }
+                }
+            }
             _ => {
                 if lo < self.column_count {
                     let mut e = 0;
@@ -993,6 +1082,45 @@ impl<T, const C: usize> Default for Work<T, C> {
     }
 }
 
+/// The forward entries grouped by colour (a counting sort of the CSR
+/// entries): colour `c`'s are `entries[offsets[c]..offsets[c + 1]]`, each
+/// `(row, place in the values)`. Empty when a row or place does not fit in
+/// `u32` (the row walk serves then).
+#[derive(Clone, Debug, Default)]
+struct ByColour {
+    offsets: Vec<usize>,
+    entries: Vec<(u32, u32)>,
+}
+
+impl ByColour {
+    fn new(colour: &[usize], dest: &[usize], row_offsets: &[usize], count: usize) -> Self {
+        let m = row_offsets.len().saturating_sub(1);
+        if u32::try_from(m).is_err() || u32::try_from(dest.len()).is_err() {
+            return ByColour::default();
+        }
+        let mut offsets = vec![0usize; count + 1];
+        for &c in colour.iter().filter(|&&c| c < count) {
+            offsets[c + 1] += 1;
+        }
+        for c in 0..count {
+            offsets[c + 1] += offsets[c];
+        }
+        let mut next = offsets.clone();
+        let mut entries = vec![(0u32, 0u32); offsets[count]];
+        for (i, w) in row_offsets.windows(2).enumerate() {
+            for e in w[0]..w[1] {
+                let c = colour[e];
+                if c < count {
+                    // (both fit: checked above)
+                    entries[next[c]] = (i as u32, dest[e] as u32);
+                    next[c] += 1;
+                }
+            }
+        }
+        ByColour { offsets, entries }
+    }
+}
+
 /// One backward sweep: its rows, and its entries as (index in CSC order,
 /// column).
 type Sweep = (Vec<usize>, Vec<(usize, usize)>);
@@ -1021,6 +1149,9 @@ pub enum Direction {
 pub(crate) struct ColourSets {
     words: usize,
     bits: Vec<u64>,
+    /// The rows without every colour: the others have an entry in every
+    /// lane a pass seeds, so no lane of theirs must be zero.
+    partial: Vec<usize>,
 }
 
 impl ColourSets {
@@ -1032,12 +1163,19 @@ impl ColourSets {
                 bits[i * words + colour[j] / 64] |= 1 << (colour[j] % 64);
             }
         }
-        ColourSets { words, bits }
+        let partial = (0..p.nrows())
+            .filter(|&i| {
+                let row = &bits[i * words..(i + 1) * words];
+                row.iter().map(|w| w.count_ones() as usize).sum::<usize>() < count
+            })
+            .collect();
+        ColourSets { words, bits, partial }
     }
 
     /// The first (row, colour) where a lane that must be zero is not; lane
     /// `skip` (the check direction's) is not looked at, nor lanes of no
-    /// colour (`lo + l ≥ count`: no input is seeded there, so they are zero).
+    /// colour (`lo + l ≥ count`: no input is seeded there, so they are zero),
+    /// nor rows with every colour (the partial rows only).
     pub(crate) fn first_stray<const C: usize, T: Float, const S: bool>(
         &self,
         out: &[Dual<T, C, S>],
@@ -1052,7 +1190,8 @@ impl ColourSets {
             let skip = skip.map_or(0, |l| 1u64 << l);
             let width = count.saturating_sub(lo).min(C);
             let seeded = if width >= 64 { u64::MAX } else { (1u64 << width) - 1 } & !skip;
-            for (i, y) in out.iter().enumerate() {
+            for &i in &self.partial {
+                let Some(y) = out.get(i) else { break };
                 let expected = skip | if lo < 64 { self.bits[i] >> lo } else { 0 };
                 if seeded & !expected == 0 {
                     continue;
@@ -1068,7 +1207,8 @@ impl ColourSets {
             }
             return None;
         }
-        for (i, y) in out.iter().enumerate() {
+        for &i in &self.partial {
+            let Some(y) = out.get(i) else { break };
             let row = &self.bits[i * self.words..(i + 1) * self.words];
             for (l, e) in y.eps.iter().enumerate() {
                 let c = lo + l;

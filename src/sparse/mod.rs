@@ -27,7 +27,18 @@
 //! ([`SparseJacobian::jacobian_of`], [`values_of`](SparseJacobian::values_of):
 //! policy-free duals, one finiteness test a pass, the NaN-safe re-run of a
 //! pass only if needed) and can use backward sweeps; a closure on
-//! `Dual<T, C>` runs the NaN-safe kernels, forward only.
+//! `Dual<T, C>` runs the NaN-safe kernels, forward only. A function
+//! object that writes every output can say so
+//! ([`SparseJacobian::with_outputs_written`]) and save the reset of the
+//! output buffer before each pass (a broken promise costs a NaN-safe
+//! re-run, never a wrong matrix).
+//!
+//! Colour counts depend on the vertex order: the default colourings try
+//! several fixed orders; [`colour::column_colouring_restarts`] and
+//! [`colour::star_colouring_restarts`] add seeded random ones (report in
+//! hand, pass the result to `with_colouring`). A star-coloured Hessian
+//! leaves unseeded the vertices no entry is read through (neutral colours),
+//! which drops a lane where a colour is never read.
 //!
 //! ```
 //! use dualnum::sparse::SparseJacobian;

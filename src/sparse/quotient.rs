@@ -283,6 +283,7 @@ fn sequence(g: &Classes, order: Order) -> Vec<usize> {
     let n = g.len();
     match order {
         Order::Natural => (0..n).collect(),
+        Order::Random(seed) => super::colour::shuffled(n, seed),
         Order::LargestFirst | Order::Saturation => {
             let degree = g.degrees();
             let mut seq: Vec<usize> = (0..n).collect();
@@ -299,33 +300,24 @@ fn sequence(g: &Classes, order: Order) -> Vec<usize> {
 fn smallest_last(g: &Classes) -> Vec<usize> {
     let n = g.len();
     let mut degree = g.degrees();
-    let maxd = degree.iter().copied().max().unwrap_or(0);
-    let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); maxd + 1];
+    let mut queue = MinBuckets::new(degree.iter().copied().max().unwrap_or(0));
     for v in (0..n).rev() {
-        buckets[degree[v]].push(v);
+        queue.push(v, degree[v]);
     }
     let mut removed = vec![false; n];
     let mut seq = Vec::with_capacity(n);
-    let mut low = 0;
     let mut w = g.walker();
     while seq.len() < n {
-        let Some(v) = buckets[low].pop() else {
-            low += 1;
-            continue;
-        };
-        if removed[v] || degree[v] != low {
-            continue;
-        }
+        let Some(v) = queue.pop(&degree, &removed) else { break };
         removed[v] = true;
         seq.push(v);
         let s = g.weight(v);
         w.each(v, |k| {
             if !removed[k] {
                 degree[k] -= s;
-                buckets[degree[k]].push(k);
+                queue.push(k, degree[k]);
             }
         });
-        low = low.saturating_sub(s);
     }
     seq.reverse();
     seq
@@ -502,5 +494,43 @@ impl Buckets {
                 None => self.top -= 1,
             }
         }
+    }
+}
+
+/// The min-side twin of [`Buckets`], for the smallest-last order: a
+/// vertex is filed again whenever its key (remaining degree) falls, and
+/// [`pop`](Self::pop) takes the most recently filed vertex of the lowest
+/// key whose entry is current, skipping stale entries.
+pub(crate) struct MinBuckets {
+    buckets: Vec<Vec<usize>>,
+    low: usize,
+}
+
+impl MinBuckets {
+    /// Empty, with room for keys up to `max_key`.
+    pub(crate) fn new(max_key: usize) -> Self {
+        MinBuckets { buckets: vec![Vec::new(); max_key + 1], low: 0 }
+    }
+
+    /// Files `v` under `key` (its current key).
+    pub(crate) fn push(&mut self, v: usize, key: usize) {
+        if key >= self.buckets.len() {
+            self.buckets.resize_with(key + 1, Vec::new);
+        }
+        self.buckets[key].push(v);
+        self.low = self.low.min(key);
+    }
+
+    /// The most recently filed vertex of the lowest key whose entry is
+    /// current (`key[v]` equals its bucket and `v` is not `done`).
+    pub(crate) fn pop(&mut self, key: &[usize], done: &[bool]) -> Option<usize> {
+        while self.low < self.buckets.len() {
+            match self.buckets[self.low].pop() {
+                Some(v) if !done[v] && key[v] == self.low => return Some(v),
+                Some(_) => {}
+                None => self.low += 1,
+            }
+        }
+        None
     }
 }
