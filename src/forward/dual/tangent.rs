@@ -37,6 +37,36 @@
 
 use num_traits::Float;
 
+/// Defines the out-of-line safe branch of a kernel: `#[cold]`,
+/// `#[inline(never)]`, and on x86-64 the Windows x64 calling convention.
+///
+/// The branch is rare, but a call in a kernel clobbers every register the
+/// convention says the callee may clobber, and after inlining the kernels
+/// into a user's function LLVM keeps live tangents in memory across those
+/// calls on the hot path too. Under the System V convention every `xmm`
+/// register is caller-saved; under `extern "win64"` `xmm6`–`xmm15` are
+/// callee-saved, so the callee saves what it uses, on the rare path. Plain
+/// Rust, no `unsafe` (the `rust-cold` convention, which preserves almost
+/// every register, would do the same but is nightly-only). Other
+/// architectures keep the Rust convention.
+macro_rules! cold_fn {
+    ($(#[$attr:meta])* fn $name:ident[$($gen:tt)*]($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
+        $(#[$attr])*
+        #[cold]
+        #[inline(never)]
+        #[cfg(target_arch = "x86_64")]
+        #[allow(improper_ctypes_definitions)]
+        extern "win64" fn $name<$($gen)*>($($arg: $ty),*) $(-> $ret)? $body
+
+        $(#[$attr])*
+        #[cold]
+        #[inline(never)]
+        #[cfg(not(target_arch = "x86_64"))]
+        fn $name<$($gen)*>($($arg: $ty),*) $(-> $ret)? $body
+    };
+}
+pub(crate) use cold_fn;
+
 /// The zero tangent.
 #[inline(always)]
 pub(crate) fn zero<T: Float, const N: usize>() -> [T; N] {
@@ -144,11 +174,11 @@ fn scale_select<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T; N] {
     r
 }
 
-/// The safe branch of [`scale`] for wide primitive tangents, out of line.
-#[cold]
-#[inline(never)]
-fn scale_slow<T: Float, const N: usize>(d: T, x: [T; N]) -> [T; N] {
-    core::array::from_fn(|i| if x[i].is_zero() { x[i] } else { d * x[i] })
+cold_fn! {
+    /// The safe branch of [`scale`] for wide primitive tangents, out of line.
+    fn scale_slow[T: Float, const N: usize](d: T, x: [T; N]) -> [T; N] {
+        core::array::from_fn(|i| if x[i].is_zero() { x[i] } else { d * x[i] })
+    }
 }
 
 /// The binary chain kernel `a·ẋ + b·ẏ`, NaN-safe: where a coefficient is not
@@ -206,11 +236,11 @@ pub(crate) const fn small<T, const N: usize>() -> bool {
     core::mem::size_of::<[T; N]>() <= limit && core::mem::size_of::<T>() <= 8
 }
 
-/// The safe branch of [`lincomb`] for wide primitive tangents, out of line.
-#[cold]
-#[inline(never)]
-fn lincomb_slow<T: Float, const N: usize>(a: T, x: [T; N], b: T, y: [T; N]) -> [T; N] {
-    core::array::from_fn(|i| term(a, x[i]) + term(b, y[i]))
+cold_fn! {
+    /// The safe branch of [`lincomb`] for wide primitive tangents, out of line.
+    fn lincomb_slow[T: Float, const N: usize](a: T, x: [T; N], b: T, y: [T; N]) -> [T; N] {
+        core::array::from_fn(|i| term(a, x[i]) + term(b, y[i]))
+    }
 }
 
 /// True when `d` is finite in every component: `d − d` is exactly zero for
@@ -265,22 +295,22 @@ fn lincomb_large<T: Float, const N: usize>(a: T, x: &[T; N], b: T, y: &[T; N]) -
     r
 }
 
-/// The safe branch of [`scale`] for large tangents, in place.
-#[cold]
-#[inline(never)]
-fn scale_slow_in_place<T: Float, const N: usize>(d: T, r: &mut [T; N]) {
-    for r in r {
-        *r = term(d, *r);
+cold_fn! {
+    /// The safe branch of [`scale`] for large tangents, in place.
+    fn scale_slow_in_place[T: Float, const N: usize](d: T, r: &mut [T; N]) {
+        for r in r {
+            *r = term(d, *r);
+        }
     }
 }
 
-/// The safe branch of [`lincomb`] for large tangents: `r` holds `ẋ` and
-/// receives the result.
-#[cold]
-#[inline(never)]
-fn lincomb_slow_in_place<T: Float, const N: usize>(a: T, r: &mut [T; N], b: T, y: &[T; N]) {
-    for (r, y) in r.iter_mut().zip(y) {
-        *r = term(a, *r) + term(b, *y);
+cold_fn! {
+    /// The safe branch of [`lincomb`] for large tangents: `r` holds `ẋ` and
+    /// receives the result.
+    fn lincomb_slow_in_place[T: Float, const N: usize](a: T, r: &mut [T; N], b: T, y: &[T; N]) {
+        for (r, y) in r.iter_mut().zip(y) {
+            *r = term(a, *r) + term(b, *y);
+        }
     }
 }
 

@@ -19,7 +19,7 @@ use core::fmt;
 
 use num_traits::Float;
 
-use crate::tangent::all_finite;
+use crate::tangent::{all_finite, cold_fn};
 
 mod float;
 mod linalg;
@@ -516,55 +516,57 @@ fn mul2_select<T: Float, const N: usize>(a: &Dual2<T, N>, b: &Dual2<T, N>, v: T)
     r
 }
 
-/// The NaN-safe branch of [`Dual2::chain`], out of line: each term with a
-/// zero tangent factor stays zero.
-#[cold]
-#[inline(never)]
-fn chain_slow<T: Float, const N: usize>(x: &Dual2<T, N>, v: T, d1: T, d2: T) -> Dual2<T, N> {
-    let mut r = Dual2 { re: v, eps: x.eps, hess: x.hess };
-    for (e, &xe) in r.eps.iter_mut().zip(&x.eps) {
-        *e = term(d1, xe);
-    }
-    let h = r.upper_mut();
-    let mut k = 0;
-    for i in 0..N {
-        for j in i..N {
-            h[k] = term(d1, h[k]) + term2(d2, x.eps[i], x.eps[j]);
-            k += 1;
+cold_fn! {
+    /// The NaN-safe branch of [`Dual2::chain`], out of line: each term with a
+    /// zero tangent factor stays zero.
+    fn chain_slow[T: Float, const N: usize](x: &Dual2<T, N>, v: T, d1: T, d2: T) -> Dual2<T, N> {
+        let mut r = Dual2 { re: v, eps: x.eps, hess: x.hess };
+        for (e, &xe) in r.eps.iter_mut().zip(&x.eps) {
+            *e = term(d1, xe);
         }
+        let h = r.upper_mut();
+        let mut k = 0;
+        for i in 0..N {
+            for j in i..N {
+                h[k] = term(d1, h[k]) + term2(d2, x.eps[i], x.eps[j]);
+                k += 1;
+            }
+        }
+        r
     }
-    r
 }
 
-/// The NaN-safe branch of [`Dual2::chain2`], out of line.
-#[cold]
-#[inline(never)]
-fn chain2_slow<T: Float, const N: usize>(
-    a: &Dual2<T, N>,
-    b: &Dual2<T, N>,
-    v: T,
-    [fa, fb, faa, fab, fbb]: [T; 5],
-) -> Dual2<T, N> {
-    let mut r = Dual2 { re: v, eps: a.eps, hess: a.hess };
-    for i in 0..N {
-        r.eps[i] = term(fa, a.eps[i]) + term(fb, b.eps[i]);
-    }
-    let (h, bh) = (r.upper_mut(), b.upper());
-    let mut k = 0;
-    for i in 0..N {
-        let (ai, bi) = (a.eps[i], b.eps[i]);
-        for j in i..N {
-            let (aj, bj) = (a.eps[j], b.eps[j]);
-            h[k] = term(fa, h[k])
-                + term(fb, bh[k])
-                + term2(faa, ai, aj)
-                + term2(fab, ai, bj)
-                + term2(fab, bi, aj)
-                + term2(fbb, bi, bj);
-            k += 1;
+cold_fn! {
+    /// The NaN-safe branch of [`Dual2::chain2`], out of line; `d` holds the
+    /// partials `[fa, fb, faa, fab, fbb]`.
+    fn chain2_slow[T: Float, const N: usize](
+        a: &Dual2<T, N>,
+        b: &Dual2<T, N>,
+        v: T,
+        d: [T; 5],
+    ) -> Dual2<T, N> {
+        let [fa, fb, faa, fab, fbb] = d;
+        let mut r = Dual2 { re: v, eps: a.eps, hess: a.hess };
+        for i in 0..N {
+            r.eps[i] = term(fa, a.eps[i]) + term(fb, b.eps[i]);
         }
+        let (h, bh) = (r.upper_mut(), b.upper());
+        let mut k = 0;
+        for i in 0..N {
+            let (ai, bi) = (a.eps[i], b.eps[i]);
+            for j in i..N {
+                let (aj, bj) = (a.eps[j], b.eps[j]);
+                h[k] = term(fa, h[k])
+                    + term(fb, bh[k])
+                    + term2(faa, ai, aj)
+                    + term2(fab, ai, bj)
+                    + term2(fab, bi, aj)
+                    + term2(fbb, bi, bj);
+                k += 1;
+            }
+        }
+        r
     }
-    r
 }
 
 impl<T: Float, const N: usize> Default for Dual2<T, N> {
