@@ -664,23 +664,29 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
             out.push(b);
             continue;
         }
-        let arg = |i: usize, j: usize| args[b.args as usize + 2 * i + j] as usize;
-        runs.clear();
-        let mut from = 0;
         let n = b.len as usize;
-        for i in 1..=n {
-            let continues = i < n
-                && (0..2).all(|j| {
-                    let varies = b.var & (1 << j) != 0;
-                    let first = arg(from, j);
-                    let start = b.start as usize + from;
-                    arg(i, j) == first + (i - from) && (!varies || first + (i - from) < start)
-                });
+        let pairs = &args[b.args as usize..][..2 * n];
+        let (v0, v1) = (b.var & 1 != 0, b.var & 2 != 0);
+        runs.clear();
+        // The current run starts at element `from` (slot `start`), its
+        // operands at slots `f0`, `f1`; element `i` continues it if its
+        // operands are the next slots, and a varying one stays before the
+        // run's first node.
+        let (mut from, mut start) = (0, b.start as usize);
+        let (mut f0, mut f1) = (pairs[0] as usize, pairs[1] as usize);
+        for (i, e) in pairs.chunks_exact(2).enumerate().skip(1) {
+            let (e0, e1) = (f0 + (i - from), f1 + (i - from));
+            let continues = e[0] as usize == e0
+                && e[1] as usize == e1
+                && (!v0 || e0 < start)
+                && (!v1 || e1 < start);
             if !continues {
                 runs.push((from, i));
-                from = i;
+                (from, start) = (i, b.start as usize + i);
+                (f0, f1) = (e[0] as usize, e[1] as usize);
             }
         }
+        runs.push((from, n));
         let whole = runs.len() == 1;
         if !whole && runs.iter().any(|&(a, b)| b - a < MIN_RUN) {
             out.push(b);
