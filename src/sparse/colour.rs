@@ -29,9 +29,13 @@
 //! lists when it is small, so a bundle-adjustment pattern of 182,000
 //! columns colours in tens of milliseconds instead of seconds. Where it is
 //! not small (a dense row), neighbourhoods are walked through the rows,
-//! never stored: a dense row costs time (the square of its length), not
-//! memory. [`column_colouring`] stops trying orders once one reaches the
-//! longest row's length, a lower bound;
+//! never stored, and the greedy rule keeps the colours each long row uses
+//! in a next-free structure instead of walking it: a dense row of length
+//! `L` costs about `L` look-ups, not `L²` visits (the dynamic orders and
+//! the degrees still walk it, at `L²`). [`column_colouring`] stops trying
+//! orders once one reaches the longest row's length, a lower bound (with
+//! one dense row the first order does, so columns only and rows only of a
+//! pattern with one dense row or column prepare in near-linear time);
 //! [`column_colouring_report`] tries them all. Star and acyclic colourings
 //! walk the rows of the Hessian's pattern.
 
@@ -517,9 +521,8 @@ impl Bicolouring {
 /// wins a tie (closures can evaluate it), then rows only, then the splits
 /// in the order above. Columns only is not coloured when the longest row
 /// (its lower bound) has more entries than the best split has colours,
-/// nor rows only when the longest column has: a dense row or column would
-/// make that colouring quadratic in its length, for a count that cannot
-/// win.
+/// nor rows only when the longest column has: that count cannot win, and
+/// its colouring's time is saved.
 ///
 /// ```
 /// use dualnum::sparse::{JacobianPattern, colour};
