@@ -292,32 +292,26 @@ const LONG_ROW: usize = 64;
 
 /// The colours used in one long row so far, as "the next free colour at
 /// or after `c`" with path halving (a union–find over the colours, each
-/// used colour linked to the next one up); grown as colours are used.
+/// used colour linked to the next one up). A map, not an array up to the
+/// largest colour, so its memory is the row's length, whatever the
+/// colours.
 #[derive(Default)]
-struct NextFree(Vec<usize>);
+struct NextFree(HashMap<usize, usize, BuildHasherDefault<Mix>>);
 
 impl NextFree {
     /// The smallest colour at or after `c` that the row does not use.
     fn find(&mut self, mut c: usize) -> usize {
-        let p = &mut self.0;
-        while c < p.len() && p[c] != c {
-            let up = p[c];
-            if up < p.len() {
-                p[c] = p[up];
-            }
-            c = p[c];
+        loop {
+            let Some(&up) = self.0.get(&c) else { return c };
+            let Some(&above) = self.0.get(&up) else { return up };
+            self.0.insert(c, above);
+            c = above;
         }
-        c
     }
 
     /// Marks colour `c` used.
     fn take(&mut self, c: usize) {
-        let p = &mut self.0;
-        if c >= p.len() {
-            let len = p.len();
-            p.extend(len..=c);
-        }
-        p[c] = c + 1;
+        self.0.insert(c, c + 1);
     }
 }
 
