@@ -426,6 +426,70 @@ fn every_direction_gives_the_dense_jacobian() {
     quickcheck(directions_agree as fn(u64) -> TestResult);
 }
 
+fn star_bicolouring_agrees(seed: u64) -> TestResult {
+    let f = random_map(seed);
+    let x: Vec<f64> = (0..f.n).map(|i| 0.3 + 0.07 * i as f64).collect();
+    let m = f.terms.len();
+    let p = JacobianPattern::detect_inplace(|x, o| f.eval(x, o), &x, m).unwrap();
+    let col = colour::column_colouring(&p).count();
+    let row = colour::row_colouring(&p).count();
+    let auto = colour::bidirectional_colouring(&p).count();
+    let (_, dense) = dualnum::chunked::Chunk::<4>::jacobian_of(&f, &x);
+    let star = colour::star_bicolouring(&p);
+    if star.count() > col.min(row).min(auto) {
+        return TestResult::error(format!("star {} > min({col}, {row}, {auto})", star.count()));
+    }
+    for (name, b) in [("star", star), ("star only", colour::star_bicolouring_only(&p))] {
+        if !b.is_valid(&p) {
+            return TestResult::error(format!("{name}: invalid bicolouring"));
+        }
+        let sj = SparseJacobian::with_bicolouring(p.clone(), b).unwrap();
+        let j = DMatrix::from(&sj.jacobian_of::<3, _>(&f, &x).unwrap().1);
+        if !close(&j, &dense) {
+            return TestResult::error(format!("{name}: values differ"));
+        }
+    }
+    TestResult::passed()
+}
+
+#[test]
+fn star_bicolourings_give_the_dense_jacobian() {
+    quickcheck(star_bicolouring_agrees as fn(u64) -> TestResult);
+}
+
+/// A 12 × 21 pattern (one nearly dense column, 3) where the full star
+/// bicolouring takes 4 colours and the splits of `Direction::Auto` 5.
+#[test]
+fn star_bicolouring_beats_the_splits_on_a_pattern() {
+    let rows: [&[usize]; 12] = [
+        &[3, 13],
+        &[3, 8, 14, 16],
+        &[3, 16],
+        &[0, 1, 3, 7, 15],
+        &[0, 2, 3, 11, 16],
+        &[3, 12, 16],
+        &[3, 14],
+        &[0, 3],
+        &[0, 3, 4],
+        &[0, 3],
+        &[3, 15],
+        &[3, 16, 18, 20],
+    ];
+    // x[j]·x[j] terms: output i depends on exactly the columns of row i
+    let f = RandomMap {
+        n: 21,
+        terms: rows.iter().map(|r| r.iter().map(|&j| (j, j)).collect()).collect(),
+    };
+    let x: Vec<f64> = (0..f.n).map(|i| 0.3 + 0.07 * i as f64).collect();
+    let p = JacobianPattern::detect_inplace(|x, o| f.eval(x, o), &x, 12).unwrap();
+    assert_eq!(p.nnz(), rows.iter().map(|r| r.len()).sum::<usize>());
+    let star = colour::star_bicolouring(&p);
+    assert_eq!((star.count(), colour::bidirectional_colouring(&p).count()), (4, 5));
+    let sj = SparseJacobian::with_bicolouring(p, star).unwrap();
+    let (_, dense) = dualnum::chunked::Chunk::<4>::jacobian_of(&f, &x);
+    assert!(close(&DMatrix::from(&sj.jacobian_of::<3, _>(&f, &x).unwrap().1), &dense));
+}
+
 #[test]
 fn a_planted_change_is_caught_in_backward_sweeps_too() {
     let n = 9;

@@ -166,6 +166,13 @@
 //!   arrowhead (against `n` either way) and can never lose to columns or
 //!   rows alone; a Coleman–Verma star bicolouring could find fewer on
 //!   patterns with many medium-dense rows and columns.
+//!   [`colour::star_bicolouring`] is that option, outside `Auto`: a star
+//!   colouring of the bipartite graph (one palette, and a palette per side
+//!   along the star orders), each entry read from the side that sees it
+//!   alone, kept only where it beats the splits. On 2,000 random patterns
+//!   of up to 41 × 41 it beat them twice (4 against 5, 6 against 7) and
+//!   lost 1,037 times, and it is quadratic in a dense line (arrowhead
+//!   n = 3,000: 635 ms against `Auto`'s 11 ms, both 3 colours).
 //! - **Direct recovery for Jacobians**, so the results are the dense
 //!   forward-mode numbers, bit for bit. **Hessians choose per pattern and
 //!   lane width**: the star colouring (direct, exact copies) and, when

@@ -85,6 +85,12 @@ impl Classes {
     /// Groups the columns of `p` with identical row sets (classes numbered
     /// in the order of their first column) and builds their adjacency.
     pub(crate) fn new(p: &JacobianPattern) -> Self {
+        Self::build(p, None)
+    }
+
+    /// [`new`](Self::new), with the explicit adjacency forced on or off
+    /// (`Some`) or chosen by its size (`None`).
+    fn build(p: &JacobianPattern, explicit: Option<bool>) -> Self {
         let n = p.ncols();
         let mut class = vec![NONE; n];
         // columns by the hash of their rows; equal hashes are compared
@@ -150,7 +156,7 @@ impl Classes {
             offsets.push(cols.len());
         }
         let q = JacobianPattern::from_csr_parts(count, offsets, cols);
-        let adj = if work <= EXPLICIT_LIMIT.saturating_mul(p.nnz().max(1)) {
+        let adj = if explicit.unwrap_or(work <= EXPLICIT_LIMIT.saturating_mul(p.nnz().max(1))) {
             let mut offs = Vec::with_capacity(count + 1);
             let mut list = Vec::new();
             offs.push(0);
@@ -248,6 +254,9 @@ pub(crate) fn ordered(g: &Classes, order: Order) -> Colouring {
 /// The greedy rule along `seq` (classes): each class's columns take, in
 /// turn, the smallest colours that no coloured neighbour has.
 pub(crate) fn greedy(g: &Classes, seq: &[usize]) -> Colouring {
+    if let Adjacency::Rows(q) = &g.adj {
+        return greedy_rows(g, q, seq);
+    }
     let mut colour = vec![NONE; g.class.len()];
     let mut forbidden: Vec<usize> = Vec::new();
     let mut w = g.walker();
@@ -271,6 +280,109 @@ pub(crate) fn greedy(g: &Classes, seq: &[usize]) -> Colouring {
                 next += 1;
             }
             colour[j] = next;
+            next += 1;
+        }
+    }
+    Colouring::new(colour)
+}
+
+/// Rows with more columns than this are long in [`greedy_rows`]: their
+/// used colours are kept in a next-free structure instead of walked.
+const LONG_ROW: usize = 64;
+
+/// The colours used in one long row so far, as "the next free colour at
+/// or after `c`" with path halving (a union–find over the colours, each
+/// used colour linked to the next one up). A map, not an array up to the
+/// largest colour, so its memory is the row's length, whatever the
+/// colours.
+#[derive(Default)]
+struct NextFree(HashMap<usize, usize, BuildHasherDefault<Mix>>);
+
+impl NextFree {
+    /// The smallest colour at or after `c` that the row does not use.
+    fn find(&mut self, mut c: usize) -> usize {
+        loop {
+            let Some(&up) = self.0.get(&c) else { return c };
+            let Some(&above) = self.0.get(&up) else { return up };
+            self.0.insert(c, above);
+            c = above;
+        }
+    }
+
+    /// Marks colour `c` used.
+    fn take(&mut self, c: usize) {
+        self.0.insert(c, c + 1);
+    }
+}
+
+/// [`greedy`] where the class graph is walked through the rows (some row
+/// is long): the same colouring, order for order, but the colours a long
+/// row already uses are looked up in its [`NextFree`] instead of walked,
+/// so a dense row of length `L` costs about `L` finds instead of `L²`
+/// visits. Short rows are walked as before (at most [`LONG_ROW`] columns
+/// each).
+fn greedy_rows(g: &Classes, q: &JacobianPattern, seq: &[usize]) -> Colouring {
+    let mut colour = vec![NONE; g.class.len()];
+    // the long rows' slots in `free`
+    let mut slot = vec![NONE; q.nrows()];
+    let mut free: Vec<NextFree> = Vec::new();
+    for (i, s) in slot.iter_mut().enumerate() {
+        let columns: usize = q.row(i).iter().map(|&u| g.weight(u)).sum();
+        if columns > LONG_ROW {
+            *s = free.len();
+            free.push(NextFree::default());
+        }
+    }
+    let mut forbidden: Vec<usize> = Vec::new();
+    let mut long: Vec<usize> = Vec::new();
+    for (step, &c) in seq.iter().enumerate() {
+        long.clear();
+        for &i in q.col(c) {
+            if slot[i] != NONE {
+                long.push(slot[i]);
+                continue;
+            }
+            for &u in q.row(i) {
+                if u == c {
+                    continue;
+                }
+                for &k in g.members(u) {
+                    let col = colour[k];
+                    if col == NONE {
+                        // a class is coloured all at once
+                        break;
+                    }
+                    if col >= forbidden.len() {
+                        forbidden.resize(col + 1, NONE);
+                    }
+                    forbidden[col] = step;
+                }
+            }
+        }
+        let mut next = 0;
+        for &j in g.members(c) {
+            // the smallest colour from `next` on that no short row's
+            // neighbour has and no long row uses
+            loop {
+                while forbidden.get(next).is_some_and(|&s| s == step) {
+                    next += 1;
+                }
+                let mut moved = false;
+                for &r in &long {
+                    let f = free[r].find(next);
+                    if f != next {
+                        next = f;
+                        moved = true;
+                    }
+                }
+                if !moved {
+                    break;
+                }
+            }
+            colour[j] = next;
+            for &r in &long {
+                free[r].take(next);
+            }
             next += 1;
         }
     }
@@ -532,5 +644,54 @@ impl MinBuckets {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sparse::colour::shuffled;
+
+    /// A random pattern with a few long rows (more than [`LONG_ROW`]
+    /// columns), some repeated columns (classes) and short rows.
+    fn pattern(seed: u64) -> JacobianPattern {
+        let r = shuffled(1000, seed);
+        let n = 80 + r[0] % 200;
+        let m = 20 + r[1] % 100;
+        let mut e = Vec::new();
+        for (t, i) in (0..m).enumerate() {
+            let len =
+                if r[t + 2].is_multiple_of(7) { LONG_ROW + r[t + 3] % n } else { 1 + r[t + 3] % 6 };
+            let cols = shuffled(n, seed.wrapping_mul(31).wrapping_add(i as u64));
+            e.extend(cols.iter().take(len.min(n)).map(|&j| (i, j)));
+        }
+        // a block of identical columns: every row of column 0 also in 1..4
+        let rows0: Vec<usize> = e.iter().filter(|&&(_, j)| j == 0).map(|&(i, _)| i).collect();
+        for i in rows0 {
+            e.extend((1..4).map(|j| (i, j)));
+        }
+        JacobianPattern::from_entries(m, n, &e)
+    }
+
+    /// The row-walking greedy (long rows in next-free structures) gives
+    /// the colouring of the explicit adjacency, order for order.
+    #[test]
+    fn rows_greedy_matches_explicit() {
+        for seed in 0..40 {
+            let p = pattern(seed);
+            let rows = Classes::build(&p, Some(false));
+            let explicit = Classes::build(&p, Some(true));
+            assert!(matches!(rows.adj, Adjacency::Rows(_)));
+            for order in
+                [Order::Natural, Order::LargestFirst, Order::SmallestLast, Order::Random(seed)]
+            {
+                let seq = sequence(&explicit, order);
+                let (a, b) = (greedy(&rows, &seq), greedy(&explicit, &seq));
+                assert_eq!(a, b, "seed {seed}, {order:?}");
+                assert!(crate::sparse::colour::is_column_colouring(&p, &a));
+                // and iterated greedy, which reorders by colour class
+                assert_eq!(iterate(&rows, a), iterate(&explicit, b), "seed {seed}, {order:?}");
+            }
+        }
     }
 }
