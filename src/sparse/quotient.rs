@@ -251,6 +251,23 @@ pub(crate) fn ordered(g: &Classes, order: Order) -> Colouring {
     }
 }
 
+/// Marks the colours of a neighbouring class's columns as forbidden at
+/// `step`. A class is coloured all at once, so its first uncoloured member
+/// ends the walk.
+#[inline(always)]
+fn forbid_class(members: &[usize], colour: &[usize], forbidden: &mut Vec<usize>, step: usize) {
+    for &k in members {
+        let col = colour[k];
+        if col == NONE {
+            break;
+        }
+        if col >= forbidden.len() {
+            forbidden.resize(col + 1, NONE);
+        }
+        forbidden[col] = step;
+    }
+}
+
 /// The greedy rule along `seq` (classes): each class's columns take, in
 /// turn, the smallest colours that no coloured neighbour has.
 pub(crate) fn greedy(g: &Classes, seq: &[usize]) -> Colouring {
@@ -261,19 +278,7 @@ pub(crate) fn greedy(g: &Classes, seq: &[usize]) -> Colouring {
     let mut forbidden: Vec<usize> = Vec::new();
     let mut w = g.walker();
     for (step, &c) in seq.iter().enumerate() {
-        w.each(c, |u| {
-            for &k in g.members(u) {
-                let col = colour[k];
-                if col == NONE {
-                    // a class is coloured all at once
-                    break;
-                }
-                if col >= forbidden.len() {
-                    forbidden.resize(col + 1, NONE);
-                }
-                forbidden[col] = step;
-            }
-        });
+        w.each(c, |u| forbid_class(g.members(u), &colour, &mut forbidden, step));
         let mut next = 0;
         for &j in g.members(c) {
             while forbidden.get(next).is_some_and(|&s| s == step) {
@@ -346,17 +351,7 @@ fn greedy_rows(g: &Classes, q: &JacobianPattern, seq: &[usize]) -> Colouring {
                 if u == c {
                     continue;
                 }
-                for &k in g.members(u) {
-                    let col = colour[k];
-                    if col == NONE {
-                        // a class is coloured all at once
-                        break;
-                    }
-                    if col >= forbidden.len() {
-                        forbidden.resize(col + 1, NONE);
-                    }
-                    forbidden[col] = step;
-                }
+                forbid_class(g.members(u), &colour, &mut forbidden, step);
             }
         }
         let mut next = 0;
