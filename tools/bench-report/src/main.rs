@@ -430,7 +430,22 @@ fn main() {
         }
         writeln!(md).unwrap();
     }
-    reverse::section(&mut md, &rev, &docs);
+    if rev.iter().all(|(_, t)| t.is_empty()) {
+        // The reverse harness was not rerun: keep the previous section as
+        // it is (it used to be dropped), up to the criterion tables.
+        let old = std::fs::read_to_string(root.join("BENCHMARKS.md")).unwrap_or_default();
+        let (head, next) = ("\n## Reverse mode (issue 12)\n", "\n## All measurements\n");
+        if let Some(b) = old.find(head) {
+            let rest = &old[b + 1..];
+            let e = rest
+                .find(next)
+                .or_else(|| rest.find("<!-- END GENERATED -->"))
+                .unwrap_or(rest.len());
+            md.push_str(&rest[..e]);
+        }
+    } else {
+        reverse::section(&mut md, &rev, &docs);
+    }
 
     let mut workloads: Vec<String> =
         crit.iter().flat_map(|(_, r)| r.iter().map(|r| r.workload.clone())).collect();
