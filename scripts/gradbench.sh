@@ -34,6 +34,12 @@
 #                          evals' default is 1).
 #   GRADBENCH_TIMEOUT      seconds a tool may take for one response
 #                          (default 1800).
+#   GRADBENCH_ROUNDS       run each eval this many times, manual and dualnum
+#                          alternating (default 1); the report then gives,
+#                          per size, the median of the rounds' ratios and
+#                          their range (min-max), so a load change between
+#                          the two tools' runs shows instead of hiding in
+#                          one ratio.
 #
 # Timing: GradBench's own statistic, the mean of a message's "evaluate"
 # timings; a tool's "prepare" timing (what GradBench's C++ tools do in their
@@ -90,6 +96,8 @@ fi
 min_seconds=()
 [ -n "${GRADBENCH_MIN_SECONDS:-}" ] && min_seconds=(--min-seconds "$GRADBENCH_MIN_SECONDS")
 timeout=${GRADBENCH_TIMEOUT:-1800}
+rounds=${GRADBENCH_ROUNDS:-1}
+case "$rounds" in ''|*[!0-9]*|0) echo "gradbench.sh: GRADBENCH_ROUNDS must be a positive integer (got '$rounds')" >&2; exit 1 ;; esac
 for spec in "$@"; do
   eval_name=${spec%%=*}
   args=""
@@ -98,12 +106,19 @@ for spec in "$@"; do
   mkdir -p "$logs/$eval_name"
   printf '%s\n' "$args" > "$logs/$eval_name/args"
   evalcmd="$py python/gradbench/gradbench/evals/$eval_name/run.py $args ${min_seconds[*]}"
-  for t in manual dualnum; do
-    if [ "$t" = manual ]; then toolcmd="$manual"; else toolcmd="$tool"; fi
-    echo "== $eval_name ${args:+($args) }on $t"
-    # A tool's failure (e.g. manual has no particle) is recorded in its log.
-    (cd "$gb" && "$cli" run --timeout "$timeout" -o "$logs/$eval_name/$t.jsonl" \
-      --eval "$evalcmd" --tool "$toolcmd") || echo "   ($t on $eval_name exited with $?)"
+  # Round 1 writes TOOL.jsonl, round r > 1 TOOL.rR.jsonl; older rounds' logs
+  # of this eval are removed so the report reads this run's only.
+  rm -f "$logs/$eval_name"/*.r[0-9]*.jsonl
+  for round in $(seq 1 "$rounds"); do
+    suffix=""
+    [ "$round" -gt 1 ] && suffix=".r$round"
+    for t in manual dualnum; do
+      if [ "$t" = manual ]; then toolcmd="$manual"; else toolcmd="$tool"; fi
+      echo "== $eval_name ${args:+($args) }on $t${suffix:+ (round $round)}"
+      # A tool's failure (e.g. manual has no particle) is recorded in its log.
+      (cd "$gb" && "$cli" run --timeout "$timeout" -o "$logs/$eval_name/$t$suffix.jsonl" \
+        --eval "$evalcmd" --tool "$toolcmd") || echo "   ($t on $eval_name exited with $?)"
+    done
   done
 done
 

@@ -15,6 +15,13 @@ line
     gradbench: K of 12 evals, V of M evaluations validated; geomean dualnum/manual X; peak memory Y MB
 
 (the geometric mean over the derivative evaluations that manual also ran).
+
+With several rounds (scripts/gradbench.sh's GRADBENCH_ROUNDS: LOGS/EVAL/
+TOOL.rR.jsonl beside round 1's TOOL.jsonl), each time is the median over the
+rounds, each ratio the median of the rounds' ratios (round r of dualnum over
+round r of manual, run one after the other), with the range of those ratios
+in its own column; an evaluation counts as validated when every round
+validated it.
 """
 
 import json
@@ -85,6 +92,47 @@ def read_log(path):
     return out
 
 
+def read_rounds(directory, tool):
+    """Every round's evaluations of one tool: round 1 (TOOL.jsonl), then TOOL.r2.jsonl, ..."""
+    rounds = [read_log(os.path.join(directory, f"{tool}.jsonl"))]
+    r = 2
+    while os.path.exists(os.path.join(directory, f"{tool}.r{r}.jsonl")):
+        rounds.append(read_log(os.path.join(directory, f"{tool}.r{r}.jsonl")))
+        r += 1
+    return rounds
+
+
+def median(xs):
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return None
+    h = len(xs) // 2
+    return xs[h] if len(xs) % 2 else (xs[h - 1] + xs[h]) / 2
+
+
+def merge_rounds(rounds):
+    """One entry per evaluation of round 1, over every round: (function, description,
+    median time, valid in every round, largest peak, median prepare, each round's time)."""
+    if not rounds or not rounds[0]:
+        return []
+    by_round = [{(f, d): (t, v, p, q) for f, d, t, v, p, q in r} for r in rounds]
+    out = []
+    for f, d, *_ in rounds[0]:
+        got = [b.get((f, d), (None, False, None, None)) for b in by_round]
+        out.append(
+            (
+                f,
+                d,
+                median([g[0] for g in got]),
+                all(g[1] for g in got),
+                max([g[2] or 0 for g in got]) or None,
+                median([g[3] for g in got]),
+                [g[0] for g in got],
+            )
+        )
+    return out
+
+
 def ms(ns):
     if ns is None:
         return "–"
@@ -148,18 +196,23 @@ def main():
         "✓ = GradBench validated dualnum's primal and derivative outputs against",
         "manual's. The machine is shared (2 cores): read ratios, not times.",
         "",
-        "| eval | size (eval's args) | derivative | dualnum ms | manual ms | ratio | primal ratio | prepare ms | peak MB | validated |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| eval | size (eval's args) | derivative | dualnum ms | manual ms | ratio | ratio range | primal ratio | prepare ms | peak MB | validated |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    most_rounds = 1
     bars, ratios, ratios_no_ode, peaks = [], [], [], []
     per_eval = []  # (eval, derivative ratios in order, peak bytes)
     n_valid = n_total = evals_ok = 0
     notes = []
     for ev in evals:
-        ours = read_log(os.path.join(logs, ev, "dualnum.jsonl"))
+        ours_rounds = read_rounds(os.path.join(logs, ev), "dualnum")
+        ours = merge_rounds(ours_rounds)
         if not ours:
             continue
-        theirs = {(f, d): t for f, d, t, *_ in read_log(os.path.join(logs, ev, "manual.jsonl"))}
+        most_rounds = max(most_rounds, len(ours_rounds))
+        theirs_merged = merge_rounds(read_rounds(os.path.join(logs, ev), "manual"))
+        theirs = {(f, d): t for f, d, t, *_ in theirs_merged}
+        theirs_each = {(f, d): ts for f, d, *_, ts in theirs_merged}
         args_path = os.path.join(logs, ev, "args")
         args = open(args_path).read().strip() if os.path.exists(args_path) else ""
         n_total += len(ours)
@@ -167,7 +220,8 @@ def main():
         if all(o[3] for o in ours):
             evals_ok += 1
         peaks += [o[4] for o in ours if o[4]]
-        by = {(f, d): (t, v, p, q) for f, d, t, v, p, q in ours}
+        by = {(f, d): (t, v, p, q) for f, d, t, v, p, q, _ in ours}
+        each = {(f, d): ts for f, d, *_, ts in ours}
         deriv, primal = DERIVATIVE.get(ev), PRIMAL.get(ev)
         if deriv:
             sizes = [d for f, d, *_ in ours if f == deriv]
@@ -178,12 +232,20 @@ def main():
         for f, d in rows:
             t, v, p, q = by[(f, d)]
             m = theirs.get((f, d))
-            r = ratio(t, m)
+            # the median of the rounds' ratios, each round's tools run back to back
+            per_round = [
+                ratio(a, b) for a, b in zip(each[(f, d)], theirs_each.get((f, d), []))
+            ]
+            per_round = [x for x in per_round if x is not None]
+            r = median(per_round)
+            spread = (
+                f"{min(per_round):.3g}–{max(per_round):.3g}" if len(per_round) > 1 else "–"
+            )
             pr = ratio(by.get((primal, d), (None,))[0], theirs.get((primal, d))) if primal else None
             ok = v and (by.get((primal, d), (None, True))[1] if primal else True)
             size = d + (f" ({args})" if args and d == rows[0][1] else "")
             lines.append(
-                f"| {ev} | {size} | {f} | {ms(t)} | {ms(m)} | {fmt_ratio(r)} | {fmt_ratio(pr)} | {ms(q)} | "
+                f"| {ev} | {size} | {f} | {ms(t)} | {ms(m)} | {fmt_ratio(r)} | {spread} | {fmt_ratio(pr)} | {ms(q)} | "
                 f"{'–' if not p else f'{p / 2**20:,.0f}'} | {'✓' if ok else '✗'} |"
             )
             if deriv and r is not None:
@@ -197,6 +259,11 @@ def main():
         notes.append(
             "- lstm: the checkout had no `evals/lstm/data/lstm_full.txt`; the text was a stand-in "
             "(the ASCII characters of this repository's ARCHITECTURE.md and README.md)."
+        )
+    if most_rounds > 1:
+        notes.append(
+            f"- {most_rounds} rounds an eval, manual and dualnum alternating: times are medians over "
+            "the rounds, ratio = the median of the rounds' ratios, ratio range = their min–max."
         )
     notes.append(
         "- manual has no `particle` or `saddle` (GradBench validates them against fixed values) and "
