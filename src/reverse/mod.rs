@@ -750,10 +750,17 @@ impl<T: Float> Tape<T> {
         tape::sweep_below(&r.nodes, &mut self.adj, top, x.len() + 1);
         // The inputs were recorded first, as nodes 1..=n; their slots are
         // zeroed as they are read, which keeps the buffer clean.
+        // (The buffer is shorter than the inputs only when the output is
+        // an earlier input or a constant: the rest of the gradient is zero.)
         let adj = &mut self.adj.buf;
-        for (i, g) in grad.iter_mut().enumerate() {
-            *g = adj.get_mut(i + 1).map_or_else(T::zero, |a| core::mem::replace(a, T::zero()));
+        let have = adj.len().saturating_sub(1).min(grad.len());
+        let (got, rest) = grad.split_at_mut(have);
+        if have > 0 {
+            for (g, a) in got.iter_mut().zip(&mut adj[1..=have]) {
+                *g = core::mem::replace(a, T::zero());
+            }
         }
+        rest.fill(T::zero());
         (fx, top)
     }
 

@@ -77,6 +77,17 @@ impl<T: Float> Record<T> {
         self.nodes.reserve_exact(want - len);
     }
 
+    /// Makes room for `more` nodes at once (for [`Tape::vars`]), as
+    /// [`grow`](Self::grow) does, keeping every index below `u32::MAX`.
+    fn reserve(&mut self, more: usize) {
+        let len = self.nodes.len();
+        assert!(more <= u32::MAX as usize - len, "Tape: more than u32::MAX - 1 nodes recorded");
+        if self.nodes.capacity() - len < more {
+            let want = (len + more).max(len.saturating_mul(2).min(u32::MAX as usize));
+            self.nodes.reserve_exact(want - len);
+        }
+    }
+
     fn clear(&mut self) {
         self.nodes.truncate(1);
         self.consts.clear();
@@ -227,11 +238,17 @@ impl<T: Float> Tape<T> {
     pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
         let zero = T::zero();
         let first = self.with(|r| {
+            // One capacity check for all of them, not one a node.
+            r.reserve(xs.len());
             r.inputs += xs.len() as u32;
             let first = r.nodes.len() as u32;
-            for &x in xs {
-                r.push(Node { dl: x, dr: zero, lhs: 0, rhs: 0, op: Op::Input });
-            }
+            r.nodes.extend(xs.iter().map(|&x| Node {
+                dl: x,
+                dr: zero,
+                lhs: 0,
+                rhs: 0,
+                op: Op::Input,
+            }));
             first
         });
         xs.iter().enumerate().map(|(i, &x)| Var::on_tape(x, first + i as u32, self)).collect()
