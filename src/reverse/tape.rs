@@ -467,40 +467,62 @@ pub(crate) fn sweep_term<T: Float, const SAFE: bool>(
 #[inline(always)]
 fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) {
     assert!(from >= 1 && adj.len() >= nodes.len());
-    for k in (from..nodes.len()).rev() {
-        // SAFETY: `k < nodes.len() <= adj.len()` (loop bound, assert), and
-        // a node's operands are nodes recorded before it (`lhs, rhs < k`,
-        // the precondition of `Record::push`), so every index is in bounds.
+    // Two nodes an iteration (one loop test for both).
+    let mut k = nodes.len();
+    while k >= from + 2 {
+        // SAFETY: `from <= k - 2 < k - 1 < nodes.len()` (loop bound).
         unsafe {
-            let slot = adj.get_unchecked_mut(k);
-            let a = *slot;
-            // Consumed: left zero for the next sweep (see `Scratch`).
-            *slot = T::zero();
-            // The test only where it is one or two compares (`f64`,
-            // `Dual<f64, 1>`): on a wider dual adjoint (`Dual<f64, 3>` in
-            // the sparse Hessian's passes) it reads every component of
-            // every node and cost more than it saved. On `Dual<f64, 1>`
-            // (a `gradient_sum` of H·1 terms, `hvp`) it measured: a minimum
-            // over 250 candidates, 20 terms, 6.45M -> 4.04M instructions
-            // (time 449-456 -> 316-327 f64 evaluations); Rosenbrock's
-            // `hvp`, every node live, 824k -> 840k (59 -> 62).
-            if core::mem::size_of::<T>() <= 16 && a.is_zero() {
-                // Nothing the output depends on: its terms would add +0·d
-                // to slots that are never −0, or a NaN (0·∞) the safe sweep
-                // drops anyway.
-                continue;
-            }
-            let n = *nodes.get_unchecked(k);
-            let (tl, tr) = (a * n.dl, a * n.dr);
-            if n.lhs != n.rhs {
-                let s = adj.get_unchecked_mut(n.lhs as usize);
-                *s = *s + tl;
-                let s = adj.get_unchecked_mut(n.rhs as usize);
-                *s = *s + tr;
-            } else {
-                let s = adj.get_unchecked_mut(n.lhs as usize);
-                *s = if n.lhs as usize == k - 1 { *s + (tl + tr) } else { *s + tl + tr };
-            }
+            sweep_node(nodes, adj, k - 1);
+            sweep_node(nodes, adj, k - 2);
+        }
+        k -= 2;
+    }
+    if k > from {
+        // SAFETY: `from <= k - 1 < nodes.len()`.
+        unsafe { sweep_node(nodes, adj, k - 1) }
+    }
+}
+
+/// One node `k` of [`sweep_unstored`].
+///
+/// # Safety
+///
+/// `1 <= k < nodes.len() <= adj.len()`.
+#[inline(always)]
+unsafe fn sweep_node<T: Float>(nodes: &[Node<T>], adj: &mut [T], k: usize) {
+    debug_assert!(k >= 1 && k < nodes.len() && nodes.len() <= adj.len());
+    // SAFETY: `k < nodes.len() <= adj.len()` (the caller's promise), and a
+    // node's operands are nodes recorded before it (`lhs, rhs < k`, the
+    // precondition of `Record::push`), so every index is in bounds.
+    unsafe {
+        let slot = adj.get_unchecked_mut(k);
+        let a = *slot;
+        // Consumed: left zero for the next sweep (see `Scratch`).
+        *slot = T::zero();
+        // The test only where it is one or two compares (`f64`,
+        // `Dual<f64, 1>`): on a wider dual adjoint (`Dual<f64, 3>` in
+        // the sparse Hessian's passes) it reads every component of
+        // every node and cost more than it saved. On `Dual<f64, 1>`
+        // (a `gradient_sum` of H·1 terms, `hvp`) it measured: a minimum
+        // over 250 candidates, 20 terms, 6.45M -> 4.04M instructions
+        // (time 449-456 -> 316-327 f64 evaluations); Rosenbrock's
+        // `hvp`, every node live, 824k -> 840k (59 -> 62).
+        if core::mem::size_of::<T>() <= 16 && a.is_zero() {
+            // Nothing the output depends on: its terms would add +0·d
+            // to slots that are never −0, or a NaN (0·∞) the safe sweep
+            // drops anyway.
+            return;
+        }
+        let n = *nodes.get_unchecked(k);
+        let (tl, tr) = (a * n.dl, a * n.dr);
+        if n.lhs != n.rhs {
+            let s = adj.get_unchecked_mut(n.lhs as usize);
+            *s = *s + tl;
+            let s = adj.get_unchecked_mut(n.rhs as usize);
+            *s = *s + tr;
+        } else {
+            let s = adj.get_unchecked_mut(n.lhs as usize);
+            *s = if n.lhs as usize == k - 1 { *s + (tl + tr) } else { *s + tl + tr };
         }
     }
 }
