@@ -102,7 +102,8 @@
 //! but the inputs' and does not sweep the input nodes, which pass nothing
 //! on; its NaN test reads the inputs' adjoints. Its sweep skips a node
 //! whose adjoint is zero (one the output does not depend on) with one
-//! compare, exactly (see ARCHITECTURE.md).
+//! compare, exactly, and otherwise adds both of a node's terms with no
+//! test on the operands (two nodes an iteration; see ARCHITECTURE.md).
 //!
 //! **Replay.** [`Compiled`] and [`CompiledMap`] run a program compiled from
 //! the recording (`program.rs`): the operations the outputs need, in
