@@ -102,7 +102,8 @@
 //! but the inputs' and does not sweep the input nodes, which pass nothing
 //! on; its NaN test reads the inputs' adjoints. Its sweep skips a node
 //! whose adjoint is zero (one the output does not depend on) with one
-//! compare, exactly (see ARCHITECTURE.md).
+//! compare, exactly, and otherwise adds both of a node's terms with no
+//! test on the operands (two nodes an iteration; see ARCHITECTURE.md).
 //!
 //! **Replay.** [`Compiled`] and [`CompiledMap`] run a program compiled from
 //! the recording (`program.rs`): the operations the outputs need, in
@@ -750,10 +751,17 @@ impl<T: Float> Tape<T> {
         tape::sweep_below(&r.nodes, &mut self.adj, top, x.len() + 1);
         // The inputs were recorded first, as nodes 1..=n; their slots are
         // zeroed as they are read, which keeps the buffer clean.
+        // (The buffer is shorter than the inputs only when the output is
+        // an earlier input or a constant: the rest of the gradient is zero.)
         let adj = &mut self.adj.buf;
-        for (i, g) in grad.iter_mut().enumerate() {
-            *g = adj.get_mut(i + 1).map_or_else(T::zero, |a| core::mem::replace(a, T::zero()));
+        let have = adj.len().saturating_sub(1).min(grad.len());
+        let (got, rest) = grad.split_at_mut(have);
+        if have > 0 {
+            for (g, a) in got.iter_mut().zip(&mut adj[1..=have]) {
+                *g = core::mem::replace(a, T::zero());
+            }
         }
+        rest.fill(T::zero());
         (fx, top)
     }
 

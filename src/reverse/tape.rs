@@ -77,6 +77,17 @@ impl<T: Float> Record<T> {
         self.nodes.reserve_exact(want - len);
     }
 
+    /// Makes room for `more` nodes at once (for [`Tape::vars`]), as
+    /// [`grow`](Self::grow) does, keeping every index below `u32::MAX`.
+    fn reserve(&mut self, more: usize) {
+        let len = self.nodes.len();
+        assert!(more <= u32::MAX as usize - len, "Tape: more than u32::MAX - 1 nodes recorded");
+        if self.nodes.capacity() - len < more {
+            let want = (len + more).max(len.saturating_mul(2).min(u32::MAX as usize));
+            self.nodes.reserve_exact(want - len);
+        }
+    }
+
     fn clear(&mut self) {
         self.nodes.truncate(1);
         self.consts.clear();
@@ -227,11 +238,17 @@ impl<T: Float> Tape<T> {
     pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
         let zero = T::zero();
         let first = self.with(|r| {
+            // One capacity check for all of them, not one a node.
+            r.reserve(xs.len());
             r.inputs += xs.len() as u32;
             let first = r.nodes.len() as u32;
-            for &x in xs {
-                r.push(Node { dl: x, dr: zero, lhs: 0, rhs: 0, op: Op::Input });
-            }
+            r.nodes.extend(xs.iter().map(|&x| Node {
+                dl: x,
+                dr: zero,
+                lhs: 0,
+                rhs: 0,
+                op: Op::Input,
+            }));
             first
         });
         xs.iter().enumerate().map(|(i, &x)| Var::on_tape(x, first + i as u32, self)).collect()
@@ -383,9 +400,7 @@ pub(crate) fn sweep_below<T: Float>(
     adj.clean = false;
     let buf = &mut adj.buf[..];
     buf[top] = T::one();
-    let carry = sweep_unstored(nodes, buf, keep);
-    // The carry is node `keep − 1`'s (the sink's if there are no inputs).
-    buf[keep - 1] = buf[keep - 1] + carry;
+    sweep_unstored(nodes, buf, keep);
     buf[0] = T::zero();
     if buf[1..keep].iter().fold(false, |nan, a| nan | a.is_nan()) {
         buf[..nodes.len()].fill(T::zero());
@@ -429,69 +444,87 @@ pub(crate) fn sweep_term<T: Float, const SAFE: bool>(
     if SAFE {
         sweep_safe_from(nodes, adj, keep);
     } else {
-        let carry = sweep_unstored(nodes, adj, keep);
-        adj[keep - 1] = adj[keep - 1] + carry;
+        sweep_unstored(nodes, adj, keep);
     }
     adj[0] = T::zero();
 }
 
 /// The plain sweep over the nodes from the last down to `from ≥ 1`,
 /// storing no node's own adjoint (see [`sweep_below`]: each slot from
-/// `from` up is zero afterwards); returns the carry into node `from − 1`.
-/// As [`sweep_range`], with unchecked indexing:
-/// measured in the interleaved harness (Rosenbrock n = 1,000, four
-/// alternating runs each, a loaded machine), a reused tape's gradient
-/// took 23.0–23.3 f64 evaluations against 25.2–26.8 with the
-/// bounds-checked loop, the replay in the same runs 7.4–8.3 in both.
+/// `from` up is zero afterwards): for each node `k` with adjoint `a`,
+/// `adj[lhs] += a·dl` and `adj[rhs] += a·dr`, unconditionally (a constant
+/// operand or none adds into the sink's slot, which the callers zero
+/// afterwards). The terms reach each slot in the order [`sweep_range`]
+/// adds them, so the adjoints are the same bit for bit; the one place
+/// that order needs a branch is a node whose two operands are the same
+/// node just before it (`d·d` right after `d`), where [`sweep_range`]'s
+/// carry adds `a·dl + a·dr` as one term.
+///
+/// Unchecked indexing: measured in the interleaved harness (Rosenbrock
+/// n = 1,000, four alternating runs each, a loaded machine), a reused
+/// tape's gradient took 23.0–23.3 f64 evaluations against 25.2–26.8 with
+/// the bounds-checked loop.
 #[inline(always)]
-fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) -> T {
+fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) {
     assert!(from >= 1 && adj.len() >= nodes.len());
-    let mut carry = T::zero();
-    for k in (from..nodes.len()).rev() {
-        // SAFETY: `k < nodes.len() <= adj.len()` (loop bound, assert), and
-        // a node's operands are nodes recorded before it (`lhs, rhs < k`,
-        // the precondition of `Record::push`), so every index is in bounds.
+    // Two nodes an iteration (one loop test for both).
+    let mut k = nodes.len();
+    while k >= from + 2 {
+        // SAFETY: `from <= k - 2 < k - 1 < nodes.len()` (loop bound).
         unsafe {
-            let slot = adj.get_unchecked_mut(k);
-            let a = *slot + carry;
-            // Consumed: left zero for the next sweep (see `Scratch`).
-            *slot = T::zero();
-            // The test only where it is one or two compares (`f64`,
-            // `Dual<f64, 1>`): on a wider dual adjoint (`Dual<f64, 3>` in
-            // the sparse Hessian's passes) it reads every component of
-            // every node and cost more than it saved. On `Dual<f64, 1>`
-            // (a `gradient_sum` of H·1 terms, `hvp`) it measured: a minimum
-            // over 250 candidates, 20 terms, 6.45M -> 4.04M instructions
-            // (time 449-456 -> 316-327 f64 evaluations); Rosenbrock's
-            // `hvp`, every node live, 824k -> 840k (59 -> 62).
-            if core::mem::size_of::<T>() <= 16 && a.is_zero() {
-                // Nothing the output depends on: its terms would add +0·d
-                // to slots that are never −0, or a NaN (0·∞) the safe sweep
-                // drops anyway.
-                carry = T::zero();
-                continue;
-            }
-            let n = *nodes.get_unchecked(k);
-            let prev = k as u32 - 1;
-            let (tl, tr) = (a * n.dl, a * n.dr);
-            carry = T::zero();
-            // A constant operand or none adds into the sink's slot, which
-            // the callers zero afterwards: no test for it.
-            if n.lhs == prev {
-                carry = tl;
-            } else {
-                let s = adj.get_unchecked_mut(n.lhs as usize);
-                *s = *s + tl;
-            }
-            if n.rhs == prev {
-                carry = carry + tr;
-            } else {
-                let s = adj.get_unchecked_mut(n.rhs as usize);
-                *s = *s + tr;
-            }
+            sweep_node(nodes, adj, k - 1);
+            sweep_node(nodes, adj, k - 2);
+        }
+        k -= 2;
+    }
+    if k > from {
+        // SAFETY: `from <= k - 1 < nodes.len()`.
+        unsafe { sweep_node(nodes, adj, k - 1) }
+    }
+}
+
+/// One node `k` of [`sweep_unstored`].
+///
+/// # Safety
+///
+/// `1 <= k < nodes.len() <= adj.len()`.
+#[inline(always)]
+unsafe fn sweep_node<T: Float>(nodes: &[Node<T>], adj: &mut [T], k: usize) {
+    debug_assert!(k >= 1 && k < nodes.len() && nodes.len() <= adj.len());
+    // SAFETY: `k < nodes.len() <= adj.len()` (the caller's promise), and a
+    // node's operands are nodes recorded before it (`lhs, rhs < k`, the
+    // precondition of `Record::push`), so every index is in bounds.
+    unsafe {
+        let slot = adj.get_unchecked_mut(k);
+        let a = *slot;
+        // Consumed: left zero for the next sweep (see `Scratch`).
+        *slot = T::zero();
+        // The test only where it is one or two compares (`f64`,
+        // `Dual<f64, 1>`): on a wider dual adjoint (`Dual<f64, 3>` in
+        // the sparse Hessian's passes) it reads every component of
+        // every node and cost more than it saved. On `Dual<f64, 1>`
+        // (a `gradient_sum` of H·1 terms, `hvp`) it measured: a minimum
+        // over 250 candidates, 20 terms, 6.45M -> 4.04M instructions
+        // (time 449-456 -> 316-327 f64 evaluations); Rosenbrock's
+        // `hvp`, every node live, 824k -> 840k (59 -> 62).
+        if core::mem::size_of::<T>() <= 16 && a.is_zero() {
+            // Nothing the output depends on: its terms would add +0·d
+            // to slots that are never −0, or a NaN (0·∞) the safe sweep
+            // drops anyway.
+            return;
+        }
+        let n = *nodes.get_unchecked(k);
+        let (tl, tr) = (a * n.dl, a * n.dr);
+        if n.lhs != n.rhs {
+            let s = adj.get_unchecked_mut(n.lhs as usize);
+            *s = *s + tl;
+            let s = adj.get_unchecked_mut(n.rhs as usize);
+            *s = *s + tr;
+        } else {
+            let s = adj.get_unchecked_mut(n.lhs as usize);
+            *s = if n.lhs as usize == k - 1 { *s + (tl + tr) } else { *s + tl + tr };
         }
     }
-    carry
 }
 
 /// Seeds `adj`, runs the plain sweep `fast` (true if a NaN came out), and
@@ -660,8 +693,18 @@ mod tests {
     #[test]
     fn gradient_sweep_matches_full_sweep() {
         type Case = for<'t> fn(&[super::Var<'t, f64>]) -> super::Var<'t, f64>;
-        let cases: [Case; 5] = [
+        let cases: [Case; 6] = [
             |v| v.windows(2).map(|w| (w[1] - w[0] * w[0]) * 3.0 + w[0].sin()).sum(),
+            // A node whose operands are both the node just before it
+            // (`d·d` right after `d`), with another term into `d`'s slot
+            // first: the sweeps must add its two terms in the same order.
+            |v| {
+                (1..400).fold(v[2], |s, i| {
+                    let d = v[0] * (0.01 * i as f64) - v[1] * s;
+                    let e = d * d;
+                    (s + e * v[2] + d * (0.3 + 0.001 * i as f64)).sin()
+                })
+            },
             |v| (v[0] * 0.0).sqrt() + v[1] * v[2],
             |v| v[2],
             |v| {
@@ -700,8 +743,14 @@ mod tests {
     #[test]
     fn reused_tape_matches_fresh_tapes_bit_for_bit() {
         type Case = for<'t> fn(&[super::Var<'t, f64>]) -> super::Var<'t, f64>;
-        let cases: [Case; 7] = [
+        let cases: [Case; 8] = [
             |v| v.windows(2).map(|w| (w[1] - w[0] * w[0]) * 3.0 + w[0].sin()).sum(),
+            |v| {
+                v.windows(2).fold(v[0], |s, w| {
+                    let d = w[0] - w[1] * 0.7;
+                    s * 0.9 + d * d * s + d
+                })
+            },
             |v| (v[0] * 0.0).sqrt() + v[1] * v[2],
             |v| v[1],
             |_| super::Var::constant(2.5),
