@@ -198,6 +198,7 @@ pub mod colour;
 mod hessian;
 mod jacobian;
 mod pattern;
+mod prepared;
 mod quotient;
 mod record;
 mod tracer;
@@ -207,6 +208,7 @@ pub use check::PatternCheck;
 pub use hessian::SparseHessian;
 pub use jacobian::{Direction, SparseJacobian};
 pub use pattern::{HessianPattern, JacobianPattern};
+pub use prepared::PreparedHessian;
 pub use tracer::Tracer;
 
 use core::fmt;
