@@ -106,6 +106,25 @@ fn agrees<const C: usize>(
     if prep.recordings() != 1 || prep.recordings() + prep.replays() != passes {
         return Err(format!("{} recordings, {} replays", prep.recordings(), prep.replays()));
     }
+    // the closure on NaN-safe duals, against `values`
+    let mut prep = sh.prepare::<C, f64, _>(|x| f.eval(x));
+    for (k, x) in points.iter().enumerate() {
+        let fx = prep.values(x, &mut g, &mut v).map_err(|e| format!("{e:?}"))?;
+        let fx2 =
+            sh.values::<C, _>(|x| f.eval(x), x, &mut g2, &mut v2).map_err(|e| format!("{e:?}"))?;
+        let bits = |s: &[f64]| s.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        let first = k == 0 && sh.evaluations(C) == 1;
+        if fx.to_bits() != fx2.to_bits()
+            || first && (bits(&g) != bits(&g2) || bits(&v) != bits(&v2))
+            || rel(&g, &g2) > 1e-14
+            || rel(&v, &v2) > 1e-13
+        {
+            return Err(format!("closure: {} {}", rel(&g, &g2), rel(&v, &v2)));
+        }
+    }
+    if prep.recordings() != 1 || prep.recordings() + prep.replays() != passes {
+        return Err(format!("closure: {} recordings", prep.recordings()));
+    }
     Ok(())
 }
 
@@ -260,6 +279,14 @@ fn a_replay_that_is_not_finite_runs_that_pass_nan_safe() {
     let (fx, g, h) = prep.hessian(&x).unwrap();
     let (fx2, g2, h2) = sh.hessian::<4, _>(|x| Root.eval(x), &x).unwrap();
     assert_eq!(prep.replays(), 1);
+    // the closure's own replay on NaN-safe duals
+    let mut safe = sh.prepare::<4, f64, _>(|x| Root.eval(x));
+    let _ = safe.hessian(&[0.7, -0.4, 0.3]).unwrap();
+    let (_, _, h3) = safe.hessian(&x).unwrap();
+    assert_eq!(safe.replays(), 1);
+    // (H[2, 2] = ∞ both ways: √(x₂²)'s second derivative at 0)
+    let same = |a: f64, b: f64| a == b || (a - b).abs() <= 1e-15;
+    assert!(h3.values().iter().zip(h2.values()).all(|(&a, &b)| same(a, b)));
     assert_eq!(fx.to_bits(), fx2.to_bits());
     let bits = |s: &[f64]| s.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(g.as_slice()), bits(g2.as_slice()));

@@ -588,6 +588,18 @@ fn hessians() {
         ("prepared C=4 check".into(), prepared(&sh, 4, x, g, v)),
         ("prepared C=3 no check".into(), prepared(&off, 3, x, g, v)),
         ("prepared C=2 no check".into(), prepared(&off, 2, x, g, v)),
+        ("prepared closure C=3 check".into(), {
+            let mut p = sh.prepare::<3, f64, _>(|x| rosenbrock(x));
+            Box::new(move || {
+                p.values(black_box(x), &mut g.borrow_mut(), &mut v.borrow_mut()).unwrap();
+            })
+        }),
+        ("prepared closure C=4 check".into(), {
+            let mut p = sh.prepare::<4, f64, _>(|x| rosenbrock(x));
+            Box::new(move || {
+                p.values(black_box(x), &mut g.borrow_mut(), &mut v.borrow_mut()).unwrap();
+            })
+        }),
         (
             "echidna with pattern".into(),
             Box::new(|| {

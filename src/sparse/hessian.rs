@@ -199,7 +199,7 @@ impl SparseHessian {
         if let Some(s) = sub {
             plans.push(Plan::substitution(&pattern, acyclic, s));
         }
-        Self::prepare(pattern, plans)
+        Self::from_plans(pattern, plans)
     }
 
     /// Prepares the pattern with a colouring of the caller's: a star
@@ -222,10 +222,10 @@ impl SparseHessian {
                 Err(_) => return Err(SparseError::InvalidColouring { row, columns: (a, b) }),
             },
         };
-        Ok(Self::prepare(pattern, vec![plan]))
+        Ok(Self::from_plans(pattern, vec![plan]))
     }
 
-    fn prepare(pattern: HessianPattern, plans: Vec<Plan>) -> Self {
+    fn from_plans(pattern: HessianPattern, plans: Vec<Plan>) -> Self {
         let p = pattern.as_jacobian_pattern();
         let check = Check::new(p);
         let (csc, _) = csc(p, vec![0.0; p.nnz()]).into_pattern_and_values();

@@ -1,4 +1,4 @@
-//! [`PreparedHessian`]: a [`SparseHessian`] bound to one function object,
+//! [`PreparedHessian`]: a [`SparseHessian`] bound to one function (object or closure),
 //! its compressed passes recorded once and then replayed.
 //!
 //! [`SparseHessian::values_of`] records `f` on `Dual<T, C>` afresh at every
@@ -68,10 +68,14 @@ use crate::{Dual, Function};
 /// assert_eq!((prep.recordings(), prep.replays()), (1, 3));
 /// # Ok::<(), dualnum::sparse::SparseError>(())
 /// ```
-pub struct PreparedHessian<'a, T, const C: usize, F: ?Sized, G> {
+///
+/// [`SparseHessian::prepare`] makes the same for a closure on the NaN-safe
+/// `Dual<T, C>` (the closure's argument type fixes the policy; there is no
+/// fast path to fall back from, and `F` is `()`).
+pub struct PreparedHessian<'a, T, const C: usize, const S: bool, F: ?Sized, G> {
     sh: &'a SparseHessian,
     f: &'a F,
-    prog: Prepared<Dual<T, C, false>, G>,
+    prog: Prepared<Dual<T, C, S>, G>,
 }
 
 impl SparseHessian {
@@ -87,6 +91,7 @@ impl SparseHessian {
         'a,
         T,
         C,
+        false,
         F,
         impl for<'t> Fn(&[Var<'t, Dual<T, C, false>>]) -> Var<'t, Dual<T, C, false>> + 'a,
     >
@@ -96,9 +101,38 @@ impl SparseHessian {
     {
         PreparedHessian { sh: self, f, prog: reverse::prepare_of(f) }
     }
+
+    /// Binds this prepared Hessian to the closure `f` on NaN-safe
+    /// `Dual<T, C>`: [`hessian`](Self::hessian)'s passes, recorded once and
+    /// replayed (see [`PreparedHessian`]). Nothing is recorded until the
+    /// first call.
+    ///
+    /// ```
+    /// use dualnum::sparse::SparseHessian;
+    /// use dualnum::test_functions::rosenbrock;
+    ///
+    /// let x: Vec<f64> = (0..30).map(|i| 0.1 * i as f64).collect();
+    /// let sh = SparseHessian::detect(rosenbrock, &x)?;
+    /// let mut prep = sh.prepare::<3, f64, _>(|x| rosenbrock(x));
+    /// let (fx, g, h) = prep.hessian(&x)?; // records
+    /// let (fx2, g2, h2) = prep.hessian(&x)?; // replays
+    /// assert_eq!(fx, fx2);
+    /// let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(a, b)| (a - b).abs() <= 1e-12 * b.abs().max(1.0));
+    /// assert!(close(g.as_slice(), g2.as_slice()) && close(h.values(), h2.values()));
+    /// assert_eq!((prep.recordings(), prep.replays()), (1, 1));
+    /// # Ok::<(), dualnum::sparse::SparseError>(())
+    /// ```
+    #[must_use]
+    pub fn prepare<const C: usize, T, G>(&self, f: G) -> PreparedHessian<'_, T, C, true, (), G>
+    where
+        T: Float,
+        G: for<'t> Fn(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
+    {
+        PreparedHessian { sh: self, f: &(), prog: reverse::prepare(f) }
+    }
 }
 
-impl<T, const C: usize, F, G> PreparedHessian<'_, T, C, F, G>
+impl<T, const C: usize, F, G> PreparedHessian<'_, T, C, false, F, G>
 where
     T: Float + Send + 'static,
     F: Function + ?Sized,
@@ -142,7 +176,42 @@ where
     }
 }
 
-impl<T, const C: usize, F: ?Sized, G> PreparedHessian<'_, T, C, F, G> {
+impl<T, const C: usize, G> PreparedHessian<'_, T, C, true, (), G>
+where
+    T: Float + Send + 'static,
+    G: for<'t> Fn(&[Var<'t, Dual<T, C>>]) -> Var<'t, Dual<T, C>>,
+{
+    /// [`SparseHessian::values`] by replay: the gradient into `grad`, the
+    /// entries into `values` (CSC order, both triangles); returns `f(x)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`SparseHessian::values`].
+    pub fn values(&mut self, x: &[T], grad: &mut [T], values: &mut [T]) -> Result<T, SparseError> {
+        let Self { sh, prog, .. } = self;
+        let check = &sh.check;
+        sh.eval::<C, T>(x, grad, values, |w, plan, pass| {
+            w.safe.seed(plan, check, x, pass);
+            (prog.gradient(&w.safe.seeds.xd, &mut w.safe.grad), Grad::Safe)
+        })
+    }
+
+    /// [`SparseHessian::hessian`] by replay: the value, gradient and
+    /// Hessian (CSC, both triangles) at `x`.
+    ///
+    /// # Errors
+    ///
+    /// As [`SparseHessian::hessian`].
+    pub fn hessian(&mut self, x: &[T]) -> Result<(T, DVector<T>, CscMatrix<T>), SparseError>
+    where
+        T: Scalar,
+    {
+        let sh = self.sh;
+        sh.to_matrix(x, |g, v| self.values(x, g, v))
+    }
+}
+
+impl<T, const C: usize, const S: bool, F: ?Sized, G> PreparedHessian<'_, T, C, S, F, G> {
     /// The prepared Hessian this one is bound from.
     #[must_use]
     pub fn sparse(&self) -> &SparseHessian {
