@@ -78,6 +78,10 @@ pub struct SparseJacobian {
     /// caller's values)`, for the stores of a pass without the check's
     /// comparison (empty when an index does not fit in `u32`).
     by_colour: ByColour,
+    /// The same entries as a table row by colour, when most rows have an
+    /// entry of most colours (else empty): the stores of a pass walk the
+    /// rows with no colour test.
+    by_row: ByRow,
     /// Per row, a bit set of the colours its entries have.
     row_colours: ColourSets,
     /// The directional check of every evaluation.
@@ -230,6 +234,7 @@ impl SparseJacobian {
             csr_colour: Vec::new(),
             csr_dest: Vec::new(),
             by_colour: ByColour::default(),
+            by_row: ByRow::default(),
             check: Check::new(&pattern),
             outputs_written: false,
             pattern,
@@ -259,6 +264,8 @@ impl SparseJacobian {
             self.pattern.csr().0,
             self.column_count,
         );
+        self.by_row =
+            ByRow::new(&self.csr_colour, &self.csr_dest, self.pattern.csr().0, self.column_count);
         self
     }
 
@@ -927,6 +934,14 @@ impl SparseJacobian {
                     }
                 }
             }
+            _ if !self.by_row.place.is_empty() => {
+                self.by_row.store(out, lo, values);
+                if let Some(l) = lane {
+                    for (di, y) in d.iter_mut().zip(out) {
+                        *di = y.eps[l];
+                    }
+                }
+            }
             _ if !self.by_colour.offsets.is_empty() => {
                 // colour by colour: the lane is fixed for each run of
                 // entries, and no row is walked
@@ -1121,6 +1136,79 @@ impl ByColour {
     }
 }
 
+/// The forward entries as a table, `count` places a row (colour `c` of
+/// row `i` at `place[i·count + c]`, [`ByRow::NONE`] where the row has no
+/// entry of that colour): built when the table is at least half full
+/// (banded and stencil Jacobians, where a row has an entry of nearly every
+/// colour), so a pass's stores walk the outputs in order with the lane
+/// fixed by the position, no colour test and no index into the outputs.
+#[derive(Clone, Debug, Default)]
+struct ByRow {
+    count: usize,
+    place: Vec<u32>,
+}
+
+impl ByRow {
+    /// No entry: beyond any values slice, so the store's bounds test skips it.
+    const NONE: u32 = u32::MAX;
+
+    fn new(colour: &[usize], dest: &[usize], row_offsets: &[usize], count: usize) -> Self {
+        let m = row_offsets.len().saturating_sub(1);
+        let forward = colour.iter().filter(|&&c| c < count).count();
+        let full = m.checked_mul(count).is_some_and(|t| t > 0 && t <= 2 * forward);
+        // every place must be below `NONE`
+        if !full || dest.len() >= Self::NONE as usize {
+            return ByRow::default();
+        }
+        let mut place = vec![Self::NONE; m * count];
+        for (i, w) in row_offsets.windows(2).enumerate() {
+            for e in w[0]..w[1] {
+                let c = colour[e];
+                if c < count {
+                    // (a row has one entry of a colour: a column colouring)
+                    place[i * count + c] = dest[e] as u32;
+                }
+            }
+        }
+        ByRow { count, place }
+    }
+
+    /// Stores the lanes of `out` (colours `lo..`) at their places.
+    #[inline]
+    fn store<const L: usize, T: Float, const S: bool>(
+        &self,
+        out: &[Dual<T, L, S>],
+        lo: usize,
+        values: &mut [T],
+    ) {
+        let w = self.count;
+        let hi = w.min(lo + L);
+        if lo >= hi {
+            return;
+        }
+        // `+ 0` turns an exact −0 into +0 and leaves the rest
+        if hi - lo == L {
+            // every lane: a fixed-length inner loop
+            for (y, row) in out.iter().zip(self.place.chunks_exact(w)) {
+                let ks: &[u32; L] = row[lo..hi].try_into().expect("L places");
+                for (&k, &e) in ks.iter().zip(&y.eps) {
+                    if let Some(v) = values.get_mut(k as usize) {
+                        *v = e + T::zero();
+                    }
+                }
+            }
+        } else {
+            for (y, row) in out.iter().zip(self.place.chunks_exact(w)) {
+                for (&k, &e) in row[lo..hi].iter().zip(&y.eps) {
+                    if let Some(v) = values.get_mut(k as usize) {
+                        *v = e + T::zero();
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// One backward sweep: its rows, and its entries as (index in CSC order,
 /// column).
 type Sweep = (Vec<usize>, Vec<(usize, usize)>);
@@ -1281,8 +1369,113 @@ pub(crate) fn csc<T: Scalar>(pattern: &JacobianPattern, values: Vec<T>) -> CscMa
 
 #[cfg(test)]
 mod tests {
-    use super::all_finite;
-    use crate::Dual;
+    use super::{ByColour, ByRow, SparseJacobian, all_finite};
+    use crate::sparse::{JacobianPattern, PatternCheck};
+    use crate::{Dual, VectorFunction};
+    use num_traits::Float;
+    use quickcheck::{QuickCheck, TestResult};
+
+    /// `Fᵢ = Σ_(j in row i) wᵢⱼ·(xⱼ² + xⱼ)`.
+    struct Rows(Vec<Vec<(usize, f64)>>);
+    impl VectorFunction for Rows {
+        fn outputs(&self, _: usize) -> usize {
+            self.0.len()
+        }
+        fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+            for (o, row) in out.iter_mut().zip(&self.0) {
+                *o = row
+                    .iter()
+                    .fold(T::zero(), |s, &(j, w)| s + T::from(w).unwrap() * (x[j] * x[j] + x[j]));
+            }
+        }
+    }
+
+    #[test]
+    fn the_row_table_stores_what_the_other_store_loops_store() {
+        // the table (when built), the by-colour runs and the row walk, bit
+        // for bit, at several lane widths, each against the formula
+        fn prop(m: u8, n: u8, raw: Vec<(u8, u8, i8)>, band: bool) -> TestResult {
+            let (m, n) = (1 + m as usize % 30, 1 + n as usize % 30);
+            let mut rows: Vec<Vec<(usize, f64)>> = vec![Vec::new(); m];
+            for &(i, j, w) in &raw {
+                rows[i as usize % m].push((j as usize % n, 0.5 + f64::from(w) / 64.0));
+            }
+            if band {
+                // a tridiagonal part: most rows full, the table is built
+                for (i, r) in rows.iter_mut().enumerate() {
+                    r.extend((i.saturating_sub(1)..(i + 2).min(n)).map(|j| (j, 1.0 + j as f64)));
+                }
+            }
+            for r in &mut rows {
+                r.sort_by_key(|e| e.0);
+                r.dedup_by_key(|e| e.0);
+            }
+            let entries: Vec<(usize, usize)> =
+                (0..m).flat_map(|i| rows[i].iter().map(move |&(j, _)| (i, j))).collect();
+            let p = JacobianPattern::from_entries(m, n, &entries);
+            let x: Vec<f64> = (0..n).map(|j| 0.3 * (j as f64 * 0.7).sin() - 0.1).collect();
+            let f = Rows(rows.clone());
+            let table = SparseJacobian::new(p.clone()).with_pattern_check(PatternCheck::Off);
+            let mut runs = table.clone();
+            runs.by_row = ByRow::default();
+            let mut walk = runs.clone();
+            walk.by_colour = ByColour::default();
+            let nnz = p.nnz();
+            let run = |sj: &SparseJacobian, c: usize| {
+                let (mut fx, mut v) = (vec![0.0; m], vec![0.0; nnz]);
+                match c {
+                    1 => sj.values_of::<1, f64>(&f, &x, &mut fx, &mut v),
+                    2 => sj.values_of::<2, f64>(&f, &x, &mut fx, &mut v),
+                    _ => sj.values_of::<4, f64>(&f, &x, &mut fx, &mut v),
+                }
+                .unwrap();
+                v.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            };
+            // the formula, CSC order
+            let (offs, rws) = p.csc();
+            let mut want = vec![0.0f64; nnz];
+            for j in 0..n {
+                for k in offs[j]..offs[j + 1] {
+                    let i = rws[k];
+                    let w: f64 = rows[i].iter().filter(|e| e.0 == j).map(|e| e.1).sum();
+                    want[k] = w * (2.0 * x[j] + 1.0);
+                }
+            }
+            for c in [1, 2, 4] {
+                let got = run(&table, c);
+                if got != run(&runs, c) || got != run(&walk, c) {
+                    return TestResult::error(format!("the store loops differ at C = {c}"));
+                }
+                let close = got
+                    .iter()
+                    .zip(&want)
+                    .all(|(&g, &w)| (f64::from_bits(g) - w).abs() <= 1e-14 * w.abs().max(1.0));
+                if !close {
+                    return TestResult::error(format!("wrong entries at C = {c}"));
+                }
+            }
+            TestResult::passed()
+        }
+        QuickCheck::new()
+            .tests(300)
+            .quickcheck(prop as fn(u8, u8, Vec<(u8, u8, i8)>, bool) -> TestResult);
+    }
+
+    #[test]
+    fn the_row_table_is_built_for_a_band_and_not_for_an_arrowhead() {
+        let n = 50;
+        let tri: Vec<(usize, usize)> = (0..n)
+            .flat_map(|i: usize| (i.saturating_sub(1)..(i + 2).min(n)).map(move |j| (i, j)))
+            .collect();
+        let sj = SparseJacobian::new(JacobianPattern::from_entries(n, n, &tri));
+        assert_eq!((sj.by_row.count, sj.by_row.place.len()), (3, 3 * n));
+        // one dense column: n colours by columns, a row of n places for one entry
+        let mut arrow: Vec<(usize, usize)> = (0..n).map(|i| (i, i)).collect();
+        arrow.extend((1..n).map(|j| (0, j)));
+        let p = JacobianPattern::from_entries(n, n, &arrow);
+        let sj = SparseJacobian::with_direction(p, crate::sparse::Direction::Column);
+        assert!(sj.by_row.place.is_empty());
+    }
 
     #[test]
     fn all_finite_sees_every_non_finite_component() {
