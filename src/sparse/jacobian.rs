@@ -697,7 +697,7 @@ impl SparseJacobian {
         }
         let k = self.column_count;
         let mut work = self.scratch.take::<Work<T, C>>();
-        self.directions(&mut work.dir);
+        self.directions(&mut work.dir, C);
         let result = self.retry(|strays| {
             let Work { safe, d, dir, .. } = &mut work;
             for pass in 0..self.check.total_passes(k, C) {
@@ -728,7 +728,7 @@ impl SparseJacobian {
         let m = self.pattern.nrows();
         check_len(SparseError::OutputLength { expected: m, got: f.outputs(x.len()) })?;
         let mut work = self.scratch.take::<Work<T, C>>();
-        self.directions(&mut work.dir);
+        self.directions(&mut work.dir, C);
         let result = self.retry(|strays| {
             let Work { safe, fast, one_safe, one_fast, d, acc, dir } = &mut work;
             if !self.backward.is_empty() {
@@ -845,14 +845,38 @@ impl SparseJacobian {
         }
     }
 
-    /// The check direction's entry of each entry's column, CSR order, in
-    /// `T` (kept between evaluations).
-    fn directions<T: Float>(&self, dir: &mut Vec<T>) {
-        let (_, cols) = self.pattern.csr();
-        if self.check.mode != PatternCheck::Off && dir.len() != cols.len() {
+    /// The check direction's entry of each entry's column, in `T` (kept
+    /// between evaluations): CSR order, or the order of the row table's
+    /// places (0 where a row has no entry of a colour) when passes of
+    /// `lanes` lanes compare through the table ([`Self::table_check`]).
+    fn directions<T: Float>(&self, dir: &mut Vec<T>, lanes: usize) {
+        let (offs, cols) = self.pattern.csr();
+        if self.check.mode == PatternCheck::Off {
+            return;
+        }
+        if self.table_check(lanes) {
+            let w = self.by_row.count;
+            if dir.len() != self.by_row.place.len() {
+                dir.clear();
+                dir.resize(self.by_row.place.len(), T::zero());
+                for (i, r) in offs.windows(2).enumerate() {
+                    let row = cols[r[0]..r[1]].iter().zip(&self.csr_colour[r[0]..r[1]]);
+                    for (&j, &c) in row.filter(|e| *e.1 < w) {
+                        dir[i * w + c] = self.check.direction::<T>(j);
+                    }
+                }
+            }
+        } else if dir.len() != cols.len() {
             dir.clear();
             dir.extend(cols.iter().map(|&j| self.check.direction::<T>(j)));
         }
+    }
+
+    /// Whether a pass of `lanes` lanes holds every colour and the
+    /// direction (one pass), and so stores and compares through the row
+    /// table.
+    fn table_check(&self, lanes: usize) -> bool {
+        !self.by_row.place.is_empty() && self.column_count < lanes && self.backward.is_empty()
     }
 
     fn check_lengths<T>(&self, x: &[T], fx: &[T], values: &[T]) -> Result<(), SparseError> {
@@ -902,6 +926,12 @@ impl SparseJacobian {
         let dest = &self.csr_dest[..colour.len()];
         // `+ 0` turns an exact −0 into +0 and leaves the rest
         match lane {
+            Some(l) if lo == 0 && self.table_check(L) => {
+                // one pass holds every entry: compare each row as it is stored
+                if let Some(row) = self.by_row.store_check(out, l.min(L - 1), values, dir) {
+                    return Err(SparseError::PatternChanged { row });
+                }
+            }
             Some(l) if self.backward.is_empty() => {
                 let (l, tol) = (l.min(L - 1), T::epsilon().sqrt());
                 let dir = &dir[..colour.len()];
@@ -1209,6 +1239,45 @@ impl ByRow {
     }
 }
 
+impl ByRow {
+    /// Stores the lanes of `out` (every colour, from lane 0) and compares
+    /// each row with its entries times the direction (`dir`, in the
+    /// table's order, 0 at an empty place) against lane `l`: the first
+    /// row that differs by more than `√ε` of the terms' magnitude.
+    #[inline]
+    fn store_check<const L: usize, T: Float, const S: bool>(
+        &self,
+        out: &[Dual<T, L, S>],
+        l: usize,
+        values: &mut [T],
+        dir: &[T],
+    ) -> Option<usize> {
+        let w = self.count;
+        let tol = T::epsilon().sqrt();
+        let rows = self.place.chunks_exact(w).zip(dir.chunks_exact(w));
+        for (i, (y, (ks, ds))) in out.iter().zip(rows).enumerate() {
+            let (mut s, mut a) = (T::zero(), T::zero());
+            for ((&k, &dv), &e) in ks.iter().zip(ds).zip(&y.eps) {
+                // `+ 0` turns an exact −0 into +0 and leaves the rest
+                let v = e + T::zero();
+                if let Some(slot) = values.get_mut(k as usize) {
+                    *slot = v;
+                }
+                let t = v * dv;
+                s = s + t;
+                a = a + t.abs();
+            }
+            // a non-finite term makes the bound infinite or the
+            // difference NaN, and the comparison false, as in the row walk
+            let di = y.eps[l];
+            if (di - s).abs() > tol * (a + di.abs()) {
+                return Some(i);
+            }
+        }
+        None
+    }
+}
+
 /// One backward sweep: its rows, and its entries as (index in CSC order,
 /// column).
 type Sweep = (Vec<usize>, Vec<(usize, usize)>);
@@ -1426,11 +1495,44 @@ mod tests {
                 match c {
                     1 => sj.values_of::<1, f64>(&f, &x, &mut fx, &mut v),
                     2 => sj.values_of::<2, f64>(&f, &x, &mut fx, &mut v),
-                    _ => sj.values_of::<4, f64>(&f, &x, &mut fx, &mut v),
+                    4 => sj.values_of::<4, f64>(&f, &x, &mut fx, &mut v),
+                    _ => sj.values_of::<16, f64>(&f, &x, &mut fx, &mut v),
                 }
                 .unwrap();
                 v.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
             };
+            // the same with the directional check, which compares through
+            // the table when one pass holds every colour (C = 16 here)
+            let on = |sj: &SparseJacobian| sj.clone().with_pattern_check(PatternCheck::Directional);
+            let (table_on, walk_on) = (on(&table), on(&walk));
+            for c in [1, 2, 4, 16] {
+                if run(&table_on, c) != run(&walk_on, c) || run(&table_on, c) != run(&table, c) {
+                    return TestResult::error(format!("the checked stores differ at C = {c}"));
+                }
+            }
+            // a planted entry: row i gains column j2, of the colour of its
+            // column j (a column colouring never gives one row two entries
+            // of one colour): both the table and the row walk name row i
+            let colours = table.colouring().colours().to_vec();
+            let plant = rows.iter().enumerate().find_map(|(i, r)| {
+                r.iter().find_map(|&(j, _)| {
+                    (0..n)
+                        .find(|&j2| colours[j2] == colours[j] && r.iter().all(|e| e.0 != j2))
+                        .map(|j2| (i, j2))
+                })
+            });
+            if let Some((i, j2)) = plant {
+                let mut more = rows.clone();
+                more[i].push((j2, 1.5));
+                let g = Rows(more);
+                for sj in [&table_on, &walk_on] {
+                    let (mut fx, mut v) = (vec![0.0; m], vec![0.0; nnz]);
+                    let r = sj.values_of::<16, f64>(&g, &x, &mut fx, &mut v);
+                    if r != Err(crate::sparse::SparseError::PatternChanged { row: i }) {
+                        return TestResult::error(format!("planted ({i}, {j2}): {r:?}"));
+                    }
+                }
+            }
             // the formula, CSC order
             let (offs, rws) = p.csc();
             let mut want = vec![0.0f64; nnz];
@@ -1441,7 +1543,7 @@ mod tests {
                     want[k] = w * (2.0 * x[j] + 1.0);
                 }
             }
-            for c in [1, 2, 4] {
+            for c in [1, 2, 4, 16] {
                 let got = run(&table, c);
                 if got != run(&runs, c) || got != run(&walk, c) {
                     return TestResult::error(format!("the store loops differ at C = {c}"));
