@@ -447,7 +447,11 @@ impl SparseHessian {
     }
 
     /// [`values`](Self::values) for a [`Function`] object, on the checked
-    /// fast path of [`hessian_of`](Self::hessian_of).
+    /// fast path of [`hessian_of`](Self::hessian_of). Each call records
+    /// `f` afresh; for repeated calls with one function,
+    /// [`prepare_of`](Self::prepare_of) records once and replays
+    /// (chained Rosenbrock, n = 10,000, `C = 3` with the check: 5.9 M
+    /// instructions a call against 9.4 M).
     ///
     /// # Errors
     ///
