@@ -477,6 +477,33 @@ impl dualnum::VectorFunction for Sloppy {
 }
 
 #[test]
+fn a_broken_promise_is_caught_on_repeated_one_pass_checked_calls() {
+    // the same lane width call after call, so the kept buffers hold the
+    // last call's outputs: C = 4, one pass with the check (compared and
+    // tested for finiteness through the row table), and C = 8
+    let n = 30;
+    let sj = SparseJacobian::detect_inplace(broyden_tridiagonal, &point(n, 0), n).unwrap();
+    let trusting = sj.with_outputs_written(true);
+    for skip in [0, 11, n - 2] {
+        let f = Sloppy { skip };
+        for seed in [1, 2, 3, 4] {
+            let x = point(n, seed);
+            let (_, dense) = chunked::jacobian_of(&f, &x);
+            let mut want = vec![0.0; n];
+            dualnum::VectorFunction::eval(&f, &x, &mut want);
+            for _ in 0..2 {
+                let (fx, j) = trusting.jacobian_of::<4, _>(&f, &x).unwrap();
+                assert_same(&j, &dense);
+                assert_eq!(fx.as_slice(), &want[..]);
+            }
+            let (fx, j) = trusting.jacobian_of::<8, _>(&f, &x).unwrap();
+            assert_same(&j, &dense);
+            assert_eq!(fx.as_slice(), &want[..]);
+        }
+    }
+}
+
+#[test]
 fn a_broken_outputs_written_promise_costs_a_rerun_never_a_wrong_matrix() {
     let n = 30;
     let x0 = point(n, 0);

@@ -547,11 +547,59 @@ fn hessians() {
         }
         println!("{workload}: echidna colours {ecount} (dualnum {})", sh.colours());
     }
+    // bound to the function object: the first pass records and compiles,
+    // the others replay (`PreparedHessian`)
+    fn prepared<'a>(
+        sh: &'a SparseHessian,
+        c: usize,
+        x: &'a [f64],
+        g: &'a RefCell<Vec<f64>>,
+        v: &'a RefCell<Vec<f64>>,
+    ) -> Box<dyn FnMut() + 'a> {
+        macro_rules! with {
+            ($c:literal) => {{
+                let mut p = sh.prepare_of::<$c, f64, _>(&Rosenbrock);
+                Box::new(move || {
+                    p.values(black_box(x), &mut g.borrow_mut(), &mut v.borrow_mut()).unwrap();
+                })
+            }};
+        }
+        match c {
+            2 => with!(2),
+            3 => with!(3),
+            _ => with!(4),
+        }
+    }
+    for (s, c) in [(&sh, 3), (&sh, 4), (&off, 2), (&off, 3)] {
+        let mut f = prepared(s, c, x, g, v);
+        for _ in 0..2 {
+            f();
+            for (a, w) in v.borrow().iter().zip(hv.borrow().iter()) {
+                assert!((a - w).abs() <= 1e-10 * w.abs().max(1.0), "prepared: {a} vs {w}");
+            }
+        }
+    }
     let methods: Vec<Method<'_>> = vec![
         (
             "hand-written".into(),
             Box::new(|| rosenbrock_hessian_csc(black_box(x), &mut hv.borrow_mut())),
         ),
+        ("prepared C=3 check".into(), prepared(&sh, 3, x, g, v)),
+        ("prepared C=4 check".into(), prepared(&sh, 4, x, g, v)),
+        ("prepared C=3 no check".into(), prepared(&off, 3, x, g, v)),
+        ("prepared C=2 no check".into(), prepared(&off, 2, x, g, v)),
+        ("prepared closure C=3 check".into(), {
+            let mut p = sh.prepare::<3, f64, _>(|x| rosenbrock(x));
+            Box::new(move || {
+                p.values(black_box(x), &mut g.borrow_mut(), &mut v.borrow_mut()).unwrap();
+            })
+        }),
+        ("prepared closure C=4 check".into(), {
+            let mut p = sh.prepare::<4, f64, _>(|x| rosenbrock(x));
+            Box::new(move || {
+                p.values(black_box(x), &mut g.borrow_mut(), &mut v.borrow_mut()).unwrap();
+            })
+        }),
         (
             "echidna with pattern".into(),
             Box::new(|| {

@@ -78,6 +78,10 @@ pub struct SparseJacobian {
     /// caller's values)`, for the stores of a pass without the check's
     /// comparison (empty when an index does not fit in `u32`).
     by_colour: ByColour,
+    /// The same entries as a table row by colour, when most rows have an
+    /// entry of most colours (else empty): the stores of a pass walk the
+    /// rows with no colour test.
+    by_row: ByRow,
     /// Per row, a bit set of the colours its entries have.
     row_colours: ColourSets,
     /// The directional check of every evaluation.
@@ -230,6 +234,7 @@ impl SparseJacobian {
             csr_colour: Vec::new(),
             csr_dest: Vec::new(),
             by_colour: ByColour::default(),
+            by_row: ByRow::default(),
             check: Check::new(&pattern),
             outputs_written: false,
             pattern,
@@ -259,6 +264,8 @@ impl SparseJacobian {
             self.pattern.csr().0,
             self.column_count,
         );
+        self.by_row =
+            ByRow::new(&self.csr_colour, &self.csr_dest, self.pattern.csr().0, self.column_count);
         self
     }
 
@@ -690,7 +697,7 @@ impl SparseJacobian {
         }
         let k = self.column_count;
         let mut work = self.scratch.take::<Work<T, C>>();
-        self.directions(&mut work.dir);
+        self.directions(&mut work.dir, C);
         let result = self.retry(|strays| {
             let Work { safe, d, dir, .. } = &mut work;
             for pass in 0..self.check.total_passes(k, C) {
@@ -721,7 +728,7 @@ impl SparseJacobian {
         let m = self.pattern.nrows();
         check_len(SparseError::OutputLength { expected: m, got: f.outputs(x.len()) })?;
         let mut work = self.scratch.take::<Work<T, C>>();
-        self.directions(&mut work.dir);
+        self.directions(&mut work.dir, C);
         let result = self.retry(|strays| {
             let Work { safe, fast, one_safe, one_fast, d, acc, dir } = &mut work;
             if !self.backward.is_empty() {
@@ -838,14 +845,38 @@ impl SparseJacobian {
         }
     }
 
-    /// The check direction's entry of each entry's column, CSR order, in
-    /// `T` (kept between evaluations).
-    fn directions<T: Float>(&self, dir: &mut Vec<T>) {
-        let (_, cols) = self.pattern.csr();
-        if self.check.mode != PatternCheck::Off && dir.len() != cols.len() {
+    /// The check direction's entry of each entry's column, in `T` (kept
+    /// between evaluations): CSR order, or the order of the row table's
+    /// places (0 where a row has no entry of a colour) when passes of
+    /// `lanes` lanes compare through the table ([`Self::table_check`]).
+    fn directions<T: Float>(&self, dir: &mut Vec<T>, lanes: usize) {
+        let (offs, cols) = self.pattern.csr();
+        if self.check.mode == PatternCheck::Off {
+            return;
+        }
+        if self.table_check(lanes) {
+            let w = self.by_row.count;
+            if dir.len() != self.by_row.place.len() {
+                dir.clear();
+                dir.resize(self.by_row.place.len(), T::zero());
+                for (i, r) in offs.windows(2).enumerate() {
+                    let row = cols[r[0]..r[1]].iter().zip(&self.csr_colour[r[0]..r[1]]);
+                    for (&j, &c) in row.filter(|e| *e.1 < w) {
+                        dir[i * w + c] = self.check.direction::<T>(j);
+                    }
+                }
+            }
+        } else if dir.len() != cols.len() {
             dir.clear();
             dir.extend(cols.iter().map(|&j| self.check.direction::<T>(j)));
         }
+    }
+
+    /// Whether a pass of `lanes` lanes holds every colour and the
+    /// direction (one pass), and so stores and compares through the row
+    /// table.
+    fn table_check(&self, lanes: usize) -> bool {
+        !self.by_row.place.is_empty() && self.column_count < lanes && self.backward.is_empty()
     }
 
     fn check_lengths<T>(&self, x: &[T], fx: &[T], values: &[T]) -> Result<(), SparseError> {
@@ -895,6 +926,12 @@ impl SparseJacobian {
         let dest = &self.csr_dest[..colour.len()];
         // `+ 0` turns an exact −0 into +0 and leaves the rest
         match lane {
+            Some(l) if lo == 0 && self.table_check(L) => {
+                // one pass holds every entry: compare each row as it is stored
+                if let Some(row) = self.by_row.store_check(out, l.min(L - 1), values, dir) {
+                    return Err(SparseError::PatternChanged { row });
+                }
+            }
             Some(l) if self.backward.is_empty() => {
                 let (l, tol) = (l.min(L - 1), T::epsilon().sqrt());
                 let dir = &dir[..colour.len()];
@@ -924,6 +961,14 @@ impl SparseJacobian {
                     let di = y.eps[l];
                     if (di - s).abs() > tol * (a + di.abs()) {
                         return Err(SparseError::PatternChanged { row: i });
+                    }
+                }
+            }
+            _ if !self.by_row.place.is_empty() => {
+                self.by_row.store(out, lo, values);
+                if let Some(l) = lane {
+                    for (di, y) in d.iter_mut().zip(out) {
+                        *di = y.eps[l];
                     }
                 }
             }
@@ -1121,6 +1166,118 @@ impl ByColour {
     }
 }
 
+/// The forward entries as a table, `count` places a row (colour `c` of
+/// row `i` at `place[i·count + c]`, [`ByRow::NONE`] where the row has no
+/// entry of that colour): built when the table is at least half full
+/// (banded and stencil Jacobians, where a row has an entry of nearly every
+/// colour), so a pass's stores walk the outputs in order with the lane
+/// fixed by the position, no colour test and no index into the outputs.
+#[derive(Clone, Debug, Default)]
+struct ByRow {
+    count: usize,
+    place: Vec<u32>,
+}
+
+impl ByRow {
+    /// No entry: beyond any values slice, so the store's bounds test skips it.
+    const NONE: u32 = u32::MAX;
+
+    fn new(colour: &[usize], dest: &[usize], row_offsets: &[usize], count: usize) -> Self {
+        let m = row_offsets.len().saturating_sub(1);
+        let forward = colour.iter().filter(|&&c| c < count).count();
+        let full = m.checked_mul(count).is_some_and(|t| t > 0 && t <= 2 * forward);
+        // every place must be below `NONE`
+        if !full || dest.len() >= Self::NONE as usize {
+            return ByRow::default();
+        }
+        let mut place = vec![Self::NONE; m * count];
+        for (i, w) in row_offsets.windows(2).enumerate() {
+            for e in w[0]..w[1] {
+                let c = colour[e];
+                if c < count {
+                    // (a row has one entry of a colour: a column colouring)
+                    place[i * count + c] = dest[e] as u32;
+                }
+            }
+        }
+        ByRow { count, place }
+    }
+
+    /// Stores the lanes of `out` (colours `lo..`) at their places.
+    #[inline]
+    fn store<const L: usize, T: Float, const S: bool>(
+        &self,
+        out: &[Dual<T, L, S>],
+        lo: usize,
+        values: &mut [T],
+    ) {
+        let w = self.count;
+        let hi = w.min(lo + L);
+        if lo >= hi {
+            return;
+        }
+        // `+ 0` turns an exact −0 into +0 and leaves the rest
+        if hi - lo == L {
+            // every lane: a fixed-length inner loop
+            for (y, row) in out.iter().zip(self.place.chunks_exact(w)) {
+                let ks: &[u32; L] = row[lo..hi].try_into().expect("L places");
+                for (&k, &e) in ks.iter().zip(&y.eps) {
+                    if let Some(v) = values.get_mut(k as usize) {
+                        *v = e + T::zero();
+                    }
+                }
+            }
+        } else {
+            for (y, row) in out.iter().zip(self.place.chunks_exact(w)) {
+                for (&k, &e) in row[lo..hi].iter().zip(&y.eps) {
+                    if let Some(v) = values.get_mut(k as usize) {
+                        *v = e + T::zero();
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl ByRow {
+    /// Stores the lanes of `out` (every colour, from lane 0) and compares
+    /// each row with its entries times the direction (`dir`, in the
+    /// table's order, 0 at an empty place) against lane `l`: the first
+    /// row that differs by more than `√ε` of the terms' magnitude.
+    #[inline]
+    fn store_check<const L: usize, T: Float, const S: bool>(
+        &self,
+        out: &[Dual<T, L, S>],
+        l: usize,
+        values: &mut [T],
+        dir: &[T],
+    ) -> Option<usize> {
+        let w = self.count;
+        let tol = T::epsilon().sqrt();
+        let rows = self.place.chunks_exact(w).zip(dir.chunks_exact(w));
+        for (i, (y, (ks, ds))) in out.iter().zip(rows).enumerate() {
+            let (mut s, mut a) = (T::zero(), T::zero());
+            for ((&k, &dv), &e) in ks.iter().zip(ds).zip(&y.eps) {
+                // `+ 0` turns an exact −0 into +0 and leaves the rest
+                let v = e + T::zero();
+                if let Some(slot) = values.get_mut(k as usize) {
+                    *slot = v;
+                }
+                let t = v * dv;
+                s = s + t;
+                a = a + t.abs();
+            }
+            // a non-finite term makes the bound infinite or the
+            // difference NaN, and the comparison false, as in the row walk
+            let di = y.eps[l];
+            if (di - s).abs() > tol * (a + di.abs()) {
+                return Some(i);
+            }
+        }
+        None
+    }
+}
+
 /// One backward sweep: its rows, and its entries as (index in CSC order,
 /// column).
 type Sweep = (Vec<usize>, Vec<(usize, usize)>);
@@ -1281,8 +1438,146 @@ pub(crate) fn csc<T: Scalar>(pattern: &JacobianPattern, values: Vec<T>) -> CscMa
 
 #[cfg(test)]
 mod tests {
-    use super::all_finite;
-    use crate::Dual;
+    use super::{ByColour, ByRow, SparseJacobian, all_finite};
+    use crate::sparse::{JacobianPattern, PatternCheck};
+    use crate::{Dual, VectorFunction};
+    use num_traits::Float;
+    use quickcheck::{QuickCheck, TestResult};
+
+    /// `Fᵢ = Σ_(j in row i) wᵢⱼ·(xⱼ² + xⱼ)`.
+    struct Rows(Vec<Vec<(usize, f64)>>);
+    impl VectorFunction for Rows {
+        fn outputs(&self, _: usize) -> usize {
+            self.0.len()
+        }
+        fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+            for (o, row) in out.iter_mut().zip(&self.0) {
+                *o = row
+                    .iter()
+                    .fold(T::zero(), |s, &(j, w)| s + T::from(w).unwrap() * (x[j] * x[j] + x[j]));
+            }
+        }
+    }
+
+    #[test]
+    fn the_row_table_stores_what_the_other_store_loops_store() {
+        // the table (when built), the by-colour runs and the row walk, bit
+        // for bit, at several lane widths, each against the formula
+        fn prop(m: u8, n: u8, raw: Vec<(u8, u8, i8)>, band: bool) -> TestResult {
+            let (m, n) = (1 + m as usize % 30, 1 + n as usize % 30);
+            let mut rows: Vec<Vec<(usize, f64)>> = vec![Vec::new(); m];
+            for &(i, j, w) in &raw {
+                rows[i as usize % m].push((j as usize % n, 0.5 + f64::from(w) / 64.0));
+            }
+            if band {
+                // a tridiagonal part: most rows full, the table is built
+                for (i, r) in rows.iter_mut().enumerate() {
+                    r.extend((i.saturating_sub(1)..(i + 2).min(n)).map(|j| (j, 1.0 + j as f64)));
+                }
+            }
+            for r in &mut rows {
+                r.sort_by_key(|e| e.0);
+                r.dedup_by_key(|e| e.0);
+            }
+            let entries: Vec<(usize, usize)> =
+                (0..m).flat_map(|i| rows[i].iter().map(move |&(j, _)| (i, j))).collect();
+            let p = JacobianPattern::from_entries(m, n, &entries);
+            let x: Vec<f64> = (0..n).map(|j| 0.3 * (j as f64 * 0.7).sin() - 0.1).collect();
+            let f = Rows(rows.clone());
+            let table = SparseJacobian::new(p.clone()).with_pattern_check(PatternCheck::Off);
+            let mut runs = table.clone();
+            runs.by_row = ByRow::default();
+            let mut walk = runs.clone();
+            walk.by_colour = ByColour::default();
+            let nnz = p.nnz();
+            let run = |sj: &SparseJacobian, c: usize| {
+                let (mut fx, mut v) = (vec![0.0; m], vec![0.0; nnz]);
+                match c {
+                    1 => sj.values_of::<1, f64>(&f, &x, &mut fx, &mut v),
+                    2 => sj.values_of::<2, f64>(&f, &x, &mut fx, &mut v),
+                    4 => sj.values_of::<4, f64>(&f, &x, &mut fx, &mut v),
+                    _ => sj.values_of::<16, f64>(&f, &x, &mut fx, &mut v),
+                }
+                .unwrap();
+                v.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            };
+            // the same with the directional check, which compares through
+            // the table when one pass holds every colour (C = 16 here)
+            let on = |sj: &SparseJacobian| sj.clone().with_pattern_check(PatternCheck::Directional);
+            let (table_on, walk_on) = (on(&table), on(&walk));
+            for c in [1, 2, 4, 16] {
+                if run(&table_on, c) != run(&walk_on, c) || run(&table_on, c) != run(&table, c) {
+                    return TestResult::error(format!("the checked stores differ at C = {c}"));
+                }
+            }
+            // a planted entry: row i gains column j2, of the colour of its
+            // column j (a column colouring never gives one row two entries
+            // of one colour): both the table and the row walk name row i
+            let colours = table.colouring().colours().to_vec();
+            let plant = rows.iter().enumerate().find_map(|(i, r)| {
+                r.iter().find_map(|&(j, _)| {
+                    (0..n)
+                        .find(|&j2| colours[j2] == colours[j] && r.iter().all(|e| e.0 != j2))
+                        .map(|j2| (i, j2))
+                })
+            });
+            if let Some((i, j2)) = plant {
+                let mut more = rows.clone();
+                more[i].push((j2, 1.5));
+                let g = Rows(more);
+                for sj in [&table_on, &walk_on] {
+                    let (mut fx, mut v) = (vec![0.0; m], vec![0.0; nnz]);
+                    let r = sj.values_of::<16, f64>(&g, &x, &mut fx, &mut v);
+                    if r != Err(crate::sparse::SparseError::PatternChanged { row: i }) {
+                        return TestResult::error(format!("planted ({i}, {j2}): {r:?}"));
+                    }
+                }
+            }
+            // the formula, CSC order
+            let (offs, rws) = p.csc();
+            let mut want = vec![0.0f64; nnz];
+            for j in 0..n {
+                for k in offs[j]..offs[j + 1] {
+                    let i = rws[k];
+                    let w: f64 = rows[i].iter().filter(|e| e.0 == j).map(|e| e.1).sum();
+                    want[k] = w * (2.0 * x[j] + 1.0);
+                }
+            }
+            for c in [1, 2, 4, 16] {
+                let got = run(&table, c);
+                if got != run(&runs, c) || got != run(&walk, c) {
+                    return TestResult::error(format!("the store loops differ at C = {c}"));
+                }
+                let close = got
+                    .iter()
+                    .zip(&want)
+                    .all(|(&g, &w)| (f64::from_bits(g) - w).abs() <= 1e-14 * w.abs().max(1.0));
+                if !close {
+                    return TestResult::error(format!("wrong entries at C = {c}"));
+                }
+            }
+            TestResult::passed()
+        }
+        QuickCheck::new()
+            .tests(300)
+            .quickcheck(prop as fn(u8, u8, Vec<(u8, u8, i8)>, bool) -> TestResult);
+    }
+
+    #[test]
+    fn the_row_table_is_built_for_a_band_and_not_for_an_arrowhead() {
+        let n = 50;
+        let tri: Vec<(usize, usize)> = (0..n)
+            .flat_map(|i: usize| (i.saturating_sub(1)..(i + 2).min(n)).map(move |j| (i, j)))
+            .collect();
+        let sj = SparseJacobian::new(JacobianPattern::from_entries(n, n, &tri));
+        assert_eq!((sj.by_row.count, sj.by_row.place.len()), (3, 3 * n));
+        // one dense column: n colours by columns, a row of n places for one entry
+        let mut arrow: Vec<(usize, usize)> = (0..n).map(|i| (i, i)).collect();
+        arrow.extend((1..n).map(|j| (0, j)));
+        let p = JacobianPattern::from_entries(n, n, &arrow);
+        let sj = SparseJacobian::with_direction(p, crate::sparse::Direction::Column);
+        assert!(sj.by_row.place.is_empty());
+    }
 
     #[test]
     fn all_finite_sees_every_non_finite_component() {
