@@ -340,7 +340,7 @@ const fn nested<T>() -> bool {
 #[inline(always)]
 fn term<T: Float>(a: T, x: T) -> T {
     let p = a * x;
-    if x.is_zero() { x } else { p }
+    if x.is_zero() { T::zero() } else { p }
 }
 
 /// True when every lane is exactly zero.
