@@ -444,3 +444,47 @@ fn zero_coefficient_or_infinite_scalar_keeps_zero_lanes() {
     assert_eq!(r.eps[0], f64::NEG_INFINITY);
     assert_zero(r.eps[1], "1/x at 0, constant lane");
 }
+
+/// `x` of width `N` varying in every third lane (lanes `3k` carry `k + 1`,
+/// the others are exactly zero), and a lifted constant `c` of the same
+/// width, as generic code writes it (`T::from`).
+fn spaced<const N: usize>(x: f64, c: f64) -> (Dual<f64, N>, Dual<f64, N>) {
+    let eps = core::array::from_fn(|i| if i % 3 == 0 { (i / 3 + 1) as f64 } else { 0.0 });
+    (Dual::new(x, eps), <Dual<f64, N> as num_traits::NumCast>::from(c).unwrap())
+}
+
+/// Products and quotients with a constant operand whose value is not
+/// finite, at every kernel width (one lane; the select up to 32 bytes; the
+/// coefficient test above it; the in-place large path above 256 bytes):
+/// a lane that is zero in the varying operand stays exactly zero, a
+/// varying lane is the plain product, and two constants stay a constant.
+fn constant_products_at<const N: usize>() {
+    for c in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+        let (x, k) = spaced::<N>(1.5, c);
+        for (what, r) in [("c·x", k * x), ("x·c", x * k), ("x/0", x / spaced::<N>(0.0, 0.0).1)] {
+            for (i, (&ri, &xi)) in r.eps.iter().zip(&x.eps).enumerate() {
+                if xi == 0.0 {
+                    assert_zero(ri, &format!("N = {N}, {what} at c = {c}, lane {i}"));
+                } else if what == "x/0" {
+                    assert_eq!(ri, xi / 0.0, "N = {N}, {what}, lane {i}");
+                } else if c.is_nan() {
+                    assert!(ri.is_nan(), "N = {N}, {what} at c = {c}, lane {i}: {ri}");
+                } else {
+                    assert_eq!(ri, c * xi, "N = {N}, {what} at c = {c}, lane {i}");
+                }
+            }
+        }
+        let (_, two) = spaced::<N>(0.0, 2.0);
+        assert!((k * two).is_constant() && (two * k).is_constant(), "N = {N}, c = {c}");
+    }
+}
+
+#[test]
+fn constant_operand_products_at_non_finite_values_keep_zero_lanes() {
+    constant_products_at::<1>();
+    constant_products_at::<2>();
+    constant_products_at::<4>();
+    constant_products_at::<8>();
+    constant_products_at::<16>();
+    constant_products_at::<64>();
+}

@@ -71,7 +71,8 @@ pub(crate) use crate::linalg::variables as seed_all;
 /// `−0`. There the safe kernels test coefficients and run the plain loop,
 /// and the `+0` seeds measured fewer instructions (callgrind, ∇ Rosenbrock
 /// n = 16: 4 286 against 4 863 a call; n = 8: 1 226 against 1 238), as on
-/// the fast path (see `checked.rs`); the select keeps `−0`, which it folds.
+/// the fast path (see `checked.rs`); below it the seeds keep `−0`, which
+/// the select folds (a known zero lane selects to a constant).
 /// Results are the same numbers: a zero lane is read out as `+0` either way.
 #[inline(always)]
 pub(crate) fn seed_wide<T: Float + Scalar, const N: usize>(
