@@ -10,7 +10,7 @@
 
 use num_traits::Float;
 
-use super::op::{BinaryRule, Op, UnaryRule};
+use super::op::{BinaryRule, Op, Tern, UnaryRule};
 use super::program::{Batch, arity, stored};
 use crate::rules;
 
@@ -134,6 +134,8 @@ pub(super) fn forward_batch<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], p
                 unsafe { st(vals, s + i, -ld(vals, a as usize)) }
             }
         }
+        Op::Tern(Tern::AddMul) => fused_forward(vals, args, s, rules::add),
+        Op::Tern(Tern::SubMul) => fused_forward(vals, args, s, rules::sub),
         Op::Tern(t) => {
             for (i, (a, p)) in args.chunks_exact(3).zip(parts.chunks_exact_mut(3)).enumerate() {
                 let x = (vals[a[0] as usize], vals[a[1] as usize], vals[a[2] as usize]);
@@ -189,6 +191,25 @@ fn cheap_forward<T: Float>(
                     st(vals, s + i, v);
                 }
             }
+        }
+    }
+}
+
+/// The forward loop of a fused batch, `a + b·c` or `a − b·c` (`rule`: the
+/// sum or the difference) with two roundings, as the product and the sum
+/// it replaced computed it.
+#[inline(always)]
+fn fused_forward<T: Float>(
+    vals: &mut [T],
+    args: &[u32],
+    s: usize,
+    rule: impl Fn(T, T) -> (T, T, T),
+) {
+    for (i, a) in args.chunks_exact(3).enumerate() {
+        // SAFETY: operand and node slots of a batch (see `ld`).
+        unsafe {
+            let m = rules::mul(ld(vals, a[1] as usize), ld(vals, a[2] as usize)).0;
+            st(vals, s + i, rule(ld(vals, a[0] as usize), m).0);
         }
     }
 }
@@ -335,6 +356,8 @@ pub(super) fn backward_batch<T: Float, const SAFE: bool>(
                 }
             }
         }
+        Op::Tern(Tern::AddMul) => fused_backward::<T, SAFE>(b, vals, args, adj, rules::add),
+        Op::Tern(Tern::SubMul) => fused_backward::<T, SAFE>(b, vals, args, adj, rules::sub),
         Op::Tern(_) => {
             for (i, (a, p)) in args.chunks_exact(3).zip(parts.chunks_exact(3)).enumerate().rev() {
                 let g = adj[s + i];
@@ -513,6 +536,67 @@ fn carry_loop<
     adj[args[p] as usize] = adj[args[p] as usize] + carry;
 }
 
+/// The backward loop of a fused batch (`a ± b·c`): the terms the sum and
+/// the product it replaced gave, in their order (the sum's to `a`, then
+/// the product's to `b` and `c`), with the product's adjoint as the pair's
+/// (`0 + g·(±1)`). The varying operands are chosen once per batch.
+#[inline(always)]
+fn fused_backward<T: Float, const SAFE: bool>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    adj: &mut [T],
+    rule: impl Fn(T, T) -> (T, T, T),
+) {
+    macro_rules! by_var {
+        ($($v:literal)*) => {
+            match b.var {
+                $($v => fused_loop::<T, SAFE, $v>(b, vals, args, adj, &rule),)*
+                _ => unreachable!("fused batch with varying operands {}", b.var),
+            }
+        };
+    }
+    by_var!(0 1 2 3 4 5 6 7)
+}
+
+/// [`fused_backward`]'s loop for the varying operands `VAR`.
+#[inline(always)]
+fn fused_loop<T: Float, const SAFE: bool, const VAR: u8>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    adj: &mut [T],
+    rule: &impl Fn(T, T) -> (T, T, T),
+) {
+    let s = b.start as usize;
+    // The sum's partials do not depend on the values.
+    let (_, da, dm) = rule(T::zero(), T::zero());
+    for (i, a) in args.chunks_exact(3).enumerate().rev() {
+        // SAFETY: node slots of the batch (asserted by the caller), its
+        // operands and varying operands (see `ld`).
+        unsafe {
+            let g = ld(adj, s + i);
+            st(adj, s + i, T::zero());
+            if SAFE && g.is_zero() {
+                continue;
+            }
+            if VAR & 1 != 0 {
+                add_to(adj, a[0], term::<T, SAFE>(g, da));
+            }
+            if VAR & 6 != 0 {
+                let gm = T::zero() + term::<T, SAFE>(g, dm);
+                let (_, db, dc) = rules::mul(ld(vals, a[1] as usize), ld(vals, a[2] as usize));
+                if VAR & 2 != 0 {
+                    add_to(adj, a[1], term::<T, SAFE>(gm, db));
+                }
+                if VAR & 4 != 0 {
+                    add_to(adj, a[2], term::<T, SAFE>(gm, dc));
+                }
+            }
+        }
+    }
+}
+
 /// `t_k = Σ ∂k/∂operand · t_operand` over a batch; a zero operand tangent
 /// contributes zero whatever the partial.
 pub(super) fn tangent_batch<T: Float>(
@@ -528,6 +612,28 @@ pub(super) fn tangent_batch<T: Float>(
     let np = stored(op, var);
     let parts = &parts[b.parts as usize..][..n * np];
     let dot = |d: T, t: T| if t.is_zero() { T::zero() } else { d * t };
+    if let Op::Tern(f @ (Tern::AddMul | Tern::SubMul)) = op {
+        // As the product, then the sum, would have: the product's tangent
+        // from its varying operands, then the sum's from `a` and it.
+        for (i, a) in args.chunks_exact(3).enumerate() {
+            let (va, vb, vc) = (vals[a[0] as usize], vals[a[1] as usize], vals[a[2] as usize]);
+            let (m, db, dc) = rules::mul(vb, vc);
+            let mut tm = T::zero();
+            if var & 2 != 0 {
+                tm = tm + dot(db, tan[a[1] as usize]);
+            }
+            if var & 4 != 0 {
+                tm = tm + dot(dc, tan[a[2] as usize]);
+            }
+            let (_, da, dm) = if f == Tern::AddMul { rules::add(va, m) } else { rules::sub(va, m) };
+            let mut t = T::zero();
+            if var & 1 != 0 {
+                t = t + dot(da, tan[a[0] as usize]);
+            }
+            tan[s + i] = t + dot(dm, tm);
+        }
+        return;
+    }
     for i in 0..n {
         let a = &args[i * ar..][..ar];
         let mut d = [T::zero(); 3];
