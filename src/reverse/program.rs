@@ -53,7 +53,8 @@ pub(super) struct Batch {
     /// Bit `i` set: operand `i` varies (others are constants).
     pub(super) var: u8,
     /// For `+ − ·` only: 1 (2) when every node but the first has the slot
-    /// just before it as its first (second) operand; 0 otherwise.
+    /// just before it as its first (second) operand; 0 otherwise. For the
+    /// fused `a ± b·c`, 1 when that operand is `a`.
     pub(super) prev: u8,
     /// With `prev`: every node but the last is used by the next one only,
     /// so its adjoint is exactly the carried term (no load, no add).
@@ -591,6 +592,7 @@ impl<T: Float> Emit<T> {
             let p = match op {
                 Op::Add | Op::Sub | Op::Mul if var & 1 != 0 && args[first] + 1 == s => 1,
                 Op::Add | Op::Sub | Op::Mul if var & 2 != 0 && args[first + 1] + 1 == s => 2,
+                Op::Tern(Tern::AddMul | Tern::SubMul) if var & 1 != 0 && args[first] + 1 == s => 1,
                 _ => 0,
             };
             match batches.last_mut() {

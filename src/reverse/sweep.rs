@@ -134,8 +134,8 @@ pub(super) fn forward_batch<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], p
                 unsafe { st(vals, s + i, -ld(vals, a as usize)) }
             }
         }
-        Op::Tern(Tern::AddMul) => fused_forward(vals, args, s, rules::add),
-        Op::Tern(Tern::SubMul) => fused_forward(vals, args, s, rules::sub),
+        Op::Tern(Tern::AddMul) => fused_forward(b.prev, vals, args, s, rules::add),
+        Op::Tern(Tern::SubMul) => fused_forward(b.prev, vals, args, s, rules::sub),
         Op::Tern(t) => {
             for (i, (a, p)) in args.chunks_exact(3).zip(parts.chunks_exact_mut(3)).enumerate() {
                 let x = (vals[a[0] as usize], vals[a[1] as usize], vals[a[2] as usize]);
@@ -197,14 +197,28 @@ fn cheap_forward<T: Float>(
 
 /// The forward loop of a fused batch, `a + b·c` or `a − b·c` (`rule`: the
 /// sum or the difference) with two roundings, as the product and the sum
-/// it replaced computed it.
+/// it replaced computed it; with `prev`, `a` is the previous node, carried
+/// in a register.
 #[inline(always)]
 fn fused_forward<T: Float>(
+    prev: u8,
     vals: &mut [T],
     args: &[u32],
     s: usize,
     rule: impl Fn(T, T) -> (T, T, T),
 ) {
+    if prev != 0 {
+        let mut p = vals[args[0] as usize];
+        for (i, a) in args.chunks_exact(3).enumerate() {
+            // SAFETY: operand and node slots of a batch (see `ld`).
+            unsafe {
+                let m = rules::mul(ld(vals, a[1] as usize), ld(vals, a[2] as usize)).0;
+                p = rule(p, m).0;
+                st(vals, s + i, p);
+            }
+        }
+        return;
+    }
     for (i, a) in args.chunks_exact(3).enumerate() {
         // SAFETY: operand and node slots of a batch (see `ld`).
         unsafe {
@@ -548,7 +562,15 @@ fn fused_backward<T: Float, const SAFE: bool>(
     adj: &mut [T],
     rule: impl Fn(T, T) -> (T, T, T),
 ) {
-    macro_rules! by_var {
+    macro_rules! carry {
+        ($lone:literal, $($v:literal)*) => {
+            match b.var & 6 {
+                $($v => fused_carry::<T, SAFE, $lone, $v>(b, vals, args, adj, &rule),)*
+                _ => unreachable!(),
+            }
+        };
+    }
+    macro_rules! plain {
         ($($v:literal)*) => {
             match b.var {
                 $($v => fused_loop::<T, SAFE, $v>(b, vals, args, adj, &rule),)*
@@ -556,7 +578,57 @@ fn fused_backward<T: Float, const SAFE: bool>(
             }
         };
     }
-    by_var!(0 1 2 3 4 5 6 7)
+    // With `prev`, `a` (bit 0) varies: the previous node.
+    match (b.prev, b.lone) {
+        (0, _) => plain!(0 1 2 3 4 5 6 7),
+        (_, true) => carry!(true, 0 2 4 6),
+        (_, false) => carry!(false, 0 2 4 6),
+    }
+}
+
+/// [`fused_backward`]'s loop for a batch whose `a` is the previous node
+/// (`prev`): its adjoint is carried in a register (with `LONE`, it is the
+/// carried term itself: the slot was never added to); `VAR` says whether
+/// `b` and `c` vary.
+#[inline(always)]
+fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    adj: &mut [T],
+    rule: &impl Fn(T, T) -> (T, T, T),
+) {
+    let (s, last) = (b.start as usize, b.len as usize - 1);
+    let (_, da, dm) = rule(T::zero(), T::zero());
+    let mut carry = T::zero();
+    for (i, a) in args.chunks_exact(3).enumerate().rev() {
+        // SAFETY: as in `fused_loop`.
+        unsafe {
+            let g = if LONE && i != last {
+                carry
+            } else {
+                let x = ld(adj, s + i);
+                st(adj, s + i, T::zero());
+                x + carry
+            };
+            carry = T::zero();
+            if SAFE && g.is_zero() {
+                continue;
+            }
+            carry = term::<T, SAFE>(g, da);
+            if VAR & 6 != 0 {
+                let gm = T::zero() + term::<T, SAFE>(g, dm);
+                let (_, db, dc) = rules::mul(ld(vals, a[1] as usize), ld(vals, a[2] as usize));
+                if VAR & 2 != 0 {
+                    add_to(adj, a[1], term::<T, SAFE>(gm, db));
+                }
+                if VAR & 4 != 0 {
+                    add_to(adj, a[2], term::<T, SAFE>(gm, dc));
+                }
+            }
+        }
+    }
+    adj[args[0] as usize] = adj[args[0] as usize] + carry;
 }
 
 /// [`fused_backward`]'s loop for the varying operands `VAR`.
