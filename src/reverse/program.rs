@@ -1006,6 +1006,47 @@ mod tests {
         }
     }
 
+    /// Which products fuse: one used once by a sum (either operand) or as a
+    /// difference's subtrahend does; one used twice, as an output, as a
+    /// minuend, or by another rule does not.
+    #[test]
+    fn fusion_takes_single_use_products_only() {
+        type F<'a> = &'a dyn for<'t> Fn(&[Var<'t, f64>]) -> Var<'t, f64>;
+        let (am, sm) = (Op::Tern(Tern::AddMul), Op::Tern(Tern::SubMul));
+        let cases: [(F, &[Op]); 7] = [
+            (&|v| v[0] + v[1] * v[2], &[am]),
+            (&|v| v[1] * v[2] + v[0], &[am]),
+            (&|v| v[0] - v[1] * v[2], &[sm]),
+            (&|v| v[1] * v[2] - v[0], &[Op::Mul, Op::Sub]),
+            (&|v| v[1] * v[2] / v[0], &[Op::Mul, Op::Div]),
+            (
+                &|v| {
+                    let p = v[1] * v[2];
+                    (v[0] + p) * p
+                },
+                &[Op::Mul, Op::Add, Op::Mul],
+            ),
+            // The product of the next sum is fused, not this one's.
+            (&|v| v[0] * v[1] + v[1] * v[2], &[Op::Mul, am]),
+        ];
+        for (i, (f, want)) in cases.iter().enumerate() {
+            let tape = Tape::new();
+            let xs = tape.vars(&[0.5, -1.5, 2.0]);
+            let y = f(&xs);
+            let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
+            let ops: Vec<Op> = p.batches.iter().map(|b| b.op).collect();
+            assert_eq!(ops, *want, "case {i}");
+        }
+        // An output product is not fused into its use.
+        let tape = Tape::new();
+        let xs = tape.vars(&[0.5, -1.5, 2.0]);
+        let p = xs[1] * xs[2];
+        let y = xs[0] + p;
+        let prog = Program::build(&tape.snapshot(), &[(y.idx, y.val), (p.idx, p.val)]);
+        let ops: Vec<Op> = prog.batches.iter().map(|b| b.op).collect();
+        assert_eq!(ops, [Op::Mul, Op::Add]);
+    }
+
     /// `Σ|path products|` from the output to each input: the tape's sweep
     /// over the absolute values of the recorded partials.
     fn abs_gradient(tape: &Tape<f64>, y: Var<'_, f64>) -> Vec<f64> {
