@@ -63,6 +63,10 @@ pub(super) struct Batch {
     /// slots (before the batch if it varies, among the constants if not),
     /// so the loops run over slices (and vectorize).
     pub(super) stream: bool,
+    /// With `stream`: 1 (2) when the first (second) operand is one slot,
+    /// the same for every node (a broadcast, as `xᵢ − m`), the other a
+    /// run; 0 when both are runs.
+    pub(super) bcast: u8,
     pub(super) start: u32,
     pub(super) len: u32,
     /// Where the batch's operand slots start in `args` (`arity` per node).
@@ -606,6 +610,7 @@ impl<T: Float> Emit<T> {
                     prev: 0,
                     lone: false,
                     stream: false,
+                    bcast: 0,
                     start: s,
                     len: 1,
                     args: first as u32,
@@ -775,7 +780,8 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
         runs.push((from, n));
         let whole = runs.len() == 1;
         if !whole && runs.iter().any(|&(a, b)| b - a < MIN_RUN) {
-            out.push(b);
+            let bcast = if n >= MIN_RUN { broadcast(&b, pairs) } else { 0 };
+            out.push(Batch { stream: bcast != 0, bcast, ..b });
             continue;
         }
         for &(from, to) in &runs {
@@ -790,6 +796,26 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
         }
     }
     out
+}
+
+/// Whether a batch of `+ − ·` (its operand pairs `pairs`) has one operand
+/// the same slot throughout and the other a run of consecutive slots
+/// (before the batch if it varies): 1 (2) for a broadcast first (second)
+/// operand, 0 otherwise.
+fn broadcast(b: &Batch, pairs: &[u32]) -> u8 {
+    let n = b.len as usize;
+    for (j, k) in [(1, 0), (0, 1)] {
+        let (one, first) = (pairs[j], pairs[k]);
+        let varies = |i: usize| b.var & (1 << i) != 0;
+        let same = pairs.chunks_exact(2).all(|e| e[j] == one);
+        let run = pairs.chunks_exact(2).enumerate().all(|(i, e)| e[k] == first + i as u32);
+        let before =
+            (!varies(j) || one < b.start) && (!varies(k) || first as usize + n <= b.start as usize);
+        if same && run && before {
+            return j as u8 + 1;
+        }
+    }
+    0
 }
 
 /// Orders one level's nodes (given in node order) by rule and varying
@@ -1045,6 +1071,46 @@ mod tests {
         let prog = Program::build(&tape.snapshot(), &[(y.idx, y.val), (p.idx, p.val)]);
         let ops: Vec<Op> = prog.batches.iter().map(|b| b.op).collect();
         assert_eq!(ops, [Op::Mul, Op::Add]);
+    }
+
+    /// Which batches run with a broadcast operand: `xᵢ − m` (second),
+    /// `m·xᵢ` (first), `xᵢ + xₕ` (second, inside its run; `h = n/2`), `cᵢ·xₕ`
+    /// (second, the run constants); none below 16 nodes.
+    #[test]
+    fn broadcast_batches_are_found() {
+        type F<'a> = &'a dyn for<'t> Fn(&[Var<'t, f64>]) -> Var<'t, f64>;
+        fn sum(v: Vec<Var<'_, f64>>) -> Var<'_, f64> {
+            v.into_iter().fold(Var::constant(0.0), |s, t| s + t.sin())
+        }
+        let cases: [(F, (Op, u8, u8)); 4] = [
+            (&|v| tf::log_sum_exp(v), (Op::Sub, 3, 2)),
+            (
+                &|v| {
+                    let e = v[0].exp();
+                    sum(v.iter().map(|&x| e * x).collect())
+                },
+                (Op::Mul, 3, 1),
+            ),
+            (&|v| sum(v.iter().map(|&x| x + v[v.len() / 2]).collect()), (Op::Add, 3, 2)),
+            (
+                &|v| sum((0..v.len()).map(|i| (i as f64 + 0.5) * v[v.len() / 2]).collect()),
+                (Op::Mul, 2, 2),
+            ),
+        ];
+        for (i, (f, (op, var, bcast))) in cases.iter().enumerate() {
+            for n in [12, 40] {
+                let tape = Tape::new();
+                let xs = tape.vars(&vec![0.5; n]);
+                let y = f(&xs);
+                let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
+                let found = p.batches.iter().filter(|b| b.bcast != 0).count();
+                assert_eq!(found, usize::from(n >= 16), "case {i}, n = {n}");
+                if let Some(b) = p.batches.iter().find(|b| b.bcast != 0) {
+                    assert!(b.stream && b.len as usize == n, "case {i}");
+                    assert_eq!((b.op, b.var, b.bcast), (*op, *var, *bcast), "case {i}");
+                }
+            }
+        }
     }
 
     /// `Σ|path products|` from the output to each input: the tape's sweep

@@ -234,6 +234,9 @@ fn fused_forward<T: Float>(
 fn stream_forward<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], rule: impl Fn(T, T) -> T) {
     let (s, n) = (b.start as usize, b.len as usize);
     let (a0, a1) = (args[0] as usize, args[1] as usize);
+    if b.bcast != 0 {
+        return broadcast_forward(b, vals, (a0, a1), rule);
+    }
     // Varying operands lie before the batch, constants after the nodes.
     let (src, rest) = vals.split_at_mut(s);
     let (dst, after) = rest.split_at_mut(n);
@@ -260,6 +263,33 @@ fn stream_forward<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], rule: impl 
     }
 }
 
+/// [`stream_forward`] with one operand broadcast (`bcast`): read once, the
+/// other a run.
+#[inline(always)]
+fn broadcast_forward<T: Float>(
+    b: &Batch,
+    vals: &mut [T],
+    (a0, a1): (usize, usize),
+    rule: impl Fn(T, T) -> T,
+) {
+    let (s, n) = (b.start as usize, b.len as usize);
+    let (one, run, run_varies) =
+        if b.bcast == 1 { (a0, a1, b.var & 2 != 0) } else { (a1, a0, b.var & 1 != 0) };
+    let c = vals[one];
+    let (src, rest) = vals.split_at_mut(s);
+    let (dst, after) = rest.split_at_mut(n);
+    let x = if run_varies { &src[run..run + n] } else { &after[run - s - n..][..n] };
+    if b.bcast == 1 {
+        for i in 0..n {
+            dst[i] = rule(c, x[i]);
+        }
+    } else {
+        for i in 0..n {
+            dst[i] = rule(x[i], c);
+        }
+    }
+}
+
 /// The backward loop of a `stream` batch of `+ − ·`: one pass over the
 /// slices per varying operand (each adjoint gets the same terms as in the
 /// element-by-element loop, possibly in another order).
@@ -275,7 +305,7 @@ fn stream_backward<T: Float>(
     let (a0, a1) = (args[0] as usize, args[1] as usize);
     let (lo, hi) = adj.split_at_mut(s);
     let (g, _) = hi.split_at_mut(n);
-    stream_terms(b.var, (a0, a1), vals, lo, g, &rule);
+    stream_terms(b.var, b.bcast, (a0, a1), vals, lo, g, &rule);
     g.fill(T::zero());
 }
 
@@ -283,6 +313,7 @@ fn stream_backward<T: Float>(
 #[inline(always)]
 fn stream_terms<T: Float>(
     var: u8,
+    bcast: u8,
     (a0, a1): (usize, usize),
     vals: &[T],
     lo: &mut [T],
@@ -290,6 +321,9 @@ fn stream_terms<T: Float>(
     rule: &impl Fn(T, T) -> (T, T, T),
 ) {
     let n = g.len();
+    if bcast != 0 {
+        return broadcast_terms(var, bcast, (a0, a1), vals, lo, g, rule);
+    }
     // Both operands' values are runs (a constant's among the constants).
     let (x, y) = (&vals[a0..a0 + n], &vals[a1..a1 + n]);
     // Both operands vary, as one run (`x·x`) or two disjoint ones: one
@@ -329,6 +363,52 @@ fn stream_terms<T: Float>(
         for i in 0..n {
             dst[i] = dst[i] + g[i] * rule(x[i], y[i]).2;
         }
+    }
+}
+
+/// [`stream_terms`] with one operand broadcast (`bcast`: 1 the first, 2
+/// the second): a pass over the run's adjoints if it varies, then the
+/// broadcast operand's terms summed into its adjoint in a register.
+#[inline(always)]
+fn broadcast_terms<T: Float>(
+    var: u8,
+    bcast: u8,
+    (a0, a1): (usize, usize),
+    vals: &[T],
+    lo: &mut [T],
+    g: &[T],
+    rule: &impl Fn(T, T) -> (T, T, T),
+) {
+    let n = g.len();
+    let (one, run) = if bcast == 1 { (a0, a1) } else { (a1, a0) };
+    let (c, x) = (vals[one], &vals[run..run + n]);
+    // The partials as (broadcast operand's, run's).
+    let d = |i: usize| {
+        let (_, d0, d1) = if bcast == 1 { rule(c, x[i]) } else { rule(x[i], c) };
+        if bcast == 1 { (d0, d1) } else { (d1, d0) }
+    };
+    let (one_var, run_var) = if bcast == 1 { (var & 1, var & 2) } else { (var & 2, var & 1) };
+    if run_var != 0 {
+        let dst = &mut lo[run..run + n];
+        for i in 0..n {
+            dst[i] = dst[i] + g[i] * d(i).1;
+        }
+    }
+    if one_var != 0 {
+        // Four partial sums, so the adds do not wait on each other (any
+        // order of the same terms is within the stated bound).
+        let mut acc = [T::zero(); 4];
+        let whole = n - n % 4;
+        for (i, g4) in g[..whole].chunks_exact(4).enumerate() {
+            for (l, (a, &gi)) in acc.iter_mut().zip(g4).enumerate() {
+                *a = *a + gi * d(4 * i + l).0;
+            }
+        }
+        let mut total = lo[one] + ((acc[0] + acc[1]) + (acc[2] + acc[3]));
+        for (i, &gi) in g.iter().enumerate().skip(whole) {
+            total = total + gi * d(i).0;
+        }
+        lo[one] = total;
     }
 }
 
@@ -763,6 +843,7 @@ mod tests {
                 prev: 0,
                 lone: false,
                 stream: true,
+                bcast: 0,
                 start: s as u32,
                 len: n as u32,
                 args: 0,

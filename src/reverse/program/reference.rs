@@ -226,6 +226,7 @@ pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<
                 prev: 0,
                 lone: false,
                 stream: false,
+                bcast: 0,
                 start: s,
                 len: 1,
                 args: first as u32,
@@ -319,7 +320,20 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
         }
         let whole = runs.len() == 1;
         if !whole && runs.iter().any(|&(a, b)| b - a < MIN_RUN) {
-            out.push(b);
+            // One operand the same slot throughout (before the batch if it
+            // varies), the other one run (likewise)?
+            let bcast = (0..2)
+                .rev()
+                .find(|&j| {
+                    let k = 1 - j;
+                    let slot = arg(0, j);
+                    n >= MIN_RUN
+                        && (0..n).all(|i| arg(i, j) == slot && arg(i, k) == arg(0, k) + i)
+                        && (b.var & (1 << j) == 0 || slot < b.start as usize)
+                        && (b.var & (1 << k) == 0 || arg(n - 1, k) < b.start as usize)
+                })
+                .map_or(0, |j| j as u8 + 1);
+            out.push(Batch { stream: bcast != 0, bcast, ..b });
             continue;
         }
         for (from, to) in runs {
