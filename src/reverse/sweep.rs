@@ -681,9 +681,10 @@ fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8>(
     let (s, last) = (b.start as usize, b.len as usize - 1);
     let (_, da, dm) = rule(T::zero(), T::zero());
     let mut carry = T::zero();
-    for (i, a) in args.chunks_exact(3).enumerate().rev() {
+    for i in (0..args.len() / 3).rev() {
         // SAFETY: as in `fused_loop`.
         unsafe {
+            let a = [ld(args, 3 * i), ld(args, 3 * i + 1), ld(args, 3 * i + 2)];
             let g = if LONE && i != last {
                 carry
             } else {
@@ -723,10 +724,14 @@ fn fused_loop<T: Float, const SAFE: bool, const VAR: u8>(
     let s = b.start as usize;
     // The sum's partials do not depend on the values.
     let (_, da, dm) = rule(T::zero(), T::zero());
-    for (i, a) in args.chunks_exact(3).enumerate().rev() {
+    // By index, not `chunks_exact(3).enumerate().rev()`, whose index the
+    // compiler recomputes by a division per node (measured: 23 → 19
+    // instructions a node).
+    for i in (0..args.len() / 3).rev() {
         // SAFETY: node slots of the batch (asserted by the caller), its
-        // operands and varying operands (see `ld`).
+        // operands (`3·i + 2 < args.len()`) and varying operands (see `ld`).
         unsafe {
+            let a = [ld(args, 3 * i), ld(args, 3 * i + 1), ld(args, 3 * i + 2)];
             let g = ld(adj, s + i);
             st(adj, s + i, T::zero());
             if SAFE && g.is_zero() {
