@@ -52,8 +52,9 @@ pub(super) struct Batch {
     pub(super) op: Op,
     /// Bit `i` set: operand `i` varies (others are constants).
     pub(super) var: u8,
-    /// For `+ − ·` only: 1 (2) when every node but the first has the slot
-    /// just before it as its first (second) operand; 0 otherwise. For the
+    /// For `+ − ·`, `max` and `min` only: 1 (2) when every node but the
+    /// first has the slot just before it as its first (second) operand; 0
+    /// otherwise. For the
     /// fused `a ± b·c`, 1 when that operand is `a`.
     pub(super) prev: u8,
     /// With `prev`: every node but the last is used by the next one only,
@@ -88,9 +89,20 @@ pub(super) fn arity(op: Op) -> usize {
 }
 
 /// True for the codes whose partials the backward sweep recomputes from
-/// the operands' values (they cost less than storing and loading them).
+/// the operands' values (they cost less than storing and loading them:
+/// `max` and `min` compare two values they load anyway, against two stored
+/// partials per node).
 fn cheap(op: Op) -> bool {
-    matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Neg | Op::Tern(Tern::AddMul | Tern::SubMul))
+    matches!(
+        op,
+        Op::Add
+            | Op::Sub
+            | Op::Mul
+            | Op::Max
+            | Op::Min
+            | Op::Neg
+            | Op::Tern(Tern::AddMul | Tern::SubMul)
+    )
 }
 
 /// Compile's per-node flags, above the varying-operand bits (`VARYING`)
@@ -594,8 +606,16 @@ impl<T: Float> Emit<T> {
             }
             slot[k] = s;
             let p = match op {
-                Op::Add | Op::Sub | Op::Mul if var & 1 != 0 && args[first] + 1 == s => 1,
-                Op::Add | Op::Sub | Op::Mul if var & 2 != 0 && args[first + 1] + 1 == s => 2,
+                Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
+                    if var & 1 != 0 && args[first] + 1 == s =>
+                {
+                    1
+                }
+                Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
+                    if var & 2 != 0 && args[first + 1] + 1 == s =>
+                {
+                    2
+                }
                 Op::Tern(Tern::AddMul | Tern::SubMul) if var & 1 != 0 && args[first] + 1 == s => 1,
                 _ => 0,
             };

@@ -128,6 +128,8 @@ pub(super) fn forward_batch<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], p
         Op::Add => cheap_forward(b.prev, vals, args, s, |x, y| rules::add(x, y).0),
         Op::Sub => cheap_forward(b.prev, vals, args, s, |x, y| rules::sub(x, y).0),
         Op::Mul => cheap_forward(b.prev, vals, args, s, |x, y| rules::mul(x, y).0),
+        Op::Max => cheap_forward(b.prev, vals, args, s, |x, y| rules::max(x, y).0),
+        Op::Min => cheap_forward(b.prev, vals, args, s, |x, y| rules::min(x, y).0),
         Op::Neg => {
             for (i, &a) in args.iter().enumerate() {
                 // SAFETY: operand and node slots of a batch (see `ld`).
@@ -439,6 +441,8 @@ pub(super) fn backward_batch<T: Float, const SAFE: bool>(
         Op::Add => cheap_backward::<T, SAFE, false>(b, vals, args, adj, rules::add),
         Op::Sub => cheap_backward::<T, SAFE, false>(b, vals, args, adj, rules::sub),
         Op::Mul => cheap_backward::<T, SAFE, true>(b, vals, args, adj, rules::mul),
+        Op::Max => cheap_backward::<T, SAFE, true>(b, vals, args, adj, rules::max),
+        Op::Min => cheap_backward::<T, SAFE, true>(b, vals, args, adj, rules::min),
         Op::Neg => {
             for (i, &a) in args.iter().enumerate().rev() {
                 unsafe {
@@ -504,7 +508,7 @@ pub(super) fn backward_batch<T: Float, const SAFE: bool>(
     }
 }
 
-/// The backward loop of `+ − ·` (partials from the operands' values by
+/// The backward loop of `+ − ·`, `max` and `min` (partials from the operands' values by
 /// the rule), carrying the adjoint of the previous node in a register when
 /// every node after the first uses it.
 #[inline(always)]
@@ -798,6 +802,8 @@ pub(super) fn tangent_batch<T: Float>(
             Op::Add => (_, d[0], d[1]) = rules::add(vals[a[0] as usize], vals[a[1] as usize]),
             Op::Sub => (_, d[0], d[1]) = rules::sub(vals[a[0] as usize], vals[a[1] as usize]),
             Op::Mul => (_, d[0], d[1]) = rules::mul(vals[a[0] as usize], vals[a[1] as usize]),
+            Op::Max => (_, d[0], d[1]) = rules::max(vals[a[0] as usize], vals[a[1] as usize]),
+            Op::Min => (_, d[0], d[1]) = rules::min(vals[a[0] as usize], vals[a[1] as usize]),
             Op::Neg => d[0] = -T::one(),
             _ => {
                 let mut p = parts[i * np..][..np].iter();

@@ -210,8 +210,16 @@ pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<
             args.push(a);
         }
         let p = match op {
-            Op::Add | Op::Sub | Op::Mul if var & 1 != 0 && args[first] + 1 == s => 1,
-            Op::Add | Op::Sub | Op::Mul if var & 2 != 0 && args[first + 1] + 1 == s => 2,
+            Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
+                if var & 1 != 0 && args[first] + 1 == s =>
+            {
+                1
+            }
+            Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
+                if var & 2 != 0 && args[first + 1] + 1 == s =>
+            {
+                2
+            }
             Op::Tern(Tern::AddMul | Tern::SubMul) if var & 1 != 0 && args[first] + 1 == s => 1,
             _ => 0,
         };
