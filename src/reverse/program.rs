@@ -22,14 +22,22 @@
 //! - **Execution order is memory order.** Value slots are the inputs, then
 //!   the nodes in the order they run, then the constants; a batch writes
 //!   consecutive slots, so stores stream.
-//! - **Only non-trivial partials are stored.** `+`, `−`, `·` and negation
-//!   store none: the backward sweep takes a product's partials from its
-//!   operands' values, by the same rule. Other rules store one partial per
-//!   varying operand, in execution order.
-//! - **The previous value stays in a register.** In a batch of `+`, `−` or
-//!   `·` where every node uses the one just before it (an accumulation),
-//!   the forward sweep carries that value and the backward sweep that
-//!   adjoint in a register instead of a store and a reload.
+//! - **A product used once is fused into its sum.** `a + b·c` and
+//!   `a − b·c` (a product whose only use is that sum or difference) run as
+//!   one node on three operands, computing exactly what the two nodes did
+//!   (two roundings, no FMA): half the nodes of a dot product.
+//! - **Only non-trivial partials are stored.** `+`, `−`, `·`, the fused
+//!   `a ± b·c`, `max`, `min` and negation store none: the backward sweep
+//!   takes their partials from the operands' values, by the same rule.
+//!   Other rules store one partial per varying operand, in execution order.
+//! - **The previous value stays in a register.** In a batch of `+`, `−`,
+//!   `·`, `max`, `min` or `a ± b·c` where every node uses the one just
+//!   before it (an accumulation), the forward sweep carries that value and
+//!   the backward sweep that adjoint in a register instead of a store and
+//!   a reload.
+//! - **Runs and broadcasts stream.** A batch of `+ − ·` whose operands are
+//!   runs of consecutive slots, or one run and one slot the same for every
+//!   node (`xᵢ − m`), runs over slices.
 //! - **No dummy slots.** The backward loop of each batch adds only into
 //!   the operands that vary.
 //!
