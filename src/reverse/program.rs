@@ -769,46 +769,53 @@ impl<T: Float> Program<T> {
     }
 }
 
-/// Marks the batches of `+ − ·` (without `prev`) whose operands are runs
-/// of consecutive slots (the varying ones before the batch) as `stream`; a
-/// batch that is not one such run but splits into a few long ones (a merge
-/// of two levels, say) is split.
+/// Marks the batches of `+ − ·` and `a ± b·c` (without `prev`) whose
+/// operands are runs of consecutive slots (the varying ones before the
+/// batch) as `stream`; a batch that is not one such run but splits into a
+/// few long ones (a merge of two levels, say) is split. A batch of `+ − ·`
+/// with one operand the same slot throughout and the other a run streams
+/// with that operand broadcast.
 fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
     const MIN_RUN: usize = 16;
     let mut out = Vec::with_capacity(batches.len());
     // The runs `[from, to)` of elements of one batch.
     let mut runs = Vec::new();
     for b in batches {
-        if !matches!(b.op, Op::Add | Op::Sub | Op::Mul) || b.prev != 0 {
+        let fused = matches!(b.op, Op::Tern(Tern::AddMul | Tern::SubMul));
+        if !(matches!(b.op, Op::Add | Op::Sub | Op::Mul) || fused) || b.prev != 0 {
             out.push(b);
             continue;
         }
-        let n = b.len as usize;
-        let pairs = &args[b.args as usize..][..2 * n];
-        let (v0, v1) = (b.var & 1 != 0, b.var & 2 != 0);
+        let (n, ar) = (b.len as usize, arity(b.op));
+        let elems = &args[b.args as usize..][..ar * n];
+        let varies = |j: usize| b.var & (1 << j) != 0;
         runs.clear();
         // The current run starts at element `from` (slot `start`), its
-        // operands at slots `f0`, `f1`; element `i` continues it if its
+        // operands at slots `f[j]`; element `i` continues it if its
         // operands are the next slots, and a varying one stays before the
         // run's first node.
         let (mut from, mut start) = (0, b.start as usize);
-        let (mut f0, mut f1) = (pairs[0] as usize, pairs[1] as usize);
-        for (i, e) in pairs.chunks_exact(2).enumerate().skip(1) {
-            let (e0, e1) = (f0 + (i - from), f1 + (i - from));
-            let continues = e[0] as usize == e0
-                && e[1] as usize == e1
-                && (!v0 || e0 < start)
-                && (!v1 || e1 < start);
+        let mut f = [0usize; 3];
+        for (fj, &e) in f.iter_mut().zip(elems) {
+            *fj = e as usize;
+        }
+        for (i, e) in elems.chunks_exact(ar).enumerate().skip(1) {
+            let continues = (0..ar).all(|j| {
+                let ej = f[j] + (i - from);
+                e[j] as usize == ej && (!varies(j) || ej < start)
+            });
             if !continues {
                 runs.push((from, i));
                 (from, start) = (i, b.start as usize + i);
-                (f0, f1) = (e[0] as usize, e[1] as usize);
+                for (fj, &e) in f.iter_mut().zip(e) {
+                    *fj = e as usize;
+                }
             }
         }
         runs.push((from, n));
         let whole = runs.len() == 1;
         if !whole && runs.iter().any(|&(a, b)| b - a < MIN_RUN) {
-            let bcast = if n >= MIN_RUN { broadcast(&b, pairs) } else { 0 };
+            let bcast = if n >= MIN_RUN && !fused { broadcast(&b, elems) } else { 0 };
             out.push(Batch { stream: bcast != 0, bcast, ..b });
             continue;
         }
@@ -817,7 +824,7 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
             out.push(Batch {
                 start: b.start + k,
                 len: (to - from) as u32,
-                args: b.args + 2 * k,
+                args: b.args + ar as u32 * k,
                 stream: true,
                 ..b
             });
@@ -1139,6 +1146,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Rosenbrock's `xᵢ₊₁ − xᵢ·xᵢ` is one fused batch whose operands are
+    /// runs: it streams; its chain `s + 100·a·a` carries instead.
+    #[test]
+    fn fused_runs_stream() {
+        let tape = Tape::new();
+        let xs = tape.vars(&[0.5; 40]);
+        let y = tf::rosenbrock(&xs);
+        let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
+        let sm = Op::Tern(Tern::SubMul);
+        let b = p.batches.iter().find(|b| b.op == sm).unwrap();
+        assert!(b.stream && b.len == 39 && b.var == 7 && b.bcast == 0);
+        let am = Op::Tern(Tern::AddMul);
+        assert!(p.batches.iter().any(|b| b.op == am && b.prev == 1 && !b.stream));
     }
 
     /// `Σ|path products|` from the output to each input: the tape's sweep

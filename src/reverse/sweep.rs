@@ -136,6 +136,8 @@ pub(super) fn forward_batch<T: Float>(b: &Batch, vals: &mut [T], args: &[u32], p
                 unsafe { st(vals, s + i, -ld(vals, a as usize)) }
             }
         }
+        Op::Tern(Tern::AddMul) if b.stream => fused_stream_forward(b, vals, args, rules::add),
+        Op::Tern(Tern::SubMul) if b.stream => fused_stream_forward(b, vals, args, rules::sub),
         Op::Tern(Tern::AddMul) => fused_forward(b.prev, vals, args, s, rules::add),
         Op::Tern(Tern::SubMul) => fused_forward(b.prev, vals, args, s, rules::sub),
         Op::Tern(t) => {
@@ -228,6 +230,68 @@ fn fused_forward<T: Float>(
             st(vals, s + i, rule(ld(vals, a[0] as usize), m).0);
         }
     }
+}
+
+/// The forward loop of a `stream` batch of `a ± b·c`: over slices, as
+/// [`stream_forward`].
+#[inline(always)]
+fn fused_stream_forward<T: Float>(
+    b: &Batch,
+    vals: &mut [T],
+    args: &[u32],
+    rule: impl Fn(T, T) -> (T, T, T),
+) {
+    let (s, n) = (b.start as usize, b.len as usize);
+    // Varying operands lie before the batch, constants after the nodes.
+    let (src, rest) = vals.split_at_mut(s);
+    let (dst, after) = rest.split_at_mut(n);
+    let (src, after): (&[T], &[T]) = (src, after);
+    let run = |j: usize| {
+        let a = args[j] as usize;
+        if b.var & (1 << j) != 0 { &src[a..a + n] } else { &after[a - s - n..][..n] }
+    };
+    let (x, y, z) = (run(0), run(1), run(2));
+    for i in 0..n {
+        dst[i] = rule(x[i], rules::mul(y[i], z[i]).0).0;
+    }
+}
+
+/// The backward loop of a `stream` batch of `a ± b·c`: one pass over the
+/// slices per varying operand, `a`'s then `b`'s then `c`'s (each adjoint
+/// gets the element loop's terms, possibly in another order).
+#[inline(always)]
+fn fused_stream_backward<T: Float>(
+    b: &Batch,
+    vals: &[T],
+    args: &[u32],
+    adj: &mut [T],
+    rule: impl Fn(T, T) -> (T, T, T),
+) {
+    let (s, n) = (b.start as usize, b.len as usize);
+    let (a0, a1, a2) = (args[0] as usize, args[1] as usize, args[2] as usize);
+    let (lo, hi) = adj.split_at_mut(s);
+    let g = &mut hi[..n];
+    let (_, da, dm) = rule(T::zero(), T::zero());
+    let (y, z) = (&vals[a1..a1 + n], &vals[a2..a2 + n]);
+    if b.var & 1 != 0 {
+        let dst = &mut lo[a0..a0 + n];
+        for i in 0..n {
+            dst[i] = dst[i] + g[i] * da;
+        }
+    }
+    if b.var & 2 != 0 {
+        let dst = &mut lo[a1..a1 + n];
+        for i in 0..n {
+            dst[i] = dst[i] + (T::zero() + g[i] * dm) * rules::mul(y[i], z[i]).1;
+        }
+    }
+    if b.var & 4 != 0 {
+        let dst = &mut lo[a2..a2 + n];
+        for i in 0..n {
+            dst[i] = dst[i] + (T::zero() + g[i] * dm) * rules::mul(y[i], z[i]).2;
+        }
+    }
+    g.fill(T::zero());
 }
 
 /// The forward loop of a `stream` batch of `+ − ·`: over slices, no
@@ -453,6 +517,12 @@ pub(super) fn backward_batch<T: Float, const SAFE: bool>(
                     }
                 }
             }
+        }
+        Op::Tern(Tern::AddMul) if b.stream && !SAFE => {
+            fused_stream_backward(b, vals, args, adj, rules::add)
+        }
+        Op::Tern(Tern::SubMul) if b.stream && !SAFE => {
+            fused_stream_backward(b, vals, args, adj, rules::sub)
         }
         Op::Tern(Tern::AddMul) => fused_backward::<T, SAFE>(b, vals, args, adj, rules::add),
         Op::Tern(Tern::SubMul) => fused_backward::<T, SAFE>(b, vals, args, adj, rules::sub),

@@ -304,18 +304,20 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
     const MIN_RUN: usize = 16;
     let mut out = Vec::with_capacity(batches.len());
     for b in batches {
-        if !matches!(b.op, Op::Add | Op::Sub | Op::Mul) || b.prev != 0 {
+        let fused = matches!(b.op, Op::Tern(Tern::AddMul | Tern::SubMul));
+        if !(matches!(b.op, Op::Add | Op::Sub | Op::Mul) || fused) || b.prev != 0 {
             out.push(b);
             continue;
         }
-        let arg = |i: usize, j: usize| args[b.args as usize + 2 * i + j] as usize;
+        let ar = if fused { 3 } else { 2 };
+        let arg = |i: usize, j: usize| args[b.args as usize + ar * i + j] as usize;
         // The runs `[from, to)` of elements.
         let mut runs = Vec::new();
         let mut from = 0;
         let n = b.len as usize;
         for i in 1..=n {
             let continues = i < n
-                && (0..2).all(|j| {
+                && (0..ar).all(|j| {
                     let varies = b.var & (1 << j) != 0;
                     let first = arg(from, j);
                     let start = b.start as usize + from;
@@ -335,7 +337,8 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
                 .find(|&j| {
                     let k = 1 - j;
                     let slot = arg(0, j);
-                    n >= MIN_RUN
+                    !fused
+                        && n >= MIN_RUN
                         && (0..n).all(|i| arg(i, j) == slot && arg(i, k) == arg(0, k) + i)
                         && (b.var & (1 << j) == 0 || slot < b.start as usize)
                         && (b.var & (1 << k) == 0 || arg(n - 1, k) < b.start as usize)
@@ -349,7 +352,7 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
             out.push(Batch {
                 start: b.start + k,
                 len: (to - from) as u32,
-                args: b.args + 2 * k,
+                args: b.args + ar as u32 * k,
                 stream: true,
                 ..b
             });
