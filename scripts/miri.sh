@@ -20,7 +20,8 @@ export MIRIFLAGS="${MIRIFLAGS:--Zmiri-deterministic-floats}"
 export QUICKCHECK_TESTS="${QUICKCHECK_TESTS:-10}"
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
-  tests=(reverse reverse_active reverse_second reverse_prepared reverse_bounded replay replay_map)
+  tests=(reverse reverse_active reverse_second reverse_prepared reverse_bounded replay replay_map
+    replay_fused replay_broadcast)
 fi
 args=()
 for t in "${tests[@]}"; do args+=(--test "$t"); done

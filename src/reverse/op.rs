@@ -215,6 +215,12 @@ pub(crate) enum Tern {
     MulAdd,
     /// `clamp(x, lo, hi)`.
     Clamp,
+    /// `x + y·z` with two roundings, as a product node feeding a sum node
+    /// computes it: made by compile from such a pair (see `program.rs`),
+    /// never recorded on a tape.
+    AddMul,
+    /// `x − y·z` with two roundings, as [`Tern::AddMul`].
+    SubMul,
 }
 
 impl Tern {
@@ -226,6 +232,12 @@ impl Tern {
         match self {
             Tern::MulAdd => rules::mul_add(x, y, z),
             Tern::Clamp => rules::clamp(x, y, z),
+            Tern::AddMul | Tern::SubMul => {
+                let (m, dy, dz) = rules::mul(y, z);
+                let (v, dx, dm) =
+                    if self == Tern::AddMul { rules::add(x, m) } else { rules::sub(x, m) };
+                (v, dx, dm * dy, dm * dz)
+            }
         }
     }
 
@@ -234,6 +246,8 @@ impl Tern {
         match self {
             Tern::MulAdd => "mul_add",
             Tern::Clamp => "clamp",
+            Tern::AddMul => "add_mul",
+            Tern::SubMul => "sub_mul",
         }
     }
 }

@@ -22,14 +22,22 @@
 //! - **Execution order is memory order.** Value slots are the inputs, then
 //!   the nodes in the order they run, then the constants; a batch writes
 //!   consecutive slots, so stores stream.
-//! - **Only non-trivial partials are stored.** `+`, `−`, `·` and negation
-//!   store none: the backward sweep takes a product's partials from its
-//!   operands' values, by the same rule. Other rules store one partial per
-//!   varying operand, in execution order.
-//! - **The previous value stays in a register.** In a batch of `+`, `−` or
-//!   `·` where every node uses the one just before it (an accumulation),
-//!   the forward sweep carries that value and the backward sweep that
-//!   adjoint in a register instead of a store and a reload.
+//! - **A product used once is fused into its sum.** `a + b·c` and
+//!   `a − b·c` (a product whose only use is that sum or difference) run as
+//!   one node on three operands, computing exactly what the two nodes did
+//!   (two roundings, no FMA): half the nodes of a dot product.
+//! - **Only non-trivial partials are stored.** `+`, `−`, `·`, the fused
+//!   `a ± b·c`, `max`, `min` and negation store none: the backward sweep
+//!   takes their partials from the operands' values, by the same rule.
+//!   Other rules store one partial per varying operand, in execution order.
+//! - **The previous value stays in a register.** In a batch of `+`, `−`,
+//!   `·`, `max`, `min` or `a ± b·c` where every node uses the one just
+//!   before it (an accumulation), the forward sweep carries that value and
+//!   the backward sweep that adjoint in a register instead of a store and
+//!   a reload.
+//! - **Runs and broadcasts stream.** A batch of `+ − ·` whose operands are
+//!   runs of consecutive slots, or one run and one slot the same for every
+//!   node (`xᵢ − m`), runs over slices.
 //! - **No dummy slots.** The backward loop of each batch adds only into
 //!   the operands that vary.
 //!
@@ -42,7 +50,7 @@ use alloc::vec::Vec;
 
 use num_traits::Float;
 
-use super::op::Op;
+use super::op::{Op, Tern};
 use super::sweep::{backward_batch, forward_batch, tangent_batch};
 use super::tape::{Check, Node, Record, Test};
 
@@ -52,8 +60,10 @@ pub(super) struct Batch {
     pub(super) op: Op,
     /// Bit `i` set: operand `i` varies (others are constants).
     pub(super) var: u8,
-    /// For `+ − ·` only: 1 (2) when every node but the first has the slot
-    /// just before it as its first (second) operand; 0 otherwise.
+    /// For `+ − ·`, `max` and `min` only: 1 (2) when every node but the
+    /// first has the slot just before it as its first (second) operand; 0
+    /// otherwise. For the
+    /// fused `a ± b·c`, 1 when that operand is `a`.
     pub(super) prev: u8,
     /// With `prev`: every node but the last is used by the next one only,
     /// so its adjoint is exactly the carried term (no load, no add).
@@ -62,6 +72,10 @@ pub(super) struct Batch {
     /// slots (before the batch if it varies, among the constants if not),
     /// so the loops run over slices (and vectorize).
     pub(super) stream: bool,
+    /// With `stream`: 1 (2) when the first (second) operand is one slot,
+    /// the same for every node (a broadcast, as `xᵢ − m`), the other a
+    /// run; 0 when both are runs.
+    pub(super) bcast: u8,
     pub(super) start: u32,
     pub(super) len: u32,
     /// Where the batch's operand slots start in `args` (`arity` per node).
@@ -83,9 +97,36 @@ pub(super) fn arity(op: Op) -> usize {
 }
 
 /// True for the codes whose partials the backward sweep recomputes from
-/// the operands' values (they cost less than storing and loading them).
+/// the operands' values (they cost less than storing and loading them:
+/// `max` and `min` compare two values they load anyway, against two stored
+/// partials per node).
 fn cheap(op: Op) -> bool {
-    matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Neg)
+    matches!(
+        op,
+        Op::Add
+            | Op::Sub
+            | Op::Mul
+            | Op::Max
+            | Op::Min
+            | Op::Neg
+            | Op::Tern(Tern::AddMul | Tern::SubMul)
+    )
+}
+
+/// Compile's per-node flags, above the varying-operand bits (`VARYING`)
+/// of its `var` byte.
+mod flag {
+    /// The bits of the varying operands.
+    pub(super) const VARYING: u8 = 0b111;
+    /// A fused node's product was the sum's first operand (`b·c + a`).
+    pub(super) const MUL_LEFT: u8 = 1 << 4;
+    /// A product with exactly one use (by a needed node).
+    pub(super) const SINGLE: u8 = 1 << 5;
+    /// A product fused into the sum or difference that uses it: not run.
+    pub(super) const GONE: u8 = 1 << 6;
+    /// A sum or difference that absorbed its operand's product: it runs as
+    /// [`Tern::AddMul`] or [`Tern::SubMul`] on `(a, b, c)`.
+    pub(super) const FUSED: u8 = 1 << 7;
 }
 
 /// The number of partials stored per node.
@@ -333,14 +374,19 @@ impl<T: Float> Program<T> {
 /// Every node's operands are its `lhs` and `rhs` (0 for none or a
 /// constant); a ternary node's `lhs` is its link, whose operands are marked
 /// in turn when the loop reaches it.
+///
+/// The mark counts uses by needed nodes (an output or a check counts two),
+/// saturating, so that pass 2 knows which products have a single use.
 #[inline(never)]
 fn mark_needed<T>(rec: &Record<T>, outputs: &[(u32, T)], mark: &mut [u32]) -> Option<usize> {
     let nodes = &rec.nodes[..mark.len()];
+    let bump = |m: &mut u32, by: u32| *m = m.saturating_add(by);
     for &(k, _) in outputs {
-        mark[k as usize] = 1;
+        bump(&mut mark[k as usize], 2);
     }
     for c in &rec.checks {
-        (mark[c.a as usize], mark[c.b as usize]) = (1, 1);
+        bump(&mut mark[c.a as usize], 2);
+        bump(&mut mark[c.b as usize], 2);
     }
     let mut block = None;
     for k in (1..nodes.len()).rev() {
@@ -349,7 +395,8 @@ fn mark_needed<T>(rec: &Record<T>, outputs: &[(u32, T)], mark: &mut [u32]) -> Op
             if matches!(n.op, Op::Block | Op::BlockLink) {
                 block = Some(k);
             }
-            (mark[n.lhs as usize], mark[n.rhs as usize]) = (1, 1);
+            bump(&mut mark[n.lhs as usize], 1);
+            bump(&mut mark[n.rhs as usize], 1);
         }
     }
     block
@@ -375,6 +422,16 @@ impl Levels {
     /// Compile pass 2, forward: each needed node's level (one more than
     /// its varying operands' highest) as `mark = level + 1` (inputs and
     /// blocks: level 0), and the counts.
+    ///
+    /// A product `m = b·c` whose only use is as an operand of a sum or as
+    /// the subtrahend of a difference is fused into it: the sum becomes one
+    /// node `a + b·c` (`a − b·c`) on the three operands, at the level those
+    /// give, and the product is not run (`GONE`, taken out of its level's
+    /// count). The fused node computes exactly what the two did (two
+    /// roundings, the same rules), in one pass over one slot instead of
+    /// two: half the memory for the commonest pattern of numerical code.
+    /// A sum whose product is its first operand is run as `a + b·c` too
+    /// (addition commutes, bit for bit).
     #[inline(never)]
     fn run<T>(&mut self, nodes: &[Node<T>], mark: &mut [u32]) {
         let nodes = &nodes[..mark.len()];
@@ -388,8 +445,10 @@ impl Levels {
                     self.inputs.push(k as u32);
                     mark[k] = 1;
                 }
-                Op::Sink | Op::Link | Op::Block | Op::BlockLink => {}
+                // Level 0 for a block (the mark held its use count).
+                Op::Sink | Op::Link | Op::Block | Op::BlockLink => mark[k] = mark[k].min(1),
                 op if mark[k] != 0 => {
+                    let uses = mark[k];
                     // Its operands: a ternary rule's link's two and its own
                     // third, or `lhs` (and `rhs`).
                     let (a, b, c, ar) = match op {
@@ -400,25 +459,60 @@ impl Levels {
                         op if op.is_binary() => (n.lhs, n.rhs, 0, 2),
                         _ => (n.lhs, 0, 0, 1),
                     };
+                    let single = |i: u32| var[i as usize] & flag::SINGLE != 0;
+                    // The product to fuse into a sum or difference, if any.
+                    let m = match op {
+                        Op::Add if single(b) => b,
+                        Op::Add if single(a) => a,
+                        Op::Sub if single(b) => b,
+                        _ => 0,
+                    };
+                    if m != 0 {
+                        let other = if m == b { a } else { b };
+                        let p = &nodes[m as usize];
+                        let (pb, pc) = (p.lhs, p.rhs);
+                        let lm = mark[m as usize] - 1;
+                        self.count[lm as usize] -= 1;
+                        var[m as usize] |= flag::GONE;
+                        let lv = mark[other as usize].max(lm);
+                        let v = u8::from(other != 0)
+                            | (u8::from(pb != 0) << 1)
+                            | (u8::from(pc != 0) << 2);
+                        let left = if m == a { flag::MUL_LEFT } else { 0 };
+                        // The product's operands and constants are counted;
+                        // the sum adds its other operand.
+                        self.nconst += usize::from(other == 0);
+                        self.nargs += 1;
+                        mark[k] = lv + 1;
+                        var[k] = v | flag::FUSED | left;
+                        push(&mut self.count, &mut self.list, k, lv);
+                        continue;
+                    }
                     let lv = mark[a as usize].max(mark[b as usize]).max(mark[c as usize]);
                     let v = u8::from(a != 0) | (u8::from(b != 0) << 1) | (u8::from(c != 0) << 2);
                     self.nconst += ar - v.count_ones() as usize;
                     self.nargs += ar;
                     mark[k] = lv + 1;
-                    var[k] = v;
-                    match self.count.get_mut(lv as usize) {
-                        Some(c) => *c += 1,
-                        None => {
-                            self.count.resize(lv as usize, 0);
-                            self.count.push(1);
-                        }
-                    }
-                    self.list.push(k as u32);
+                    var[k] = if op == Op::Mul && uses == 1 { v | flag::SINGLE } else { v };
+                    push(&mut self.count, &mut self.list, k, lv);
                 }
                 _ => {}
             }
         }
     }
+}
+
+/// Adds node `k` to the nodes to run (`list`), at level `lv`.
+#[inline(always)]
+fn push(count: &mut Vec<u32>, list: &mut Vec<u32>, k: usize, lv: u32) {
+    match count.get_mut(lv as usize) {
+        Some(c) => *c += 1,
+        None => {
+            count.resize(lv as usize, 0);
+            count.push(1);
+        }
+    }
+    list.push(k as u32);
 }
 
 /// Compile pass 3: the schedule, the needed nodes by level, each level in
@@ -436,8 +530,12 @@ fn schedule<T>(nodes: &[Node<T>], mark: &[u32], lv: &mut Levels) -> Vec<u32> {
         *c = sum - *c;
     }
     at.push(sum);
-    let mut order = alloc::vec![0u32; lv.list.len()];
+    let mut order = alloc::vec![0u32; sum as usize];
     for &k in &lv.list {
+        // A product fused into its use is not run.
+        if lv.var[k as usize] & flag::GONE != 0 {
+            continue;
+        }
         let next = &mut count[mark[k as usize] as usize - 1];
         order[*next as usize] = k;
         *next += 1;
@@ -446,7 +544,8 @@ fn schedule<T>(nodes: &[Node<T>], mark: &[u32], lv: &mut Levels) -> Vec<u32> {
     let mut scratch = Vec::new();
     for l in 0..levels {
         let level = &mut order[at[l] as usize..at[l + 1] as usize];
-        last = group_level(nodes, &lv.var, level, last, &mut scratch);
+        // A level can be empty (its products were all fused).
+        last = group_level(nodes, &lv.var, level, last, &mut scratch).or(last);
     }
     order
 }
@@ -477,7 +576,8 @@ impl<T: Float> Emit<T> {
             let s = (inputs + pos) as u32;
             let k = k as usize;
             let n = &nodes[k];
-            let (op, var) = (n.op, var[k]);
+            let left = var[k] & flag::MUL_LEFT != 0;
+            let (op, var) = rule_of(nodes, var, k as u32);
             let first = args.len();
             let mut put = |i: u32, c: T| {
                 let a = if i != 0 {
@@ -491,6 +591,15 @@ impl<T: Float> Emit<T> {
                 args.push(a);
             };
             match op {
+                Op::Tern(Tern::AddMul | Tern::SubMul) => {
+                    // `a ± b·c`: the sum's other operand, then the product's.
+                    let ((a, ca), m) =
+                        if left { ((n.rhs, n.dr), n.lhs) } else { ((n.lhs, n.dl), n.rhs) };
+                    let p = &nodes[m as usize];
+                    put(a, ca);
+                    put(p.lhs, p.dl);
+                    put(p.rhs, p.dr);
+                }
                 Op::Tern(_) => {
                     let l = &nodes[k - 1];
                     put(l.lhs, l.dl);
@@ -505,8 +614,17 @@ impl<T: Float> Emit<T> {
             }
             slot[k] = s;
             let p = match op {
-                Op::Add | Op::Sub | Op::Mul if var & 1 != 0 && args[first] + 1 == s => 1,
-                Op::Add | Op::Sub | Op::Mul if var & 2 != 0 && args[first + 1] + 1 == s => 2,
+                Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
+                    if var & 1 != 0 && args[first] + 1 == s =>
+                {
+                    1
+                }
+                Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
+                    if var & 2 != 0 && args[first + 1] + 1 == s =>
+                {
+                    2
+                }
+                Op::Tern(Tern::AddMul | Tern::SubMul) if var & 1 != 0 && args[first] + 1 == s => 1,
                 _ => 0,
             };
             match batches.last_mut() {
@@ -520,6 +638,7 @@ impl<T: Float> Emit<T> {
                     prev: 0,
                     lone: false,
                     stream: false,
+                    bcast: 0,
                     start: s,
                     len: 1,
                     args: first as u32,
@@ -650,46 +769,54 @@ impl<T: Float> Program<T> {
     }
 }
 
-/// Marks the batches of `+ − ·` (without `prev`) whose operands are runs
-/// of consecutive slots (the varying ones before the batch) as `stream`; a
-/// batch that is not one such run but splits into a few long ones (a merge
-/// of two levels, say) is split.
+/// Marks the batches of `+ − ·` and `a ± b·c` (without `prev`) whose
+/// operands are runs of consecutive slots (the varying ones before the
+/// batch) as `stream`; a batch that is not one such run but splits into a
+/// few long ones (a merge of two levels, say) is split. A batch of `+ − ·`
+/// with one operand the same slot throughout and the other a run streams
+/// with that operand broadcast.
 fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
     const MIN_RUN: usize = 16;
     let mut out = Vec::with_capacity(batches.len());
     // The runs `[from, to)` of elements of one batch.
     let mut runs = Vec::new();
     for b in batches {
-        if !matches!(b.op, Op::Add | Op::Sub | Op::Mul) || b.prev != 0 {
+        let fused = matches!(b.op, Op::Tern(Tern::AddMul | Tern::SubMul));
+        if !(matches!(b.op, Op::Add | Op::Sub | Op::Mul) || fused) || b.prev != 0 {
             out.push(b);
             continue;
         }
-        let n = b.len as usize;
-        let pairs = &args[b.args as usize..][..2 * n];
-        let (v0, v1) = (b.var & 1 != 0, b.var & 2 != 0);
+        let (n, ar) = (b.len as usize, arity(b.op));
+        let elems = &args[b.args as usize..][..ar * n];
+        let varies = |j: usize| b.var & (1 << j) != 0;
         runs.clear();
         // The current run starts at element `from` (slot `start`), its
-        // operands at slots `f0`, `f1`; element `i` continues it if its
+        // operands at slots `f[j]`; element `i` continues it if its
         // operands are the next slots, and a varying one stays before the
         // run's first node.
         let (mut from, mut start) = (0, b.start as usize);
-        let (mut f0, mut f1) = (pairs[0] as usize, pairs[1] as usize);
-        for (i, e) in pairs.chunks_exact(2).enumerate().skip(1) {
-            let (e0, e1) = (f0 + (i - from), f1 + (i - from));
-            let continues = e[0] as usize == e0
-                && e[1] as usize == e1
-                && (!v0 || e0 < start)
-                && (!v1 || e1 < start);
+        let mut f = [0usize; 3];
+        for (fj, &e) in f.iter_mut().zip(elems) {
+            *fj = e as usize;
+        }
+        for (i, e) in elems.chunks_exact(ar).enumerate().skip(1) {
+            let continues = (0..ar).all(|j| {
+                let ej = f[j] + (i - from);
+                e[j] as usize == ej && (!varies(j) || ej < start)
+            });
             if !continues {
                 runs.push((from, i));
                 (from, start) = (i, b.start as usize + i);
-                (f0, f1) = (e[0] as usize, e[1] as usize);
+                for (fj, &e) in f.iter_mut().zip(e) {
+                    *fj = e as usize;
+                }
             }
         }
         runs.push((from, n));
         let whole = runs.len() == 1;
         if !whole && runs.iter().any(|&(a, b)| b - a < MIN_RUN) {
-            out.push(b);
+            let bcast = if n >= MIN_RUN && !fused { broadcast(&b, elems) } else { 0 };
+            out.push(Batch { stream: bcast != 0, bcast, ..b });
             continue;
         }
         for &(from, to) in &runs {
@@ -697,13 +824,33 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
             out.push(Batch {
                 start: b.start + k,
                 len: (to - from) as u32,
-                args: b.args + 2 * k,
+                args: b.args + ar as u32 * k,
                 stream: true,
                 ..b
             });
         }
     }
     out
+}
+
+/// Whether a batch of `+ − ·` (its operand pairs `pairs`) has one operand
+/// the same slot throughout and the other a run of consecutive slots
+/// (before the batch if it varies): 1 (2) for a broadcast first (second)
+/// operand, 0 otherwise.
+fn broadcast(b: &Batch, pairs: &[u32]) -> u8 {
+    let n = b.len as usize;
+    for (j, k) in [(1, 0), (0, 1)] {
+        let (one, first) = (pairs[j], pairs[k]);
+        let varies = |i: usize| b.var & (1 << i) != 0;
+        let same = pairs.chunks_exact(2).all(|e| e[j] == one);
+        let run = pairs.chunks_exact(2).enumerate().all(|(i, e)| e[k] == first + i as u32);
+        let before =
+            (!varies(j) || one < b.start) && (!varies(k) || first as usize + n <= b.start as usize);
+        if same && run && before {
+            return j as u8 + 1;
+        }
+    }
+    0
 }
 
 /// Orders one level's nodes (given in node order) by rule and varying
@@ -741,7 +888,7 @@ fn group_rules<T>(
     scratch: &mut Vec<(u64, u32)>,
 ) -> Option<(Op, u8)> {
     let pack = |(op, v): (Op, u8)| (op.rank() << 8) | u64::from(v);
-    let key = |k: u32| pack((nodes[k as usize].op, var[k as usize]));
+    let key = |k: u32| pack(rule_of(nodes, var, k));
     scratch.clear();
     scratch.reserve(2 * level.len());
     scratch.extend(level.iter().map(|&k| (key(k), k)));
@@ -785,10 +932,17 @@ fn group_rules<T>(
     level.last().map(|&k| rule_of(nodes, var, k))
 }
 
-/// A node's rule and varying operands.
+/// A node's rule and varying operands (a fused sum's or difference's:
+/// [`Tern::AddMul`] or [`Tern::SubMul`]).
 #[inline(always)]
 fn rule_of<T>(nodes: &[Node<T>], var: &[u8], k: u32) -> (Op, u8) {
-    (nodes[k as usize].op, var[k as usize])
+    let (op, v) = (nodes[k as usize].op, var[k as usize]);
+    let op = match op {
+        _ if v & flag::FUSED == 0 => op,
+        Op::Add => Op::Tern(Tern::AddMul),
+        _ => Op::Tern(Tern::SubMul),
+    };
+    (op, v & flag::VARYING)
 }
 
 /// Whether a check is a recorded read of a value (as opposed to a
@@ -911,6 +1065,102 @@ mod tests {
             let old = format!("{:?}", reference::build(&rec, outs));
             assert_eq!(new, old);
         }
+    }
+
+    /// Which products fuse: one used once by a sum (either operand) or as a
+    /// difference's subtrahend does; one used twice, as an output, as a
+    /// minuend, or by another rule does not.
+    #[test]
+    fn fusion_takes_single_use_products_only() {
+        type F<'a> = &'a dyn for<'t> Fn(&[Var<'t, f64>]) -> Var<'t, f64>;
+        let (am, sm) = (Op::Tern(Tern::AddMul), Op::Tern(Tern::SubMul));
+        let cases: [(F, &[Op]); 7] = [
+            (&|v| v[0] + v[1] * v[2], &[am]),
+            (&|v| v[1] * v[2] + v[0], &[am]),
+            (&|v| v[0] - v[1] * v[2], &[sm]),
+            (&|v| v[1] * v[2] - v[0], &[Op::Mul, Op::Sub]),
+            (&|v| v[1] * v[2] / v[0], &[Op::Mul, Op::Div]),
+            (
+                &|v| {
+                    let p = v[1] * v[2];
+                    (v[0] + p) * p
+                },
+                &[Op::Mul, Op::Add, Op::Mul],
+            ),
+            // The product of the next sum is fused, not this one's.
+            (&|v| v[0] * v[1] + v[1] * v[2], &[Op::Mul, am]),
+        ];
+        for (i, (f, want)) in cases.iter().enumerate() {
+            let tape = Tape::new();
+            let xs = tape.vars(&[0.5, -1.5, 2.0]);
+            let y = f(&xs);
+            let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
+            let ops: Vec<Op> = p.batches.iter().map(|b| b.op).collect();
+            assert_eq!(ops, *want, "case {i}");
+        }
+        // An output product is not fused into its use.
+        let tape = Tape::new();
+        let xs = tape.vars(&[0.5, -1.5, 2.0]);
+        let p = xs[1] * xs[2];
+        let y = xs[0] + p;
+        let prog = Program::build(&tape.snapshot(), &[(y.idx, y.val), (p.idx, p.val)]);
+        let ops: Vec<Op> = prog.batches.iter().map(|b| b.op).collect();
+        assert_eq!(ops, [Op::Mul, Op::Add]);
+    }
+
+    /// Which batches run with a broadcast operand: `xᵢ − m` (second),
+    /// `m·xᵢ` (first), `xᵢ + xₕ` (second, inside its run; `h = n/2`), `cᵢ·xₕ`
+    /// (second, the run constants); none below 16 nodes.
+    #[test]
+    fn broadcast_batches_are_found() {
+        type F<'a> = &'a dyn for<'t> Fn(&[Var<'t, f64>]) -> Var<'t, f64>;
+        fn sum(v: Vec<Var<'_, f64>>) -> Var<'_, f64> {
+            v.into_iter().fold(Var::constant(0.0), |s, t| s + t.sin())
+        }
+        let cases: [(F, (Op, u8, u8)); 4] = [
+            (&|v| tf::log_sum_exp(v), (Op::Sub, 3, 2)),
+            (
+                &|v| {
+                    let e = v[0].exp();
+                    sum(v.iter().map(|&x| e * x).collect())
+                },
+                (Op::Mul, 3, 1),
+            ),
+            (&|v| sum(v.iter().map(|&x| x + v[v.len() / 2]).collect()), (Op::Add, 3, 2)),
+            (
+                &|v| sum((0..v.len()).map(|i| (i as f64 + 0.5) * v[v.len() / 2]).collect()),
+                (Op::Mul, 2, 2),
+            ),
+        ];
+        for (i, (f, (op, var, bcast))) in cases.iter().enumerate() {
+            for n in [12, 40] {
+                let tape = Tape::new();
+                let xs = tape.vars(&vec![0.5; n]);
+                let y = f(&xs);
+                let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
+                let found = p.batches.iter().filter(|b| b.bcast != 0).count();
+                assert_eq!(found, usize::from(n >= 16), "case {i}, n = {n}");
+                if let Some(b) = p.batches.iter().find(|b| b.bcast != 0) {
+                    assert!(b.stream && b.len as usize == n, "case {i}");
+                    assert_eq!((b.op, b.var, b.bcast), (*op, *var, *bcast), "case {i}");
+                }
+            }
+        }
+    }
+
+    /// Rosenbrock's `xᵢ₊₁ − xᵢ·xᵢ` is one fused batch whose operands are
+    /// runs: it streams; its chain `s + 100·a·a` carries instead.
+    #[test]
+    fn fused_runs_stream() {
+        let tape = Tape::new();
+        let xs = tape.vars(&[0.5; 40]);
+        let y = tf::rosenbrock(&xs);
+        let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
+        let sm = Op::Tern(Tern::SubMul);
+        let b = p.batches.iter().find(|b| b.op == sm).unwrap();
+        assert!(b.stream && b.len == 39 && b.var == 7 && b.bcast == 0);
+        let am = Op::Tern(Tern::AddMul);
+        assert!(p.batches.iter().any(|b| b.op == am && b.prev == 1 && !b.stream));
     }
 
     /// `Σ|path products|` from the output to each input: the tape's sweep

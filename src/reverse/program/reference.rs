@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use num_traits::Float;
 
-use super::super::op::Op;
+use super::super::op::{Op, Tern};
 use super::super::tape::Node;
 use super::super::tape::{Check, Record};
 use super::{Batch, Program, arity, stored};
@@ -42,6 +42,84 @@ fn operands<T: Float>(nodes: &[Node<T>], k: usize) -> ([(u32, T); 3], usize) {
     }
 }
 
+/// Which products fuse into their use: for each node, the product `m` it
+/// absorbs (a sum with an operand, or a difference with a subtrahend, that
+/// is a product used once), `u32::MAX` for a product absorbed, 0 otherwise.
+/// Uses are counted over the needed nodes' operands (outputs and checks
+/// count two); a sum takes its second operand's product first.
+fn fusions<T>(rec: &Record<T>, outputs: &[(u32, T)], needed: &[bool]) -> Vec<u32> {
+    let nodes = &rec.nodes;
+    let mut uses = alloc::vec![0u32; nodes.len()];
+    for &(k, _) in outputs {
+        uses[k as usize] += 2;
+    }
+    for c in &rec.checks {
+        uses[c.a as usize] += 2;
+        uses[c.b as usize] += 2;
+    }
+    for k in 1..nodes.len() {
+        if !needed[k] {
+            continue;
+        }
+        match nodes[k].op {
+            Op::Input | Op::Sink | Op::Link => {}
+            Op::Block | Op::BlockLink => {
+                uses[nodes[k].lhs as usize] += 1;
+                uses[nodes[k].rhs as usize] += 1;
+            }
+            _ => {
+                let (ops, ar) = operand_ids(nodes, k);
+                for &i in &ops[..ar] {
+                    uses[i as usize] += 1;
+                }
+            }
+        }
+    }
+    let single = |i: u32| i != 0 && nodes[i as usize].op == Op::Mul && uses[i as usize] == 1;
+    let mut fused = alloc::vec![0u32; nodes.len()];
+    for k in 1..nodes.len() {
+        let n = &nodes[k];
+        if !needed[k] {
+            continue;
+        }
+        let m = match n.op {
+            Op::Add | Op::Sub if single(n.rhs) => n.rhs,
+            Op::Add if single(n.lhs) => n.lhs,
+            _ => continue,
+        };
+        fused[k] = m;
+        fused[m as usize] = u32::MAX;
+    }
+    fused
+}
+
+/// The rule a node runs as: a sum or difference that absorbed a product
+/// runs as `a ± b·c`.
+fn fused_op(op: Op, m: u32) -> Op {
+    match op {
+        _ if m == 0 => op,
+        Op::Add => Op::Tern(Tern::AddMul),
+        _ => Op::Tern(Tern::SubMul),
+    }
+}
+
+/// [`operands`] of a node that absorbed the product `m` (if not 0): the
+/// sum's other operand, then the product's two.
+fn fused_operands<T: Float>(nodes: &[Node<T>], k: usize, m: u32) -> ([(u32, T); 3], usize) {
+    if m == 0 {
+        return operands(nodes, k);
+    }
+    let (n, p) = (nodes[k], nodes[m as usize]);
+    let other = if n.rhs == m { (n.lhs, n.dl) } else { (n.rhs, n.dr) };
+    ([other, (p.lhs, p.dl), (p.rhs, p.dr)], 3)
+}
+
+/// [`operand_ids`] as [`fused_operands`] gives them.
+fn fused_ids<T: Float>(nodes: &[Node<T>], k: usize, m: u32) -> ([u32; 3], usize) {
+    let (ops, ar) = fused_operands(nodes, k, m);
+    ([ops[0].0, ops[1].0, ops[2].0], ar)
+}
+
 pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<T> {
     let nodes = &rec.nodes;
     let total = nodes.len();
@@ -72,6 +150,7 @@ pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<
             }
         }
     }
+    let fused = fusions(rec, outputs, &needed);
     // Levels, and the nodes to run keyed by (level, rule, varying operands).
     let mut level = alloc::vec![0u32; total];
     let mut order: Vec<(u32, Op, u8, u32)> = Vec::with_capacity(total);
@@ -80,8 +159,10 @@ pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<
         match nodes[k].op {
             Op::Input => input_nodes.push(k),
             Op::Sink | Op::Link | Op::Block | Op::BlockLink => {}
+            _ if fused[k] == u32::MAX => {}
             op if needed[k] => {
-                let (ops, ar) = operand_ids(nodes, k);
+                let op = fused_op(op, fused[k]);
+                let (ops, ar) = fused_ids(nodes, k, fused[k]);
                 let (mut lv, mut var) = (0, 0u8);
                 for (j, &i) in ops[..ar].iter().enumerate() {
                     if i != 0 {
@@ -122,15 +203,24 @@ pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<
     for (pos, &(_, op, var, k)) in order.iter().enumerate() {
         let s = (inputs + pos) as u32;
         slot[k as usize] = s;
-        let (ops, ar) = operands(nodes, k as usize);
+        let (ops, ar) = fused_operands(nodes, k as usize, fused[k as usize]);
         let first = args.len();
         for &o in &ops[..ar] {
             let a = slot_of(&mut vals, &slot, o);
             args.push(a);
         }
         let p = match op {
-            Op::Add | Op::Sub | Op::Mul if var & 1 != 0 && args[first] + 1 == s => 1,
-            Op::Add | Op::Sub | Op::Mul if var & 2 != 0 && args[first + 1] + 1 == s => 2,
+            Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
+                if var & 1 != 0 && args[first] + 1 == s =>
+            {
+                1
+            }
+            Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
+                if var & 2 != 0 && args[first + 1] + 1 == s =>
+            {
+                2
+            }
+            Op::Tern(Tern::AddMul | Tern::SubMul) if var & 1 != 0 && args[first] + 1 == s => 1,
             _ => 0,
         };
         match batches.last_mut() {
@@ -144,6 +234,7 @@ pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<
                 prev: 0,
                 lone: false,
                 stream: false,
+                bcast: 0,
                 start: s,
                 len: 1,
                 args: first as u32,
@@ -213,18 +304,20 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
     const MIN_RUN: usize = 16;
     let mut out = Vec::with_capacity(batches.len());
     for b in batches {
-        if !matches!(b.op, Op::Add | Op::Sub | Op::Mul) || b.prev != 0 {
+        let fused = matches!(b.op, Op::Tern(Tern::AddMul | Tern::SubMul));
+        if !(matches!(b.op, Op::Add | Op::Sub | Op::Mul) || fused) || b.prev != 0 {
             out.push(b);
             continue;
         }
-        let arg = |i: usize, j: usize| args[b.args as usize + 2 * i + j] as usize;
+        let ar = if fused { 3 } else { 2 };
+        let arg = |i: usize, j: usize| args[b.args as usize + ar * i + j] as usize;
         // The runs `[from, to)` of elements.
         let mut runs = Vec::new();
         let mut from = 0;
         let n = b.len as usize;
         for i in 1..=n {
             let continues = i < n
-                && (0..2).all(|j| {
+                && (0..ar).all(|j| {
                     let varies = b.var & (1 << j) != 0;
                     let first = arg(from, j);
                     let start = b.start as usize + from;
@@ -237,7 +330,21 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
         }
         let whole = runs.len() == 1;
         if !whole && runs.iter().any(|&(a, b)| b - a < MIN_RUN) {
-            out.push(b);
+            // One operand the same slot throughout (before the batch if it
+            // varies), the other one run (likewise)?
+            let bcast = (0..2)
+                .rev()
+                .find(|&j| {
+                    let k = 1 - j;
+                    let slot = arg(0, j);
+                    !fused
+                        && n >= MIN_RUN
+                        && (0..n).all(|i| arg(i, j) == slot && arg(i, k) == arg(0, k) + i)
+                        && (b.var & (1 << j) == 0 || slot < b.start as usize)
+                        && (b.var & (1 << k) == 0 || arg(n - 1, k) < b.start as usize)
+                })
+                .map_or(0, |j| j as u8 + 1);
+            out.push(Batch { stream: bcast != 0, bcast, ..b });
             continue;
         }
         for (from, to) in runs {
@@ -245,7 +352,7 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
             out.push(Batch {
                 start: b.start + k,
                 len: (to - from) as u32,
-                args: b.args + 2 * k,
+                args: b.args + ar as u32 * k,
                 stream: true,
                 ..b
             });
