@@ -467,19 +467,22 @@ pub(crate) fn sweep_term<T: Float, const SAFE: bool>(
 #[inline(always)]
 fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) {
     assert!(from >= 1 && adj.len() >= nodes.len());
-    // Two nodes an iteration (one loop test for both).
+    // Four nodes an iteration (one loop test for all four).
     let mut k = nodes.len();
-    while k >= from + 2 {
-        // SAFETY: `from <= k - 2 < k - 1 < nodes.len()` (loop bound).
+    while k >= from + 4 {
+        // SAFETY: `from <= k - 4 < … < k - 1 < nodes.len()` (loop bound).
         unsafe {
             sweep_node(nodes, adj, k - 1);
             sweep_node(nodes, adj, k - 2);
+            sweep_node(nodes, adj, k - 3);
+            sweep_node(nodes, adj, k - 4);
         }
-        k -= 2;
+        k -= 4;
     }
-    if k > from {
+    while k > from {
         // SAFETY: `from <= k - 1 < nodes.len()`.
         unsafe { sweep_node(nodes, adj, k - 1) }
+        k -= 1;
     }
 }
 
