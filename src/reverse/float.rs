@@ -12,6 +12,7 @@ use core::num::FpCategory;
 use num_traits::Float;
 
 use super::Var;
+use super::op::{Op, Tern};
 use super::tape::Test;
 use crate::surface::float_methods;
 
@@ -49,6 +50,37 @@ macro_rules! var_float {
         #[inline]
         fn $name(self) -> $ret {
             self.read(stringify!($name)).$name()
+        }
+    };
+    // The rules that select (`Op::selects`) mark the tape first, so that
+    // its sweep tests for nodes the output does not depend on.
+    (unary $name:ident $code:ident $kind:ident) => {
+        #[inline(always)]
+        #[track_caller]
+        fn $name(self) -> Self {
+            if const { Op::$code.selects() } {
+                Var::mark_selects(&[self]);
+            }
+            self.unary(Op::$code)
+        }
+    };
+    (binary $name:ident $code:ident $kind:ident) => {
+        #[inline(always)]
+        #[track_caller]
+        fn $name(self, other: Self) -> Self {
+            if const { Op::$code.selects() } {
+                Var::mark_selects(&[self, other]);
+            }
+            self.binary(other, Op::$code)
+        }
+    };
+    (ternary clamp $code:ident) => {
+        /// The input passes through on the closed interval `[lo, hi]`.
+        #[inline]
+        #[track_caller]
+        fn clamp(self, lo: Self, hi: Self) -> Self {
+            Var::mark_selects(&[self, lo, hi]);
+            self.ternary(lo, hi, Tern::$code)
         }
     };
     ($($rest:tt)*) => {

@@ -748,7 +748,7 @@ impl<T: Float> Tape<T> {
         assert!(this.owns(&y), "Tape::gradient: the output belongs to another tape");
         let (fx, top) = (y.val, y.idx);
         let r = self.rec.get_mut();
-        tape::sweep_below(&r.nodes, &mut self.adj, top, x.len() + 1);
+        tape::sweep_below(&r.nodes, &mut self.adj, top, x.len() + 1, r.selects);
         // The inputs were recorded first, as nodes 1..=n; their slots are
         // zeroed as they are read, which keeps the buffer clean.
         // (The buffer is shorter than the inputs only when the output is

@@ -151,6 +151,30 @@ macro_rules! op_table {
                 true
             }
 
+            /// True for the rules whose partial with respect to a varying
+            /// operand is zero by a choice rather than by a value: the
+            /// losing side of `max`, `min` and `abs_sub`, `copysign`'s sign,
+            /// the step functions (and `clamp`, a ternary rule). Recording
+            /// one sets [`Record::selects`](super::tape::Record), which
+            /// turns on the tape sweep's test for nodes the output does not
+            /// depend on. Evaluated at compile time at each call site
+            /// (`float.rs`), so the other rules pay nothing for it.
+            #[inline(always)]
+            pub(crate) const fn selects(self) -> bool {
+                matches!(
+                    self,
+                    Op::Max
+                        | Op::Min
+                        | Op::AbsSub
+                        | Op::Copysign
+                        | Op::Floor
+                        | Op::Ceil
+                        | Op::Round
+                        | Op::Trunc
+                        | Op::Signum
+                )
+            }
+
             /// True for the binary rules (their nodes have two operands,
             /// one of which may be a constant).
             pub(crate) fn is_binary(self) -> bool {

@@ -39,13 +39,18 @@ pub(crate) struct Record<T> {
     pub(crate) consts: Vec<T>,
     pub(crate) checks: Vec<Check<T>>,
     pub(crate) inputs: u32,
+    /// True once an operation that selects (`max`, `min`, `clamp`, …, see
+    /// [`Op::selects`]) or a user-defined block was recorded: only then
+    /// can the output depend on nothing of a node through a zero partial,
+    /// and only then does [`sweep_below`] test each adjoint for zero.
+    pub(crate) selects: bool,
 }
 
 impl<T: Float> Record<T> {
     fn new(capacity: usize) -> Self {
         let mut nodes = Vec::with_capacity(capacity.clamp(1, u32::MAX as usize));
         nodes.push(Node { dl: T::zero(), dr: T::zero(), lhs: 0, rhs: 0, op: Op::Sink });
-        Record { nodes, consts: Vec::new(), checks: Vec::new(), inputs: 0 }
+        Record { nodes, consts: Vec::new(), checks: Vec::new(), inputs: 0, selects: false }
     }
 
     /// Appends `node` and returns its index: one compare against the
@@ -93,6 +98,7 @@ impl<T: Float> Record<T> {
         self.consts.clear();
         self.checks.clear();
         self.inputs = 0;
+        self.selects = false;
     }
 }
 
@@ -206,6 +212,13 @@ impl<T: Float> Tape<T> {
             r.consts.push(c);
             r.push(node)
         })
+    }
+
+    /// Marks the recording as holding an operation that selects (see
+    /// [`Record::selects`]).
+    #[inline(always)]
+    pub(crate) fn selects(&self) {
+        self.with(|r| r.selects = true);
     }
 
     /// Records a comparison or predicate and its outcome.
@@ -329,10 +342,11 @@ impl<T: Float> Tape<T> {
 
     /// A copy of the record, for replays and traces.
     pub(crate) fn snapshot(&self) -> Record<T> {
-        let (blocks, checks, inputs) = self
-            .with(|r| (core::mem::take(&mut r.consts), core::mem::take(&mut r.checks), r.inputs));
+        let (blocks, checks, inputs, selects) = self.with(|r| {
+            (core::mem::take(&mut r.consts), core::mem::take(&mut r.checks), r.inputs, r.selects)
+        });
         let nodes = self.with_nodes(|n| n.to_vec());
-        let rec = Record { nodes, consts: blocks.clone(), checks: checks.clone(), inputs };
+        let rec = Record { nodes, consts: blocks.clone(), checks: checks.clone(), inputs, selects };
         self.with(|r| {
             r.consts = blocks;
             r.checks = checks;
@@ -385,6 +399,7 @@ pub(crate) fn sweep_below<T: Float>(
     adj: &mut Scratch<T>,
     top: u32,
     keep: usize,
+    selects: bool,
 ) {
     let top = top as usize;
     let nodes = &nodes[..=top];
@@ -400,7 +415,11 @@ pub(crate) fn sweep_below<T: Float>(
     adj.clean = false;
     let buf = &mut adj.buf[..];
     buf[top] = T::one();
-    sweep_unstored(nodes, buf, keep);
+    if selects {
+        sweep_unstored::<T, true>(nodes, buf, keep);
+    } else {
+        sweep_unstored::<T, false>(nodes, buf, keep);
+    }
     buf[0] = T::zero();
     if buf[1..keep].iter().fold(false, |nan, a| nan | a.is_nan()) {
         buf[..nodes.len()].fill(T::zero());
@@ -444,7 +463,7 @@ pub(crate) fn sweep_term<T: Float, const SAFE: bool>(
     if SAFE {
         sweep_safe_from(nodes, adj, keep);
     } else {
-        sweep_unstored(nodes, adj, keep);
+        sweep_unstored::<T, true>(nodes, adj, keep);
     }
     adj[0] = T::zero();
 }
@@ -465,23 +484,23 @@ pub(crate) fn sweep_term<T: Float, const SAFE: bool>(
 /// tape's gradient took 23.0–23.3 f64 evaluations against 25.2–26.8 with
 /// the bounds-checked loop.
 #[inline(always)]
-fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) {
+fn sweep_unstored<T: Float, const SKIP: bool>(nodes: &[Node<T>], adj: &mut [T], from: usize) {
     assert!(from >= 1 && adj.len() >= nodes.len());
     // Four nodes an iteration (one loop test for all four).
     let mut k = nodes.len();
     while k >= from + 4 {
         // SAFETY: `from <= k - 4 < … < k - 1 < nodes.len()` (loop bound).
         unsafe {
-            sweep_node(nodes, adj, k - 1);
-            sweep_node(nodes, adj, k - 2);
-            sweep_node(nodes, adj, k - 3);
-            sweep_node(nodes, adj, k - 4);
+            sweep_node::<T, SKIP>(nodes, adj, k - 1);
+            sweep_node::<T, SKIP>(nodes, adj, k - 2);
+            sweep_node::<T, SKIP>(nodes, adj, k - 3);
+            sweep_node::<T, SKIP>(nodes, adj, k - 4);
         }
         k -= 4;
     }
     while k > from {
         // SAFETY: `from <= k - 1 < nodes.len()`.
-        unsafe { sweep_node(nodes, adj, k - 1) }
+        unsafe { sweep_node::<T, SKIP>(nodes, adj, k - 1) }
         k -= 1;
     }
 }
@@ -492,7 +511,7 @@ fn sweep_unstored<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize) {
 ///
 /// `1 <= k < nodes.len() <= adj.len()`.
 #[inline(always)]
-unsafe fn sweep_node<T: Float>(nodes: &[Node<T>], adj: &mut [T], k: usize) {
+unsafe fn sweep_node<T: Float, const SKIP: bool>(nodes: &[Node<T>], adj: &mut [T], k: usize) {
     debug_assert!(k >= 1 && k < nodes.len() && nodes.len() <= adj.len());
     // SAFETY: `k < nodes.len() <= adj.len()` (the caller's promise), and a
     // node's operands are nodes recorded before it (`lhs, rhs < k`, the
@@ -502,7 +521,10 @@ unsafe fn sweep_node<T: Float>(nodes: &[Node<T>], adj: &mut [T], k: usize) {
         let a = *slot;
         // Consumed: left zero for the next sweep (see `Scratch`).
         *slot = T::zero();
-        // The test only where it is one or two compares (`f64`,
+        // The test only where the recording can hold such nodes (`SKIP`,
+        // see `Record::selects`: elsewhere it cost 2 of the 18.5
+        // instructions a node of Rosenbrock's sweep, every node live),
+        // and only where it is one or two compares (`f64`,
         // `Dual<f64, 1>`): on a wider dual adjoint (`Dual<f64, 3>` in
         // the sparse Hessian's passes) it reads every component of
         // every node and cost more than it saved. On `Dual<f64, 1>`
@@ -510,7 +532,7 @@ unsafe fn sweep_node<T: Float>(nodes: &[Node<T>], adj: &mut [T], k: usize) {
         // over 250 candidates, 20 terms, 6.45M -> 4.04M instructions
         // (time 449-456 -> 316-327 f64 evaluations); Rosenbrock's
         // `hvp`, every node live, 824k -> 840k (59 -> 62).
-        if core::mem::size_of::<T>() <= 16 && a.is_zero() {
+        if SKIP && core::mem::size_of::<T>() <= 16 && a.is_zero() {
             // Nothing the output depends on: its terms would add +0·d
             // to slots that are never −0, or a NaN (0·∞) the safe sweep
             // drops anyway.
@@ -736,6 +758,58 @@ mod tests {
                 assert_eq!(g[i].to_bits(), adj.wrt(xs[i]).to_bits(), "case {k} input {i}");
             }
         }
+    }
+
+    /// A recording marks its tape as selecting exactly when it records a
+    /// rule of `Op::selects` (or `clamp`, or a user block), `clear` forgets
+    /// the mark, and the gradient is the full sweep's bit for bit both
+    /// with the mark (zero adjoints skipped) and without it (every node
+    /// swept, dead ones included, a dead infinite partial sending the
+    /// sweep to its NaN-safe pass).
+    #[test]
+    fn selecting_rules_mark_the_tape_and_both_sweeps_agree() {
+        use num_traits::Float;
+        type Case = for<'t> fn(&[super::Var<'t, f64>]) -> super::Var<'t, f64>;
+        let cases: [(bool, Case); 12] = [
+            (true, |v| v[0].max(v[1]).sin() * v[2]),
+            (true, |v| (v[0] * v[2]).min(v[1].exp()) + v[1]),
+            (true, |v| v[0].clamp(v[1], v[2]) * v[0]),
+            (true, |v| (v[0] * 3.0).floor() + v[1] * v[2]),
+            (true, |v| v[0].abs_sub(v[1]) + v[2].copysign(v[0])),
+            (true, |v| v[0].signum() * v[1] + v[2].round() + v[1].ceil() + v[0].trunc()),
+            // The losing side's subgraph dead, with an infinite partial.
+            (true, |v| (v[0] / 0.0).max(v[1] * v[2]) + v[0].max(v[1])),
+            (false, |v| v[0] * v[1] - v[2].exp() + v[0].abs()),
+            // Dead nodes through a zero value, not a selection.
+            (false, |v| (v[0].sin() * v[1]) * 0.0 + v[2] * v[1]),
+            (false, |v| {
+                let _dead = (v[0] * v[2]).exp() + v[0] / 0.0;
+                v[1] * v[2] % v[0]
+            }),
+            (false, |v| v[0].mul_add(v[1], v[2]) * v[2].powi(0)),
+            (false, |v| v.iter().fold(v[0], |s, &x| s * x + x.cos())),
+        ];
+        let x = [0.7, -1.3, 2.1];
+        let mut tape = Tape::new();
+        for (k, (selects, f)) in cases.iter().enumerate() {
+            let mut g = [0.0; 3];
+            let fx = tape.gradient(f, &x, &mut g);
+            assert_eq!(tape.with(|r| r.selects), *selects, "case {k}");
+            let t2 = Tape::new();
+            let xs = t2.vars(&x);
+            let y = f(&xs);
+            let adj = t2.adjoints(y);
+            assert_eq!(fx.to_bits(), y.val.to_bits(), "case {k}");
+            for i in 0..3 {
+                assert_eq!(g[i].to_bits(), adj.wrt(xs[i]).to_bits(), "case {k} input {i}");
+            }
+            tape.clear();
+            assert!(!tape.with(|r| r.selects), "case {k}: clear keeps the mark");
+        }
+        // A user block marks the tape too.
+        let mut g = [0.0; 3];
+        tape.gradient(|v| super::Var::block(&[v[0]], 0.5f64.sin(), &[0.0]) * v[1], &x, &mut g);
+        assert!(tape.with(|r| r.selects));
     }
 
     /// One tape reused across calls keeps its adjoint buffer clean between
