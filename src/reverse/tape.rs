@@ -474,10 +474,9 @@ pub(crate) fn sweep_term<T: Float, const SAFE: bool>(
 /// `adj[lhs] += a·dl` and `adj[rhs] += a·dr`, unconditionally (a constant
 /// operand or none adds into the sink's slot, which the callers zero
 /// afterwards). The terms reach each slot in the order [`sweep_range`]
-/// adds them, so the adjoints are the same bit for bit; the one place
-/// that order needs a branch is a node whose two operands are the same
-/// node just before it (`d·d` right after `d`), where [`sweep_range`]'s
-/// carry adds `a·dl + a·dr` as one term.
+/// adds them, so the adjoints are the same bit for bit (a node whose two
+/// operands are the same node adds its two terms one after the other in
+/// both, `(s + a·dl) + a·dr`).
 ///
 /// Unchecked indexing: measured in the interleaved harness (Rosenbrock
 /// n = 1,000, four alternating runs each, a loaded machine), a reused
@@ -540,15 +539,13 @@ unsafe fn sweep_node<T: Float, const SKIP: bool>(nodes: &[Node<T>], adj: &mut [T
         }
         let n = *nodes.get_unchecked(k);
         let (tl, tr) = (a * n.dl, a * n.dr);
-        if n.lhs != n.rhs {
-            let s = adj.get_unchecked_mut(n.lhs as usize);
-            *s = *s + tl;
-            let s = adj.get_unchecked_mut(n.rhs as usize);
-            *s = *s + tr;
-        } else {
-            let s = adj.get_unchecked_mut(n.lhs as usize);
-            *s = if n.lhs as usize == k - 1 { *s + (tl + tr) } else { *s + tl + tr };
-        }
+        // Both terms, one after the other, also when both operands are
+        // the same node (`x·x`: `(s + tl) + tr`, as `sweep_range` adds
+        // them): no test on the operands.
+        let s = adj.get_unchecked_mut(n.lhs as usize);
+        *s = *s + tl;
+        let s = adj.get_unchecked_mut(n.rhs as usize);
+        *s = *s + tr;
     }
 }
 
@@ -597,7 +594,13 @@ fn sweep_range<T: Float>(nodes: &[Node<T>], adj: &mut [T], from: usize, mut carr
         let (tl, tr) = (a * n.dl, a * n.dr);
         carry = T::zero();
         if n.lhs == prev {
-            carry = tl;
+            if n.rhs == prev {
+                // `d·d` right after `d`: the two terms one after the
+                // other, `(adj + tl) + tr`, as `sweep_unstored` adds them.
+                adj[k - 1] = adj[k - 1] + tl;
+            } else {
+                carry = tl;
+            }
         } else if n.lhs != 0 {
             adj[n.lhs as usize] = adj[n.lhs as usize] + tl;
         }
