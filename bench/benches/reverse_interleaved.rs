@@ -26,6 +26,12 @@
 //! that one method `REVERSE_PROFILE_ITERS` times (default 10) inside
 //! `profile_loop`, for instruction counts: `valgrind --tool=callgrind
 //! --toggle-collect='*profile_loop*'`, then divide by the iterations.
+//!
+//! At n = 10,000 one call of most methods takes longer than a 300 µs
+//! batch, so each timed batch is one call made right after the other
+//! methods ran: a method that keeps buffers between calls (reused tape,
+//! replay, prepared) starts with them out of cache, a fresh tape gets
+//! memory just freed. `INTERLEAVED_BATCH_US=30000` times warm calls.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -100,10 +100,13 @@
 //! loop over the nodes that carries the adjoint of the node just before in
 //! a register. [`Tape::gradient`] (and so [`gradient`]) stores no adjoint
 //! but the inputs' and does not sweep the input nodes, which pass nothing
-//! on; its NaN test reads the inputs' adjoints. Its sweep skips a node
-//! whose adjoint is zero (one the output does not depend on) with one
-//! compare, exactly, and otherwise adds both of a node's terms with no
-//! test on the operands (two nodes an iteration; see ARCHITECTURE.md).
+//! on; its NaN test reads the inputs' adjoints. Where the recording used
+//! a rule that selects (`max`, `min`, `clamp`, `abs_sub`, `copysign`, the
+//! step functions, a user block), its sweep skips a node whose adjoint is
+//! zero (one the output does not depend on) with one compare, exactly;
+//! otherwise it sweeps every node without the test. It adds both of a
+//! node's terms with no test on the operands (four nodes an iteration;
+//! see ARCHITECTURE.md).
 //!
 //! **Replay.** [`Compiled`] and [`CompiledMap`] run a program compiled from
 //! the recording (`program.rs`): the operations the outputs need, in
