@@ -76,6 +76,9 @@ pub(super) struct Batch {
     /// the same for every node (a broadcast, as `xᵢ − m`), the other a
     /// run; 0 when both are runs.
     pub(super) bcast: u8,
+    /// For the fused `a ± b·c`: some node's `b` and `c` are one slot (a
+    /// square, `x·x`), so the backward loop tests for it.
+    pub(super) square: bool,
     pub(super) start: u32,
     pub(super) len: u32,
     /// Where the batch's operand slots start in `args` (`arity` per node).
@@ -249,6 +252,10 @@ impl<T: Float> Program<T> {
         for b in &mut batches {
             let (s, n) = (b.start as usize, b.len as usize);
             b.lone = b.prev != 0 && uses[s..s + n - 1].iter().all(|&u| u == 1);
+            if matches!(b.op, Op::Tern(Tern::AddMul | Tern::SubMul)) {
+                let (triples, _) = args[b.args as usize..][..3 * n].as_chunks::<3>();
+                b.square = triples.iter().any(|e| e[1] == e[2]);
+            }
         }
         let batches = split_streams(batches, &args);
         let checks = rec
@@ -661,6 +668,7 @@ impl<T: Float> Emit<T> {
                     lone: false,
                     stream: false,
                     bcast: 0,
+                    square: false,
                     start: s,
                     len: 1,
                     args: first as u32,
@@ -1215,6 +1223,15 @@ mod tests {
         assert!(b.stream && b.len == 39 && b.var == 7 && b.bcast == 0);
         let am = Op::Tern(Tern::AddMul);
         assert!(p.batches.iter().any(|b| b.op == am && b.prev == 1 && !b.stream));
+        // The chain holds squares (`b·b`), the difference's batch too
+        // (`xᵢ·xᵢ`); a dot product's chain none.
+        assert!(p.batches.iter().any(|b| b.op == am && b.prev == 1 && b.len > 70 && b.square));
+        assert!(p.batches.iter().any(|b| b.op == sm && b.square));
+        let tape = Tape::new();
+        let xs = tape.vars(&[0.5; 40]);
+        let y = xs.windows(2).fold(Var::constant(0.0), |s, w| s + w[0] * w[1]);
+        let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
+        assert!(p.batches.iter().any(|b| b.op == am && b.prev == 1 && !b.square));
     }
 
     /// `Σ|path products|` from the output to each input: the tape's sweep

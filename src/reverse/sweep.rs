@@ -716,18 +716,24 @@ fn fused_backward<T: Float, const SAFE: bool>(
     adj: &mut [T],
     rule: impl Fn(T, T) -> (T, T, T),
 ) {
+    // A chain with a square (`square`) takes the loops that test for one
+    // (see `product_terms`); the others do not pay for the test.
     macro_rules! carry {
         ($lone:literal, $($v:literal)*) => {
-            match b.var & 6 {
-                $($v => fused_carry::<T, SAFE, $lone, $v>(b, vals, args, adj, &rule),)*
+            match (b.var & 6, b.square) {
+                (6, true) => fused_carry::<T, SAFE, $lone, 6, true>(b, vals, args, adj, &rule),
+                $(($v, _) => fused_carry::<T, SAFE, $lone, $v, false>(b, vals, args, adj, &rule),)*
                 _ => unreachable!(),
             }
         };
     }
+    // Only chains test for squares: in a batch without `prev` the nodes
+    // are independent, and the test cost more than the reload (GradBench's
+    // gmm, d = 32, k = 25: +8% instructions for the tool with it).
     macro_rules! plain {
         ($($v:literal)*) => {
             match b.var {
-                $($v => fused_loop::<T, SAFE, $v>(b, vals, args, adj, &rule),)*
+                $($v => fused_loop::<T, SAFE, $v, false>(b, vals, args, adj, &rule),)*
                 _ => unreachable!("fused batch with varying operands {}", b.var),
             }
         };
@@ -745,7 +751,7 @@ fn fused_backward<T: Float, const SAFE: bool>(
 /// carried term itself: the slot was never added to); `VAR` says whether
 /// `b` and `c` vary.
 #[inline(always)]
-fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8>(
+fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8, const SQ: bool>(
     b: &Batch,
     vals: &[T],
     args: &[u32],
@@ -763,7 +769,7 @@ fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8>(
         if VAR & 6 != 0 {
             let gm = T::zero() + term::<T, SAFE>(g, dm);
             // SAFETY: as in `fused_loop`.
-            unsafe { product_terms::<T, SAFE, VAR>(vals, adj, a[1], a[2], gm) };
+            unsafe { product_terms::<T, SAFE, VAR, SQ>(vals, adj, a[1], a[2], gm) };
         }
         term::<T, SAFE>(g, da)
     };
@@ -781,14 +787,16 @@ fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8>(
             carry = node(a, carry, adj);
         }
     } else {
-        for (i, a) in triples.iter().enumerate().rev() {
-            // SAFETY: node slots of the batch (asserted by the caller).
-            let g = unsafe {
+        // By index (see `fused_loop`).
+        for i in (0..args.len() / 3).rev() {
+            // SAFETY: node slots of the batch (asserted by the caller) and
+            // its operands (`3·i + 2 < args.len()`).
+            let (g, a) = unsafe {
                 let x = ld(adj, s + i);
                 st(adj, s + i, T::zero());
-                x + carry
+                (x + carry, [ld(args, 3 * i), ld(args, 3 * i + 1), ld(args, 3 * i + 2)])
             };
-            carry = node(a, g, adj);
+            carry = node(&a, g, adj);
         }
     }
     adj[args[0] as usize] = adj[args[0] as usize] + carry;
@@ -796,7 +804,7 @@ fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8>(
 
 /// [`fused_backward`]'s loop for the varying operands `VAR`.
 #[inline(always)]
-fn fused_loop<T: Float, const SAFE: bool, const VAR: u8>(
+fn fused_loop<T: Float, const SAFE: bool, const VAR: u8, const SQ: bool>(
     b: &Batch,
     vals: &[T],
     args: &[u32],
@@ -824,7 +832,7 @@ fn fused_loop<T: Float, const SAFE: bool, const VAR: u8>(
             }
             if VAR & 6 != 0 {
                 let gm = T::zero() + term::<T, SAFE>(g, dm);
-                product_terms::<T, SAFE, VAR>(vals, adj, a[1], a[2], gm);
+                product_terms::<T, SAFE, VAR, SQ>(vals, adj, a[1], a[2], gm);
             }
         }
     }
@@ -832,7 +840,8 @@ fn fused_loop<T: Float, const SAFE: bool, const VAR: u8>(
 
 /// The terms of a fused node's product `b·c` whose adjoint is `gm`:
 /// `gm·c` into `b`'s adjoint, then `gm·b` into `c`'s (those that vary,
-/// `VAR`). When `b` and `c` are one slot (a square, `x·x`) the two terms
+/// `VAR`). In a batch with a square (`SQ`, [`Batch::square`]), when `b`
+/// and `c` are one slot (`x·x`) the two terms
 /// are added in a register and stored once: the same sum in the same
 /// order, without reloading the slot just stored. That reload, in a batch
 /// where squares alternate with other products (Rosenbrock's chain), was
@@ -844,7 +853,7 @@ fn fused_loop<T: Float, const SAFE: bool, const VAR: u8>(
 /// `b` and `c` are value slots, and adjoint slots where `VAR` says they
 /// vary (see [`ld`]).
 #[inline(always)]
-unsafe fn product_terms<T: Float, const SAFE: bool, const VAR: u8>(
+unsafe fn product_terms<T: Float, const SAFE: bool, const VAR: u8, const SQ: bool>(
     vals: &[T],
     adj: &mut [T],
     b: u32,
@@ -856,7 +865,7 @@ unsafe fn product_terms<T: Float, const SAFE: bool, const VAR: u8>(
         let (_, db, dc) = rules::mul(ld(vals, b as usize), ld(vals, c as usize));
         if VAR & 6 == 6 {
             let x = ld(adj, b as usize) + term::<T, SAFE>(gm, db);
-            if b == c {
+            if SQ && b == c {
                 st(adj, b as usize, x + term::<T, SAFE>(gm, dc));
             } else {
                 st(adj, b as usize, x);
@@ -967,6 +976,7 @@ mod tests {
                 lone: false,
                 stream: true,
                 bcast: 0,
+                square: false,
                 start: s as u32,
                 len: n as u32,
                 args: 0,
