@@ -76,6 +76,9 @@ pub(super) struct Batch {
     /// the same for every node (a broadcast, as `xᵢ − m`), the other a
     /// run; 0 when both are runs.
     pub(super) bcast: u8,
+    /// For the fused `a ± b·c`: some node's `b` and `c` are one slot (a
+    /// square, `x·x`), so the backward loop tests for it.
+    pub(super) square: bool,
     pub(super) start: u32,
     pub(super) len: u32,
     /// Where the batch's operand slots start in `args` (`arity` per node).
@@ -192,7 +195,12 @@ impl<T: Float> Program<T> {
         let total = nodes.len();
         let mut mark = alloc::vec![0u32; total];
         let block = mark_needed(rec, outputs, &mut mark);
-        let mut lv = Levels { var: alloc::vec![0u8; total], ..Levels::default() };
+        let mut lv = Levels {
+            var: alloc::vec![0u8; total],
+            list: Vec::with_capacity(total),
+            inputs: Vec::with_capacity(rec.inputs as usize),
+            ..Levels::default()
+        };
         lv.run(nodes, &mut mark);
         let order = schedule(nodes, &mark, &mut lv);
         // 4. Slots, operands and batches, in schedule order. The marks of
@@ -244,6 +252,10 @@ impl<T: Float> Program<T> {
         for b in &mut batches {
             let (s, n) = (b.start as usize, b.len as usize);
             b.lone = b.prev != 0 && uses[s..s + n - 1].iter().all(|&u| u == 1);
+            if matches!(b.op, Op::Tern(Tern::AddMul | Tern::SubMul)) {
+                let (triples, _) = args[b.args as usize..][..3 * n].as_chunks::<3>();
+                b.square = triples.iter().any(|e| e[1] == e[2]);
+            }
         }
         let batches = split_streams(batches, &args);
         let checks = rec
@@ -435,14 +447,22 @@ impl Levels {
     #[inline(never)]
     fn run<T>(&mut self, nodes: &[Node<T>], mark: &mut [u32]) {
         let nodes = &nodes[..mark.len()];
+        // The counters and lists as locals, written back at the end: as
+        // fields they were stored and reloaded at every node, and the
+        // 16-byte reload of the two counters after two 8-byte stores
+        // cannot be forwarded (a stall at every fused node).
         let var = &mut self.var[..nodes.len()];
+        let (mut nargs, mut nconst) = (self.nargs, self.nconst);
+        let mut count = core::mem::take(&mut self.count);
+        let mut list = core::mem::take(&mut self.list);
+        let mut inputs = core::mem::take(&mut self.inputs);
         // A constant operand (node 0) has mark 0.
         mark[0] = 0;
         for k in 1..nodes.len() {
             let n = &nodes[k];
             match n.op {
                 Op::Input => {
-                    self.inputs.push(k as u32);
+                    inputs.push(k as u32);
                     mark[k] = 1;
                 }
                 // Level 0 for a block (the mark held its use count).
@@ -472,7 +492,7 @@ impl Levels {
                         let p = &nodes[m as usize];
                         let (pb, pc) = (p.lhs, p.rhs);
                         let lm = mark[m as usize] - 1;
-                        self.count[lm as usize] -= 1;
+                        count[lm as usize] -= 1;
                         var[m as usize] |= flag::GONE;
                         let lv = mark[other as usize].max(lm);
                         let v = u8::from(other != 0)
@@ -481,24 +501,26 @@ impl Levels {
                         let left = if m == a { flag::MUL_LEFT } else { 0 };
                         // The product's operands and constants are counted;
                         // the sum adds its other operand.
-                        self.nconst += usize::from(other == 0);
-                        self.nargs += 1;
+                        nconst += usize::from(other == 0);
+                        nargs += 1;
                         mark[k] = lv + 1;
                         var[k] = v | flag::FUSED | left;
-                        push(&mut self.count, &mut self.list, k, lv);
+                        push(&mut count, &mut list, k, lv);
                         continue;
                     }
                     let lv = mark[a as usize].max(mark[b as usize]).max(mark[c as usize]);
                     let v = u8::from(a != 0) | (u8::from(b != 0) << 1) | (u8::from(c != 0) << 2);
-                    self.nconst += ar - v.count_ones() as usize;
-                    self.nargs += ar;
+                    nconst += ar - v.count_ones() as usize;
+                    nargs += ar;
                     mark[k] = lv + 1;
                     var[k] = if op == Op::Mul && uses == 1 { v | flag::SINGLE } else { v };
-                    push(&mut self.count, &mut self.list, k, lv);
+                    push(&mut count, &mut list, k, lv);
                 }
                 _ => {}
             }
         }
+        (self.nargs, self.nconst) = (nargs, nconst);
+        (self.count, self.list, self.inputs) = (count, list, inputs);
     }
 }
 
@@ -540,12 +562,19 @@ fn schedule<T>(nodes: &[Node<T>], mark: &[u32], lv: &mut Levels) -> Vec<u32> {
         order[*next as usize] = k;
         *next += 1;
     }
-    let mut last = None;
+    // The previous level's last node: its rule is looked up only for a
+    // level of several nodes (a level of one, as in a long accumulation,
+    // needs no grouping).
+    let mut last: Option<u32> = None;
     let mut scratch = Vec::new();
     for l in 0..levels {
         let level = &mut order[at[l] as usize..at[l + 1] as usize];
         // A level can be empty (its products were all fused).
-        last = group_level(nodes, &lv.var, level, last, &mut scratch).or(last);
+        if level.len() > 1 {
+            let rule = last.map(|k| rule_of(nodes, &lv.var, k));
+            group_level(nodes, &lv.var, level, rule, &mut scratch);
+        }
+        last = level.last().copied().or(last);
     }
     order
 }
@@ -639,6 +668,7 @@ impl<T: Float> Emit<T> {
                     lone: false,
                     stream: false,
                     bcast: 0,
+                    square: false,
                     start: s,
                     len: 1,
                     args: first as u32,
@@ -856,11 +886,10 @@ fn broadcast(b: &Batch, pairs: &[u32]) -> u8 {
 /// Orders one level's nodes (given in node order) by rule and varying
 /// operands, as `(Op, var)` orders them, ties in node order; the group of
 /// `last` (the previous level's last rule and varying operands) goes
-/// first, so that its batch continues. Returns the level's last rule. A
-/// level holds few rules: with at most eight, each group is picked out in
-/// turn; with more, the level is sorted by packed keys ([`Op::rank`]
-/// `<< 8 | var`). A level of one rule (most levels of a long
-/// accumulation) is left in node order, no key computed.
+/// first, so that its batch continues. A level holds few rules: with at
+/// most eight, a counting sort by group; with more, the level is sorted
+/// by packed keys ([`Op::rank`] `<< 8 | var`). A level of one rule (most
+/// levels of a long accumulation) is left in node order, no key computed.
 #[inline(always)]
 fn group_level<T>(
     nodes: &[Node<T>],
@@ -868,14 +897,14 @@ fn group_level<T>(
     level: &mut [u32],
     last: Option<(Op, u8)>,
     scratch: &mut Vec<(u64, u32)>,
-) -> Option<(Op, u8)> {
+) {
     let rule = |k: u32| rule_of(nodes, var, k);
-    let (&k0, rest) = level.split_first()?;
+    let Some((&k0, rest)) = level.split_first() else { return };
     let r0 = rule(k0);
     if rest.iter().all(|&k| rule(k) == r0) {
-        return Some(r0);
+        return;
     }
-    group_rules(nodes, var, level, last, scratch)
+    group_rules(nodes, var, level, last, scratch);
 }
 
 /// [`group_level`] for a level of several rules.
@@ -886,50 +915,83 @@ fn group_rules<T>(
     level: &mut [u32],
     last: Option<(Op, u8)>,
     scratch: &mut Vec<(u64, u32)>,
-) -> Option<(Op, u8)> {
+) {
     let pack = |(op, v): (Op, u8)| (op.rank() << 8) | u64::from(v);
-    let key = |k: u32| pack(rule_of(nodes, var, k));
-    scratch.clear();
-    scratch.reserve(2 * level.len());
-    scratch.extend(level.iter().map(|&k| (key(k), k)));
-    let mut keys: [u64; 9] = [0; 9];
+    let first = last.map(pack);
+    // Each node's group (the index of its rule among the level's distinct
+    // rules, in order of appearance); a rule is compared with the
+    // previous node's first, so most nodes cost one comparison.
+    let mut rules: [(Op, u8); 8] = [(Op::Sink, 0); 8];
     let mut n = 0;
-    for &(g, _) in scratch.iter() {
-        if !keys[..n].contains(&g) {
-            keys[n] = g;
-            n += 1;
-            if n == 9 {
-                break;
+    let mut prev: Option<((Op, u8), u32)> = None;
+    scratch.clear();
+    scratch.reserve(level.len());
+    for &k in level.iter() {
+        let r = rule_of(nodes, var, k);
+        let g = match prev {
+            Some((p, g)) if p == r => g,
+            _ => {
+                let g = match rules[..n].iter().position(|&q| q == r) {
+                    Some(g) => g,
+                    None if n == 8 => break,
+                    None => {
+                        rules[n] = r;
+                        n += 1;
+                        n - 1
+                    }
+                } as u32;
+                prev = Some((r, g));
+                g
             }
-        }
+        };
+        scratch.push((u64::from(g), k));
     }
-    if n > 8 {
+    if scratch.len() < level.len() {
+        // More than eight rules: sort by packed keys.
+        scratch.clear();
+        scratch.extend(level.iter().map(|&k| (pack(rule_of(nodes, var, k)), k)));
         scratch.sort_unstable();
-    } else {
-        keys[..n].sort_unstable();
-        // Stable: each group in node order.
-        let len = scratch.len();
-        for &g in &keys[..n] {
-            for i in 0..len {
-                if scratch[i].0 == g {
-                    scratch.push(scratch[i]);
-                }
+        if let Some(g) = first {
+            // The group of `g` is contiguous: rotate it to the front,
+            // keeping the others in order.
+            if let Some(a) = scratch.iter().position(|e| e.0 == g) {
+                let b = a + scratch[a..].iter().take_while(|e| e.0 == g).count();
+                scratch[..b].rotate_right(b - a);
             }
         }
-        scratch.drain(..len);
-    }
-    if let Some(g) = last.map(pack) {
-        // The group of `g` is contiguous: rotate it to the front, keeping
-        // the others in order.
-        if let Some(a) = scratch.iter().position(|e| e.0 == g) {
-            let b = a + scratch[a..].iter().take_while(|e| e.0 == g).count();
-            scratch[..b].rotate_right(b - a);
+        for (o, &(_, k)) in level.iter_mut().zip(scratch.iter()) {
+            *o = k;
+        }
+    } else {
+        // The groups in key order, the group of `first` moved to the
+        // front: `rank[g]` is group `g`'s place. Then a stable counting
+        // sort by place (each group in node order) into the level.
+        let mut by_key: [(u64, usize); 8] = [(0, 0); 8];
+        for (g, b) in by_key[..n].iter_mut().enumerate() {
+            *b = (pack(rules[g]), g);
+        }
+        let by_key = &mut by_key[..n];
+        by_key.sort_unstable();
+        if let Some(p) = first.and_then(|f| by_key.iter().position(|b| b.0 == f)) {
+            by_key[..=p].rotate_right(1);
+        }
+        let mut rank = [0usize; 8];
+        for (place, &(_, g)) in by_key.iter().enumerate() {
+            rank[g] = place;
+        }
+        let mut at = [0u32; 9];
+        for e in scratch.iter() {
+            at[rank[e.0 as usize] + 1] += 1;
+        }
+        for g in 0..n {
+            at[g + 1] += at[g];
+        }
+        for &(g, k) in scratch.iter() {
+            let at = &mut at[rank[g as usize]];
+            level[*at as usize] = k;
+            *at += 1;
         }
     }
-    for (o, &(_, k)) in level.iter_mut().zip(scratch.iter()) {
-        *o = k;
-    }
-    level.last().map(|&k| rule_of(nodes, var, k))
 }
 
 /// A node's rule and varying operands (a fused sum's or difference's:
@@ -1161,6 +1223,15 @@ mod tests {
         assert!(b.stream && b.len == 39 && b.var == 7 && b.bcast == 0);
         let am = Op::Tern(Tern::AddMul);
         assert!(p.batches.iter().any(|b| b.op == am && b.prev == 1 && !b.stream));
+        // The chain holds squares (`b·b`), the difference's batch too
+        // (`xᵢ·xᵢ`); a dot product's chain none.
+        assert!(p.batches.iter().any(|b| b.op == am && b.prev == 1 && b.len > 70 && b.square));
+        assert!(p.batches.iter().any(|b| b.op == sm && b.square));
+        let tape = Tape::new();
+        let xs = tape.vars(&[0.5; 40]);
+        let y = xs.windows(2).fold(Var::constant(0.0), |s, w| s + w[0] * w[1]);
+        let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
+        assert!(p.batches.iter().any(|b| b.op == am && b.prev == 1 && !b.square));
     }
 
     /// `Σ|path products|` from the output to each input: the tape's sweep

@@ -716,18 +716,24 @@ fn fused_backward<T: Float, const SAFE: bool>(
     adj: &mut [T],
     rule: impl Fn(T, T) -> (T, T, T),
 ) {
+    // A chain with a square (`square`) takes the loops that test for one
+    // (see `product_terms`); the others do not pay for the test.
     macro_rules! carry {
         ($lone:literal, $($v:literal)*) => {
-            match b.var & 6 {
-                $($v => fused_carry::<T, SAFE, $lone, $v>(b, vals, args, adj, &rule),)*
+            match (b.var & 6, b.square) {
+                (6, true) => fused_carry::<T, SAFE, $lone, 6, true>(b, vals, args, adj, &rule),
+                $(($v, _) => fused_carry::<T, SAFE, $lone, $v, false>(b, vals, args, adj, &rule),)*
                 _ => unreachable!(),
             }
         };
     }
+    // Only chains test for squares: in a batch without `prev` the nodes
+    // are independent, and the test cost more than the reload (GradBench's
+    // gmm, d = 32, k = 25: +8% instructions for the tool with it).
     macro_rules! plain {
         ($($v:literal)*) => {
             match b.var {
-                $($v => fused_loop::<T, SAFE, $v>(b, vals, args, adj, &rule),)*
+                $($v => fused_loop::<T, SAFE, $v, false>(b, vals, args, adj, &rule),)*
                 _ => unreachable!("fused batch with varying operands {}", b.var),
             }
         };
@@ -745,7 +751,7 @@ fn fused_backward<T: Float, const SAFE: bool>(
 /// carried term itself: the slot was never added to); `VAR` says whether
 /// `b` and `c` vary.
 #[inline(always)]
-fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8>(
+fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8, const SQ: bool>(
     b: &Batch,
     vals: &[T],
     args: &[u32],
@@ -754,33 +760,43 @@ fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8>(
 ) {
     let (s, last) = (b.start as usize, b.len as usize - 1);
     let (_, da, dm) = rule(T::zero(), T::zero());
+    // One node's terms, given its adjoint `g`: into `b` and `c`, and the
+    // carried term for `a` (returned).
+    let node = |a: &[u32; 3], g: T, adj: &mut [T]| {
+        if SAFE && g.is_zero() {
+            return T::zero();
+        }
+        if VAR & 6 != 0 {
+            let gm = T::zero() + term::<T, SAFE>(g, dm);
+            // SAFETY: as in `fused_loop`.
+            unsafe { product_terms::<T, SAFE, VAR, SQ>(vals, adj, a[1], a[2], gm) };
+        }
+        term::<T, SAFE>(g, da)
+    };
+    let (triples, _) = args.as_chunks::<3>();
     let mut carry = T::zero();
-    for i in (0..args.len() / 3).rev() {
-        // SAFETY: as in `fused_loop`.
-        unsafe {
-            let a = [ld(args, 3 * i), ld(args, 3 * i + 1), ld(args, 3 * i + 2)];
-            let g = if LONE && i != last {
-                carry
-            } else {
+    if LONE {
+        // Only the last node's slot was added to; every other node's
+        // adjoint is the carried term itself. The last node first, then
+        // the others with no test of the index.
+        let (rest, lst) = triples.split_at(last);
+        let x = adj[s + last];
+        adj[s + last] = T::zero();
+        carry = node(&lst[0], x + carry, adj);
+        for a in rest.iter().rev() {
+            carry = node(a, carry, adj);
+        }
+    } else {
+        // By index (see `fused_loop`).
+        for i in (0..args.len() / 3).rev() {
+            // SAFETY: node slots of the batch (asserted by the caller) and
+            // its operands (`3·i + 2 < args.len()`).
+            let (g, a) = unsafe {
                 let x = ld(adj, s + i);
                 st(adj, s + i, T::zero());
-                x + carry
+                (x + carry, [ld(args, 3 * i), ld(args, 3 * i + 1), ld(args, 3 * i + 2)])
             };
-            carry = T::zero();
-            if SAFE && g.is_zero() {
-                continue;
-            }
-            carry = term::<T, SAFE>(g, da);
-            if VAR & 6 != 0 {
-                let gm = T::zero() + term::<T, SAFE>(g, dm);
-                let (_, db, dc) = rules::mul(ld(vals, a[1] as usize), ld(vals, a[2] as usize));
-                if VAR & 2 != 0 {
-                    add_to(adj, a[1], term::<T, SAFE>(gm, db));
-                }
-                if VAR & 4 != 0 {
-                    add_to(adj, a[2], term::<T, SAFE>(gm, dc));
-                }
-            }
+            carry = node(&a, g, adj);
         }
     }
     adj[args[0] as usize] = adj[args[0] as usize] + carry;
@@ -788,7 +804,7 @@ fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8>(
 
 /// [`fused_backward`]'s loop for the varying operands `VAR`.
 #[inline(always)]
-fn fused_loop<T: Float, const SAFE: bool, const VAR: u8>(
+fn fused_loop<T: Float, const SAFE: bool, const VAR: u8, const SQ: bool>(
     b: &Batch,
     vals: &[T],
     args: &[u32],
@@ -816,14 +832,49 @@ fn fused_loop<T: Float, const SAFE: bool, const VAR: u8>(
             }
             if VAR & 6 != 0 {
                 let gm = T::zero() + term::<T, SAFE>(g, dm);
-                let (_, db, dc) = rules::mul(ld(vals, a[1] as usize), ld(vals, a[2] as usize));
-                if VAR & 2 != 0 {
-                    add_to(adj, a[1], term::<T, SAFE>(gm, db));
-                }
-                if VAR & 4 != 0 {
-                    add_to(adj, a[2], term::<T, SAFE>(gm, dc));
-                }
+                product_terms::<T, SAFE, VAR, SQ>(vals, adj, a[1], a[2], gm);
             }
+        }
+    }
+}
+
+/// The terms of a fused node's product `b·c` whose adjoint is `gm`:
+/// `gm·c` into `b`'s adjoint, then `gm·b` into `c`'s (those that vary,
+/// `VAR`). In a batch with a square (`SQ`, [`Batch::square`]), when `b`
+/// and `c` are one slot (`x·x`) the two terms
+/// are added in a register and stored once: the same sum in the same
+/// order, without reloading the slot just stored. That reload, in a batch
+/// where squares alternate with other products (Rosenbrock's chain), was
+/// the replay's costliest instruction: a load that the processor runs
+/// ahead of the store it depends on every other node.
+///
+/// # Safety
+///
+/// `b` and `c` are value slots, and adjoint slots where `VAR` says they
+/// vary (see [`ld`]).
+#[inline(always)]
+unsafe fn product_terms<T: Float, const SAFE: bool, const VAR: u8, const SQ: bool>(
+    vals: &[T],
+    adj: &mut [T],
+    b: u32,
+    c: u32,
+    gm: T,
+) {
+    // SAFETY: the caller's.
+    unsafe {
+        let (_, db, dc) = rules::mul(ld(vals, b as usize), ld(vals, c as usize));
+        if VAR & 6 == 6 {
+            let x = ld(adj, b as usize) + term::<T, SAFE>(gm, db);
+            if SQ && b == c {
+                st(adj, b as usize, x + term::<T, SAFE>(gm, dc));
+            } else {
+                st(adj, b as usize, x);
+                add_to(adj, c, term::<T, SAFE>(gm, dc));
+            }
+        } else if VAR & 2 != 0 {
+            add_to(adj, b, term::<T, SAFE>(gm, db));
+        } else if VAR & 4 != 0 {
+            add_to(adj, c, term::<T, SAFE>(gm, dc));
         }
     }
 }
@@ -925,6 +976,7 @@ mod tests {
                 lone: false,
                 stream: true,
                 bcast: 0,
+                square: false,
                 start: s as u32,
                 len: n as u32,
                 args: 0,

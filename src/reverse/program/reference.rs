@@ -235,6 +235,7 @@ pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<
                 lone: false,
                 stream: false,
                 bcast: 0,
+                square: false,
                 start: s,
                 len: 1,
                 args: first as u32,
@@ -263,6 +264,12 @@ pub(super) fn build<T: Float>(rec: &Record<T>, outputs: &[(u32, T)]) -> Program<
     for b in &mut batches {
         let (s, n) = (b.start as usize, b.len as usize);
         b.lone = b.prev != 0 && uses[s..s + n - 1].iter().all(|&u| u == 1);
+    }
+    // Fused batches with a square `x·x` among their products.
+    for b in &mut batches {
+        let fused = b.op == Op::Tern(Tern::AddMul) || b.op == Op::Tern(Tern::SubMul);
+        let e = &args[b.args as usize..][..3 * b.len as usize * usize::from(fused)];
+        b.square = e.chunks_exact(3).any(|e| e[1] == e[2]);
     }
     let batches = split_streams(batches, &args);
     let checks = rec
