@@ -707,13 +707,16 @@ impl SparseJacobian {
         self.directions(&mut work.dir, C);
         self.gather_plan(&mut work.gather, C);
         let result = self.retry(|strays| {
-            let Work { safe, d, dir, gather, .. } = &mut work;
+            let Work { safe, d, dir, gather, acc, .. } = &mut work;
+            let dots = self.dots(acc, d, gather, C);
+            let dots = if dots { &mut acc[..] } else { &mut [][..] };
             for pass in 0..self.check.total_passes(k, C) {
                 let lane = self.check.lane(k, pass, C);
                 safe.seed(x, &self.seed_colour, pass, lane, &self.check);
                 eval(&safe.xd, &mut safe.out);
                 // (no backward sweeps: the check is made by the store)
-                self.store(&safe.out, pass, lane, strays, gather, fx, values, d, dir)?;
+                let dd = (&mut d[..], &mut dots[..]);
+                self.store(&safe.out, pass, lane, strays, gather, fx, values, dd, dir)?;
             }
             Ok(())
         });
@@ -745,17 +748,19 @@ impl SparseJacobian {
                 d.clear();
                 d.resize(m, T::zero());
             }
+            let dots = self.dots(acc, d, gather, C);
+            let dots = if dots { &mut acc[..] } else { &mut [][..] };
             let k = self.column_count;
             let s = (strays, &dir[..]);
             for pass in 0..self.passes(C) {
                 let lane = self.check.lane(k, pass, C);
-                self.pass_of(f, x, pass, lane, s, (fast, safe), gather, fx, values, d)?;
+                self.pass_of(f, x, pass, lane, s, (fast, safe), gather, fx, values, (d, dots))?;
             }
             if self.check.total_passes(k, C) > self.passes(C) {
                 // no spare lane: the direction alone, one pass of `Dual<T, 1>`
                 // numbered so that no colour falls in its lane
                 let one = (one_fast, one_safe);
-                self.pass_of(f, x, k.max(1), Some(0), s, one, &[], fx, values, d)?;
+                self.pass_of(f, x, k.max(1), Some(0), s, one, &[], fx, values, (d, dots))?;
             }
             if self.backward.is_empty() {
                 return Ok(());
@@ -780,7 +785,7 @@ impl SparseJacobian {
         gather: &[u32],
         fx: &mut [T],
         values: &mut [T],
-        d: &mut [T],
+        (d, acc): (&mut [T], &mut [T]),
     ) -> Result<(), SparseError> {
         let m = self.pattern.nrows();
         let colour = &self.seed_colour;
@@ -796,14 +801,14 @@ impl SparseJacobian {
         }
         f.eval(&fast.xd, &mut fast.out);
         if all_finite(&fast.out) {
-            return self.store(&fast.out, pass, lane, strays, gather, fx, values, d, dir);
+            return self.store(&fast.out, pass, lane, strays, gather, fx, values, (d, acc), dir);
         }
         // the rare pass with a non-finite component, NaN-safe
         safe.seed(x, colour, pass, lane, &self.check);
         safe.out.clear();
         safe.out.resize(m, Dual::new(T::zero(), [T::zero(); L]));
         f.eval(&safe.xd, &mut safe.out);
-        self.store(&safe.out, pass, lane, strays, gather, fx, values, d, dir)
+        self.store(&safe.out, pass, lane, strays, gather, fx, values, (d, acc), dir)
     }
 
     /// The backward sweeps: one recording of `f` on a tape, then per row
@@ -858,13 +863,31 @@ impl SparseJacobian {
     /// The check direction's entry of each entry's column, in `T` (kept
     /// between evaluations): CSR order, or the order of the row table's
     /// places (0 where a row has no entry of a colour) when passes of
-    /// `lanes` lanes compare through the table ([`Self::table_check`]).
+    /// `lanes` lanes compare through the table ([`Self::table_check`]),
+    /// or per output and lane when they store through the one-pass gather
+    /// ([`Self::gathers`]).
     fn directions<T: Float>(&self, dir: &mut Vec<T>, lanes: usize) {
         let (offs, cols) = self.pattern.csr();
         if self.check.mode == PatternCheck::Off {
             return;
         }
-        if self.table_check(lanes) {
+        if self.gathers(lanes) {
+            // the direction's entry of each output's lane, `lanes` a row
+            // (0 where the row has no entry of that colour, and in the
+            // check's own lane): the check is a dot product of each
+            // output's lanes with its row here ([`dot_check`])
+            if dir.len() != self.pattern.nrows() * lanes {
+                dir.clear();
+                dir.resize(self.pattern.nrows() * lanes, T::zero());
+                for (i, r) in offs.windows(2).enumerate() {
+                    let row = cols[r[0]..r[1]].iter().zip(&self.csr_colour[r[0]..r[1]]);
+                    for (&j, &c) in row {
+                        // (a forward entry: `c < column_count <= lanes`)
+                        dir[i * lanes + c] = self.check.direction::<T>(j);
+                    }
+                }
+            }
+        } else if self.table_check(lanes) {
             let w = self.by_row.count;
             if dir.len() != self.by_row.place.len() {
                 dir.clear();
@@ -891,15 +914,10 @@ impl SparseJacobian {
     /// one pass holds every colour, there are no backward entries, and
     /// every component index fits in `u32`.
     fn gather_plan(&self, gather: &mut Vec<u32>, lanes: usize) {
-        let (m, nnz) = (self.pattern.nrows(), self.pattern.nnz());
-        let one_pass = self.column_count <= lanes && self.backward.is_empty();
-        if !self.gather || !gather.is_empty() || nnz == 0 || !one_pass {
+        if !gather.is_empty() || !self.gathers(lanes) {
             return;
         }
-        let fits = m.checked_mul(lanes + 1).is_some_and(|t| u32::try_from(t).is_ok());
-        if !fits {
-            return;
-        }
+        let nnz = self.pattern.nnz();
         let (offs, _) = self.pattern.csr();
         gather.resize(nnz, 0);
         for (i, w) in offs.windows(2).enumerate() {
@@ -911,6 +929,40 @@ impl SparseJacobian {
         // the bound of the gather's unchecked loads
         let end = gather.iter().max().map_or(0, |&g| g + 1);
         gather.push(end);
+    }
+
+    /// The buffers of the row dot products a one-pass gather keeps for
+    /// the direction's own pass (when the check has no spare lane): sizes
+    /// `d` and `acc` to `m` and returns true, or false when that is not
+    /// the case (then the direction's pass compares through the values).
+    fn dots<T: Float>(
+        &self,
+        acc: &mut Vec<T>,
+        d: &mut Vec<T>,
+        gather: &[u32],
+        lanes: usize,
+    ) -> bool {
+        let m = self.pattern.nrows();
+        let own_pass = self.check.mode != PatternCheck::Off && self.column_count == lanes;
+        if !(own_pass && gather.len() > 1) {
+            return false;
+        }
+        d.clear();
+        d.resize(m, T::zero());
+        acc.clear();
+        acc.resize(m, T::zero());
+        true
+    }
+
+    /// Whether passes of `lanes` lanes store through the one-pass gather
+    /// ([`gather_plan`](Self::gather_plan)): one pass holds every colour,
+    /// there are no backward entries, and every component index of the
+    /// outputs fits in `u32`.
+    fn gathers(&self, lanes: usize) -> bool {
+        let m = self.pattern.nrows();
+        let fits = m.checked_mul(lanes + 1).is_some_and(|t| u32::try_from(t).is_ok());
+        let one_pass = self.column_count <= lanes && self.backward.is_empty();
+        self.gather && fits && one_pass && self.pattern.nnz() > 0
     }
 
     /// Whether a pass of `lanes` lanes holds every colour and the
@@ -945,7 +997,7 @@ impl SparseJacobian {
         gather: &[u32],
         fx: &mut [T],
         values: &mut [T],
-        d: &mut [T],
+        (d, acc): (&mut [T], &mut [T]),
         dir: &[T],
     ) -> Result<(), SparseError> {
         let m = self.pattern.nrows();
@@ -972,6 +1024,31 @@ impl SparseJacobian {
                 // one pass holds every entry: each value read from its lane
                 let (end, plan) = gather.split_last().expect("longer than 1");
                 gather_store(out, (plan, *end as usize), values);
+                if !acc.is_empty() && dir.len() == m * L {
+                    // the direction comes in a pass of its own: keep each
+                    // row's dot product with it for that pass to compare
+                    row_dots(out, dir, d, acc);
+                }
+            }
+            Some(l) if lo == 0 && gather.len() > 1 && dir.len() == m * L => {
+                // one pass holds every entry and the direction
+                let (end, plan) = gather.split_last().expect("longer than 1");
+                gather_store(out, (plan, *end as usize), values);
+                if let Some(row) = dot_check(out, l.min(L - 1), dir) {
+                    return Err(SparseError::PatternChanged { row });
+                }
+            }
+            Some(l) if lo >= self.column_count && acc.len() == m && d.len() == m => {
+                // the direction's own pass after a one-pass gather, whose
+                // row dot products are in `d` and `acc`
+                let tol = T::epsilon().sqrt();
+                let l = l.min(L - 1);
+                for (i, (y, (&s, &a))) in out.iter().zip(d.iter().zip(acc.iter())).enumerate() {
+                    let di = y.eps[l];
+                    if (di - s).abs() > tol * (a + di.abs()) {
+                        return Err(SparseError::PatternChanged { row: i });
+                    }
+                }
             }
             Some(l) if lo == 0 && self.table_check(L) => {
                 // one pass holds every entry: compare each row as it is stored
@@ -1383,6 +1460,53 @@ fn gather_store<T: Float, const L: usize, const S: bool>(
     }
 }
 
+/// The dot product of lanes `eps` with the direction's entries `dir`
+/// (0 where no entry), and the sum of the terms' magnitudes.
+#[inline]
+fn row_dot<T: Float, const L: usize>(eps: &[T; L], dir: &[T; L]) -> (T, T) {
+    let t: [T; L] = core::array::from_fn(|c| eps[c] * dir[c]);
+    let s = t.iter().fold(T::zero(), |s, &t| s + t);
+    let a = t.iter().fold(T::zero(), |a, &t| a + t.abs());
+    (s, a)
+}
+
+/// Each output's [`row_dot`] with its row of `dir` (`L` a row, the
+/// direction's entry per lane): the dot products into `d`, the magnitudes
+/// into `acc`.
+fn row_dots<T: Float, const L: usize, const S: bool>(
+    out: &[Dual<T, L, S>],
+    dir: &[T],
+    d: &mut [T],
+    acc: &mut [T],
+) {
+    let rows = dir.as_chunks::<L>().0;
+    for (((y, dr), di), ai) in out.iter().zip(rows).zip(d).zip(acc) {
+        (*di, *ai) = row_dot(&y.eps, dr);
+    }
+}
+
+/// The check of a pass holding every entry and the direction (lane `l`):
+/// the first output whose lane `l` differs from the dot product of its
+/// other lanes with its row of `dir` by more than `√ε` of the terms'
+/// magnitude. A row with a non-finite term is not compared (the bound is
+/// infinite or the difference NaN, and the comparison false).
+fn dot_check<T: Float, const L: usize, const S: bool>(
+    out: &[Dual<T, L, S>],
+    l: usize,
+    dir: &[T],
+) -> Option<usize> {
+    let tol = T::epsilon().sqrt();
+    let rows = dir.as_chunks::<L>().0;
+    for (i, (y, dr)) in out.iter().zip(rows).enumerate() {
+        let (s, a) = row_dot(&y.eps, dr);
+        let di = y.eps[l];
+        if (di - s).abs() > tol * (a + di.abs()) {
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// One backward sweep: its rows, and its entries as (index in CSC order,
 /// column).
 type Sweep = (Vec<usize>, Vec<(usize, usize)>);
@@ -1631,11 +1755,23 @@ mod tests {
                 let mut more = rows.clone();
                 more[i].push((j2, 1.5));
                 let g = Rows(more);
+                // (every width: the check in a spare lane of one pass, in
+                // a pass of its own after one pass, after several passes)
                 for sj in [&table_on, &walk_on] {
-                    let (mut fx, mut v) = (vec![0.0; m], vec![0.0; nnz]);
-                    let r = sj.values_of::<16, f64>(&g, &x, &mut fx, &mut v);
-                    if r != Err(crate::sparse::SparseError::PatternChanged { row: i }) {
-                        return TestResult::error(format!("planted ({i}, {j2}): {r:?}"));
+                    for c in [1, 2, 3, 4, 16] {
+                        let (mut fx, mut v) = (vec![0.0; m], vec![0.0; nnz]);
+                        let r = match c {
+                            1 => sj.values_of::<1, f64>(&g, &x, &mut fx, &mut v),
+                            2 => sj.values_of::<2, f64>(&g, &x, &mut fx, &mut v),
+                            3 => sj.values_of::<3, f64>(&g, &x, &mut fx, &mut v),
+                            4 => sj.values_of::<4, f64>(&g, &x, &mut fx, &mut v),
+                            _ => sj.values_of::<16, f64>(&g, &x, &mut fx, &mut v),
+                        };
+                        if r != Err(crate::sparse::SparseError::PatternChanged { row: i }) {
+                            return TestResult::error(format!(
+                                "planted ({i}, {j2}), C = {c}: {r:?}"
+                            ));
+                        }
                     }
                 }
             }
