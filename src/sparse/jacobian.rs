@@ -947,9 +947,8 @@ impl SparseJacobian {
         if !(own_pass && gather.len() > 1) {
             return false;
         }
-        d.clear();
+        // (every element is written by the one pass before it is read)
         d.resize(m, T::zero());
-        acc.clear();
         acc.resize(m, T::zero());
         true
     }
@@ -1024,10 +1023,17 @@ impl SparseJacobian {
                 // one pass holds every entry: each value read from its lane
                 let (end, plan) = gather.split_last().expect("longer than 1");
                 gather_store(out, (plan, *end as usize), values);
-                if !acc.is_empty() && dir.len() == m * L {
+                if acc.len() == m && d.len() == m {
                     // the direction comes in a pass of its own: keep each
                     // row's dot product with it for that pass to compare
-                    row_dots(out, dir, d, acc);
+                    if dir.len() == m * L {
+                        row_dots(out, dir, d, acc);
+                    } else {
+                        // (not reached: the table is built with the plan)
+                        // fail closed: every row of that pass differs
+                        d.fill(T::infinity());
+                        acc.fill(T::zero());
+                    }
                 }
             }
             Some(l) if lo == 0 && gather.len() > 1 && dir.len() == m * L => {
