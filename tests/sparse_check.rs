@@ -618,3 +618,44 @@ fn values_come_in_the_callers_order() {
         SparseError::PatternChanged { row: 0 }
     );
 }
+
+/// Output `i`'s derivative along `xᵢ` is `−(1 − 1) = −0`; along `xᵢ₊₁`
+/// (cyclic) `2xᵢ₊₁`.
+#[allow(clippy::eq_op)]
+fn negzero_ring<T: Float>(x: &[T], out: &mut [T]) {
+    let n = x.len();
+    for i in 0..n {
+        let y = x[(i + 1) % n];
+        out[i] = -(x[i] - x[i]) + y * y;
+    }
+}
+
+#[test]
+fn exact_zero_entries_are_positive_zero_through_the_one_pass_gather() {
+    // without the check, one pass holding every colour stores through the
+    // gather, eight places at a time and then the rest (n = 21: 42 places)
+    struct Z;
+    impl VectorFunction for Z {
+        fn outputs(&self, n: usize) -> usize {
+            n
+        }
+        fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+            negzero_ring(x, out)
+        }
+    }
+    let x: Vec<f64> = (0..21).map(|i| 0.1 * i as f64 - 0.7).collect();
+    let sj = SparseJacobian::detect_inplace(negzero_ring, &x, 21)
+        .unwrap()
+        .with_pattern_check(PatternCheck::Off);
+    assert!(sj.colours() <= 4);
+    for sj in [sj.clone(), sj.clone().with_csr_values()] {
+        let (mut fx, mut v) = (vec![0.0; 21], vec![1.0; sj.pattern().nnz()]);
+        sj.values_of::<4, f64>(&Z, &x, &mut fx, &mut v).unwrap();
+        let mut w = vec![1.0; v.len()];
+        sj.values_inplace::<4, f64>(negzero_ring, &x, &mut fx, &mut w).unwrap();
+        for v in [v, w] {
+            assert_eq!(v.iter().filter(|v| **v == 0.0).count(), 21, "{v:?}");
+            assert!(v.iter().all(|v| *v != 0.0 || v.is_sign_positive()), "{v:?}");
+        }
+    }
+}

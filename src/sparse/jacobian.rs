@@ -91,6 +91,10 @@ pub struct SparseJacobian {
     outputs_written: bool,
     /// The seeded input and output buffers of the last evaluation, reused.
     scratch: Scratch,
+    /// Whether a pass holding every colour stores through the one-pass
+    /// gather ([`SparseJacobian::gather_plan`]; off only in tests, to
+    /// compare it with the other store loops).
+    gather: bool,
 }
 
 impl SparseJacobian {
@@ -239,12 +243,15 @@ impl SparseJacobian {
             outputs_written: false,
             pattern,
             scratch: Scratch::default(),
+            gather: true,
         }
         .with_csr_plan()
     }
 
     /// Fills `csr_colour` and `csr_dest` from the CSC plan and `dest`.
     fn with_csr_plan(mut self) -> Self {
+        // buffers of the old plan (the one-pass gather) do not fit the new
+        self.scratch = Scratch::default();
         let (row_offs, _) = self.pattern.csr();
         let mut next = row_offs.to_vec();
         let (_, rows) = self.pattern.csc();
@@ -698,14 +705,18 @@ impl SparseJacobian {
         let k = self.column_count;
         let mut work = self.scratch.take::<Work<T, C>>();
         self.directions(&mut work.dir, C);
+        self.gather_plan(&mut work.gather, C);
         let result = self.retry(|strays| {
-            let Work { safe, d, dir, .. } = &mut work;
+            let Work { safe, d, dir, gather, acc, .. } = &mut work;
+            let dots = self.dots(acc, d, gather, C);
+            let dots = if dots { &mut acc[..] } else { &mut [][..] };
             for pass in 0..self.check.total_passes(k, C) {
                 let lane = self.check.lane(k, pass, C);
                 safe.seed(x, &self.seed_colour, pass, lane, &self.check);
                 eval(&safe.xd, &mut safe.out);
                 // (no backward sweeps: the check is made by the store)
-                self.store(&safe.out, pass, lane, strays, fx, values, d, dir)?;
+                let dd = (&mut d[..], &mut dots[..]);
+                self.store(&safe.out, pass, lane, strays, gather, fx, values, dd, dir)?;
             }
             Ok(())
         });
@@ -729,23 +740,27 @@ impl SparseJacobian {
         check_len(SparseError::OutputLength { expected: m, got: f.outputs(x.len()) })?;
         let mut work = self.scratch.take::<Work<T, C>>();
         self.directions(&mut work.dir, C);
+        self.gather_plan(&mut work.gather, C);
         let result = self.retry(|strays| {
-            let Work { safe, fast, one_safe, one_fast, d, acc, dir } = &mut work;
+            let Work { safe, fast, one_safe, one_fast, d, acc, dir, gather } = &mut work;
             if !self.backward.is_empty() {
                 // the direction's lane is compared after the sweeps
                 d.clear();
                 d.resize(m, T::zero());
             }
+            let dots = self.dots(acc, d, gather, C);
+            let dots = if dots { &mut acc[..] } else { &mut [][..] };
             let k = self.column_count;
             let s = (strays, &dir[..]);
             for pass in 0..self.passes(C) {
                 let lane = self.check.lane(k, pass, C);
-                self.pass_of(f, x, pass, lane, s, fast, safe, fx, values, d)?;
+                self.pass_of(f, x, pass, lane, s, (fast, safe), gather, fx, values, (d, dots))?;
             }
             if self.check.total_passes(k, C) > self.passes(C) {
                 // no spare lane: the direction alone, one pass of `Dual<T, 1>`
                 // numbered so that no colour falls in its lane
-                self.pass_of(f, x, k.max(1), Some(0), s, one_fast, one_safe, fx, values, d)?;
+                let one = (one_fast, one_safe);
+                self.pass_of(f, x, k.max(1), Some(0), s, one, &[], fx, values, (d, dots))?;
             }
             if self.backward.is_empty() {
                 return Ok(());
@@ -766,11 +781,11 @@ impl SparseJacobian {
         pass: usize,
         lane: Option<usize>,
         (strays, dir): (bool, &[T]),
-        fast: &mut Buffers<T, L, false>,
-        safe: &mut Buffers<T, L, true>,
+        (fast, safe): (&mut Buffers<T, L, false>, &mut Buffers<T, L, true>),
+        gather: &[u32],
         fx: &mut [T],
         values: &mut [T],
-        d: &mut [T],
+        (d, acc): (&mut [T], &mut [T]),
     ) -> Result<(), SparseError> {
         let m = self.pattern.nrows();
         let colour = &self.seed_colour;
@@ -786,14 +801,14 @@ impl SparseJacobian {
         }
         f.eval(&fast.xd, &mut fast.out);
         if all_finite(&fast.out) {
-            return self.store(&fast.out, pass, lane, strays, fx, values, d, dir);
+            return self.store(&fast.out, pass, lane, strays, gather, fx, values, (d, acc), dir);
         }
         // the rare pass with a non-finite component, NaN-safe
         safe.seed(x, colour, pass, lane, &self.check);
         safe.out.clear();
         safe.out.resize(m, Dual::new(T::zero(), [T::zero(); L]));
         f.eval(&safe.xd, &mut safe.out);
-        self.store(&safe.out, pass, lane, strays, fx, values, d, dir)
+        self.store(&safe.out, pass, lane, strays, gather, fx, values, (d, acc), dir)
     }
 
     /// The backward sweeps: one recording of `f` on a tape, then per row
@@ -848,13 +863,31 @@ impl SparseJacobian {
     /// The check direction's entry of each entry's column, in `T` (kept
     /// between evaluations): CSR order, or the order of the row table's
     /// places (0 where a row has no entry of a colour) when passes of
-    /// `lanes` lanes compare through the table ([`Self::table_check`]).
+    /// `lanes` lanes compare through the table ([`Self::table_check`]),
+    /// or per output and lane when they store through the one-pass gather
+    /// ([`Self::gathers`]).
     fn directions<T: Float>(&self, dir: &mut Vec<T>, lanes: usize) {
         let (offs, cols) = self.pattern.csr();
         if self.check.mode == PatternCheck::Off {
             return;
         }
-        if self.table_check(lanes) {
+        if self.gathers(lanes) {
+            // the direction's entry of each output's lane, `lanes` a row
+            // (0 where the row has no entry of that colour, and in the
+            // check's own lane): the check is a dot product of each
+            // output's lanes with its row here ([`dot_check`])
+            if dir.len() != self.pattern.nrows() * lanes {
+                dir.clear();
+                dir.resize(self.pattern.nrows() * lanes, T::zero());
+                for (i, r) in offs.windows(2).enumerate() {
+                    let row = cols[r[0]..r[1]].iter().zip(&self.csr_colour[r[0]..r[1]]);
+                    for (&j, &c) in row {
+                        // (a forward entry: `c < column_count <= lanes`)
+                        dir[i * lanes + c] = self.check.direction::<T>(j);
+                    }
+                }
+            }
+        } else if self.table_check(lanes) {
             let w = self.by_row.count;
             if dir.len() != self.by_row.place.len() {
                 dir.clear();
@@ -870,6 +903,65 @@ impl SparseJacobian {
             dir.clear();
             dir.extend(cols.iter().map(|&j| self.check.direction::<T>(j)));
         }
+    }
+
+    /// The one-pass gather of passes with `lanes` lanes, built once and
+    /// kept with the buffers: for each place of the caller's values, the
+    /// component of the flattened outputs ([`flat`]: output `i`'s lane `c`
+    /// is component `i·(lanes + 1) + c`) that holds it, then one more
+    /// element, 1 + the largest of them (the bound of the loads, below
+    /// `m·(lanes + 1)`). Left empty unless
+    /// one pass holds every colour, there are no backward entries, and
+    /// every component index fits in `u32`.
+    fn gather_plan(&self, gather: &mut Vec<u32>, lanes: usize) {
+        if !gather.is_empty() || !self.gathers(lanes) {
+            return;
+        }
+        let nnz = self.pattern.nnz();
+        let (offs, _) = self.pattern.csr();
+        gather.resize(nnz, 0);
+        for (i, w) in offs.windows(2).enumerate() {
+            for e in w[0]..w[1] {
+                // (a forward entry: no backward sweeps; in range: checked above)
+                gather[self.csr_dest[e]] = (i * (lanes + 1) + self.csr_colour[e]) as u32;
+            }
+        }
+        // the bound of the gather's unchecked loads
+        let end = gather.iter().max().map_or(0, |&g| g + 1);
+        gather.push(end);
+    }
+
+    /// The buffers of the row dot products a one-pass gather keeps for
+    /// the direction's own pass (when the check has no spare lane): sizes
+    /// `d` and `acc` to `m` and returns true, or false when that is not
+    /// the case (then the direction's pass compares through the values).
+    fn dots<T: Float>(
+        &self,
+        acc: &mut Vec<T>,
+        d: &mut Vec<T>,
+        gather: &[u32],
+        lanes: usize,
+    ) -> bool {
+        let m = self.pattern.nrows();
+        let own_pass = self.check.mode != PatternCheck::Off && self.column_count == lanes;
+        if !(own_pass && gather.len() > 1) {
+            return false;
+        }
+        // (every element is written by the one pass before it is read)
+        d.resize(m, T::zero());
+        acc.resize(m, T::zero());
+        true
+    }
+
+    /// Whether passes of `lanes` lanes store through the one-pass gather
+    /// ([`gather_plan`](Self::gather_plan)): one pass holds every colour,
+    /// there are no backward entries, and every component index of the
+    /// outputs fits in `u32`.
+    fn gathers(&self, lanes: usize) -> bool {
+        let m = self.pattern.nrows();
+        let fits = m.checked_mul(lanes + 1).is_some_and(|t| u32::try_from(t).is_ok());
+        let one_pass = self.column_count <= lanes && self.backward.is_empty();
+        self.gather && fits && one_pass && self.pattern.nnz() > 0
     }
 
     /// Whether a pass of `lanes` lanes holds every colour and the
@@ -901,9 +993,10 @@ impl SparseJacobian {
         pass: usize,
         lane: Option<usize>,
         strays: bool,
+        gather: &[u32],
         fx: &mut [T],
         values: &mut [T],
-        d: &mut [T],
+        (d, acc): (&mut [T], &mut [T]),
         dir: &[T],
     ) -> Result<(), SparseError> {
         let m = self.pattern.nrows();
@@ -926,6 +1019,43 @@ impl SparseJacobian {
         let dest = &self.csr_dest[..colour.len()];
         // `+ 0` turns an exact −0 into +0 and leaves the rest
         match lane {
+            None if lo == 0 && gather.len() > 1 => {
+                // one pass holds every entry: each value read from its lane
+                let (end, plan) = gather.split_last().expect("longer than 1");
+                gather_store(out, (plan, *end as usize), values);
+                if acc.len() == m && d.len() == m {
+                    // the direction comes in a pass of its own: keep each
+                    // row's dot product with it for that pass to compare
+                    if dir.len() == m * L {
+                        row_dots(out, dir, d, acc);
+                    } else {
+                        // (not reached: the table is built with the plan)
+                        // fail closed: every row of that pass differs
+                        d.fill(T::infinity());
+                        acc.fill(T::zero());
+                    }
+                }
+            }
+            Some(l) if lo == 0 && gather.len() > 1 && dir.len() == m * L => {
+                // one pass holds every entry and the direction
+                let (end, plan) = gather.split_last().expect("longer than 1");
+                gather_store(out, (plan, *end as usize), values);
+                if let Some(row) = dot_check(out, l.min(L - 1), dir) {
+                    return Err(SparseError::PatternChanged { row });
+                }
+            }
+            Some(l) if lo >= self.column_count && acc.len() == m && d.len() == m => {
+                // the direction's own pass after a one-pass gather, whose
+                // row dot products are in `d` and `acc`
+                let tol = T::epsilon().sqrt();
+                let l = l.min(L - 1);
+                for (i, (y, (&s, &a))) in out.iter().zip(d.iter().zip(acc.iter())).enumerate() {
+                    let di = y.eps[l];
+                    if (di - s).abs() > tol * (a + di.abs()) {
+                        return Err(SparseError::PatternChanged { row: i });
+                    }
+                }
+            }
             Some(l) if lo == 0 && self.table_check(L) => {
                 // one pass holds every entry: compare each row as it is stored
                 if let Some(row) = self.by_row.store_check(out, l.min(L - 1), values, dir) {
@@ -1111,6 +1241,8 @@ struct Work<T, const C: usize> {
     acc: Vec<T>,
     /// The check direction per entry, CSR order.
     dir: Vec<T>,
+    /// The one-pass gather of `C` lanes ([`SparseJacobian::gather_plan`]).
+    gather: Vec<u32>,
 }
 
 impl<T, const C: usize> Default for Work<T, C> {
@@ -1123,6 +1255,7 @@ impl<T, const C: usize> Default for Work<T, C> {
             d: Vec::new(),
             acc: Vec::new(),
             dir: Vec::new(),
+            gather: Vec::new(),
         }
     }
 }
@@ -1276,6 +1409,122 @@ impl ByRow {
         }
         None
     }
+}
+
+/// The components of `out` in memory order: output `i`'s lane `c` at
+/// `i·(L + 1) + c`, its value at `i·(L + 1) + L`.
+#[inline]
+fn flat<T, const L: usize, const S: bool>(out: &[Dual<T, L, S>]) -> &[T] {
+    const {
+        assert!(size_of::<Dual<T, L, S>>() == (L + 1) * size_of::<T>());
+        assert!(align_of::<Dual<T, L, S>>() == align_of::<T>());
+    };
+    // SAFETY: `Dual` is `repr(C)` with fields `[T; L]` then `T`, so each
+    // element is `L + 1` consecutive, initialised `T` with no padding (the
+    // sizes are asserted above); the slice borrows `out` for its lifetime.
+    unsafe { core::slice::from_raw_parts(out.as_ptr().cast::<T>(), out.len() * (L + 1)) }
+}
+
+/// The one-pass store: `values[k]` from component `gather[k]` of the
+/// flattened outputs, `+ 0` turning an exact −0 into +0.
+///
+/// The loads are unchecked, four places at a time: the plan's largest
+/// component index is below `end` ([`SparseJacobian::gather_plan`]), and
+/// `end` is tested once against the outputs here. With a bounds test per
+/// load the loop ran 8 instructions a place (Broyden n = 10,000: 240,000
+/// a call), without it 3.75.
+#[inline(never)]
+fn gather_store<T: Float, const L: usize, const S: bool>(
+    out: &[Dual<T, L, S>],
+    (gather, end): (&[u32], usize),
+    values: &mut [T],
+) {
+    let src = flat(out);
+    let n = gather.len().min(values.len());
+    let (gather, values) = (&gather[..n], &mut values[..n]);
+    if end > src.len() {
+        // (not reached: the plan is built for these outputs) the checked loop
+        for (v, &g) in values.iter_mut().zip(gather) {
+            if let Some(&e) = src.get(g as usize) {
+                *v = e + T::zero();
+            }
+        }
+        return;
+    }
+    let (g4, g_rest) = gather.as_chunks::<8>();
+    let (v4, v_rest) = values.as_chunks_mut::<8>();
+    for (v, g) in v4.iter_mut().zip(g4) {
+        // SAFETY: every index of the plan is below `end <= src.len()`
+        let e = g.map(|k| unsafe { *src.get_unchecked(k as usize) });
+        for (v, e) in v.iter_mut().zip(e) {
+            *v = e + T::zero();
+        }
+    }
+    for (v, &g) in v_rest.iter_mut().zip(g_rest) {
+        // SAFETY: as above
+        *v = unsafe { *src.get_unchecked(g as usize) } + T::zero();
+    }
+}
+
+/// The dot product of lanes `eps` with the direction's entries `dir`
+/// (0 where no entry), and the sum of the terms' magnitudes.
+///
+/// Two lanes a step into two sums each (adjacent lanes, which vectorise),
+/// added at the end: a fold lane by lane cost 39 instructions a row of
+/// four lanes, most of them shuffles for the horizontal sums.
+#[inline]
+fn row_dot<T: Float, const L: usize>(eps: &[T; L], dir: &[T; L]) -> (T, T) {
+    let (mut s, mut a) = ([T::zero(); 2], [T::zero(); 2]);
+    let (e2, e_rest) = eps.as_chunks::<2>();
+    let (d2, d_rest) = dir.as_chunks::<2>();
+    for (e, d) in e2.iter().zip(d2) {
+        let t = [e[0] * d[0], e[1] * d[1]];
+        s = [s[0] + t[0], s[1] + t[1]];
+        a = [a[0] + t[0].abs(), a[1] + t[1].abs()];
+    }
+    for (&e, &d) in e_rest.iter().zip(d_rest) {
+        let t = e * d;
+        s[0] = s[0] + t;
+        a[0] = a[0] + t.abs();
+    }
+    (s[0] + s[1], a[0] + a[1])
+}
+
+/// Each output's [`row_dot`] with its row of `dir` (`L` a row, the
+/// direction's entry per lane): the dot products into `d`, the magnitudes
+/// into `acc`.
+fn row_dots<T: Float, const L: usize, const S: bool>(
+    out: &[Dual<T, L, S>],
+    dir: &[T],
+    d: &mut [T],
+    acc: &mut [T],
+) {
+    let rows = dir.as_chunks::<L>().0;
+    for (((y, dr), di), ai) in out.iter().zip(rows).zip(d).zip(acc) {
+        (*di, *ai) = row_dot(&y.eps, dr);
+    }
+}
+
+/// The check of a pass holding every entry and the direction (lane `l`):
+/// the first output whose lane `l` differs from the dot product of its
+/// other lanes with its row of `dir` by more than `√ε` of the terms'
+/// magnitude. A row with a non-finite term is not compared (the bound is
+/// infinite or the difference NaN, and the comparison false).
+fn dot_check<T: Float, const L: usize, const S: bool>(
+    out: &[Dual<T, L, S>],
+    l: usize,
+    dir: &[T],
+) -> Option<usize> {
+    let tol = T::epsilon().sqrt();
+    let rows = dir.as_chunks::<L>().0;
+    for (i, (y, dr)) in out.iter().zip(rows).enumerate() {
+        let (s, a) = row_dot(&y.eps, dr);
+        let di = y.eps[l];
+        if (di - s).abs() > tol * (a + di.abs()) {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// One backward sweep: its rows, and its entries as (index in CSC order,
@@ -1487,6 +1736,7 @@ mod tests {
             let table = SparseJacobian::new(p.clone()).with_pattern_check(PatternCheck::Off);
             let mut runs = table.clone();
             runs.by_row = ByRow::default();
+            runs.gather = false;
             let mut walk = runs.clone();
             walk.by_colour = ByColour::default();
             let nnz = p.nnz();
@@ -1525,11 +1775,23 @@ mod tests {
                 let mut more = rows.clone();
                 more[i].push((j2, 1.5));
                 let g = Rows(more);
+                // (every width: the check in a spare lane of one pass, in
+                // a pass of its own after one pass, after several passes)
                 for sj in [&table_on, &walk_on] {
-                    let (mut fx, mut v) = (vec![0.0; m], vec![0.0; nnz]);
-                    let r = sj.values_of::<16, f64>(&g, &x, &mut fx, &mut v);
-                    if r != Err(crate::sparse::SparseError::PatternChanged { row: i }) {
-                        return TestResult::error(format!("planted ({i}, {j2}): {r:?}"));
+                    for c in [1, 2, 3, 4, 16] {
+                        let (mut fx, mut v) = (vec![0.0; m], vec![0.0; nnz]);
+                        let r = match c {
+                            1 => sj.values_of::<1, f64>(&g, &x, &mut fx, &mut v),
+                            2 => sj.values_of::<2, f64>(&g, &x, &mut fx, &mut v),
+                            3 => sj.values_of::<3, f64>(&g, &x, &mut fx, &mut v),
+                            4 => sj.values_of::<4, f64>(&g, &x, &mut fx, &mut v),
+                            _ => sj.values_of::<16, f64>(&g, &x, &mut fx, &mut v),
+                        };
+                        if r != Err(crate::sparse::SparseError::PatternChanged { row: i }) {
+                            return TestResult::error(format!(
+                                "planted ({i}, {j2}), C = {c}: {r:?}"
+                            ));
+                        }
                     }
                 }
             }
@@ -1541,6 +1803,19 @@ mod tests {
                     let i = rws[k];
                     let w: f64 = rows[i].iter().filter(|e| e.0 == j).map(|e| e.1).sum();
                     want[k] = w * (2.0 * x[j] + 1.0);
+                }
+            }
+            // the one-pass gather (`table` at C = 16, and at C = 4 when the
+            // pattern has at most 4 colours) in the caller's order, against
+            // the row walk in that order
+            let (csr, mut csr_walk) = (table.clone().with_csr_values(), walk.clone());
+            csr_walk = csr_walk.with_csr_values();
+            csr_walk.gather = false;
+            csr_walk.by_row = ByRow::default();
+            csr_walk.by_colour = ByColour::default();
+            for c in [1, 2, 4, 16] {
+                if run(&csr, c) != run(&csr_walk, c) {
+                    return TestResult::error(format!("the CSR-order stores differ at C = {c}"));
                 }
             }
             for c in [1, 2, 4, 16] {
