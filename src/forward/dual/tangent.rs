@@ -18,8 +18,8 @@
 //! lane; for wider and for nested tangents it is one well-predicted test of
 //! the coefficients per operation (not per lane), after which the plain
 //! loop runs; the rare safe loop is out of line for wide primitive tangents
-//! (in place on copies made in that branch above 256 bytes) and inline for nested
-//! ones. See [`scale`] for the measurements behind the split.
+//! (in place on copies made in that branch above 64 bytes) and inline for
+//! nested ones. See [`scale`] for the measurements behind the split.
 //!
 //! # Zero lanes
 //!
@@ -140,7 +140,8 @@ pub(crate) fn scale_unchecked<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T;
 ///   Rosenbrock gradient from 3.3 to 1.9);
 /// - wider primitive tangents test the coefficient once and run the plain
 ///   loop, with the safe loop out of line (kept inline, it cost the n = 8
-///   and n = 16 Rosenbrock gradients 10–18% more instructions);
+///   and n = 16 Rosenbrock gradients 10–18% more instructions), on copies
+///   made in the rare branch above 64 bytes (see [`large`]);
 /// - nested tangents (lanes that are duals: the Hessian) test the
 ///   coefficient once and run the plain loop, with the select loop inline
 ///   in the rare branch, where a call makes LLVM spill live inner tangents
@@ -261,13 +262,21 @@ pub(crate) fn all_finite<T: Float>(d: T) -> bool {
     (d - d).is_zero()
 }
 
-/// Primitive tangents wider than 256 bytes (more than 32 `f64` lanes),
-/// which LLVM keeps in memory: their safe branch works in place, through
-/// references, on copies made inside that branch, so the hot path makes no
-/// copies for it and no tangent of the hot path has its address taken.
+/// Primitive tangents wider than 64 bytes (more than 8 `f64` lanes): their
+/// safe branch works in place, through references, on copies made inside
+/// that branch, so the hot path makes no copies for it and no tangent of
+/// the hot path has its address taken.
+///
+/// The limit was 256 bytes (the widths LLVM keeps in memory) with the old
+/// rare branch, which took the operands' addresses. With the copies, from
+/// 64 bytes on (callgrind, closure rows, instructions a call): ∇ Rosenbrock
+/// n = 16 4 218 → 4 171, n = 32 29 982 → 28 149, and unchanged at n = 8
+/// (the by-value branch below the limit); taking n = 8 in too cost it
+/// 1 169 → 1 195, and the by-value branch with `black_box` copies cost
+/// Broyden + exp·sin 3 717 → 3 741.
 #[inline(always)]
 const fn large<T, const N: usize>() -> bool {
-    core::mem::size_of::<[T; N]>() > 256 && core::mem::size_of::<T>() <= 8
+    core::mem::size_of::<[T; N]>() > 64 && core::mem::size_of::<T>() <= 8
 }
 
 /// [`scale`] for large tangents: the test, then the plain loop or the safe
