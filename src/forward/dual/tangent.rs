@@ -486,6 +486,11 @@ mod tests {
         check::<2>();
         check::<3>();
         check::<8>();
+        // Either side of the 64-byte limit of `large`, and the widths that
+        // were large before it moved (above 256 bytes).
+        check::<9>();
+        check::<16>();
         check::<33>();
+        check::<64>();
     }
 }
