@@ -18,8 +18,8 @@
 //! lane; for wider and for nested tangents it is one well-predicted test of
 //! the coefficients per operation (not per lane), after which the plain
 //! loop runs; the rare safe loop is out of line for wide primitive tangents
-//! (in place on one copy of `ẋ` above 256 bytes) and inline for nested
-//! ones. See [`scale`] for the measurements behind the split.
+//! (in place on copies made in that branch above 64 bytes) and inline for
+//! nested ones. See [`scale`] for the measurements behind the split.
 //!
 //! # Zero lanes
 //!
@@ -140,7 +140,8 @@ pub(crate) fn scale_unchecked<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T;
 ///   Rosenbrock gradient from 3.3 to 1.9);
 /// - wider primitive tangents test the coefficient once and run the plain
 ///   loop, with the safe loop out of line (kept inline, it cost the n = 8
-///   and n = 16 Rosenbrock gradients 10–18% more instructions);
+///   and n = 16 Rosenbrock gradients 10–18% more instructions), on copies
+///   made in the rare branch above 64 bytes (see [`large`]);
 /// - nested tangents (lanes that are duals: the Hessian) test the
 ///   coefficient once and run the plain loop, with the select loop inline
 ///   in the rare branch, where a call makes LLVM spill live inner tangents
@@ -261,42 +262,65 @@ pub(crate) fn all_finite<T: Float>(d: T) -> bool {
     (d - d).is_zero()
 }
 
-/// Primitive tangents wider than 256 bytes (more than 32 `f64` lanes),
-/// which LLVM keeps in memory: their safe branch works in place on the
-/// result, through references, so the hot path makes no by-value copies
-/// for it.
+/// Primitive tangents wider than 64 bytes (more than 8 `f64` lanes): their
+/// safe branch works in place, through references, on copies made inside
+/// that branch, so the hot path makes no copies for it and no tangent of
+/// the hot path has its address taken.
+///
+/// The limit was 256 bytes (the widths LLVM keeps in memory) with the old
+/// rare branch, which took the operands' addresses. With the copies, from
+/// 64 bytes on (callgrind, closure rows, instructions a call): ∇ Rosenbrock
+/// n = 16 4 218 → 4 171, n = 32 29 982 → 28 149, and unchanged at n = 8
+/// (the by-value branch below the limit); taking n = 8 in too cost it
+/// 1 169 → 1 195, and the by-value branch with `black_box` copies cost
+/// Broyden + exp·sin 3 717 → 3 741.
 #[inline(always)]
 const fn large<T, const N: usize>() -> bool {
-    core::mem::size_of::<[T; N]>() > 256 && core::mem::size_of::<T>() <= 8
+    core::mem::size_of::<[T; N]>() > 64 && core::mem::size_of::<T>() <= 8
 }
 
 /// [`scale`] for large tangents: the test, then the plain loop or the safe
-/// one, both in place on one copy of `ẋ`.
+/// one, each in place on its own copy of `ẋ`.
+///
+/// The rare branch hands the cold function a copy made inside that branch
+/// (through [`black_box`](core::hint::black_box), which LLVM cannot elide),
+/// never the address of an operand or of the hot path's result: once an
+/// address escapes, LLVM keeps that tangent in memory on the hot path too,
+/// and a lifted constant's `−0` lanes are then copied, loaded and multiplied
+/// instead of folded (callgrind, wide 64 × 4 Jacobian, closure: 416 649 →
+/// 343 362 instructions a call with the copies in [`lincomb_large`],
+/// 317 772 with this one too; the fn object, policy-free, 272 706).
 #[inline(always)]
 fn scale_large<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T; N] {
-    let mut r = *x;
     if all_finite(d) {
+        let mut r = *x;
         for r in &mut r {
             *r = d * *r;
         }
+        r
     } else {
+        let mut r = core::hint::black_box(*x);
         scale_slow_in_place(d, &mut r);
+        r
     }
-    r
 }
 
-/// [`lincomb`] for large tangents, as [`scale_large`].
+/// [`lincomb`] for large tangents, as [`scale_large`]: the rare branch
+/// copies both operands' tangents.
 #[inline(always)]
 fn lincomb_large<T: Float, const N: usize>(a: T, x: &[T; N], b: T, y: &[T; N]) -> [T; N] {
-    let mut r = *x;
     if all_finite(a) && all_finite(b) {
+        let mut r = *x;
         for (r, y) in r.iter_mut().zip(y) {
             *r = a * *r + b * *y;
         }
+        r
     } else {
-        lincomb_slow_in_place(a, &mut r, b, y);
+        let mut r = core::hint::black_box(*x);
+        let y = core::hint::black_box(*y);
+        lincomb_slow_in_place(a, &mut r, b, &y);
+        r
     }
-    r
 }
 
 cold_fn! {
@@ -462,6 +486,11 @@ mod tests {
         check::<2>();
         check::<3>();
         check::<8>();
+        // Either side of the 64-byte limit of `large`, and the widths that
+        // were large before it moved (above 256 bytes).
+        check::<9>();
+        check::<16>();
         check::<33>();
+        check::<64>();
     }
 }
