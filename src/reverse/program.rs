@@ -918,38 +918,21 @@ fn group_rules<T>(
 ) {
     let pack = |(op, v): (Op, u8)| (op.rank() << 8) | u64::from(v);
     let first = last.map(pack);
-    // Each node's group (the index of its rule among the level's distinct
-    // rules, in order of appearance); a rule is compared with the
-    // previous node's first, so most nodes cost one comparison.
-    let mut rules: [(Op, u8); 8] = [(Op::Sink, 0); 8];
-    let mut n = 0;
-    let mut prev: Option<((Op, u8), u32)> = None;
     scratch.clear();
     scratch.reserve(level.len());
-    for &k in level.iter() {
-        let r = rule_of(nodes, var, k);
-        let g = match prev {
-            Some((p, g)) if p == r => g,
-            _ => {
-                let g = match rules[..n].iter().position(|&q| q == r) {
-                    Some(g) => g,
-                    None if n == 8 => break,
-                    None => {
-                        rules[n] = r;
-                        n += 1;
-                        n - 1
-                    }
-                } as u32;
-                prev = Some((r, g));
-                g
+    scratch.extend(level.iter().map(|&k| (pack(rule_of(nodes, var, k)), k)));
+    let mut keys: [u64; 9] = [0; 9];
+    let mut n = 0;
+    for &(g, _) in scratch.iter() {
+        if !keys[..n].contains(&g) {
+            keys[n] = g;
+            n += 1;
+            if n == 9 {
+                break;
             }
-        };
-        scratch.push((u64::from(g), k));
+        }
     }
-    if scratch.len() < level.len() {
-        // More than eight rules: sort by packed keys.
-        scratch.clear();
-        scratch.extend(level.iter().map(|&k| (pack(rule_of(nodes, var, k)), k)));
+    if n > 8 {
         scratch.sort_unstable();
         if let Some(g) = first {
             // The group of `g` is contiguous: rotate it to the front,
@@ -964,30 +947,24 @@ fn group_rules<T>(
         }
     } else {
         // The groups in key order, the group of `first` moved to the
-        // front: `rank[g]` is group `g`'s place. Then a stable counting
-        // sort by place (each group in node order) into the level.
-        let mut by_key: [(u64, usize); 8] = [(0, 0); 8];
-        for (g, b) in by_key[..n].iter_mut().enumerate() {
-            *b = (pack(rules[g]), g);
-        }
-        let by_key = &mut by_key[..n];
-        by_key.sort_unstable();
-        if let Some(p) = first.and_then(|f| by_key.iter().position(|b| b.0 == f)) {
-            by_key[..=p].rotate_right(1);
-        }
-        let mut rank = [0usize; 8];
-        for (place, &(_, g)) in by_key.iter().enumerate() {
-            rank[g] = place;
+        // front; then a stable counting sort by group (each group in node
+        // order) straight into the level.
+        let keys = &mut keys[..n];
+        keys.sort_unstable();
+        if let Some(p) = first.and_then(|g| keys.iter().position(|&k| k == g)) {
+            keys[..=p].rotate_right(1);
         }
         let mut at = [0u32; 9];
-        for e in scratch.iter() {
-            at[rank[e.0 as usize] + 1] += 1;
+        for e in scratch.iter_mut() {
+            let g = keys.iter().position(|&g| g == e.0).unwrap_or(0);
+            e.0 = g as u64;
+            at[g + 1] += 1;
         }
         for g in 0..n {
             at[g + 1] += at[g];
         }
         for &(g, k) in scratch.iter() {
-            let at = &mut at[rank[g as usize]];
+            let at = &mut at[g as usize];
             level[*at as usize] = k;
             *at += 1;
         }
