@@ -633,7 +633,7 @@ fn negzero_ring<T: Float>(x: &[T], out: &mut [T]) {
 #[test]
 fn exact_zero_entries_are_positive_zero_through_the_one_pass_gather() {
     // without the check, one pass holding every colour stores through the
-    // gather, eight places at a time and then the rest (n = 21: 42 places)
+    // gather, sixteen places a step and then the rest (n = 21: 42 places)
     struct Z;
     impl VectorFunction for Z {
         fn outputs(&self, n: usize) -> usize {

@@ -214,17 +214,17 @@
 //!   entries, `C` at least the colour count): a plan built once per lane
 //!   width names, for each place of the caller's values, the output
 //!   component that holds it, so the store walks the values in order and
-//!   reads its lane, eight places a step. The loads are unchecked (the
+//!   reads its lane, sixteen places a step. The loads are unchecked (the
 //!   plan's largest index is tested against the outputs once a call, and
 //!   the outputs are read as one slice of `T`, which `Dual`'s `repr(C)`
 //!   allows; Miri runs the gather's test): with a bounds test a load the
 //!   gather measured the same 8 instructions a place as the row table,
-//!   without it 3.4. The directional check of such a pass is a dot product
+//!   without it 3.2. The directional check of such a pass is a dot product
 //!   of each output's lanes with a per-lane table of the direction, no
 //!   read of the values; when the direction has a pass of its own, the one
 //!   pass keeps its dot products for that pass to compare. Broyden
-//!   n = 10,000 (callgrind, a call): `C = 3` written 0.96 M → 0.83 M;
-//!   `C = 4` check written 1.27 M → 1.24 M; `C = 3` check 2.56 M → 2.06 M.
+//!   n = 10,000 (callgrind, a call): `C = 3` written 0.96 M → 0.82 M;
+//!   `C = 4` check written 1.27 M → 1.19 M; `C = 3` check 2.56 M → 2.07 M.
 
 mod acyclic;
 mod check;
