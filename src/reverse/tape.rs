@@ -750,16 +750,27 @@ mod tests {
         let x = [0.7, -1.3, 2.1];
         for (k, f) in cases.iter().enumerate() {
             let mut tape = Tape::new();
-            let mut g = [0.0; 3];
-            let fx = tape.gradient(f, &x, &mut g);
-            let t2 = Tape::new();
-            let xs = t2.vars(&x);
-            let y = f(&xs);
-            let adj = t2.adjoints(y);
-            assert_eq!(fx.to_bits(), y.val.to_bits(), "case {k}");
-            for i in 0..3 {
-                assert_eq!(g[i].to_bits(), adj.wrt(xs[i]).to_bits(), "case {k} input {i}");
-            }
+            assert_gradient_is_full_sweeps(&mut tape, *f, &x, k);
+        }
+    }
+
+    /// `Tape::gradient` of `f` at `x` on `tape` equals, bit for bit, the
+    /// value and the adjoints of the full sweep on a new tape.
+    fn assert_gradient_is_full_sweeps(
+        tape: &mut Tape<f64>,
+        f: for<'t> fn(&[super::Var<'t, f64>]) -> super::Var<'t, f64>,
+        x: &[f64; 3],
+        k: usize,
+    ) {
+        let mut g = [0.0; 3];
+        let fx = tape.gradient(f, x, &mut g);
+        let t2 = Tape::new();
+        let xs = t2.vars(x);
+        let y = f(&xs);
+        let adj = t2.adjoints(y);
+        assert_eq!(fx.to_bits(), y.val.to_bits(), "case {k}");
+        for i in 0..3 {
+            assert_eq!(g[i].to_bits(), adj.wrt(xs[i]).to_bits(), "case {k} input {i}");
         }
     }
 
@@ -795,17 +806,8 @@ mod tests {
         let x = [0.7, -1.3, 2.1];
         let mut tape = Tape::new();
         for (k, (selects, f)) in cases.iter().enumerate() {
-            let mut g = [0.0; 3];
-            let fx = tape.gradient(f, &x, &mut g);
+            assert_gradient_is_full_sweeps(&mut tape, *f, &x, k);
             assert_eq!(tape.with(|r| r.selects), *selects, "case {k}");
-            let t2 = Tape::new();
-            let xs = t2.vars(&x);
-            let y = f(&xs);
-            let adj = t2.adjoints(y);
-            assert_eq!(fx.to_bits(), y.val.to_bits(), "case {k}");
-            for i in 0..3 {
-                assert_eq!(g[i].to_bits(), adj.wrt(xs[i]).to_bits(), "case {k} input {i}");
-            }
             tape.clear();
             assert!(!tape.with(|r| r.selects), "case {k}: clear keeps the mark");
         }
