@@ -18,7 +18,7 @@
 //! lane; for wider and for nested tangents it is one well-predicted test of
 //! the coefficients per operation (not per lane), after which the plain
 //! loop runs; the rare safe loop is out of line for wide primitive tangents
-//! (in place on copies made in that branch above 64 bytes) and inline for
+//! (in place on copies made in that branch above 256 bytes) and inline for
 //! nested ones. See [`scale`] for the measurements behind the split.
 //!
 //! # Zero lanes
@@ -141,7 +141,7 @@ pub(crate) fn scale_unchecked<T: Float, const N: usize>(d: T, x: &[T; N]) -> [T;
 /// - wider primitive tangents test the coefficient once and run the plain
 ///   loop, with the safe loop out of line (kept inline, it cost the n = 8
 ///   and n = 16 Rosenbrock gradients 10–18% more instructions), on copies
-///   made in the rare branch above 64 bytes (see [`large`]);
+///   made in the rare branch above 256 bytes (see [`large`]);
 /// - nested tangents (lanes that are duals: the Hessian) test the
 ///   coefficient once and run the plain loop, with the select loop inline
 ///   in the rare branch, where a call makes LLVM spill live inner tangents
@@ -262,21 +262,21 @@ pub(crate) fn all_finite<T: Float>(d: T) -> bool {
     (d - d).is_zero()
 }
 
-/// Primitive tangents wider than 64 bytes (more than 8 `f64` lanes): their
-/// safe branch works in place, through references, on copies made inside
-/// that branch, so the hot path makes no copies for it and no tangent of
-/// the hot path has its address taken.
+/// Primitive tangents wider than 256 bytes (more than 32 `f64` lanes):
+/// their safe branch works in place, through references, on copies made
+/// inside that branch, so the hot path makes no copies for it and no
+/// tangent of the hot path has its address taken.
 ///
-/// The limit was 256 bytes (the widths LLVM keeps in memory) with the old
-/// rare branch, which took the operands' addresses. With the copies, from
-/// 64 bytes on (callgrind, closure rows, instructions a call): ∇ Rosenbrock
-/// n = 16 4 218 → 4 171, n = 32 29 982 → 28 149, and unchanged at n = 8
-/// (the by-value branch below the limit); taking n = 8 in too cost it
-/// 1 169 → 1 195, and the by-value branch with `black_box` copies cost
-/// Broyden + exp·sin 3 717 → 3 741.
+/// From 64 bytes on, this scheme measured fewer instructions on the
+/// Rosenbrock gradients (callgrind, closure rows: n = 16 4 218 → 4 171,
+/// n = 32 29 982 → 28 149), but GradBench's hand-tracking Jacobian
+/// (`Chunk::<14>`, 112-byte tangents, forward mode) ran 13 % slower with it:
+/// 28.1–28.6 ms → 31.7–31.9 ms a Jacobian (hand1, three alternating runs of
+/// both builds), back to 28.5–29.1 with the limit at 256. So the limit
+/// stays where LLVM keeps the tangents in memory anyway.
 #[inline(always)]
 const fn large<T, const N: usize>() -> bool {
-    core::mem::size_of::<[T; N]>() > 64 && core::mem::size_of::<T>() <= 8
+    core::mem::size_of::<[T; N]>() > 256 && core::mem::size_of::<T>() <= 8
 }
 
 /// [`scale`] for large tangents: the test, then the plain loop or the safe
@@ -486,8 +486,8 @@ mod tests {
         check::<2>();
         check::<3>();
         check::<8>();
-        // Either side of the 64-byte limit of `large`, and the widths that
-        // were large before it moved (above 256 bytes).
+        // Either side of 64 bytes (where the large scheme was measured and
+        // dropped, see `large`) and of its 256-byte limit.
         check::<9>();
         check::<16>();
         check::<33>();
