@@ -22,7 +22,11 @@ use super::op::Op;
 /// point at node 0, the sink; a constant operand's slot holds its value
 /// (and an input's `dl` its recorded value), for replays and traces. The
 /// backward sweep never adds into the sink.
+///
+/// `repr(C)`, so that `rhs` follows `lhs` directly and [`Record::push`]
+/// can store the two indices as one 8-byte word.
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 pub(crate) struct Node<T> {
     pub(crate) dl: T,
     pub(crate) dr: T,
@@ -60,6 +64,12 @@ impl<T: Float> Record<T> {
     /// The operands must be nodes already recorded (below `k`): every
     /// caller passes indices of variables of this tape, and
     /// [`sweep_below`]'s unchecked loop relies on it.
+    ///
+    /// The node is written field by field with its two operand indices as
+    /// one 8-byte store: four stores a node instead of five (the partials,
+    /// the indices, the op code; LLVM also merges two constant partials
+    /// into one), and recording is bound by the stores (Rosenbrock n =
+    /// 1,000: see the commit that brought this in for the numbers).
     #[inline(always)]
     pub(crate) fn push(&mut self, node: Node<T>) -> u32 {
         let k = self.nodes.len();
@@ -67,7 +77,13 @@ impl<T: Float> Record<T> {
         if k == self.nodes.capacity() {
             self.grow();
         }
-        self.nodes.push(node);
+        // SAFETY: `k < capacity` (grown above), so slot `k` is allocated
+        // and unused; `write_node` initialises every field of it before
+        // the length covers it.
+        unsafe {
+            write_node(self.nodes.as_mut_ptr().add(k), node);
+            self.nodes.set_len(k + 1);
+        }
         k as u32
     }
 
@@ -99,6 +115,39 @@ impl<T: Float> Record<T> {
         self.checks.clear();
         self.inputs = 0;
         self.selects = false;
+    }
+}
+
+/// Writes every field of `n` to `p`, the operand indices `lhs` and `rhs`
+/// (adjacent in the `repr(C)` [`Node`]) as one 8-byte word on a
+/// little-endian target.
+///
+/// # Safety
+///
+/// `p` is valid for writing one `Node<T>` (it need not be initialised).
+#[inline(always)]
+unsafe fn write_node<T>(p: *mut Node<T>, n: Node<T>) {
+    const {
+        assert!(core::mem::offset_of!(Node<f64>, rhs) == core::mem::offset_of!(Node<f64>, lhs) + 4);
+    }
+    // SAFETY: every pointer below is a field of `*p`, which the caller
+    // says is writable; `lhs` and `rhs` are adjacent (`repr(C)`, two
+    // `u32`s, no padding between them), so the 8-byte word at `lhs` covers
+    // exactly the two (unaligned: the node may be only 4-aligned).
+    unsafe {
+        core::ptr::addr_of_mut!((*p).dl).write(n.dl);
+        core::ptr::addr_of_mut!((*p).dr).write(n.dr);
+        #[cfg(target_endian = "little")]
+        {
+            let both = u64::from(n.lhs) | (u64::from(n.rhs) << 32);
+            core::ptr::addr_of_mut!((*p).lhs).cast::<u64>().write_unaligned(both);
+        }
+        #[cfg(not(target_endian = "little"))]
+        {
+            core::ptr::addr_of_mut!((*p).lhs).write(n.lhs);
+            core::ptr::addr_of_mut!((*p).rhs).write(n.rhs);
+        }
+        core::ptr::addr_of_mut!((*p).op).write(n.op);
     }
 }
 
