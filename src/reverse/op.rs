@@ -19,7 +19,12 @@ macro_rules! op_table {
         binary { $($b:ident => $br:ident, $bl:literal;)* }
     ) => {
         /// What a node of the tape computed.
+        ///
+        /// `repr(u32)`: a `u32` tag, then `powi`'s exponent or the ternary
+        /// rule (a defined layout, so that [`Op::bits`] can give the word
+        /// a node stores).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        #[repr(u32)]
         pub(crate) enum Op {
             /// Node 0: the sink for "no operand" and the index of every
             /// constant.
@@ -61,6 +66,24 @@ macro_rules! op_table {
         }
 
         impl Op {
+            /// The eight bytes of `self` as a little-endian word: the tag,
+            /// then `powi`'s exponent or the ternary rule, zero where the
+            /// layout has padding. Writing it where an `Op` lies gives
+            /// back `self` (for [`tape`](super::tape)'s two 16-byte
+            /// stores a node).
+            #[inline(always)]
+            pub(crate) fn bits(self) -> u64 {
+                // SAFETY: a `repr(u32)` enum begins with its `u32` tag
+                // (RFC 2195), and `self` is a valid `Op`.
+                let tag = unsafe { (&raw const self).cast::<u32>().read() };
+                let payload = match self {
+                    Op::Powi(n) => n as u32,
+                    Op::Tern(t) => u32::from(t as u8),
+                    _ => 0,
+                };
+                u64::from(tag) | (u64::from(payload) << 32)
+            }
+
             /// A number that orders codes as `Op`'s derived `Ord` does
             /// (the code, then `powi`'s exponent or the ternary rule), for
             /// sorting packed integer keys instead of tuples.
@@ -232,8 +255,9 @@ pub(crate) trait BinaryRule<T> {
     fn run<F: Fn(T, T) -> (T, T, T)>(self, f: F);
 }
 
-/// The ternary operations.
+/// The ternary operations (`repr(u8)`: one byte after [`Op`]'s tag).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
 pub(crate) enum Tern {
     /// `x·a + b` with one rounding.
     MulAdd,
