@@ -270,7 +270,9 @@ impl<T: Float> Program<T> {
             .collect();
         let outputs = outputs.iter().map(|&o| slot_of(&mut vals, slot, o)).collect();
         // What the unchecked accesses of the sweeps rely on.
-        assert!(args.iter().all(|&a| (a as usize) < vals.len()), "Program: operand out of range");
+        // (The largest by a fold, not a short-circuit `all`: it vectorizes.)
+        let top = args.iter().fold(0, |m, &a| m.max(a));
+        assert!(args.is_empty() || (top as usize) < vals.len(), "Program: operand out of range");
         assert!(u32::try_from(vals.len()).is_ok(), "Program: more than u32::MAX slots");
         let work = Vec::with_capacity(first_const);
         Program {
@@ -993,11 +995,15 @@ fn broadcast(b: &Batch, pairs: &[u32]) -> u8 {
 /// Orders one level's nodes (given in node order) by rule and varying
 /// operands, as `(Op, var)` orders them, ties in node order; the group of
 /// `last` (the previous level's last rule and varying operands) goes
-/// first, so that its batch continues. A level holds few rules: with at
-/// most eight, a counting sort by group; with more, the level is sorted
-/// by packed keys ([`Op::rank`] `<< 8 | var`). A level of one rule (most
-/// levels of a long accumulation) is left in node order, no key computed.
-#[inline(always)]
+/// first, so that its batch continues.
+///
+/// One pass classes the nodes by recorded code and flags (comparing them
+/// with the few classes seen so far: no rule is looked up per node); a
+/// level of one class (most levels of a long accumulation) is left in
+/// node order. With at most eight classes, the classes' rules are ranked
+/// once and a stable counting sort by rank reorders the level; with more,
+/// the level is sorted by packed keys ([`Op::rank`] `<< 8 | var`).
+#[inline(never)]
 fn group_level<T>(
     nodes: &[Node<T>],
     var: &[u8],
@@ -1005,76 +1011,78 @@ fn group_level<T>(
     last: Option<(Op, u8)>,
     scratch: &mut Vec<(u64, u32)>,
 ) {
-    let rule = |k: u32| rule_of(nodes, var, k);
-    let Some((&k0, rest)) = level.split_first() else { return };
-    let r0 = rule(k0);
-    if rest.iter().all(|&k| rule(k) == r0) {
-        return;
-    }
-    group_rules(nodes, var, level, last, scratch);
-}
-
-/// [`group_level`] for a level of several rules.
-#[inline(never)]
-fn group_rules<T>(
-    nodes: &[Node<T>],
-    var: &[u8],
-    level: &mut [u32],
-    last: Option<(Op, u8)>,
-    scratch: &mut Vec<(u64, u32)>,
-) {
+    const MASK: u8 = flag::VARYING | flag::FUSED;
     let pack = |(op, v): (Op, u8)| (op.rank() << 8) | u64::from(v);
-    let first = last.map(pack);
+    let mut classes = [(Op::Sink, 0u8); 8];
+    let mut n = 0;
     scratch.clear();
     scratch.reserve(level.len());
-    scratch.extend(level.iter().map(|&k| (pack(rule_of(nodes, var, k)), k)));
-    let mut keys: [u64; 9] = [0; 9];
-    let mut n = 0;
-    for &(g, _) in scratch.iter() {
-        if !keys[..n].contains(&g) {
-            keys[n] = g;
-            n += 1;
-            if n == 9 {
-                break;
+    for &k in level.iter() {
+        let key = (nodes[k as usize].op, var[k as usize] & MASK);
+        let c = match classes[..n].iter().position(|&c| c == key) {
+            Some(c) => c,
+            None if n < classes.len() => {
+                classes[n] = key;
+                n += 1;
+                n - 1
             }
-        }
+            None => {
+                // More than eight classes: sort by packed keys.
+                scratch.clear();
+                scratch.extend(level.iter().map(|&k| (pack(rule_of(nodes, var, k)), k)));
+                scratch.sort_unstable();
+                if let Some(g) = last.map(pack) {
+                    // The group of `g` is contiguous: rotate it to the
+                    // front, keeping the others in order.
+                    if let Some(a) = scratch.iter().position(|e| e.0 == g) {
+                        let b = a + scratch[a..].iter().take_while(|e| e.0 == g).count();
+                        scratch[..b].rotate_right(b - a);
+                    }
+                }
+                for (o, &(_, k)) in level.iter_mut().zip(scratch.iter()) {
+                    *o = k;
+                }
+                return;
+            }
+        };
+        scratch.push((c as u64, k));
     }
-    if n > 8 {
-        scratch.sort_unstable();
-        if let Some(g) = first {
-            // The group of `g` is contiguous: rotate it to the front,
-            // keeping the others in order.
-            if let Some(a) = scratch.iter().position(|e| e.0 == g) {
-                let b = a + scratch[a..].iter().take_while(|e| e.0 == g).count();
-                scratch[..b].rotate_right(b - a);
-            }
-        }
-        for (o, &(_, k)) in level.iter_mut().zip(scratch.iter()) {
-            *o = k;
-        }
-    } else {
-        // The groups in key order, the group of `first` moved to the
-        // front; then a stable counting sort by group (each group in node
-        // order) straight into the level.
-        let keys = &mut keys[..n];
-        keys.sort_unstable();
-        if let Some(p) = first.and_then(|g| keys.iter().position(|&k| k == g)) {
-            keys[..=p].rotate_right(1);
-        }
-        let mut at = [0u32; 9];
-        for e in scratch.iter_mut() {
-            let g = keys.iter().position(|&g| g == e.0).unwrap_or(0);
-            e.0 = g as u64;
-            at[g + 1] += 1;
-        }
-        for g in 0..n {
-            at[g + 1] += at[g];
-        }
-        for &(g, k) in scratch.iter() {
-            let at = &mut at[g as usize];
-            level[*at as usize] = k;
-            *at += 1;
-        }
+    if n == 1 {
+        return;
+    }
+    // Each class's rule key; the distinct keys in order, the group of
+    // `last` moved to the front; each class's rank among them.
+    let mut keys = [0u64; 8];
+    for (key, &(op, v)) in keys.iter_mut().zip(&classes[..n]) {
+        let op = match op {
+            _ if v & flag::FUSED == 0 => op,
+            Op::Add => Op::Tern(Tern::AddMul),
+            _ => Op::Tern(Tern::SubMul),
+        };
+        *key = pack((op, v & flag::VARYING));
+    }
+    let mut sorted = keys;
+    let sorted = &mut sorted[..n];
+    sorted.sort_unstable();
+    if let Some(p) = last.map(pack).and_then(|g| sorted.iter().position(|&k| k == g)) {
+        sorted[..=p].rotate_right(1);
+    }
+    let mut rank = [0usize; 8];
+    for (r, key) in rank.iter_mut().zip(&keys[..n]) {
+        *r = sorted.iter().position(|k| k == key).unwrap_or(0);
+    }
+    // A stable counting sort by rank, straight into the level.
+    let mut at = [0u32; 9];
+    for &(c, _) in scratch.iter() {
+        at[rank[c as usize] + 1] += 1;
+    }
+    for g in 0..n {
+        at[g + 1] += at[g];
+    }
+    for &(c, k) in scratch.iter() {
+        let at = &mut at[rank[c as usize]];
+        level[*at as usize] = k;
+        *at += 1;
     }
 }
 
