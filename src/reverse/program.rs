@@ -451,7 +451,13 @@ impl Levels {
         // cannot be forwarded (a stall at every fused node).
         let var = &mut self.var[..nodes.len()];
         let (mut nargs, mut nconst) = (self.nargs, self.nconst);
+        // Sized for the deepest possible program (a level per node), so
+        // that counting a node is one increment; cut to the levels used at
+        // the end.
         let mut count = core::mem::take(&mut self.count);
+        count.clear();
+        count.resize(nodes.len() + 1, 0);
+        let mut top = 0;
         let mut inputs = core::mem::take(&mut self.inputs);
         let mut block = None;
         // A constant operand (node 0) has mark 0.
@@ -509,7 +515,8 @@ impl Levels {
                         nargs += 1;
                         mark[k] = lv + 1;
                         var[k] = v | flag::FUSED | flag::RUN | left;
-                        push(&mut count, lv);
+                        count[lv as usize] += 1;
+                        top = top.max(lv);
                         continue;
                     }
                     let lv = mark[a as usize].max(mark[b as usize]).max(mark[c as usize]);
@@ -519,25 +526,16 @@ impl Levels {
                     mark[k] = lv + 1;
                     let single = if op == Op::Mul && uses == 1 { flag::SINGLE } else { 0 };
                     var[k] = v | flag::RUN | single;
-                    push(&mut count, lv);
+                    count[lv as usize] += 1;
+                    top = top.max(lv);
                 }
                 _ => {}
             }
         }
         (self.nargs, self.nconst) = (nargs, nconst);
+        // No node to run: no level.
+        count.truncate(if count[0] == 0 && top == 0 { 0 } else { top as usize + 1 });
         (self.count, self.inputs, self.block) = (count, inputs, block);
-    }
-}
-
-/// Counts a node to run at level `lv`.
-#[inline(always)]
-fn push(count: &mut Vec<u32>, lv: u32) {
-    match count.get_mut(lv as usize) {
-        Some(c) => *c += 1,
-        None => {
-            count.resize(lv as usize, 0);
-            count.push(1);
-        }
     }
 }
 
