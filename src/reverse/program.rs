@@ -926,6 +926,18 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
         let (n, ar) = (b.len as usize, arity(b.op));
         let elems = &args[b.args as usize..][..ar * n];
         let varies = |j: usize| b.var & (1 << j) != 0;
+        // The common case first, one operand column at a time: the whole
+        // batch is one run (each operand the next slot, a varying one
+        // ending before the batch), as the element loop below would find.
+        let one_run = (0..ar).all(|j| {
+            let f = elems[j] as usize;
+            (!varies(j) || f + n <= b.start as usize)
+                && elems.iter().skip(j).step_by(ar).zip(f..).all(|(&e, want)| e as usize == want)
+        });
+        if one_run {
+            out.push(Batch { stream: true, ..b });
+            continue;
+        }
         runs.clear();
         // The current run starts at element `from` (slot `start`), its
         // operands at slots `f[j]`; element `i` continues it if its
