@@ -260,6 +260,20 @@ fn a_non_finite_pass_is_rerun_nan_safe() {
         assert_eq!(d[(0, 1)], f64::INFINITY);
         assert_eq!(d[(1, 1)], 1.0);
     }
+    // the one-pass gather tests what it stores (no check: C = 2 and 4),
+    // the row dot products kept for the check's own pass what they read
+    // (C = 2 = the colour count, with the check), each twice in a row
+    let off = sj.clone().with_pattern_check(PatternCheck::Off);
+    let want = sj.jacobian_inplace::<1, _>(|x, o| Root.eval(x, o), &x).unwrap().1;
+    for _ in 0..2 {
+        for j in [
+            off.jacobian_of::<2, _>(&Root, &x).unwrap().1,
+            off.jacobian_of::<4, _>(&Root, &x).unwrap().1,
+            sj.jacobian_of::<2, _>(&Root, &x).unwrap().1,
+        ] {
+            assert!(same_bits(&j, &want));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
