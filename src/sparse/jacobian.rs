@@ -1019,10 +1019,11 @@ impl SparseJacobian {
     /// direction (`dir`, CSR order); else the lane goes to `d` for
     /// [`Check::verify_in`] after the sweeps.
     ///
-    /// On the fast path (`S = false`) the one-pass stores also test what
-    /// they read: `Some(finite)`, whether every lane they read was finite
-    /// (the gather: the lanes it stores; with the check, the dot products:
-    /// every lane); `None` from the other stores, which test nothing.
+    /// The one-pass stores also test what they read (for the fast path):
+    /// `Some(finite)`, whether every lane they read was finite (the gather:
+    /// the lanes it stores; with the check, the dot products: every lane;
+    /// the check's own pass after them: its lane); `None` from the other
+    /// stores, which test nothing.
     #[allow(clippy::too_many_arguments)]
     fn store<const L: usize, T: Float, const S: bool>(
         &self,
@@ -1084,15 +1085,19 @@ impl SparseJacobian {
             }
             Some(l) if lo >= self.column_count && acc.len() == m && d.len() == m => {
                 // the direction's own pass after a one-pass gather, whose
-                // row dot products are in `d` and `acc`
+                // row dot products are in `d` and `acc`; the lane read is
+                // summed for the fast path's test (the pass reads nothing else)
                 let tol = T::epsilon().sqrt();
                 let l = l.min(L - 1);
+                let mut total = T::zero();
                 for (i, (y, (&s, &a))) in out.iter().zip(d.iter().zip(acc.iter())).enumerate() {
                     let di = y.eps[l];
                     if (di - s).abs() > tol * (a + di.abs()) {
                         return Err(SparseError::PatternChanged { row: i });
                     }
+                    total = total + di;
                 }
+                return Ok(Some(total.is_finite()));
             }
             Some(l) if lo == 0 && self.table_check(L) => {
                 // one pass holds every entry: compare each row as it is stored
