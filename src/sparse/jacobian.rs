@@ -312,7 +312,8 @@ impl SparseJacobian {
     ///
     /// Instead of the reset, each pass marks every output's value `NaN`
     /// (one store per output, where the reset writes all `1 + C`
-    /// components). A function that breaks the promise leaves a `NaN` (or
+    /// components; after a one-pass evaluation the marks for the next go
+    /// in as the values `F(x)` are copied out). A function that breaks the promise leaves a `NaN` (or
     /// a stale tangent beside it), the pass's finiteness test fails, and
     /// the pass is run again on the NaN-safe kernels with a reset buffer:
     /// the promise costs time when it is broken, never a wrong matrix.
@@ -611,8 +612,9 @@ impl SparseJacobian {
     /// The values `F(x)` and the Jacobian as a CSC matrix, for a function
     /// object, on the checked fast path: each compressed pass runs on
     /// [`Unchecked`](crate::Unchecked) duals (the policy-free kernels),
-    /// its outputs are tested once for finiteness, and only a pass with a
-    /// non-finite component is run again on the NaN-safe [`Dual`], as
+    /// what the driver reads of its outputs is tested for finiteness (by
+    /// the walks that read it where they can), and only a pass with a
+    /// non-finite component there is run again on the NaN-safe [`Dual`], as
     /// [`chunked::jacobian_of`](crate::chunked::jacobian_of) does. The
     /// directional check's extra pass, when there is no spare lane, is one
     /// of `Dual<T, 1>`.
