@@ -1058,7 +1058,8 @@ impl SparseJacobian {
                 let (end, plan) = gather.split_last().expect("longer than 1");
                 let dots = acc.len() == m && d.len() == m;
                 // (the row dot products read every lane: no sum in the gather)
-                let finite = if dots {
+                // (the NaN-safe kernels' outputs, `S`, need no test)
+                let finite = if dots || S {
                     gather_store::<T, L, S, false>(out, (plan, *end as usize), values)
                 } else {
                     gather_store::<T, L, S, true>(out, (plan, *end as usize), values)
@@ -1097,7 +1098,9 @@ impl SparseJacobian {
                     if (di - s).abs() > tol * (a + di.abs()) {
                         return Err(SparseError::PatternChanged { row: i });
                     }
-                    total = total + di;
+                    if !S {
+                        total = total + di;
+                    }
                 }
                 return Ok(Some(total.is_finite()));
             }
@@ -1485,7 +1488,8 @@ fn flat<T, const L: usize, const S: bool>(out: &[Dual<T, L, S>]) -> &[T] {
 /// Copies each output's value into `fx`, with `mark` writing `NaN` in
 /// its place (the marks of [`SparseJacobian::with_outputs_written`] for
 /// the next evaluation into `out`); returns whether every value was
-/// finite (their sum is: see [`all_finite`]).
+/// finite (their sum is: see [`all_finite`]), or true without a test for
+/// the NaN-safe kernels' outputs (`S`).
 ///
 /// Eight outputs a step, summed in pairs (adjacent outputs, which
 /// vectorise): marking here, in the walk that reads the values anyway,
@@ -1501,6 +1505,13 @@ fn copy_values<T: Float, const L: usize, const S: bool>(
 ) -> bool {
     let n = out.len().min(fx.len());
     let (out, fx) = (&mut out[..n], &mut fx[..n]);
+    if S && !mark {
+        // the NaN-safe kernels' outputs need no test: the plain copy
+        for (f, y) in fx.iter_mut().zip(out) {
+            *f = y.re;
+        }
+        return true;
+    }
     let mut s = [T::zero(); 2];
     let (o8, o_rest) = out.as_chunks_mut::<8>();
     let (f8, f_rest) = fx.as_chunks_mut::<8>();
@@ -1527,7 +1538,8 @@ fn copy_values<T: Float, const L: usize, const S: bool>(
 }
 
 /// The one-pass store: `values[k]` from component `gather[k]` of the
-/// flattened outputs, `+ 0` turning an exact −0 into +0; with `SUM`,
+/// flattened outputs, `+ 0` turning an exact −0 into +0; with `SUM` (the
+/// fast path's outputs),
 /// returns whether every value stored is finite (their sum is, in two
 /// accumulators, for adjacent places, which vectorise: see
 /// [`all_finite`]), else true.
@@ -1609,7 +1621,8 @@ fn row_dot<T: Float, const L: usize>(eps: &[T; L], dir: &[T; L]) -> (T, T) {
 /// direction's entry per lane): the dot products into `d`, the magnitudes
 /// into `acc`. Returns whether every lane was finite: the magnitudes'
 /// sum is (a lane's term is `NaN` or infinite if the lane is, `∞·0`
-/// included; see [`all_finite`]).
+/// included; see [`all_finite`]); true, untested, for the NaN-safe
+/// kernels' outputs (`S`), which are not re-run.
 fn row_dots<T: Float, const L: usize, const S: bool>(
     out: &[Dual<T, L, S>],
     dir: &[T],
@@ -1619,6 +1632,10 @@ fn row_dots<T: Float, const L: usize, const S: bool>(
     let rows = dir.as_chunks::<L>().0;
     for (((y, dr), di), ai) in out.iter().zip(rows).zip(&mut *d).zip(&mut *acc) {
         (*di, *ai) = row_dot(&y.eps, dr);
+    }
+    if S {
+        // (the NaN-safe kernels' outputs need no test)
+        return true;
     }
     // (summed after the loop, two at a time: inside it, the sum kept the
     // loop from taking two rows a step, 16.5 → 26 instructions a row)
@@ -1631,7 +1648,7 @@ fn row_dots<T: Float, const L: usize, const S: bool>(
 /// `Err` with the first output whose lane `l` differs from the dot product
 /// of its other lanes with its row of `dir` by more than `√ε` of the
 /// terms' magnitude, else whether every lane was finite (as
-/// [`row_dots`], with lane `l`'s magnitudes added). A row with a
+/// [`row_dots`], with lane `l`'s magnitudes added; true for `S`). A row with a
 /// non-finite term is not compared (the bound is infinite or the
 /// difference NaN, and the comparison false).
 fn dot_check<T: Float, const L: usize, const S: bool>(
@@ -1649,7 +1666,9 @@ fn dot_check<T: Float, const L: usize, const S: bool>(
         if (di - s).abs() > tol * bound {
             return Err(i);
         }
-        total = total + bound;
+        if !S {
+            total = total + bound;
+        }
     }
     Ok(total.is_finite())
 }
