@@ -230,7 +230,7 @@ impl<T: Float, const N: usize, const SAFE: bool> Dual<T, N, SAFE> {
     #[inline(always)]
     #[must_use]
     pub fn chain(&self, value: T, d: T) -> Self {
-        Dual { re: value, eps: tangent::scale_rule::<T, N, SAFE>(value, d, &self.eps) }
+        Dual { re: value, eps: tangent::scale::<T, N, SAFE>(d, &self.eps) }
     }
 
     /// Applies a binary rule: the result has value `value` and tangent

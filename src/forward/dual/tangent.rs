@@ -169,7 +169,8 @@ pub(crate) fn scale<T: Float, const N: usize, const SAFE: bool>(d: T, x: &[T; N]
     }
 }
 
-/// [`scale`] for the result of a rule whose value is `v`: the same numbers.
+/// [`scale`] for the result of a rule whose value is `v` (used by `sin` and
+/// `cos`): the same numbers.
 ///
 /// On the paths that branch on the coefficient (primitive tangents wider
 /// than [`small`]), the branch also tests `v`, through `d + (v − v)`, which
@@ -179,7 +180,11 @@ pub(crate) fn scale<T: Float, const N: usize, const SAFE: bool>(d: T, x: &[T; N]
 /// computed: with the test on `d` alone, LLVM moved the value's libm call
 /// (`sin x` of `sin`, whose derivative `cos x` the test reads) below the
 /// branch, out of the block where `cos x` is computed, and so code
-/// generation could no longer merge the two into one `sincos` call.
+/// generation could no longer merge the two into one `sincos` call. Only
+/// `sin` and `cos` use it: for every other rule the value is one call with
+/// its derivative or costs no call, and the extra test only costs (through
+/// `Dual::chain`, scalar products lost their folded test: the scalar-op
+/// Rosenbrock n = 32 gradient 31 897 → 32 579 instructions).
 #[inline(always)]
 #[allow(clippy::eq_op)] // `v − v` is the test, not a mistake
 pub(crate) fn scale_rule<T: Float, const N: usize, const SAFE: bool>(
