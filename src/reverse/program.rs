@@ -464,73 +464,76 @@ impl Levels {
         mark[0] = 0;
         for k in 1..nodes.len() {
             let n = &nodes[k];
-            match n.op {
-                Op::Input => {
-                    inputs.push(k as u32);
-                    mark[k] = 1;
-                }
-                // Level 0 for a block (the mark held its use count).
-                Op::Block | Op::BlockLink => {
-                    if mark[k] != 0 && block.is_none() {
-                        block = Some(k);
+            let op = n.op;
+            let uses = mark[k];
+            // The structural codes first (rare): inputs at level 0, blocks
+            // and links at level 0 or unmarked.
+            if matches!(op, Op::Sink | Op::Input | Op::Link | Op::Block | Op::BlockLink) {
+                match op {
+                    Op::Input => {
+                        inputs.push(k as u32);
+                        mark[k] = 1;
                     }
-                    mark[k] = mark[k].min(1);
-                }
-                Op::Sink | Op::Link => mark[k] = mark[k].min(1),
-                op if mark[k] != 0 => {
-                    let uses = mark[k];
-                    // Its operands: a ternary rule's link's two and its own
-                    // third, or `lhs` (and `rhs`).
-                    let (a, b, c, ar) = match op {
-                        Op::Tern(_) => {
-                            let l = &nodes[k - 1];
-                            (l.lhs, l.rhs, n.rhs, 3)
+                    // Level 0 for a block (the mark held its use count).
+                    Op::Block | Op::BlockLink => {
+                        if uses != 0 && block.is_none() {
+                            block = Some(k);
                         }
-                        op if op.is_binary() => (n.lhs, n.rhs, 0, 2),
-                        _ => (n.lhs, 0, 0, 1),
-                    };
-                    let single = |i: u32| var[i as usize] & flag::SINGLE != 0;
-                    // The product to fuse into a sum or difference, if any.
-                    let m = match op {
-                        Op::Add if single(b) => b,
-                        Op::Add if single(a) => a,
-                        Op::Sub if single(b) => b,
-                        _ => 0,
-                    };
-                    if m != 0 {
-                        let other = if m == b { a } else { b };
-                        let p = &nodes[m as usize];
-                        let (pb, pc) = (p.lhs, p.rhs);
-                        let lm = mark[m as usize] - 1;
-                        count[lm as usize] -= 1;
-                        var[m as usize] &= !flag::RUN;
-                        let lv = mark[other as usize].max(lm);
-                        let v = u8::from(other != 0)
-                            | (u8::from(pb != 0) << 1)
-                            | (u8::from(pc != 0) << 2);
-                        let left = if m == a { flag::MUL_LEFT } else { 0 };
-                        // The product's operands and constants are counted;
-                        // the sum adds its other operand.
-                        nconst += usize::from(other == 0);
-                        nargs += 1;
-                        mark[k] = lv + 1;
-                        var[k] = v | flag::FUSED | flag::RUN | left;
-                        count[lv as usize] += 1;
-                        top = top.max(lv);
-                        continue;
+                        mark[k] = uses.min(1);
                     }
-                    let lv = mark[a as usize].max(mark[b as usize]).max(mark[c as usize]);
-                    let v = u8::from(a != 0) | (u8::from(b != 0) << 1) | (u8::from(c != 0) << 2);
-                    nconst += ar - v.count_ones() as usize;
-                    nargs += ar;
-                    mark[k] = lv + 1;
-                    let single = if op == Op::Mul && uses == 1 { flag::SINGLE } else { 0 };
-                    var[k] = v | flag::RUN | single;
-                    count[lv as usize] += 1;
-                    top = top.max(lv);
+                    _ => mark[k] = uses.min(1),
                 }
-                _ => {}
+                continue;
             }
+            if uses == 0 {
+                continue;
+            }
+            // Its operands: `lhs` and `rhs` (0 for a unary rule's second
+            // and for constants), or a ternary rule's link's two and its
+            // own third.
+            let (a, b, c, ar) = if let Op::Tern(_) = op {
+                let l = &nodes[k - 1];
+                (l.lhs, l.rhs, n.rhs, 3)
+            } else {
+                (n.lhs, n.rhs, 0, 1 + usize::from(op.is_binary()))
+            };
+            let single = |i: u32| var[i as usize] & flag::SINGLE != 0;
+            // The product to fuse into a sum or difference, if any.
+            let m = match op {
+                Op::Add if single(b) => b,
+                Op::Add if single(a) => a,
+                Op::Sub if single(b) => b,
+                _ => 0,
+            };
+            if m != 0 {
+                let other = if m == b { a } else { b };
+                let p = &nodes[m as usize];
+                let (pb, pc) = (p.lhs, p.rhs);
+                let lm = mark[m as usize] - 1;
+                count[lm as usize] -= 1;
+                var[m as usize] &= !flag::RUN;
+                let lv = mark[other as usize].max(lm);
+                let v = u8::from(other != 0) | (u8::from(pb != 0) << 1) | (u8::from(pc != 0) << 2);
+                let left = if m == a { flag::MUL_LEFT } else { 0 };
+                // The product's operands and constants are counted; the
+                // sum adds its other operand.
+                nconst += usize::from(other == 0);
+                nargs += 1;
+                mark[k] = lv + 1;
+                var[k] = v | flag::FUSED | flag::RUN | left;
+                count[lv as usize] += 1;
+                top = top.max(lv);
+                continue;
+            }
+            let lv = mark[a as usize].max(mark[b as usize]).max(mark[c as usize]);
+            let v = u8::from(a != 0) | (u8::from(b != 0) << 1) | (u8::from(c != 0) << 2);
+            nconst += ar - v.count_ones() as usize;
+            nargs += ar;
+            mark[k] = lv + 1;
+            let single = if op == Op::Mul && uses == 1 { flag::SINGLE } else { 0 };
+            var[k] = v | flag::RUN | single;
+            count[lv as usize] += 1;
+            top = top.max(lv);
         }
         (self.nargs, self.nconst) = (nargs, nconst);
         // No node to run: no level.
