@@ -337,15 +337,19 @@ impl<T: Float> Tape<T> {
             // One capacity check for all of them, not one a node.
             r.reserve(xs.len());
             r.inputs += xs.len() as u32;
-            let first = r.nodes.len() as u32;
-            r.nodes.extend(xs.iter().map(|&x| Node {
-                dl: x,
-                dr: zero,
-                lhs: 0,
-                rhs: 0,
-                op: Op::Input,
-            }));
-            first
+            let first = r.nodes.len();
+            // SAFETY: `reserve` made room for `xs.len()` more nodes, so
+            // the slots `first..first + xs.len()` are allocated; each is
+            // written in full before the length covers it.
+            unsafe {
+                let p = r.nodes.as_mut_ptr().add(first);
+                for (i, &x) in xs.iter().enumerate() {
+                    let node = Node { dl: x, dr: zero, lhs: 0, rhs: 0, op: Op::Input };
+                    write_node(p.add(i), node);
+                }
+                r.nodes.set_len(first + xs.len());
+            }
+            first as u32
         });
         xs.iter().enumerate().map(|(i, &x)| Var::on_tape(x, first + i as u32, self)).collect()
     }
@@ -849,7 +853,7 @@ mod tests {
                 assert_eq!((link.op, node.op, node.lhs), (Op::Link, Op::Tern(t), v.idx - 1));
             }
             let i = tape.with(|r| r.nodes[2]);
-            assert_eq!((i.op, i.dl, i.lhs, i.rhs), (Op::Input, b.val, 0, 0));
+            assert_eq!((i.op, i.dl, i.dr, i.lhs, i.rhs), (Op::Input, b.val, c(0.0), 0, 0));
             // Indices in the high half of the word.
             let big = u32::MAX - 1;
             let p = tape.with(|r| {
