@@ -65,11 +65,10 @@ impl<T: Float> Record<T> {
     /// caller passes indices of variables of this tape, and
     /// [`sweep_below`]'s unchecked loop relies on it.
     ///
-    /// The node is written field by field with its two operand indices as
-    /// one 8-byte store: four stores a node instead of five (the partials,
-    /// the indices, the op code; LLVM also merges two constant partials
-    /// into one), and recording is bound by the stores (Rosenbrock n =
-    /// 1,000: see the commit that brought this in for the numbers).
+    /// The node goes in by [`write_node`]: for `f64` on x86-64 two
+    /// 16-byte stores, otherwise the fields with the two operand indices
+    /// as one word (recording is bound by its stores, not its
+    /// instructions).
     #[inline(always)]
     pub(crate) fn push(&mut self, node: Node<T>) -> u32 {
         let k = self.nodes.len();
