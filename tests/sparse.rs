@@ -484,6 +484,9 @@ fn a_broken_promise_is_caught_on_repeated_one_pass_checked_calls() {
     let n = 30;
     let sj = SparseJacobian::detect_inplace(broyden_tridiagonal, &point(n, 0), n).unwrap();
     let trusting = sj.with_outputs_written(true);
+    // and without the check (C = 3 and 4: the one-pass gather; the
+    // outputs marked for the next call as their values are copied)
+    let trusting_off = trusting.clone().with_pattern_check(PatternCheck::Off);
     for skip in [0, 11, n - 2] {
         let f = Sloppy { skip };
         for seed in [1, 2, 3, 4] {
@@ -492,9 +495,14 @@ fn a_broken_promise_is_caught_on_repeated_one_pass_checked_calls() {
             let mut want = vec![0.0; n];
             dualnum::VectorFunction::eval(&f, &x, &mut want);
             for _ in 0..2 {
-                let (fx, j) = trusting.jacobian_of::<4, _>(&f, &x).unwrap();
-                assert_same(&j, &dense);
-                assert_eq!(fx.as_slice(), &want[..]);
+                for (fx, j) in [
+                    trusting.jacobian_of::<4, _>(&f, &x).unwrap(),
+                    trusting_off.jacobian_of::<3, _>(&f, &x).unwrap(),
+                    trusting_off.jacobian_of::<4, _>(&f, &x).unwrap(),
+                ] {
+                    assert_same(&j, &dense);
+                    assert_eq!(fx.as_slice(), &want[..]);
+                }
             }
             let (fx, j) = trusting.jacobian_of::<8, _>(&f, &x).unwrap();
             assert_same(&j, &dense);

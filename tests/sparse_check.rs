@@ -116,6 +116,38 @@ fn a_planted_pattern_change_is_caught_by_the_default_check() {
     assert_eq!((sj.evaluations(3), sj.evaluations(4), sj.evaluations(1)), (2, 1, 4));
 }
 
+/// [`planted`] plus `√0` of a constant in output 0: the fast kernels give
+/// `∞·0 = NaN` in every lane of that output (the check's own pass too),
+/// the NaN-safe ones 0.
+struct PlantedRoot;
+impl VectorFunction for PlantedRoot {
+    fn outputs(&self, n: usize) -> usize {
+        n
+    }
+    fn eval<T: Float>(&self, x: &[T], out: &mut [T]) {
+        planted(x, out);
+        out[0] = out[0] + T::zero().sqrt();
+    }
+}
+
+#[test]
+fn a_planted_change_is_caught_when_the_fast_check_pass_is_not_finite() {
+    // C = 3 = the colour count: the check's own pass of `Dual<T, 1>`, whose
+    // fast lane is NaN in row 0; that pass must be run again NaN-safe and
+    // compared, not taken as passing (a NaN compares as nothing)
+    let n = 9;
+    let sj = planted_jacobian(n);
+    let good: Vec<f64> = (0..n).map(|i| 0.3 + 0.1 * i as f64).collect();
+    let mut bad = good.clone();
+    bad[0] = -0.4;
+    let dense = dualnum::chunked::Chunk::<4>::jacobian_inplace(planted, &good, n).1;
+    for _ in 0..2 {
+        assert_eq!(DMatrix::from(&sj.jacobian_of::<3, _>(&PlantedRoot, &good).unwrap().1), dense);
+        let err = sj.jacobian_of::<3, _>(&PlantedRoot, &bad).unwrap_err();
+        assert_eq!(err, SparseError::PatternChanged { row: 0 });
+    }
+}
+
 /// The same kind of change in a Hessian: `x₀·xₖ` appears when `x₀ < 0`,
 /// with `k` a column of `x₀`'s colour (so `H[0, 0]` is read from the lane
 /// that now also holds `H[0, k]`).
@@ -259,6 +291,20 @@ fn a_non_finite_pass_is_rerun_nan_safe() {
         assert_eq!(d[(0, 0)], 0.0); // √0, not NaN
         assert_eq!(d[(0, 1)], f64::INFINITY);
         assert_eq!(d[(1, 1)], 1.0);
+    }
+    // the one-pass gather tests what it stores (no check: C = 2 and 4),
+    // the row dot products kept for the check's own pass what they read
+    // (C = 2 = the colour count, with the check), each twice in a row
+    let off = sj.clone().with_pattern_check(PatternCheck::Off);
+    let want = sj.jacobian_inplace::<1, _>(|x, o| Root.eval(x, o), &x).unwrap().1;
+    for _ in 0..2 {
+        for j in [
+            off.jacobian_of::<2, _>(&Root, &x).unwrap().1,
+            off.jacobian_of::<4, _>(&Root, &x).unwrap().1,
+            sj.jacobian_of::<2, _>(&Root, &x).unwrap().1,
+        ] {
+            assert!(same_bits(&j, &want));
+        }
     }
 }
 

@@ -121,12 +121,13 @@ fn cheap(op: Op) -> bool {
 mod flag {
     /// The bits of the varying operands.
     pub(super) const VARYING: u8 = 0b111;
+    /// A node to run (needed, not an input, a block, a link or a product
+    /// fused into its use).
+    pub(super) const RUN: u8 = 1 << 3;
     /// A fused node's product was the sum's first operand (`b·c + a`).
     pub(super) const MUL_LEFT: u8 = 1 << 4;
     /// A product with exactly one use (by a needed node).
     pub(super) const SINGLE: u8 = 1 << 5;
-    /// A product fused into the sum or difference that uses it: not run.
-    pub(super) const GONE: u8 = 1 << 6;
     /// A sum or difference that absorbed its operand's product: it runs as
     /// [`Tern::AddMul`] or [`Tern::SubMul`] on `(a, b, c)`.
     pub(super) const FUSED: u8 = 1 << 7;
@@ -194,14 +195,14 @@ impl<T: Float> Program<T> {
         let nodes = &rec.nodes;
         let total = nodes.len();
         let mut mark = alloc::vec![0u32; total];
-        let block = mark_needed(rec, outputs, &mut mark);
+        mark_needed(rec, outputs, &mut mark);
         let mut lv = Levels {
             var: alloc::vec![0u8; total],
-            list: Vec::with_capacity(total),
             inputs: Vec::with_capacity(rec.inputs as usize),
             ..Levels::default()
         };
         lv.run(nodes, &mut mark);
+        let block = lv.block;
         let order = schedule(nodes, &mark, &mut lv);
         // 4. Slots, operands and batches, in schedule order. The marks of
         // needed blocks become slot 0, as a constant's (a program with a
@@ -221,10 +222,10 @@ impl<T: Float> Program<T> {
         let first_const = inputs + order.len();
         let mut vals =
             Vec::with_capacity(first_const + lv.nconst + 2 * rec.checks.len() + outputs.len());
-        vals.resize(first_const, T::zero());
+        vals.resize(first_const + lv.nconst, T::zero());
         let mut e = Emit {
             vals,
-            args: Vec::with_capacity(lv.nargs),
+            args: alloc::vec![0; lv.nargs],
             batches: Vec::new(),
             nparts: 0,
             // Uses of each slot as a varying operand or an output, for `lone`.
@@ -269,7 +270,9 @@ impl<T: Float> Program<T> {
             .collect();
         let outputs = outputs.iter().map(|&o| slot_of(&mut vals, slot, o)).collect();
         // What the unchecked accesses of the sweeps rely on.
-        assert!(args.iter().all(|&a| (a as usize) < vals.len()), "Program: operand out of range");
+        // (The largest by a fold, not a short-circuit `all`: it vectorizes.)
+        let top = args.iter().fold(0, |m, &a| m.max(a));
+        assert!(args.is_empty() || (top as usize) < vals.len(), "Program: operand out of range");
         assert!(u32::try_from(vals.len()).is_ok(), "Program: more than u32::MAX slots");
         let work = Vec::with_capacity(first_const);
         Program {
@@ -382,15 +385,14 @@ impl<T: Float> Program<T> {
 }
 
 /// Compile pass 1, backward: marks (`mark != 0`) what the outputs and
-/// checks depend on; returns the first user-defined block among them.
-/// Every node's operands are its `lhs` and `rhs` (0 for none or a
+/// checks depend on. Every node's operands are its `lhs` and `rhs` (0 for none or a
 /// constant); a ternary node's `lhs` is its link, whose operands are marked
 /// in turn when the loop reaches it.
 ///
 /// The mark counts uses by needed nodes (an output or a check counts two),
 /// saturating, so that pass 2 knows which products have a single use.
 #[inline(never)]
-fn mark_needed<T>(rec: &Record<T>, outputs: &[(u32, T)], mark: &mut [u32]) -> Option<usize> {
+fn mark_needed<T>(rec: &Record<T>, outputs: &[(u32, T)], mark: &mut [u32]) {
     let nodes = &rec.nodes[..mark.len()];
     let bump = |m: &mut u32, by: u32| *m = m.saturating_add(by);
     for &(k, _) in outputs {
@@ -400,18 +402,13 @@ fn mark_needed<T>(rec: &Record<T>, outputs: &[(u32, T)], mark: &mut [u32]) -> Op
         bump(&mut mark[c.a as usize], 2);
         bump(&mut mark[c.b as usize], 2);
     }
-    let mut block = None;
     for k in (1..nodes.len()).rev() {
         if mark[k] != 0 {
             let n = &nodes[k];
-            if matches!(n.op, Op::Block | Op::BlockLink) {
-                block = Some(k);
-            }
             bump(&mut mark[n.lhs as usize], 1);
             bump(&mut mark[n.rhs as usize], 1);
         }
     }
-    block
 }
 
 /// What compile pass 2 finds.
@@ -419,12 +416,13 @@ fn mark_needed<T>(rec: &Record<T>, outputs: &[(u32, T)], mark: &mut [u32]) -> Op
 struct Levels {
     /// How many nodes each level runs (index: level).
     count: Vec<u32>,
-    /// The needed nodes to run, in node order.
-    list: Vec<u32>,
     /// The input nodes, in node order.
     inputs: Vec<u32>,
-    /// Per node: its varying operands (bit `j`: operand `j`).
+    /// Per node: its varying operands (bit `j`: operand `j`) and the
+    /// [`flag`]s; the nodes to run have [`flag::RUN`].
     var: Vec<u8>,
+    /// The first user-defined block the outputs depend on.
+    block: Option<usize>,
     /// Operand slots and constant operands of the nodes to run.
     nargs: usize,
     nconst: usize,
@@ -438,7 +436,7 @@ impl Levels {
     /// A product `m = b·c` whose only use is as an operand of a sum or as
     /// the subtrahend of a difference is fused into it: the sum becomes one
     /// node `a + b·c` (`a − b·c`) on the three operands, at the level those
-    /// give, and the product is not run (`GONE`, taken out of its level's
+    /// give, and the product is not run (no [`flag::RUN`], taken out of its level's
     /// count). The fused node computes exactly what the two did (two
     /// roundings, the same rules), in one pass over one slot instead of
     /// two: half the memory for the commonest pattern of numerical code.
@@ -453,9 +451,15 @@ impl Levels {
         // cannot be forwarded (a stall at every fused node).
         let var = &mut self.var[..nodes.len()];
         let (mut nargs, mut nconst) = (self.nargs, self.nconst);
+        // Sized for the deepest possible program (a level per node), so
+        // that counting a node is one increment; cut to the levels used at
+        // the end.
         let mut count = core::mem::take(&mut self.count);
-        let mut list = core::mem::take(&mut self.list);
+        count.clear();
+        count.resize(nodes.len() + 1, 0);
+        let mut top = 0;
         let mut inputs = core::mem::take(&mut self.inputs);
+        let mut block = None;
         // A constant operand (node 0) has mark 0.
         mark[0] = 0;
         for k in 1..nodes.len() {
@@ -466,7 +470,13 @@ impl Levels {
                     mark[k] = 1;
                 }
                 // Level 0 for a block (the mark held its use count).
-                Op::Sink | Op::Link | Op::Block | Op::BlockLink => mark[k] = mark[k].min(1),
+                Op::Block | Op::BlockLink => {
+                    if mark[k] != 0 && block.is_none() {
+                        block = Some(k);
+                    }
+                    mark[k] = mark[k].min(1);
+                }
+                Op::Sink | Op::Link => mark[k] = mark[k].min(1),
                 op if mark[k] != 0 => {
                     let uses = mark[k];
                     // Its operands: a ternary rule's link's two and its own
@@ -493,7 +503,7 @@ impl Levels {
                         let (pb, pc) = (p.lhs, p.rhs);
                         let lm = mark[m as usize] - 1;
                         count[lm as usize] -= 1;
-                        var[m as usize] |= flag::GONE;
+                        var[m as usize] &= !flag::RUN;
                         let lv = mark[other as usize].max(lm);
                         let v = u8::from(other != 0)
                             | (u8::from(pb != 0) << 1)
@@ -504,8 +514,9 @@ impl Levels {
                         nconst += usize::from(other == 0);
                         nargs += 1;
                         mark[k] = lv + 1;
-                        var[k] = v | flag::FUSED | left;
-                        push(&mut count, &mut list, k, lv);
+                        var[k] = v | flag::FUSED | flag::RUN | left;
+                        count[lv as usize] += 1;
+                        top = top.max(lv);
                         continue;
                     }
                     let lv = mark[a as usize].max(mark[b as usize]).max(mark[c as usize]);
@@ -513,28 +524,19 @@ impl Levels {
                     nconst += ar - v.count_ones() as usize;
                     nargs += ar;
                     mark[k] = lv + 1;
-                    var[k] = if op == Op::Mul && uses == 1 { v | flag::SINGLE } else { v };
-                    push(&mut count, &mut list, k, lv);
+                    let single = if op == Op::Mul && uses == 1 { flag::SINGLE } else { 0 };
+                    var[k] = v | flag::RUN | single;
+                    count[lv as usize] += 1;
+                    top = top.max(lv);
                 }
                 _ => {}
             }
         }
         (self.nargs, self.nconst) = (nargs, nconst);
-        (self.count, self.list, self.inputs) = (count, list, inputs);
+        // No node to run: no level.
+        count.truncate(if count[0] == 0 && top == 0 { 0 } else { top as usize + 1 });
+        (self.count, self.inputs, self.block) = (count, inputs, block);
     }
-}
-
-/// Adds node `k` to the nodes to run (`list`), at level `lv`.
-#[inline(always)]
-fn push(count: &mut Vec<u32>, list: &mut Vec<u32>, k: usize, lv: u32) {
-    match count.get_mut(lv as usize) {
-        Some(c) => *c += 1,
-        None => {
-            count.resize(lv as usize, 0);
-            count.push(1);
-        }
-    }
-    list.push(k as u32);
 }
 
 /// Compile pass 3: the schedule, the needed nodes by level, each level in
@@ -553,14 +555,14 @@ fn schedule<T>(nodes: &[Node<T>], mark: &[u32], lv: &mut Levels) -> Vec<u32> {
     }
     at.push(sum);
     let mut order = alloc::vec![0u32; sum as usize];
-    for &k in &lv.list {
-        // A product fused into its use is not run.
-        if lv.var[k as usize] & flag::GONE != 0 {
-            continue;
+    // The nodes to run, in node order (a product fused into its use is
+    // not run).
+    for (k, (&v, &m)) in lv.var.iter().zip(mark).enumerate() {
+        if v & flag::RUN != 0 {
+            let next = &mut count[m as usize - 1];
+            order[*next as usize] = k as u32;
+            *next += 1;
         }
-        let next = &mut count[mark[k as usize] as usize - 1];
-        order[*next as usize] = k;
-        *next += 1;
     }
     // The previous level's last node: its rule is looked up only for a
     // level of several nodes (a level of one, as in a long accumulation,
@@ -581,16 +583,45 @@ fn schedule<T>(nodes: &[Node<T>], mark: &[u32], lv: &mut Levels) -> Vec<u32> {
 
 /// Compile pass 4's output.
 struct Emit<T> {
+    /// The inputs', nodes' and constants' slots, sized for all of them.
     vals: Vec<T>,
+    /// Every operand slot, sized for all of them.
     args: Vec<u32>,
     batches: Vec<Batch>,
     nparts: usize,
     uses: Vec<u32>,
 }
 
+/// Where pass 4 writes next, and the batch it is extending (`len` 0:
+/// none).
+struct Cursor {
+    /// The next operand in `args`.
+    arg: usize,
+    /// The next constant, counted from the first constant slot.
+    konst: usize,
+    batch: Batch,
+}
+
+/// How a rule's nodes chain to the node just before them (see
+/// [`Batch::prev`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chain {
+    /// Never (the rule carries nothing in a register).
+    No,
+    /// Through the first or the second operand (`+ − ·`, `max`, `min`).
+    Either,
+    /// Through the first operand only (the fused `a ± b·c`).
+    First,
+}
+
 impl<T: Float> Emit<T> {
     /// Compile pass 4, over the schedule: slots, operands (a constant's
-    /// value to a new slot), batches and use counts.
+    /// value to the next constant slot), batches and use counts.
+    ///
+    /// The schedule is walked one run of nodes of one code at a time (a
+    /// level's group, or a chain of one-node levels), with the rule's
+    /// arity and operand layout fixed for the run: no dispatch on the code
+    /// per node.
     #[inline(never)]
     fn run(
         &mut self,
@@ -600,70 +631,145 @@ impl<T: Float> Emit<T> {
         inputs: usize,
         slot: &mut [u32],
     ) {
-        let Emit { vals, args, batches, nparts, uses } = self;
-        for (pos, &k) in order.iter().enumerate() {
-            let s = (inputs + pos) as u32;
+        let first_const = inputs + order.len();
+        let mut cur = Cursor {
+            arg: 0,
+            konst: 0,
+            batch: Batch {
+                op: Op::Sink,
+                var: 0,
+                prev: 0,
+                lone: false,
+                stream: false,
+                bcast: 0,
+                square: false,
+                start: 0,
+                len: 0,
+                args: 0,
+                parts: 0,
+            },
+        };
+        let mut pos = 0;
+        while let Some(&k0) = order.get(pos) {
+            let rule = rule_of(nodes, var, k0);
+            // A run continues the batch before it only with the same rule.
+            if cur.batch.len != 0 && (cur.batch.op, cur.batch.var) != rule {
+                self.batches.push(cur.batch);
+                cur.batch.len = 0;
+            }
+            let (rest, at) = (&order[pos..], inputs + pos);
+            let e = Run { cur: &mut cur, rule, rest, at, first_const, slot };
+            pos += match rule.0 {
+                Op::Tern(Tern::AddMul | Tern::SubMul) => {
+                    e.emit::<T, 3>(self, nodes, var, Chain::First, |k, n| {
+                        // `a ± b·c`: the sum's other operand, then the
+                        // product's.
+                        let ((a, ca), m) = if var[k] & flag::MUL_LEFT != 0 {
+                            ((n.rhs, n.dr), n.lhs)
+                        } else {
+                            ((n.lhs, n.dl), n.rhs)
+                        };
+                        let p = &nodes[m as usize];
+                        [(a, ca), (p.lhs, p.dl), (p.rhs, p.dr)]
+                    })
+                }
+                Op::Tern(_) => e.emit::<T, 3>(self, nodes, var, Chain::No, |k, n| {
+                    let l = &nodes[k - 1];
+                    [(l.lhs, l.dl), (l.rhs, l.dr), (n.rhs, n.dr)]
+                }),
+                op if op.is_binary() => {
+                    let chain = if matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min) {
+                        Chain::Either
+                    } else {
+                        Chain::No
+                    };
+                    e.emit::<T, 2>(self, nodes, var, chain, |_, n| [(n.lhs, n.dl), (n.rhs, n.dr)])
+                }
+                _ => e.emit::<T, 1>(self, nodes, var, Chain::No, |_, n| [(n.lhs, n.dl)]),
+            };
+        }
+        if cur.batch.len != 0 {
+            self.batches.push(cur.batch);
+        }
+        debug_assert_eq!(cur.arg, self.args.len());
+        debug_assert_eq!(first_const + cur.konst, self.vals.len());
+    }
+}
+
+/// One run of pass 4: the schedule from `rest` on (the first node at slot
+/// `at`), as long as the nodes have the code and flags of the first.
+struct Run<'a, 'c> {
+    cur: &'c mut Cursor,
+    rule: (Op, u8),
+    rest: &'a [u32],
+    at: usize,
+    first_const: usize,
+    slot: &'a mut [u32],
+}
+
+impl Run<'_, '_> {
+    /// Emits the run, nodes of arity `AR` whose operands (node, value if
+    /// constant) `operands` gives; returns how many nodes it took. A run
+    /// ends at the first node of another recorded code or other fusion
+    /// and varying-operand bits (then of another rule, or of the same rule
+    /// reached another way, which the next run continues).
+    #[inline(always)]
+    fn emit<T: Float, const AR: usize>(
+        self,
+        e: &mut Emit<T>,
+        nodes: &[Node<T>],
+        var: &[u8],
+        chain: Chain,
+        operands: impl Fn(usize, &Node<T>) -> [(u32, T); AR],
+    ) -> usize {
+        let Run { cur, rule: (op, v), rest, at, first_const, slot } = self;
+        let Emit { vals, args, batches, nparts, uses } = e;
+        let (consts, args, uses) = (&mut vals[first_const..], &mut args[..], &mut uses[..]);
+        let per = stored(op, v);
+        let (mut arg, mut konst, mut b, mut np) = (cur.arg, cur.konst, cur.batch, *nparts);
+        let k0 = rest[0] as usize;
+        let (code, mask) = (nodes[k0].op, flag::VARYING | flag::FUSED);
+        let flags = var[k0] & mask;
+        let mut taken = 0;
+        for &k in rest {
             let k = k as usize;
             let n = &nodes[k];
-            let left = var[k] & flag::MUL_LEFT != 0;
-            let (op, var) = rule_of(nodes, var, k as u32);
-            let first = args.len();
-            let mut put = |i: u32, c: T| {
-                let a = if i != 0 {
+            if n.op != code || var[k] & mask != flags {
+                break;
+            }
+            let s = (at + taken) as u32;
+            taken += 1;
+            let first = arg;
+            let dst: &mut [u32; AR] = (&mut args[first..first + AR]).try_into().unwrap();
+            for (d, (i, c)) in dst.iter_mut().zip(operands(k, n)) {
+                *d = if i != 0 {
                     let a = slot[i as usize];
                     uses[a as usize] += 1;
                     a
                 } else {
-                    vals.push(c);
-                    (vals.len() - 1) as u32
+                    consts[konst] = c;
+                    konst += 1;
+                    (first_const + konst - 1) as u32
                 };
-                args.push(a);
-            };
-            match op {
-                Op::Tern(Tern::AddMul | Tern::SubMul) => {
-                    // `a ± b·c`: the sum's other operand, then the product's.
-                    let ((a, ca), m) =
-                        if left { ((n.rhs, n.dr), n.lhs) } else { ((n.lhs, n.dl), n.rhs) };
-                    let p = &nodes[m as usize];
-                    put(a, ca);
-                    put(p.lhs, p.dl);
-                    put(p.rhs, p.dr);
-                }
-                Op::Tern(_) => {
-                    let l = &nodes[k - 1];
-                    put(l.lhs, l.dl);
-                    put(l.rhs, l.dr);
-                    put(n.rhs, n.dr);
-                }
-                op if op.is_binary() => {
-                    put(n.lhs, n.dl);
-                    put(n.rhs, n.dr);
-                }
-                _ => put(n.lhs, n.dl),
             }
+            arg += AR;
             slot[k] = s;
-            let p = match op {
-                Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
-                    if var & 1 != 0 && args[first] + 1 == s =>
-                {
-                    1
-                }
-                Op::Add | Op::Sub | Op::Mul | Op::Max | Op::Min
-                    if var & 2 != 0 && args[first + 1] + 1 == s =>
-                {
-                    2
-                }
-                Op::Tern(Tern::AddMul | Tern::SubMul) if var & 1 != 0 && args[first] + 1 == s => 1,
+            let p = match chain {
+                Chain::Either if v & 1 != 0 && dst[0] + 1 == s => 1,
+                Chain::Either if v & 2 != 0 && dst[AR - 1] + 1 == s => 2,
+                Chain::First if v & 1 != 0 && dst[0] + 1 == s => 1,
                 _ => 0,
             };
-            match batches.last_mut() {
-                Some(b) if b.op == op && b.var == var && (b.len == 1 || b.prev == p) => {
-                    b.prev = p;
-                    b.len += 1;
+            if b.len != 0 && (b.len == 1 || b.prev == p) {
+                b.prev = p;
+                b.len += 1;
+            } else {
+                if b.len != 0 {
+                    batches.push(b);
                 }
-                _ => batches.push(Batch {
+                b = Batch {
                     op,
-                    var,
+                    var: v,
                     prev: 0,
                     lone: false,
                     stream: false,
@@ -672,11 +778,13 @@ impl<T: Float> Emit<T> {
                     start: s,
                     len: 1,
                     args: first as u32,
-                    parts: *nparts as u32,
-                }),
+                    parts: np as u32,
+                };
             }
-            *nparts += stored(op, var);
+            np += per;
         }
+        (cur.arg, cur.konst, cur.batch, *nparts) = (arg, konst, b, np);
+        taken
     }
 }
 
@@ -687,14 +795,13 @@ impl<T: Float> Program<T> {
     /// as untouched pages, and the first write to each page faults: for a
     /// program of millions of nodes that made the first replay 2–3.5× the
     /// later ones (lse, n = 1.28 M). The adjoint buffer is left all zero,
-    /// as a finished sweep leaves it.
+    /// as a finished sweep leaves it. The values need nothing: `build`
+    /// wrote every slot (the nodes' with zeros, by `resize`).
     pub(crate) fn warm(&mut self) {
-        for buf in [&mut self.vals[self.inputs..self.nodes_end], &mut self.parts[..]] {
-            // Opaque to the optimiser, so the fill of memory it knows is
-            // zero (fresh from `calloc`) is not dropped.
-            let buf = core::hint::black_box(buf);
-            buf.fill(T::zero());
-        }
+        // Opaque to the optimiser, so the fill of memory it knows is zero
+        // (fresh from `calloc`) is not dropped.
+        let parts = core::hint::black_box(&mut self.parts[..]);
+        parts.fill(T::zero());
         core::hint::black_box(&mut self.work).clear();
         self.work.resize(self.nodes_end, T::zero());
         self.clean = true;
@@ -819,6 +926,18 @@ fn split_streams(batches: Vec<Batch>, args: &[u32]) -> Vec<Batch> {
         let (n, ar) = (b.len as usize, arity(b.op));
         let elems = &args[b.args as usize..][..ar * n];
         let varies = |j: usize| b.var & (1 << j) != 0;
+        // The common case first, one operand column at a time: the whole
+        // batch is one run (each operand the next slot, a varying one
+        // ending before the batch), as the element loop below would find.
+        let one_run = (0..ar).all(|j| {
+            let f = elems[j] as usize;
+            (!varies(j) || f + n <= b.start as usize)
+                && elems.iter().skip(j).step_by(ar).zip(f..).all(|(&e, want)| e as usize == want)
+        });
+        if one_run {
+            out.push(Batch { stream: true, ..b });
+            continue;
+        }
         runs.clear();
         // The current run starts at element `from` (slot `start`), its
         // operands at slots `f[j]`; element `i` continues it if its
@@ -886,11 +1005,15 @@ fn broadcast(b: &Batch, pairs: &[u32]) -> u8 {
 /// Orders one level's nodes (given in node order) by rule and varying
 /// operands, as `(Op, var)` orders them, ties in node order; the group of
 /// `last` (the previous level's last rule and varying operands) goes
-/// first, so that its batch continues. A level holds few rules: with at
-/// most eight, a counting sort by group; with more, the level is sorted
-/// by packed keys ([`Op::rank`] `<< 8 | var`). A level of one rule (most
-/// levels of a long accumulation) is left in node order, no key computed.
-#[inline(always)]
+/// first, so that its batch continues.
+///
+/// One pass classes the nodes by recorded code and flags (comparing them
+/// with the few classes seen so far: no rule is looked up per node); a
+/// level of one class (most levels of a long accumulation) is left in
+/// node order. With at most eight classes, the classes' rules are ranked
+/// once and a stable counting sort by rank reorders the level; with more,
+/// the level is sorted by packed keys ([`Op::rank`] `<< 8 | var`).
+#[inline(never)]
 fn group_level<T>(
     nodes: &[Node<T>],
     var: &[u8],
@@ -898,76 +1021,78 @@ fn group_level<T>(
     last: Option<(Op, u8)>,
     scratch: &mut Vec<(u64, u32)>,
 ) {
-    let rule = |k: u32| rule_of(nodes, var, k);
-    let Some((&k0, rest)) = level.split_first() else { return };
-    let r0 = rule(k0);
-    if rest.iter().all(|&k| rule(k) == r0) {
-        return;
-    }
-    group_rules(nodes, var, level, last, scratch);
-}
-
-/// [`group_level`] for a level of several rules.
-#[inline(never)]
-fn group_rules<T>(
-    nodes: &[Node<T>],
-    var: &[u8],
-    level: &mut [u32],
-    last: Option<(Op, u8)>,
-    scratch: &mut Vec<(u64, u32)>,
-) {
+    const MASK: u8 = flag::VARYING | flag::FUSED;
     let pack = |(op, v): (Op, u8)| (op.rank() << 8) | u64::from(v);
-    let first = last.map(pack);
+    let mut classes = [(Op::Sink, 0u8); 8];
+    let mut n = 0;
     scratch.clear();
     scratch.reserve(level.len());
-    scratch.extend(level.iter().map(|&k| (pack(rule_of(nodes, var, k)), k)));
-    let mut keys: [u64; 9] = [0; 9];
-    let mut n = 0;
-    for &(g, _) in scratch.iter() {
-        if !keys[..n].contains(&g) {
-            keys[n] = g;
-            n += 1;
-            if n == 9 {
-                break;
+    for &k in level.iter() {
+        let key = (nodes[k as usize].op, var[k as usize] & MASK);
+        let c = match classes[..n].iter().position(|&c| c == key) {
+            Some(c) => c,
+            None if n < classes.len() => {
+                classes[n] = key;
+                n += 1;
+                n - 1
             }
-        }
+            None => {
+                // More than eight classes: sort by packed keys.
+                scratch.clear();
+                scratch.extend(level.iter().map(|&k| (pack(rule_of(nodes, var, k)), k)));
+                scratch.sort_unstable();
+                if let Some(g) = last.map(pack) {
+                    // The group of `g` is contiguous: rotate it to the
+                    // front, keeping the others in order.
+                    if let Some(a) = scratch.iter().position(|e| e.0 == g) {
+                        let b = a + scratch[a..].iter().take_while(|e| e.0 == g).count();
+                        scratch[..b].rotate_right(b - a);
+                    }
+                }
+                for (o, &(_, k)) in level.iter_mut().zip(scratch.iter()) {
+                    *o = k;
+                }
+                return;
+            }
+        };
+        scratch.push((c as u64, k));
     }
-    if n > 8 {
-        scratch.sort_unstable();
-        if let Some(g) = first {
-            // The group of `g` is contiguous: rotate it to the front,
-            // keeping the others in order.
-            if let Some(a) = scratch.iter().position(|e| e.0 == g) {
-                let b = a + scratch[a..].iter().take_while(|e| e.0 == g).count();
-                scratch[..b].rotate_right(b - a);
-            }
-        }
-        for (o, &(_, k)) in level.iter_mut().zip(scratch.iter()) {
-            *o = k;
-        }
-    } else {
-        // The groups in key order, the group of `first` moved to the
-        // front; then a stable counting sort by group (each group in node
-        // order) straight into the level.
-        let keys = &mut keys[..n];
-        keys.sort_unstable();
-        if let Some(p) = first.and_then(|g| keys.iter().position(|&k| k == g)) {
-            keys[..=p].rotate_right(1);
-        }
-        let mut at = [0u32; 9];
-        for e in scratch.iter_mut() {
-            let g = keys.iter().position(|&g| g == e.0).unwrap_or(0);
-            e.0 = g as u64;
-            at[g + 1] += 1;
-        }
-        for g in 0..n {
-            at[g + 1] += at[g];
-        }
-        for &(g, k) in scratch.iter() {
-            let at = &mut at[g as usize];
-            level[*at as usize] = k;
-            *at += 1;
-        }
+    if n == 1 {
+        return;
+    }
+    // Each class's rule key; the distinct keys in order, the group of
+    // `last` moved to the front; each class's rank among them.
+    let mut keys = [0u64; 8];
+    for (key, &(op, v)) in keys.iter_mut().zip(&classes[..n]) {
+        let op = match op {
+            _ if v & flag::FUSED == 0 => op,
+            Op::Add => Op::Tern(Tern::AddMul),
+            _ => Op::Tern(Tern::SubMul),
+        };
+        *key = pack((op, v & flag::VARYING));
+    }
+    let mut sorted = keys;
+    let sorted = &mut sorted[..n];
+    sorted.sort_unstable();
+    if let Some(p) = last.map(pack).and_then(|g| sorted.iter().position(|&k| k == g)) {
+        sorted[..=p].rotate_right(1);
+    }
+    let mut rank = [0usize; 8];
+    for (r, key) in rank.iter_mut().zip(&keys[..n]) {
+        *r = sorted.iter().position(|k| k == key).unwrap_or(0);
+    }
+    // A stable counting sort by rank, straight into the level.
+    let mut at = [0u32; 9];
+    for &(c, _) in scratch.iter() {
+        at[rank[c as usize] + 1] += 1;
+    }
+    for g in 0..n {
+        at[g + 1] += at[g];
+    }
+    for &(c, k) in scratch.iter() {
+        let at = &mut at[rank[c as usize]];
+        level[*at as usize] = k;
+        *at += 1;
     }
 }
 
@@ -1209,6 +1334,37 @@ mod tests {
         let y = xs.windows(2).fold(Var::constant(0.0), |s, w| s + w[0] * w[1]);
         let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
         assert!(p.batches.iter().any(|b| b.op == am && b.prev == 1 && !b.square));
+    }
+
+    /// Carried fused chains of every length from 1 to 12 (the backward
+    /// loop takes two nodes an iteration, then the odd one), with and
+    /// without squares: replayed gradients equal a fresh recording's bit
+    /// for bit (each slot gets its terms from one node, as on the tape).
+    #[test]
+    fn fused_chains_of_odd_and_even_length_replay_exactly() {
+        type F<'a> = &'a dyn for<'t> Fn(&[Var<'t, f64>]) -> Var<'t, f64>;
+        let fs: [F; 2] = [&|v| v.windows(2).fold(v[0] * 0.5, |s, w| s + w[0] * w[1]), &|v| {
+            v.windows(2).fold(v[0] * 0.5, |s, w| s + w[0] * w[1] + w[0] * w[0])
+        }];
+        for (i, f) in fs.iter().enumerate() {
+            for n in 2..=13 {
+                let x: Vec<f64> = (0..n).map(|j| 0.3 + 0.17 * j as f64).collect();
+                let tape = Tape::new();
+                let xs = tape.vars(&x);
+                let y = f(&xs);
+                let p = Program::build(&tape.snapshot(), &[(y.idx, y.val)]);
+                let am = Op::Tern(Tern::AddMul);
+                let chain = p.batches.iter().any(|b| b.op == am && b.prev == 1 && b.lone);
+                assert!(chain || n < 4, "f#{i}, n = {n}: no carried chain");
+                let mut c = crate::reverse::compile(f, &x);
+                let mut g = alloc::vec![0.0; n];
+                c.gradient(&x, &mut g).unwrap();
+                let (_, want) = gradient(f, &x);
+                for (j, (a, b)) in g.iter().zip(&want).enumerate() {
+                    assert_eq!(a.to_bits(), b.to_bits(), "f#{i}, n = {n}, x{j}: {a} vs {b}");
+                }
+            }
+        }
     }
 
     /// `Σ|path products|` from the output to each input: the tape's sweep

@@ -783,7 +783,17 @@ fn fused_carry<T: Float, const SAFE: bool, const LONE: bool, const VAR: u8, cons
         let x = adj[s + last];
         adj[s + last] = T::zero();
         carry = node(&lst[0], x + carry, adj);
-        for a in rest.iter().rev() {
+        // Two nodes an iteration, each with its own loads: in a chain
+        // whose nodes alternate between two kinds (Rosenbrock's
+        // `s + 100a·a` and `s + b·b`), each load instruction then walks one
+        // run of slots with a constant stride, which the processor
+        // prefetches; one load alternating between runs was not.
+        let mut pairs = rest.rchunks_exact(2);
+        for p in pairs.by_ref() {
+            carry = node(&p[1], carry, adj);
+            carry = node(&p[0], carry, adj);
+        }
+        if let [a] = pairs.remainder() {
             carry = node(a, carry, adj);
         }
     } else {

@@ -26,8 +26,8 @@
 //! A function object ([`VectorFunction`](crate::VectorFunction)) runs each
 //! pass on the checked fast path
 //! ([`SparseJacobian::jacobian_of`], [`values_of`](SparseJacobian::values_of):
-//! policy-free duals, one finiteness test a pass, the NaN-safe re-run of a
-//! pass only if needed) and can use backward sweeps; a closure on
+//! policy-free duals, a finiteness test of what each pass gives, the
+//! NaN-safe re-run of a pass only if needed) and can use backward sweeps; a closure on
 //! `Dual<T, C>` runs the NaN-safe kernels, forward only. A function
 //! object that writes every output can say so
 //! ([`SparseJacobian::with_outputs_written`]) and save the reset of the

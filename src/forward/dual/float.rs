@@ -19,6 +19,17 @@ impl<T: Float, const N: usize, const SAFE: bool> Dual<T, N, SAFE> {
         self.chain(v, d)
     }
 
+    /// [`unary`](Self::unary) for `sin` and `cos`, whose value and
+    /// derivative are `sin x` and `cos x`: the kernel's branch also tests the
+    /// value (`tangent::scale_rule`, same numbers), which keeps both libm
+    /// calls in one block, where code generation merges them into one
+    /// `sincos`.
+    #[inline(always)]
+    fn unary_sin_cos(self, rule: impl FnOnce(T) -> (T, T)) -> Self {
+        let (v, d) = rule(self.re);
+        Dual { re: v, eps: tangent::scale_rule::<T, N, SAFE>(v, d, &self.eps) }
+    }
+
     /// Applies a binary rule `(x, y) ↦ (f, ∂f/∂x, ∂f/∂y)`.
     #[inline(always)]
     fn binary(self, other: Self, rule: impl FnOnce(T, T) -> (T, T, T)) -> Self {
@@ -62,6 +73,18 @@ macro_rules! dual_float {
         #[inline]
         fn $name(self) -> $ret {
             self.re.$name()
+        }
+    };
+    (unary sin $code:ident $kind:ident) => {
+        #[inline]
+        fn sin(self) -> Self {
+            self.unary_sin_cos(rules::sin)
+        }
+    };
+    (unary cos $code:ident $kind:ident) => {
+        #[inline]
+        fn cos(self) -> Self {
+            self.unary_sin_cos(rules::cos)
         }
     };
     (unary $name:ident $code:ident $kind:ident) => {
