@@ -96,7 +96,9 @@
 //!
 //! **Recording.** Each recorded operation appends one 32-byte node
 //! (operands 2 × 4 bytes, partials 2 × 8, op code 8) to one `Vec` (one
-//! capacity test per node, growth out of line); the backward sweep is one
+//! capacity test per node, growth out of line; for `f64` on x86-64 the
+//! node is two 16-byte stores, since stores, not instructions, bound the
+//! recording); the backward sweep is one
 //! loop over the nodes that carries the adjoint of the node just before in
 //! a register. [`Tape::gradient`] (and so [`gradient`]) stores no adjoint
 //! but the inputs' and does not sweep the input nodes, which pass nothing

@@ -65,11 +65,10 @@ impl<T: Float> Record<T> {
     /// caller passes indices of variables of this tape, and
     /// [`sweep_below`]'s unchecked loop relies on it.
     ///
-    /// The node is written field by field with its two operand indices as
-    /// one 8-byte store: four stores a node instead of five (the partials,
-    /// the indices, the op code; LLVM also merges two constant partials
-    /// into one), and recording is bound by the stores (Rosenbrock n =
-    /// 1,000: see the commit that brought this in for the numbers).
+    /// The node goes in by [`write_node`]: for `f64` on x86-64 two
+    /// 16-byte stores, otherwise the fields with the two operand indices
+    /// as one word (recording is bound by its stores, not its
+    /// instructions).
     #[inline(always)]
     pub(crate) fn push(&mut self, node: Node<T>) -> u32 {
         let k = self.nodes.len();
@@ -148,16 +147,20 @@ unsafe fn write_node<T>(p: *mut Node<T>, n: Node<T>) {
             assert!(core::mem::size_of::<Node<f64>>() == 32 && core::mem::size_of::<Op>() == 8);
         }
         // SAFETY: `T` is `f64` (its size, and its name: any other type's
-        // name carries its path), so reading a partial as an `i64` reads
-        // its bits (no padding); SSE2 is part of x86-64. The first store
-        // covers `dl` and `dr` (bytes 0..16 of `*p`), the second `lhs`,
-        // `rhs` and `op` (bytes 16..32, `op` at 24, as asserted above),
-        // with `Op::bits`, the word that reads back as `n.op`.
+        // name carries its path), so a partial read as an `f64` is itself;
+        // SSE2 is part of x86-64. The first store covers `dl` and `dr`
+        // (bytes 0..16 of `*p`), the second `lhs`, `rhs` and `op` (bytes
+        // 16..32, `op` at 24, as asserted above), with `Op::bits`, the
+        // word that reads back as `n.op`.
         unsafe {
-            use core::arch::x86_64::{_mm_set_epi64x, _mm_storeu_si128};
-            let dl: i64 = core::mem::transmute_copy(&n.dl);
-            let dr: i64 = core::mem::transmute_copy(&n.dr);
-            _mm_storeu_si128(p.cast(), _mm_set_epi64x(dr, dl));
+            use core::arch::x86_64::{_mm_set_epi64x, _mm_set_pd, _mm_storeu_pd, _mm_storeu_si128};
+            // As `f64`s, not their bits as integers: with the integers,
+            // LLVM no longer made the `sin` and `cos` of one argument one
+            // `sincos` call (`exp_sin_ln`'s recording at n = 1,000: +204k
+            // instructions in libm, a third more).
+            let dl: f64 = core::mem::transmute_copy(&n.dl);
+            let dr: f64 = core::mem::transmute_copy(&n.dr);
+            _mm_storeu_pd(p.cast(), _mm_set_pd(dr, dl));
             let both = u64::from(n.lhs) | (u64::from(n.rhs) << 32);
             let tail = _mm_set_epi64x(n.op.bits() as i64, both as i64);
             _mm_storeu_si128(core::ptr::addr_of_mut!((*p).lhs).cast(), tail);
@@ -337,15 +340,19 @@ impl<T: Float> Tape<T> {
             // One capacity check for all of them, not one a node.
             r.reserve(xs.len());
             r.inputs += xs.len() as u32;
-            let first = r.nodes.len() as u32;
-            r.nodes.extend(xs.iter().map(|&x| Node {
-                dl: x,
-                dr: zero,
-                lhs: 0,
-                rhs: 0,
-                op: Op::Input,
-            }));
-            first
+            let first = r.nodes.len();
+            // SAFETY: `reserve` made room for `xs.len()` more nodes, so
+            // the slots `first..first + xs.len()` are allocated; each is
+            // written in full before the length covers it.
+            unsafe {
+                let p = r.nodes.as_mut_ptr().add(first);
+                for (i, &x) in xs.iter().enumerate() {
+                    let node = Node { dl: x, dr: zero, lhs: 0, rhs: 0, op: Op::Input };
+                    write_node(p.add(i), node);
+                }
+                r.nodes.set_len(first + xs.len());
+            }
+            first as u32
         });
         xs.iter().enumerate().map(|(i, &x)| Var::on_tape(x, first + i as u32, self)).collect()
     }
@@ -849,7 +856,7 @@ mod tests {
                 assert_eq!((link.op, node.op, node.lhs), (Op::Link, Op::Tern(t), v.idx - 1));
             }
             let i = tape.with(|r| r.nodes[2]);
-            assert_eq!((i.op, i.dl, i.lhs, i.rhs), (Op::Input, b.val, 0, 0));
+            assert_eq!((i.op, i.dl, i.dr, i.lhs, i.rhs), (Op::Input, b.val, c(0.0), 0, 0));
             // Indices in the high half of the word.
             let big = u32::MAX - 1;
             let p = tape.with(|r| {
