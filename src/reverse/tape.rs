@@ -134,7 +134,7 @@ impl<T: Float> Record<T> {
 ///
 /// `p` is valid for writing one `Node<T>` (it need not be initialised).
 #[inline(always)]
-unsafe fn write_node<T>(p: *mut Node<T>, n: Node<T>) {
+unsafe fn write_node<T: Float>(p: *mut Node<T>, n: Node<T>) {
     const {
         assert!(core::mem::offset_of!(Node<f64>, rhs) == core::mem::offset_of!(Node<f64>, lhs) + 4);
     }
@@ -146,20 +146,22 @@ unsafe fn write_node<T>(p: *mut Node<T>, n: Node<T>) {
             );
             assert!(core::mem::size_of::<Node<f64>>() == 32 && core::mem::size_of::<Op>() == 8);
         }
-        // SAFETY: `T` is `f64` (its size, and its name: any other type's
-        // name carries its path), so a partial read as an `f64` is itself;
-        // SSE2 is part of x86-64. The first store covers `dl` and `dr`
-        // (bytes 0..16 of `*p`), the second `lhs`, `rhs` and `op` (bytes
-        // 16..32, `op` at 24, as asserted above), with `Op::bits`, the
-        // word that reads back as `n.op`.
+        // The partials as `f64`s, not their bits as integers: with the
+        // integers, LLVM no longer made the `sin` and `cos` of one
+        // argument one `sincos` call (`exp_sin_ln`'s recording at n =
+        // 1,000: +204k instructions in libm, a third more). The name test
+        // only picks the fast path: the values go through `to_f64` (the
+        // identity for `f64`, which LLVM removes), not a reinterpretation
+        // of `T`'s bytes, so no type can reach this branch unsoundly.
+        let dl = n.dl.to_f64().unwrap_or(f64::NAN);
+        let dr = n.dr.to_f64().unwrap_or(f64::NAN);
+        // SAFETY: SSE2 is part of x86-64; `p` is writable for one node
+        // (the caller's promise). The first store covers `dl` and `dr`
+        // (bytes 0..16 of `*p`: with `T` 8 bytes, two `f64`s), the second
+        // `lhs`, `rhs` and `op` (bytes 16..32, `op` at 24, as asserted
+        // above), with `Op::bits`, the word that reads back as `n.op`.
         unsafe {
             use core::arch::x86_64::{_mm_set_epi64x, _mm_set_pd, _mm_storeu_pd, _mm_storeu_si128};
-            // As `f64`s, not their bits as integers: with the integers,
-            // LLVM no longer made the `sin` and `cos` of one argument one
-            // `sincos` call (`exp_sin_ln`'s recording at n = 1,000: +204k
-            // instructions in libm, a third more).
-            let dl: f64 = core::mem::transmute_copy(&n.dl);
-            let dr: f64 = core::mem::transmute_copy(&n.dr);
             _mm_storeu_pd(p.cast(), _mm_set_pd(dr, dl));
             let both = u64::from(n.lhs) | (u64::from(n.rhs) << 32);
             let tail = _mm_set_epi64x(n.op.bits() as i64, both as i64);
